@@ -1,0 +1,15 @@
+package io.kapi.api.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Deletes one object. {@code options} is the request's {@code DeleteOptions} (preconditions,
+ * propagationPolicy, gracePeriodSeconds), possibly empty. Returns the deleted object, or the object
+ * as it now is when deletion is not immediate (e.g. a namespace that starts terminating).
+ */
+public interface GracefulDeleter {
+    record Result(ObjectNode object, boolean immediate) {
+    }
+
+    Result delete(RequestContext ctx, String name, ObjectNode options);
+}

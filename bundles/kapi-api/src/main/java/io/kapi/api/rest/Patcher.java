@@ -1,0 +1,5 @@
+package io.kapi.api.rest;
+
+/** Marker, as kube's {@code rest.Patcher}: patch is get + update with the patch applied in the transform. */
+public interface Patcher extends Getter, Updater {
+}

@@ -1,0 +1,59 @@
+package io.kapi.api.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is particular to one resource, as kube's {@code RESTCreateStrategy}/{@code RESTUpdateStrategy}:
+ * the generic registry store does everything else (metadata, storage, watch, preconditions).
+ * Every method has kube's generic default. Implementations are stateless and thread-safe.
+ */
+public interface Strategy {
+
+    /** Clears fields a client may not set on create (e.g. status) and sets defaults. */
+    default void prepareForCreate(ObjectNode object) {
+    }
+
+    /** Carries over fields an update may not change (e.g. status on the main resource). */
+    default void prepareForUpdate(ObjectNode object, ObjectNode old) {
+    }
+
+    /** Type-specific validation of a new object; metadata is validated by the store. */
+    default List<FieldCause> validate(ObjectNode object) {
+        return List.of();
+    }
+
+    /** Type-specific validation of an update. */
+    default List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
+        return validate(object);
+    }
+
+    /** Whether PUT of a missing object creates it (kube: true for a few types only). */
+    default boolean allowCreateOnUpdate() {
+        return false;
+    }
+
+    /** Whether an update without resourceVersion is accepted (kube: true for most types). */
+    default boolean allowUnconditionalUpdate() {
+        return true;
+    }
+
+    /** Whether spec changes bump {@code metadata.generation} (types with a spec). */
+    default boolean tracksGeneration() {
+        return false;
+    }
+
+    /**
+     * Field-selector fields beyond {@code metadata.name} and {@code metadata.namespace}, as kube's
+     * {@code GetAttrs} (e.g. {@code type} for Secrets).
+     */
+    default Map<String, String> selectableFields(ObjectNode object) {
+        return Map.of();
+    }
+
+    /** The Table columns (kube's printers); null for kube's default (Name, Age). */
+    default TableConvertor table() {
+        return null;
+    }
+}

@@ -1,0 +1,10 @@
+package io.kapi.api.server;
+
+import io.kapi.api.rest.UserInfo;
+
+/** Decides whether a user may do a request (kube's {@code authorizer.Authorizer}). */
+public interface Authorizer {
+    enum Decision { ALLOW, DENY, NO_OPINION }
+
+    Decision authorize(UserInfo user, RequestInfo request);
+}

@@ -1,0 +1,47 @@
+package io.kapi.api.server;
+
+import java.util.List;
+
+/**
+ * Describes the running server, from the current serving snapshot. Published with
+ * {@code service.changecount} equal to {@link #generation()}; tests wait on it instead of sleeping.
+ */
+public interface KapiRuntime {
+
+    /** The generation of the serving snapshot; every swap bumps it. */
+    long generation();
+
+    /** Whether a complete snapshot is serving (no deployment in progress). */
+    boolean ready();
+
+    List<ServerInfo> servers();
+
+    List<GroupResourceInfo> resources();
+
+    List<FilterInfo> filters();
+
+    List<HookInfo> hooks();
+
+    /** Contributions that could not be used (bad definitions, exceptions while building). */
+    List<String> failures();
+
+    record ServerInfo(String name, int order, long bundleId, String bundle) {
+    }
+
+    /**
+     * One group/version/resource claim. {@code shadowedBy} is null for the serving claim, else the
+     * bundle that won over it.
+     */
+    record GroupResourceInfo(String group, String version, String resource, String kind, String server,
+                             String bundle, long bundleId, int ranking, String shadowedBy) {
+        public boolean shadowed() {
+            return shadowedBy != null;
+        }
+    }
+
+    record FilterInfo(String name, int ranking, String bundle) {
+    }
+
+    record HookInfo(String name, String server, String state, String error) {
+    }
+}
