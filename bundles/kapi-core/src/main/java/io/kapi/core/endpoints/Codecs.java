@@ -1,0 +1,69 @@
+package io.kapi.core.endpoints;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.StatusException;
+import io.kapi.core.json.Json;
+import io.kapi.protobuf.KubeProtobuf;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Decoding of request bodies and encoding of responses in JSON, YAML and kube protobuf. */
+public final class Codecs {
+    public static final KubeProtobuf PROTOBUF = new KubeProtobuf();
+
+    private Codecs() {
+    }
+
+    /** Decodes a request body by its Content-Type into an object (kube's negotiated decoder). */
+    public static ObjectNode decode(String contentType, byte[] body) {
+        String type = contentType == null ? MediaType.JSON : MediaType.parse(contentType).type();
+        try {
+            JsonNode node;
+            switch (type) {
+                case MediaType.JSON, "application/json-patch+json", "application/merge-patch+json",
+                        "application/strategic-merge-patch+json" -> node = Json.MAPPER.readTree(body);
+                case MediaType.YAML, "application/apply-patch+yaml" -> node = Json.YAML.readTree(body);
+                case MediaType.PROTOBUF -> {
+                    return PROTOBUF.decode(body);
+                }
+                default -> throw StatusException.unsupportedMediaType("the body of the request was in an unknown format - "
+                        + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
+            }
+            if (node == null || node.isMissingNode()) {
+                throw StatusException.badRequest("the body of the request was empty");
+            }
+            if (!(node instanceof ObjectNode o)) {
+                throw StatusException.badRequest("the body of the request must be an object");
+            }
+            return o;
+        } catch (IOException e) {
+            throw StatusException.badRequest("the object provided is unrecognized: " + firstLine(e.getMessage()));
+        }
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    public static byte[] encode(String mediaType, JsonNode object) {
+        try {
+            return switch (mediaType) {
+                case MediaType.YAML -> Json.YAML.writeValueAsBytes(object);
+                case MediaType.PROTOBUF -> PROTOBUF.encode((ObjectNode) object);
+                default -> Json.MAPPER.writeValueAsBytes(object);
+            };
+        } catch (JsonProcessingException e) {
+            throw StatusException.internal(e.getMessage());
+        }
+    }
+
+    public static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,54 @@
+package io.kapi.core.endpoints;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** One media range of an Accept or Content-Type header, with its parameters (as, g, v, ...). */
+public record MediaType(String type, Map<String, String> params) {
+    public static final String JSON = "application/json";
+    public static final String YAML = "application/yaml";
+    public static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+
+    public static MediaType parse(String value) {
+        String[] parts = value.split(";");
+        String type = parts[0].trim().toLowerCase(Locale.ROOT);
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            int eq = p.indexOf('=');
+            if (eq > 0) {
+                params.put(p.substring(0, eq).trim().toLowerCase(Locale.ROOT), p.substring(eq + 1).trim().replace("\"", ""));
+            }
+        }
+        return new MediaType(type, params);
+    }
+
+    /** The ranges of an Accept header in the client's order (q=0 ranges dropped). */
+    public static List<MediaType> parseAccept(String header) {
+        List<MediaType> out = new ArrayList<>();
+        if (header == null || header.isBlank()) {
+            out.add(new MediaType("*/*", Map.of()));
+            return out;
+        }
+        for (String range : header.split(",")) {
+            if (!range.isBlank()) {
+                MediaType mt = parse(range);
+                if (!"0".equals(mt.params.get("q"))) {
+                    out.add(mt);
+                }
+            }
+        }
+        return out;
+    }
+
+    public String param(String name) {
+        return params.getOrDefault(name, "");
+    }
+
+    public boolean isJsonLike() {
+        return type.equals(JSON) || type.equals("*/*") || type.equals("application/*");
+    }
+}

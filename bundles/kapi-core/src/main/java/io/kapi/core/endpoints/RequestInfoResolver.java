@@ -1,0 +1,89 @@
+package io.kapi.core.endpoints;
+
+import io.kapi.api.server.RequestInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** kube's {@code RequestInfoFactory.NewRequestInfo}: verb, group, version, namespace, resource, name from a path. */
+public final class RequestInfoResolver {
+    private RequestInfoResolver() {
+    }
+
+    public static RequestInfo resolve(String method, String path, String watchParam) {
+        String verb = method.toLowerCase(Locale.ROOT);
+        String clean = path == null ? "/" : path;
+        List<String> parts = new ArrayList<>(Arrays.asList(clean.replaceAll("^/+|/+$", "").split("/")));
+        if (parts.size() == 1 && parts.get(0).isEmpty()) {
+            parts.clear();
+        }
+        RequestInfo nonResource = new RequestInfo(false, clean, verb, "", "", "", "", "", "", "", List.of());
+        if (parts.isEmpty() || !(parts.get(0).equals("api") || parts.get(0).equals("apis"))) {
+            return nonResource;
+        }
+        String prefix = parts.remove(0);
+        String group = "";
+        if (prefix.equals("apis")) {
+            if (parts.isEmpty()) {
+                return new RequestInfo(false, clean, verb, prefix, "", "", "", "", "", "", List.of());
+            }
+            group = parts.remove(0);
+        }
+        if (parts.isEmpty()) {
+            return new RequestInfo(false, clean, verb, prefix, group, "", "", "", "", "", List.of());
+        }
+        String version = parts.remove(0);
+        if (parts.isEmpty()) {
+            return new RequestInfo(false, clean, verb, prefix, group, version, "", "", "", "", List.of());
+        }
+        List<String> rest = List.copyOf(parts);
+        boolean watchPrefix = false;
+        if (parts.get(0).equals("watch")) {
+            // legacy /api/v1/watch/... paths
+            parts.remove(0);
+            watchPrefix = true;
+            if (parts.isEmpty()) {
+                return new RequestInfo(false, clean, verb, prefix, group, version, "", "", "", "", rest);
+            }
+        }
+        String namespace = "";
+        String resource;
+        String name = "";
+        String sub = "";
+        if (parts.get(0).equals("namespaces") && parts.size() > 1) {
+            namespace = parts.get(1);
+            // namespaces/{ns}/{resource}/... unless the third part is a namespace subresource
+            if (parts.size() > 2 && !parts.get(2).equals("status") && !parts.get(2).equals("finalize")) {
+                parts = parts.subList(2, parts.size());
+            }
+        }
+        resource = parts.get(0);
+        if (parts.size() > 1) {
+            name = parts.get(1);
+        }
+        if (parts.size() > 2) {
+            sub = parts.get(2);
+        }
+        if (resource.equals("namespaces")) {
+            // the namespace named in the path is the object, not a scope
+            namespace = "";
+        }
+        String kubeVerb = switch (verb) {
+            case "post" -> "create";
+            case "get", "head" -> name.isEmpty() ? "list" : "get";
+            case "put" -> "update";
+            case "patch" -> "patch";
+            case "delete" -> name.isEmpty() ? "deletecollection" : "delete";
+            default -> verb;
+        };
+        if (watchPrefix || (("list".equals(kubeVerb) || "get".equals(kubeVerb)) && isTrue(watchParam))) {
+            kubeVerb = "watch";
+        }
+        return new RequestInfo(true, clean, kubeVerb, prefix, group, version, namespace, resource, sub, name, rest);
+    }
+
+    private static boolean isTrue(String v) {
+        return v != null && (v.equals("true") || v.equals("1"));
+    }
+}

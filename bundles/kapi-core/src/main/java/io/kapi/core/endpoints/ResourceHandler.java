@@ -1,0 +1,441 @@
+package io.kapi.core.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.CollectionDeleter;
+import io.kapi.api.rest.Creater;
+import io.kapi.api.rest.Getter;
+import io.kapi.api.rest.GracefulDeleter;
+import io.kapi.api.rest.ListOptions;
+import io.kapi.api.rest.Lister;
+import io.kapi.api.rest.Patcher;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.TableColumn;
+import io.kapi.api.rest.TableConvertor;
+import io.kapi.api.rest.Updater;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.api.rest.WatchSink;
+import io.kapi.api.rest.Watcher;
+import io.kapi.api.server.ApiRequest;
+import io.kapi.api.server.RequestInfo;
+import io.kapi.core.json.Json;
+import io.kapi.core.registry.ResourceMeta;
+import io.kapi.machinery.patch.Patches;
+import io.kapi.machinery.patch.SmpSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * Serves the verbs of one resource (kube's {@code handlers} package): decodes, calls the REST
+ * storage's verb interface, negotiates the response. A verb the storage does not implement is 405.
+ */
+public final class ResourceHandler {
+    /** kube-apiserver's default request body limit (3 MiB). */
+    public static final int MAX_BODY = 3 * 1024 * 1024;
+    private static final int WATCH_QUEUE = 1024;
+    private static final long WATCH_MIN_TIMEOUT_SECONDS = 1800;
+
+    private ResourceHandler() {
+    }
+
+    public static void serve(ServedResource resource, ApiRequest request, HttpServletResponse resp) throws IOException {
+        RequestInfo info = request.info();
+        HttpServletRequest http = request.http();
+        ResourceMeta meta = resource.meta();
+        Object storage = resource.storage();
+        String accept = http.getHeader("Accept");
+        if (!info.subresource().isEmpty()) {
+            throw StatusException.notFound(meta.group(), meta.resource() + "/" + info.subresource(), info.name());
+        }
+        if (!meta.namespaced() && !info.namespace().isEmpty()) {
+            throw new StatusException(404, "NotFound", "the server could not find the requested resource");
+        }
+        UserInfo user = request.user() == null ? UserInfo.ANONYMOUS : request.user();
+        boolean dryRun = "All".equals(http.getParameter("dryRun"));
+        RequestContext ctx = new RequestContext(info.namespace(), user, dryRun, http.getParameter("fieldManager"));
+        switch (info.verb()) {
+            case "get" -> {
+                Getter g = require(storage, Getter.class, "GET", meta);
+                ObjectNode obj = g.get(ctx, info.name(), http.getParameter("resourceVersion"));
+                writeObject(resource, resp, accept, 200, obj, false);
+            }
+            case "list" -> {
+                Lister l = require(storage, Lister.class, "LIST", meta);
+                ObjectNode list = l.list(ctx, listOptions(http));
+                writeObject(resource, resp, accept, 200, list, true);
+            }
+            case "watch" -> {
+                Watcher w = require(storage, Watcher.class, "WATCH", meta);
+                watch(resource, w, ctx, http, resp, accept);
+            }
+            case "create" -> {
+                Creater c = require(storage, Creater.class, "POST", meta);
+                ObjectNode body = Codecs.decode(http.getContentType(), readBody(http));
+                checkType(body, meta);
+                if (!info.name().isEmpty()) {
+                    throw StatusException.methodNotAllowed("POST", meta.group(), meta.resource());
+                }
+                ObjectNode created = c.create(ctx, body);
+                writeObject(resource, resp, accept, 201, created, false);
+            }
+            case "update" -> {
+                Updater u = require(storage, Updater.class, "PUT", meta);
+                ObjectNode body = Codecs.decode(http.getContentType(), readBody(http));
+                checkType(body, meta);
+                Updater.Result r = u.update(ctx, info.name(), current -> body.deepCopy());
+                writeObject(resource, resp, accept, r.created() ? 201 : 200, r.object(), false);
+            }
+            case "patch" -> {
+                Patcher p = require(storage, Patcher.class, "PATCH", meta);
+                byte[] patch = readBody(http);
+                String type = http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type();
+                Updater.Result r = p.update(ctx, info.name(), current -> {
+                    if (current == null) {
+                        throw StatusException.notFound(meta.group(), meta.resource(), info.name());
+                    }
+                    ObjectNode patched = Patches.apply(type, current, patch, SmpSchema.objectMeta());
+                    checkType(patched, meta);
+                    return patched;
+                });
+                writeObject(resource, resp, accept, 200, r.object(), false);
+            }
+            case "delete" -> {
+                GracefulDeleter d = require(storage, GracefulDeleter.class, "DELETE", meta);
+                ObjectNode options = deleteOptions(http);
+                GracefulDeleter.Result r = d.delete(ctx, info.name(), options);
+                if (r.immediate() && !returnsDeletedObject(meta)) {
+                    ObjectNode details = Json.object();
+                    details.put("name", info.name());
+                    if (!meta.group().isEmpty()) {
+                        details.put("group", meta.group());
+                    }
+                    details.put("kind", meta.resource());
+                    details.put("uid", Json.text(r.object().get("metadata"), "uid"));
+                    writeObject(resource, resp, accept, 200, Responses.success(details), false);
+                } else {
+                    writeObject(resource, resp, accept, 200, r.object(), false);
+                }
+            }
+            case "deletecollection" -> {
+                CollectionDeleter d = require(storage, CollectionDeleter.class, "DELETE", meta);
+                ObjectNode list = d.deleteCollection(ctx, deleteOptions(http), listOptions(http));
+                writeObject(resource, resp, accept, 200, list, true);
+            }
+            default -> throw StatusException.methodNotAllowed(info.verb().toUpperCase(), meta.group(), meta.resource());
+        }
+    }
+
+    /** kube returns the deleted object for a few types only; most answer a Success Status. */
+    private static boolean returnsDeletedObject(ResourceMeta meta) {
+        return false;
+    }
+
+    private static <T> T require(Object storage, Class<T> verb, String method, ResourceMeta meta) {
+        if (verb.isInstance(storage)) {
+            return verb.cast(storage);
+        }
+        throw StatusException.methodNotAllowed(method, meta.group(), meta.resource());
+    }
+
+    private static void checkType(ObjectNode body, ResourceMeta meta) {
+        String apiVersion = Json.text(body, "apiVersion");
+        String kind = Json.text(body, "kind");
+        if (!apiVersion.isEmpty() && !apiVersion.equals(meta.apiVersion())) {
+            throw StatusException.badRequest("the API version in the data (" + apiVersion
+                    + ") does not match the expected API version (" + meta.apiVersion() + ")");
+        }
+        if (!kind.isEmpty() && !kind.equals(meta.kind())) {
+            throw StatusException.badRequest("the kind in the data (" + kind
+                    + ") does not match the expected kind (" + meta.kind() + ")");
+        }
+    }
+
+    static byte[] readBody(HttpServletRequest http) throws IOException {
+        long declared = http.getContentLengthLong();
+        if (declared > MAX_BODY) {
+            throw StatusException.tooLarge("Request entity too large: limit is " + MAX_BODY);
+        }
+        try (InputStream in = http.getInputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+            byte[] buf = new byte[16384];
+            int n;
+            long total = 0;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > MAX_BODY) {
+                    throw StatusException.tooLarge("Request entity too large: limit is " + MAX_BODY);
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static ObjectNode deleteOptions(HttpServletRequest http) throws IOException {
+        byte[] body = readBody(http);
+        ObjectNode options = body.length == 0 ? Json.object() : Codecs.decode(http.getContentType(), body);
+        String pp = http.getParameter("propagationPolicy");
+        if (pp != null) {
+            options.put("propagationPolicy", pp);
+        }
+        String policy = Json.text(options, "propagationPolicy");
+        if (!policy.isEmpty() && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
+            throw StatusException.invalid("", "DeleteOptions", "", List.of(io.kapi.api.rest.FieldCause.invalid(
+                    "propagationPolicy", policy, "must be one of: Orphan, Background, Foreground")));
+        }
+        return options;
+    }
+
+    static ListOptions listOptions(HttpServletRequest http) {
+        long limit = parseLong(http.getParameter("limit"), "limit");
+        long timeout = parseLong(http.getParameter("timeoutSeconds"), "timeoutSeconds");
+        String sie = http.getParameter("sendInitialEvents");
+        return new ListOptions(http.getParameter("labelSelector"), http.getParameter("fieldSelector"), limit,
+                http.getParameter("continue"), http.getParameter("resourceVersion"),
+                http.getParameter("resourceVersionMatch"), "true".equals(http.getParameter("allowWatchBookmarks")),
+                timeout, sie == null ? null : Boolean.valueOf(sie));
+    }
+
+    private static long parseLong(String v, String name) {
+        if (v == null || v.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw StatusException.badRequest("invalid value for " + name + ": " + v);
+        }
+    }
+
+    // ---- output negotiation
+
+    private enum Output { OBJECT, TABLE, METADATA }
+
+    private record Negotiated(String media, Output output) {
+    }
+
+    private static Negotiated negotiate(String accept, boolean watch) {
+        for (MediaType mt : MediaType.parseAccept(accept)) {
+            String as = mt.param("as");
+            if (!as.isEmpty()) {
+                if (!mt.isJsonLike() && !mt.type().equals(MediaType.YAML)) {
+                    continue;
+                }
+                if (as.equals("Table") && mt.param("g").equals("meta.k8s.io")
+                        && (mt.param("v").equals("v1") || mt.param("v").equals("v1beta1"))) {
+                    return new Negotiated(mt.type().equals(MediaType.YAML) ? MediaType.YAML : MediaType.JSON, Output.TABLE);
+                }
+                if ((as.equals("PartialObjectMetadata") || as.equals("PartialObjectMetadataList"))
+                        && mt.param("g").equals("meta.k8s.io")) {
+                    return new Negotiated(MediaType.JSON, Output.METADATA);
+                }
+                continue;
+            }
+            if (mt.isJsonLike()) {
+                return new Negotiated(MediaType.JSON, Output.OBJECT);
+            }
+            if (mt.type().equals(MediaType.YAML) && !watch) {
+                return new Negotiated(MediaType.YAML, Output.OBJECT);
+            }
+            if (mt.type().equals(MediaType.PROTOBUF) && !watch) {
+                return new Negotiated(MediaType.PROTOBUF, Output.OBJECT);
+            }
+        }
+        throw StatusException.notAcceptable("only the following media types are accepted: application/json, "
+                + "application/yaml, application/vnd.kubernetes.protobuf");
+    }
+
+    private static void writeObject(ServedResource resource, HttpServletResponse resp, String accept, int code,
+                                    ObjectNode obj, boolean isList) throws IOException {
+        Negotiated n = negotiate(accept, false);
+        JsonNode out = obj;
+        if (!"Status".equals(Json.text(obj, "kind"))) {
+            if (n.output == Output.TABLE) {
+                out = table(resource, obj, isList);
+            } else if (n.output == Output.METADATA) {
+                out = isList ? metadataList(obj) : partialMetadata(obj);
+            }
+        }
+        String media = n.media;
+        if (media.equals(MediaType.PROTOBUF) && !Codecs.PROTOBUF.canEncode(Json.text(out, "apiVersion"), Json.text(out, "kind"))) {
+            media = MediaType.JSON;
+        }
+        Responses.write(resp, code, media, out);
+    }
+
+    static ObjectNode partialMetadata(ObjectNode obj) {
+        ObjectNode p = Json.object();
+        p.put("kind", "PartialObjectMetadata");
+        p.put("apiVersion", "meta.k8s.io/v1");
+        p.set("metadata", obj.get("metadata"));
+        return p;
+    }
+
+    private static ObjectNode metadataList(ObjectNode list) {
+        ObjectNode p = Json.object();
+        p.put("kind", "PartialObjectMetadataList");
+        p.put("apiVersion", "meta.k8s.io/v1");
+        p.set("metadata", list.get("metadata"));
+        ArrayNode items = p.putArray("items");
+        for (JsonNode item : list.path("items")) {
+            items.add(partialMetadata((ObjectNode) item));
+        }
+        return p;
+    }
+
+    /** A {@code meta.k8s.io/v1 Table} of one object or a list, with {@code includeObject=Metadata} rows. */
+    static ObjectNode table(ServedResource resource, ObjectNode obj, boolean isList) {
+        TableConvertor convertor = resource.storage() instanceof TableConvertor t ? t : null;
+        ObjectNode table = Json.object();
+        table.put("kind", "Table");
+        table.put("apiVersion", "meta.k8s.io/v1");
+        ObjectNode tm = table.putObject("metadata");
+        if (isList) {
+            JsonNode lm = obj.get("metadata");
+            if (lm != null) {
+                lm.fields().forEachRemaining(e -> tm.set(e.getKey(), e.getValue()));
+            }
+        } else {
+            tm.put("resourceVersion", Json.text(obj.get("metadata"), "resourceVersion"));
+        }
+        List<TableColumn> columns = convertor == null ? List.of(TableColumn.nameColumn(), TableColumn.ageColumn())
+                : convertor.columns();
+        ArrayNode defs = table.putArray("columnDefinitions");
+        for (TableColumn c : columns) {
+            ObjectNode d = defs.addObject();
+            d.put("name", c.name());
+            d.put("type", c.type());
+            d.put("format", c.format());
+            d.put("description", c.description());
+            d.put("priority", c.priority());
+        }
+        ArrayNode rows = table.putArray("rows");
+        if (isList) {
+            for (JsonNode item : obj.path("items")) {
+                rows.add(row(convertor, (ObjectNode) item));
+            }
+        } else {
+            rows.add(row(convertor, obj));
+        }
+        return table;
+    }
+
+    private static ObjectNode row(TableConvertor convertor, ObjectNode obj) {
+        ObjectNode row = Json.object();
+        ArrayNode cells = row.putArray("cells");
+        List<Object> values = convertor == null
+                ? List.of(Json.name(obj), io.kapi.core.registry.GenericStore.age(obj)) : convertor.cells(obj);
+        for (Object v : values) {
+            cells.add(Json.MAPPER.valueToTree(v));
+        }
+        row.set("object", partialMetadata(obj));
+        return row;
+    }
+
+    // ---- watch streaming
+
+    private record Event(String type, ObjectNode object, StatusException error, boolean end) {
+    }
+
+    private static void watch(ServedResource resource, Watcher watcher, RequestContext ctx, HttpServletRequest http,
+                              HttpServletResponse resp, String accept) throws IOException {
+        Negotiated n = negotiate(accept, true);
+        ListOptions options = listOptions(http);
+        long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds()
+                : WATCH_MIN_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(WATCH_MIN_TIMEOUT_SECONDS);
+        BlockingQueue<Event> queue = new ArrayBlockingQueue<>(WATCH_QUEUE);
+        WatchSink sink = new WatchSink() {
+            @Override
+            public void event(String type, ObjectNode object) {
+                if (!queue.offer(new Event(type, object, null, false))) {
+                    // a watcher that cannot keep up is ended, not buffered without limit (kube's cacher does the same)
+                    queue.clear();
+                    queue.offer(new Event(null, null, StatusException.gone("watch consumer too slow"), true));
+                }
+            }
+
+            @Override
+            public void closed(StatusException error) {
+                queue.offer(new Event(null, null, error, true));
+            }
+        };
+        AutoCloseable handle = watcher.watch(ctx, options, sink);
+        AutoCloseable ender = () -> {
+            handle.close();
+            queue.offer(new Event(null, null, null, true));
+        };
+        if (!resource.addWatch(ender)) {
+            closeQuietly(handle);
+            throw StatusException.notFound(resource.meta().group(), resource.meta().resource(), "");
+        }
+        try {
+            resp.setStatus(200);
+            resp.setContentType(MediaType.JSON);
+            resp.setHeader("Transfer-Encoding", "chunked");
+            OutputStream out = resp.getOutputStream();
+            resp.flushBuffer();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                Event e = queue.poll(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    continue;
+                }
+                if (e.end) {
+                    if (e.error != null) {
+                        writeEvent(out, "ERROR", Responses.status(e.error));
+                    }
+                    break;
+                }
+                JsonNode object = e.object;
+                if (n.output == Output.TABLE && !e.type.equals("BOOKMARK")) {
+                    object = table(resource, e.object, false);
+                } else if (n.output == Output.METADATA && !e.type.equals("BOOKMARK")) {
+                    object = partialMetadata(e.object);
+                }
+                writeEvent(out, e.type, object);
+                if (queue.isEmpty()) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (IOException clientGone) {
+            // the client hung up: just stop watching
+        } finally {
+            resource.removeWatch(ender);
+            closeQuietly(handle);
+        }
+    }
+
+    private static void writeEvent(OutputStream out, String type, JsonNode object) throws IOException {
+        ObjectNode ev = Json.object();
+        ev.put("type", type);
+        ev.set("object", object);
+        out.write(Json.bytes(ev));
+        out.write('\n');
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing a finished watch
+        }
+    }
+}

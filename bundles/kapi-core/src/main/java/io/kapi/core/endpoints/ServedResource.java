@@ -1,0 +1,98 @@
+package io.kapi.core.endpoints;
+
+import io.kapi.api.rest.CollectionDeleter;
+import io.kapi.api.rest.Creater;
+import io.kapi.api.rest.Getter;
+import io.kapi.api.rest.GracefulDeleter;
+import io.kapi.api.rest.Lister;
+import io.kapi.api.rest.Patcher;
+import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.Updater;
+import io.kapi.api.rest.Watcher;
+import io.kapi.core.registry.ResourceMeta;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One resource as it is served: its identity, definition, REST storage and the watches open on it.
+ * Lives as long as the contribution that made it; when it leaves the serving snapshot its watches
+ * are ended cleanly ({@link #closeWatches()}).
+ */
+public final class ServedResource {
+    private final ResourceMeta meta;
+    private final ResourceDefinition definition;
+    private final Object storage;
+    private final List<String> verbs;
+    private final Set<AutoCloseable> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage) {
+        this.meta = meta;
+        this.definition = definition;
+        this.storage = storage;
+        this.verbs = verbsOf(storage);
+    }
+
+    /** The verbs the storage implements, in kube's discovery order. */
+    static List<String> verbsOf(Object storage) {
+        List<String> v = new ArrayList<>();
+        if (storage instanceof Creater) v.add("create");
+        if (storage instanceof GracefulDeleter) v.add("delete");
+        if (storage instanceof CollectionDeleter) v.add("deletecollection");
+        if (storage instanceof Getter) v.add("get");
+        if (storage instanceof Lister) v.add("list");
+        if (storage instanceof Patcher) v.add("patch");
+        if (storage instanceof Updater) v.add("update");
+        if (storage instanceof Watcher) v.add("watch");
+        return List.copyOf(v);
+    }
+
+    public ResourceMeta meta() {
+        return meta;
+    }
+
+    public ResourceDefinition definition() {
+        return definition;
+    }
+
+    public Object storage() {
+        return storage;
+    }
+
+    public List<String> verbs() {
+        return verbs;
+    }
+
+    /** Registers an open watch; false (and the watch is not kept) when the resource already left. */
+    boolean addWatch(AutoCloseable watch) {
+        watches.add(watch);
+        if (closed) {
+            watches.remove(watch);
+            return false;
+        }
+        return true;
+    }
+
+    void removeWatch(AutoCloseable watch) {
+        watches.remove(watch);
+    }
+
+    public int openWatches() {
+        return watches.size();
+    }
+
+    /** Ends every open watch cleanly: the resource left the serving snapshot. */
+    public void closeWatches() {
+        closed = true;
+        for (AutoCloseable w : List.copyOf(watches)) {
+            try {
+                w.close();
+            } catch (Exception ignored) {
+                // a watch that fails to close is ended by its own connection anyway
+            }
+        }
+        watches.clear();
+    }
+}

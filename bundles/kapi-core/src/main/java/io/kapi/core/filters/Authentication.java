@@ -1,0 +1,39 @@
+package io.kapi.core.filters;
+
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.api.server.ApiRequest;
+import io.kapi.api.server.Authenticator;
+import io.kapi.api.server.HandlerFilter;
+import java.io.IOException;
+import java.util.List;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * Runs the authenticators in ranking order; the first that recognises a credential decides. Without
+ * any credential the request is anonymous, which only the public health and version paths accept
+ * (kube's {@code system:public-info-viewer}); API paths answer 401.
+ */
+public final class Authentication implements HandlerFilter {
+    private final List<Authenticator> authenticators;
+
+    public Authentication(List<Authenticator> authenticators) {
+        this.authenticators = List.copyOf(authenticators);
+    }
+
+    @Override
+    public void filter(ApiRequest request, HttpServletResponse response, Chain next) throws IOException {
+        for (Authenticator a : authenticators) {
+            UserInfo user = a.authenticate(request.http());
+            if (user != null) {
+                next.proceed(request.withUser(user), response);
+                return;
+            }
+        }
+        if (PublicPaths.isPublic(request.info().path())) {
+            next.proceed(request.withUser(UserInfo.ANONYMOUS), response);
+            return;
+        }
+        throw StatusException.unauthorized();
+    }
+}

@@ -1,0 +1,61 @@
+package io.kapi.core.filters;
+
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.api.server.ApiRequest;
+import io.kapi.api.server.Authorizer;
+import io.kapi.api.server.HandlerFilter;
+import io.kapi.api.server.RequestInfo;
+import java.io.IOException;
+import java.util.List;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * kube's union authorizer: the first ALLOW or DENY decides; all NO_OPINION denies. With no
+ * authorizer present every non-public request is denied: security fails closed.
+ */
+public final class Authorization implements HandlerFilter {
+    private final List<Authorizer> authorizers;
+
+    public Authorization(List<Authorizer> authorizers) {
+        this.authorizers = List.copyOf(authorizers);
+    }
+
+    @Override
+    public void filter(ApiRequest request, HttpServletResponse response, Chain next) throws IOException {
+        RequestInfo info = request.info();
+        if (PublicPaths.isPublic(info.path())) {
+            next.proceed(request, response);
+            return;
+        }
+        UserInfo user = request.user() == null ? UserInfo.ANONYMOUS : request.user();
+        if (authorizers.isEmpty()) {
+            throw StatusException.forbidden("forbidden: no authorizer is available, so requests are refused");
+        }
+        for (Authorizer a : authorizers) {
+            Authorizer.Decision d = a.authorize(user, info);
+            if (d == Authorizer.Decision.ALLOW) {
+                next.proceed(request, response);
+                return;
+            }
+            if (d == Authorizer.Decision.DENY) {
+                break;
+            }
+        }
+        throw StatusException.forbidden(forbiddenMessage(user, info));
+    }
+
+    /** kube's {@code responsewriters.forbiddenMessage}. */
+    static String forbiddenMessage(UserInfo user, RequestInfo info) {
+        String username = "User \"" + user.name() + "\"";
+        if (!info.resourceRequest()) {
+            return "forbidden: " + username + " cannot " + info.verb() + " path \"" + info.path() + "\"";
+        }
+        String resource = info.resource() + (info.subresource().isEmpty() ? "" : "/" + info.subresource());
+        String subject = info.name().isEmpty() ? resource : resource + " \"" + info.name() + "\"";
+        String where = info.namespace().isEmpty() ? " at the cluster scope"
+                : " in the namespace \"" + info.namespace() + "\"";
+        return subject + " is forbidden: " + username + " cannot " + info.verb() + " resource \"" + resource
+                + "\" in API group \"" + info.apiGroup() + "\"" + where;
+    }
+}

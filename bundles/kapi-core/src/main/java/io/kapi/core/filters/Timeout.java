@@ -1,0 +1,244 @@
+package io.kapi.core.filters;
+
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.server.ApiRequest;
+import io.kapi.api.server.HandlerFilter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.servlet.ServletOutputStream;
+import javax.servlet.WriteListener;
+import javax.servlet.http.HttpServletResponse;
+import javax.servlet.http.HttpServletResponseWrapper;
+
+/**
+ * kube's {@code WithTimeoutForNonLongRunningRequests}: a request that does not finish within its
+ * timeout (the {@code timeout} parameter, at most the default 60 s) gets 504. As kube's timeoutWriter,
+ * the handler writes into a buffer that is dropped when the deadline has passed, so a late handler
+ * cannot corrupt the 504 already sent.
+ */
+public final class Timeout implements HandlerFilter {
+    private final Duration defaultTimeout;
+    private final ExecutorService executor;
+
+    public Timeout(Duration defaultTimeout, ExecutorService executor) {
+        this.defaultTimeout = defaultTimeout;
+        this.executor = executor;
+    }
+
+    @Override
+    public void filter(ApiRequest request, HttpServletResponse response, Chain next) throws IOException {
+        if (LongRunning.is(request.info())) {
+            next.proceed(request, response);
+            return;
+        }
+        Duration timeout = requested(request.http().getParameter("timeout"));
+        BufferedResponse buffered = new BufferedResponse(response);
+        Future<?> f = executor.submit(() -> {
+            try {
+                next.proceed(request, buffered);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        });
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw StatusException.timeout("Timeout: request did not complete within requested timeout - context deadline exceeded", 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StatusException.timeout("Timeout: request was interrupted", 0);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
+        }
+        buffered.commitTo(response);
+    }
+
+    private Duration requested(String param) {
+        if (param == null || param.isEmpty()) {
+            return defaultTimeout;
+        }
+        try {
+            Duration d = parseGoDuration(param);
+            return d.isNegative() || d.isZero() || d.compareTo(defaultTimeout) > 0 ? defaultTimeout : d;
+        } catch (IllegalArgumentException e) {
+            throw StatusException.badRequest("invalid timeout specified in the request URL");
+        }
+    }
+
+    /** Go's {@code time.ParseDuration} for the units clients send (h, m, s, ms). */
+    static Duration parseGoDuration(String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(s);
+        long nanos = 0;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                throw new IllegalArgumentException(s);
+            }
+            double v = Double.parseDouble(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            nanos += (long) (v * unit);
+            end = m.end();
+        }
+        if (end != s.length() || end == 0) {
+            throw new IllegalArgumentException(s);
+        }
+        return Duration.ofNanos(nanos);
+    }
+
+    /** Holds status, headers and body until the handler finished in time. */
+    static final class BufferedResponse extends HttpServletResponseWrapper {
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final List<String[]> headers = new ArrayList<>();
+        private int status = 200;
+        private String contentType;
+        private PrintWriter writer;
+        private final ServletOutputStream stream = new ServletOutputStream() {
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener writeListener) {
+            }
+
+            @Override
+            public void write(int b) {
+                body.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                body.write(b, off, len);
+            }
+        };
+
+        BufferedResponse(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            return stream;
+        }
+
+        @Override
+        public PrintWriter getWriter() {
+            if (writer == null) {
+                writer = new PrintWriter(new java.io.OutputStreamWriter(body, StandardCharsets.UTF_8));
+            }
+            return writer;
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            status = sc;
+        }
+
+        @Override
+        public int getStatus() {
+            return status;
+        }
+
+        @Override
+        public void setContentType(String type) {
+            contentType = type;
+        }
+
+        @Override
+        public String getContentType() {
+            return contentType;
+        }
+
+        @Override
+        public void setContentLength(int len) {
+        }
+
+        @Override
+        public void setContentLengthLong(long len) {
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            headers.removeIf(h -> h[0].equalsIgnoreCase(name));
+            headers.add(new String[] {name, value, "set"});
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            headers.add(new String[] {name, value, "add"});
+        }
+
+        @Override
+        public boolean isCommitted() {
+            return false;
+        }
+
+        @Override
+        public void resetBuffer() {
+            body.reset();
+        }
+
+        @Override
+        public void reset() {
+            body.reset();
+            headers.clear();
+            status = 200;
+        }
+
+        @Override
+        public void flushBuffer() {
+        }
+
+        void commitTo(HttpServletResponse response) throws IOException {
+            if (writer != null) {
+                writer.flush();
+            }
+            response.setStatus(status);
+            if (contentType != null) {
+                response.setContentType(contentType);
+            }
+            for (String[] h : headers) {
+                if (h[2].equals("set")) {
+                    response.setHeader(h[0], h[1]);
+                } else {
+                    response.addHeader(h[0], h[1]);
+                }
+            }
+            if (status == 304 || status == 204) {
+                return;
+            }
+            response.setContentLength(body.size());
+            body.writeTo(response.getOutputStream());
+        }
+    }
+
+}

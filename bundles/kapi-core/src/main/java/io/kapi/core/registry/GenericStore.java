@@ -1,0 +1,801 @@
+package io.kapi.core.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.CollectionDeleter;
+import io.kapi.api.rest.Creater;
+import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.GracefulDeleter;
+import io.kapi.api.rest.ListOptions;
+import io.kapi.api.rest.Lister;
+import io.kapi.api.rest.Patcher;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.Strategy;
+import io.kapi.api.rest.TableColumn;
+import io.kapi.api.rest.TableConvertor;
+import io.kapi.api.rest.WatchSink;
+import io.kapi.api.rest.Watcher;
+import io.kapi.api.storage.KeyValue;
+import io.kapi.api.storage.ListResult;
+import io.kapi.api.storage.Storage;
+import io.kapi.api.storage.StorageException;
+import io.kapi.api.storage.WatchEvent;
+import io.kapi.api.storage.WatchListener;
+import io.kapi.core.json.HumanDuration;
+import io.kapi.core.json.Json;
+import io.kapi.machinery.selection.FieldSelector;
+import io.kapi.machinery.selection.LabelSelector;
+import io.kapi.machinery.validation.NameValidator;
+import io.kapi.machinery.validation.ObjectMetaValidation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every verb of one resource on a {@link Strategy} and a {@link Storage}, as kube's
+ * {@code genericregistry.Store}. Objects are stored as JSON without {@code resourceVersion}; it is
+ * set from the key's modRevision when read, exactly as kube's etcd3 store does with its versioner.
+ * Thread-safe and stateless apart from its immutable configuration.
+ */
+public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, CollectionDeleter, Watcher,
+        TableConvertor {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
+
+    private final ResourceMeta meta;
+    private final Strategy strategy;
+    private final Storage storage;
+    private final NamespaceGuard namespaces;
+    private final NameValidator nameValidator;
+    private final TableConvertor table;
+
+    public GenericStore(ResourceMeta meta, Strategy strategy, Storage storage, NamespaceGuard namespaces,
+                        NameValidator nameValidator) {
+        this.meta = meta;
+        this.strategy = strategy;
+        this.storage = storage;
+        this.namespaces = namespaces == null ? NamespaceGuard.NONE : namespaces;
+        this.nameValidator = nameValidator;
+        TableConvertor t = strategy.table();
+        this.table = t != null ? t : new DefaultTable();
+    }
+
+    public ResourceMeta meta() {
+        return meta;
+    }
+
+    public Strategy strategy() {
+        return strategy;
+    }
+
+    // ---- keys and decoding
+
+    String key(String namespace, String name) {
+        return meta.namespaced() ? meta.keyPrefix() + namespace + "/" + name : meta.keyPrefix() + name;
+    }
+
+    private String listPrefix(String namespace) {
+        return meta.namespaced() && namespace != null && !namespace.isEmpty()
+                ? meta.keyPrefix() + namespace + "/" : meta.keyPrefix();
+    }
+
+    private ObjectNode decode(byte[] value, long revision) {
+        try {
+            ObjectNode obj = Json.parseObject(value);
+            Json.metadata(obj).put("resourceVersion", Long.toString(revision));
+            return obj;
+        } catch (IOException e) {
+            throw StatusException.internal("stored object of " + meta.resource() + " is corrupt: " + e.getMessage());
+        }
+    }
+
+    private ObjectNode decode(KeyValue kv) {
+        return decode(kv.value(), kv.modRevision());
+    }
+
+    private static byte[] encodeForStorage(ObjectNode obj) {
+        ObjectNode copy = obj.deepCopy();
+        Json.metadata(copy).remove("resourceVersion");
+        return Json.bytes(copy);
+    }
+
+    static StatusException toStatus(StorageException e, ResourceMeta meta, String name) {
+        return switch (e.code()) {
+            case NOT_FOUND -> StatusException.notFound(meta.group(), meta.resource(), name);
+            case EXISTS -> StatusException.alreadyExists(meta.group(), meta.resource(), name);
+            case CONFLICT -> StatusException.conflict(meta.group(), meta.resource(), name,
+                    "the object has been modified; please apply your changes to the latest version and try again");
+            case COMPACTED -> StatusException.expired("too old resource version: " + e.getMessage());
+            case FUTURE_REVISION -> StatusException.timeout("Too large resource version: " + e.getMessage(), 1);
+            case UNAVAILABLE -> StatusException.serviceUnavailable("storage is unavailable: " + e.getMessage(), 1);
+            case TOO_LARGE -> StatusException.tooLarge("Request entity too large: " + e.getMessage());
+            default -> StatusException.internal(e.getMessage());
+        };
+    }
+
+    // ---- get
+
+    @Override
+    public ObjectNode get(RequestContext ctx, String name, String resourceVersion) {
+        KeyValue kv;
+        try {
+            kv = storage.get(key(ctx.namespace(), name));
+        } catch (StorageException e) {
+            throw toStatus(e, meta, name);
+        }
+        if (kv == null) {
+            throw StatusException.notFound(meta.group(), meta.resource(), name);
+        }
+        return withType(decode(kv));
+    }
+
+    private ObjectNode withType(ObjectNode obj) {
+        if (!obj.has("apiVersion") || !obj.has("kind")) {
+            ObjectNode typed = Json.object();
+            typed.put("apiVersion", meta.apiVersion());
+            typed.put("kind", meta.kind());
+            obj.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("apiVersion") && !e.getKey().equals("kind")) {
+                    typed.set(e.getKey(), e.getValue());
+                }
+            });
+            return typed;
+        }
+        return obj;
+    }
+
+    // ---- list
+
+    /** Which objects a list or watch selects. */
+    final class Selection {
+        final LabelSelector labels;
+        final FieldSelector fields;
+
+        Selection(ListOptions options) {
+            this.labels = LabelSelector.parse(options.labelSelector() == null ? "" : options.labelSelector());
+            this.fields = FieldSelector.parse(options.fieldSelector() == null ? "" : options.fieldSelector());
+        }
+
+        boolean everything() {
+            return labels.isEmpty() && fields.isEmpty();
+        }
+
+        boolean matches(ObjectNode obj) {
+            if (!labels.isEmpty() && !labels.matches(Json.labels(obj))) {
+                return false;
+            }
+            return fields.isEmpty() || fields.matches(fieldsOf(obj));
+        }
+    }
+
+    Map<String, String> fieldsOf(ObjectNode obj) {
+        Map<String, String> f = new HashMap<>(strategy.selectableFields(obj));
+        f.put("metadata.name", Json.name(obj));
+        if (meta.namespaced()) {
+            f.put("metadata.namespace", Json.namespace(obj));
+        }
+        return f;
+    }
+
+    @Override
+    public ObjectNode list(RequestContext ctx, ListOptions options) {
+        Selection selection = new Selection(options);
+        String prefix = listPrefix(ctx.namespace());
+        long revision = 0;
+        String startAfter = null;
+        String rv = options.resourceVersion();
+        String match = options.resourceVersionMatch();
+        if (options.continueToken() != null && !options.continueToken().isEmpty()) {
+            if (rv != null && !rv.isEmpty() && !rv.equals("0")) {
+                throw StatusException.badRequest("specifying resource version is not allowed when using continue");
+            }
+            ContinueToken token = ContinueToken.decode(options.continueToken(), prefix);
+            revision = token.revision();
+            startAfter = token.startAfter();
+        } else if (rv != null && !rv.isEmpty()) {
+            long parsed = parseResourceVersion(rv);
+            if ("Exact".equals(match)) {
+                if (parsed == 0) {
+                    throw invalidOption("resourceVersionMatch", "Exact", "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
+                }
+                revision = parsed;
+            } else if (match == null || match.isEmpty() || "NotOlderThan".equals(match)) {
+                long current = storage.currentRevision();
+                if (parsed > current) {
+                    throw StatusException.timeout("Too large resource version: " + parsed + ", current: " + current, 1);
+                }
+            } else {
+                throw invalidOption("resourceVersionMatch", match, "supported values: \"Exact\", \"NotOlderThan\"");
+            }
+        } else if (match != null && !match.isEmpty()) {
+            throw invalidOption("resourceVersionMatch", match, "resourceVersionMatch is forbidden unless resourceVersion is provided");
+        }
+        String single = selection.fields.exactMatch("metadata.name");
+        int limit = (int) Math.max(0, Math.min(options.limit(), Integer.MAX_VALUE));
+        ArrayNode items = Json.NODES.arrayNode();
+        long readRevision;
+        boolean more = false;
+        long remaining = 0;
+        String last = null;
+        try {
+            if (single != null && revision == 0 && (!meta.namespaced() || !ctx.namespace().isEmpty())) {
+                // metadata.name=X pins one key: no range read (kubectl wait / get -w NAME use it)
+                KeyValue kv = storage.get(key(ctx.namespace(), single));
+                readRevision = storage.currentRevision();
+                if (kv != null) {
+                    ObjectNode obj = decode(kv);
+                    if (selection.matches(obj)) {
+                        items.add(obj);
+                    }
+                }
+            } else {
+                // page through storage until the limit is filled, as kube's store does with selectors
+                readRevision = revision;
+                while (true) {
+                    int want = limit == 0 ? 0 : limit - items.size();
+                    ListResult page = storage.list(prefix, readRevision, startAfter, want == 0 ? 0 : Math.max(want, selection.everything() ? want : 64));
+                    readRevision = page.revision();
+                    List<KeyValue> kvs = page.items();
+                    int used = 0;
+                    for (KeyValue kv : kvs) {
+                        used++;
+                        ObjectNode obj = decode(kv);
+                        last = kv.key();
+                        if (selection.matches(obj)) {
+                            items.add(obj);
+                            if (limit > 0 && items.size() == limit) {
+                                break;
+                            }
+                        }
+                    }
+                    boolean pageLeftover = used < kvs.size();
+                    if (limit > 0 && items.size() == limit) {
+                        more = pageLeftover || page.more();
+                        if (more && selection.everything()) {
+                            remaining = page.remaining() + (kvs.size() - used);
+                        }
+                        break;
+                    }
+                    if (!page.more()) {
+                        break;
+                    }
+                    startAfter = kvs.isEmpty() ? startAfter : kvs.get(kvs.size() - 1).key();
+                }
+            }
+        } catch (StorageException e) {
+            if (e.code() == StorageException.Code.COMPACTED && options.continueToken() != null
+                    && !options.continueToken().isEmpty()) {
+                throw StatusException.expired("The provided continue parameter is too old to display a consistent list result. "
+                        + "You can start a new list without the continue parameter, or use the continue token in this response to "
+                        + "retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - "
+                        + "objects that were created, modified, or deleted between the time the first chunk was returned and now may "
+                        + "show up in the list.");
+            }
+            if (e.code() == StorageException.Code.COMPACTED) {
+                throw StatusException.expired("too old resource version: " + revision + " (" + storage.compactedRevision() + ")");
+            }
+            if (e.code() == StorageException.Code.FUTURE_REVISION) {
+                throw StatusException.timeout("Too large resource version: " + revision + ", current: " + storage.currentRevision(), 1);
+            }
+            throw toStatus(e, meta, "");
+        }
+        ObjectNode list = Json.object();
+        list.put("kind", meta.listKind());
+        list.put("apiVersion", meta.apiVersion());
+        ObjectNode lm = list.putObject("metadata");
+        lm.put("resourceVersion", Long.toString(readRevision));
+        if (more) {
+            lm.put("continue", ContinueToken.encode(readRevision, last, prefix));
+            if (remaining > 0) {
+                lm.put("remainingItemCount", remaining);
+            }
+        }
+        list.set("items", items);
+        return list;
+    }
+
+    private static StatusException invalidOption(String field, String value, String detail) {
+        return StatusException.invalid("", "ListOptions", "", List.of(FieldCause.invalid(field, value, detail)));
+    }
+
+    static long parseResourceVersion(String rv) {
+        try {
+            long v = Long.parseLong(rv);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw StatusException.badRequest("invalid resource version: " + rv);
+        }
+    }
+
+    // ---- create
+
+    @Override
+    public ObjectNode create(RequestContext ctx, ObjectNode input) {
+        ObjectNode obj = input.deepCopy();
+        obj.put("apiVersion", meta.apiVersion());
+        obj.put("kind", meta.kind());
+        ObjectNode m = Json.metadata(obj);
+        if (meta.namespaced()) {
+            String ns = Json.text(m, "namespace");
+            if (ns.isEmpty()) {
+                m.put("namespace", ctx.namespace());
+            } else if (!ns.equals(ctx.namespace())) {
+                throw StatusException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+        } else {
+            m.remove("namespace");
+        }
+        if (!Json.text(m, "resourceVersion").isEmpty()) {
+            throw StatusException.badRequest("resourceVersion should not be set on objects to be created");
+        }
+        if (Json.text(m, "name").isEmpty() && !Json.text(m, "generateName").isEmpty()) {
+            m.put("name", Json.text(m, "generateName") + randomSuffix());
+        }
+        m.put("uid", UUID.randomUUID().toString());
+        m.put("creationTimestamp", Json.now());
+        m.remove("deletionTimestamp");
+        m.remove("deletionGracePeriodSeconds");
+        m.remove("managedFields");
+        if (strategy.tracksGeneration()) {
+            m.put("generation", 1);
+        } else {
+            m.remove("generation");
+        }
+        strategy.prepareForCreate(obj);
+        List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), nameValidator));
+        causes.addAll(strategy.validate(obj));
+        String name = Json.text(m, "name");
+        if (!causes.isEmpty()) {
+            throw StatusException.invalid(meta.group(), meta.kind(), name, causes);
+        }
+        if (meta.namespaced()) {
+            namespaces.checkCreate(Json.text(m, "namespace"));
+        }
+        if (ctx.dryRun()) {
+            return obj;
+        }
+        try {
+            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), encodeForStorage(obj));
+            return decode(kv);
+        } catch (StorageException e) {
+            throw toStatus(e, meta, name);
+        }
+    }
+
+    private static String randomSuffix() {
+        StringBuilder sb = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            sb.append(ALPHANUMS.charAt(RANDOM.nextInt(ALPHANUMS.length())));
+        }
+        return sb.toString();
+    }
+
+    // ---- update
+
+    @Override
+    public Result update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
+        String key = key(ctx.namespace(), name);
+        while (true) {
+            KeyValue current;
+            try {
+                current = storage.get(key);
+            } catch (StorageException e) {
+                throw toStatus(e, meta, name);
+            }
+            if (current == null) {
+                ObjectNode created = transform.apply(null);
+                if (!strategy.allowCreateOnUpdate()) {
+                    throw StatusException.notFound(meta.group(), meta.resource(), name);
+                }
+                Json.metadata(created).remove("resourceVersion");
+                try {
+                    return new Result(create(ctx, created), true);
+                } catch (StatusException e) {
+                    if ("AlreadyExists".equals(e.reason())) {
+                        continue;
+                    }
+                    throw e;
+                }
+            }
+            ObjectNode old = withType(decode(current));
+            ObjectNode obj = transform.apply(old.deepCopy());
+            if (obj == null) {
+                return new Result(old, false);
+            }
+            obj.put("apiVersion", meta.apiVersion());
+            obj.put("kind", meta.kind());
+            ObjectNode m = Json.metadata(obj);
+            String newName = Json.text(m, "name");
+            if (!newName.isEmpty() && !newName.equals(name)) {
+                throw StatusException.badRequest("the name of the object (" + newName
+                        + ") does not match the name on the URL (" + name + ")");
+            }
+            m.put("name", name);
+            if (meta.namespaced()) {
+                String ns = Json.text(m, "namespace");
+                if (ns.isEmpty()) {
+                    m.put("namespace", ctx.namespace());
+                } else if (!ns.equals(ctx.namespace())) {
+                    throw StatusException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+                }
+            }
+            String rv = Json.text(m, "resourceVersion");
+            boolean conditional = !rv.isEmpty();
+            if (!conditional && !strategy.allowUnconditionalUpdate()) {
+                throw StatusException.invalid(meta.group(), meta.kind(), name, List.of(
+                        FieldCause.invalid("metadata.resourceVersion", "0x0", "must be specified for an update")));
+            }
+            if (conditional && !rv.equals(Long.toString(current.modRevision()))) {
+                throw StatusException.conflict(meta.group(), meta.resource(), name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            ObjectNode oldMeta = Json.metadata(old);
+            // system fields are the server's, whatever the client sent (kube's FillObjectMetaSystemFields on update)
+            copyField(oldMeta, m, "uid");
+            copyField(oldMeta, m, "creationTimestamp");
+            copyField(oldMeta, m, "deletionTimestamp");
+            copyField(oldMeta, m, "deletionGracePeriodSeconds");
+            m.remove("managedFields");
+            if (strategy.tracksGeneration()) {
+                copyField(oldMeta, m, "generation");
+            } else {
+                m.remove("generation");
+            }
+            strategy.prepareForUpdate(obj, old);
+            if (strategy.tracksGeneration() && !java.util.Objects.equals(obj.get("spec"), old.get("spec"))) {
+                m.put("generation", oldMeta.path("generation").asLong(0) + 1);
+            }
+            List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMetaUpdate(m, oldMeta));
+            causes.addAll(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), nameValidator));
+            causes.addAll(strategy.validateUpdate(obj, old));
+            if (!causes.isEmpty()) {
+                throw StatusException.invalid(meta.group(), meta.kind(), name, causes);
+            }
+            m.put("resourceVersion", Long.toString(current.modRevision()));
+            if (obj.equals(old)) {
+                // kube skips the write when nothing changed: same resourceVersion, no watch event
+                return new Result(old, false);
+            }
+            if (!Json.text(oldMeta, "deletionTimestamp").isEmpty() && m.path("finalizers").isEmpty()
+                    && (!m.has("finalizers") || m.get("finalizers").size() == 0)) {
+                // the last finalizer left an object being deleted: now it goes (kube's deleteWithoutFinalizers)
+                if (ctx.dryRun()) {
+                    return new Result(obj, false);
+                }
+                try {
+                    KeyValue deleted = storage.delete(key, current.modRevision());
+                    return new Result(decode(deleted.value(), deleted.modRevision()), false);
+                } catch (StorageException e) {
+                    if (e.code() == StorageException.Code.CONFLICT && !conditional) {
+                        continue;
+                    }
+                    throw toStatus(e, meta, name);
+                }
+            }
+            if (ctx.dryRun()) {
+                return new Result(obj, false);
+            }
+            try {
+                KeyValue kv = storage.update(key, current.modRevision(), encodeForStorage(obj));
+                return new Result(decode(kv), false);
+            } catch (StorageException e) {
+                if (e.code() == StorageException.Code.CONFLICT && !conditional) {
+                    continue;
+                }
+                throw toStatus(e, meta, name);
+            }
+        }
+    }
+
+    private static void copyField(ObjectNode from, ObjectNode to, String field) {
+        JsonNode v = from.get(field);
+        if (v == null) {
+            to.remove(field);
+        } else {
+            to.set(field, v);
+        }
+    }
+
+    // ---- delete
+
+    @Override
+    public Result delete(RequestContext ctx, String name, ObjectNode options) {
+        String key = key(ctx.namespace(), name);
+        ObjectNode preconditions = options == null ? null : (ObjectNode) options.get("preconditions");
+        while (true) {
+            KeyValue current;
+            try {
+                current = storage.get(key);
+            } catch (StorageException e) {
+                throw toStatus(e, meta, name);
+            }
+            if (current == null) {
+                throw StatusException.notFound(meta.group(), meta.resource(), name);
+            }
+            ObjectNode obj = withType(decode(current));
+            ObjectNode m = Json.metadata(obj);
+            checkPreconditions(preconditions, m, name);
+            boolean hasFinalizers = m.path("finalizers").size() > 0;
+            if (hasFinalizers || strategy instanceof GracefulDeletion) {
+                // graceful: mark for deletion; the finalizers' owners (or a controller) finish it
+                if (!Json.text(m, "deletionTimestamp").isEmpty()) {
+                    return new GracefulDeleter.Result(obj, false);
+                }
+                ObjectNode marked = obj.deepCopy();
+                ObjectNode mm = Json.metadata(marked);
+                mm.put("deletionTimestamp", Json.now());
+                mm.put("deletionGracePeriodSeconds", 0);
+                if (strategy instanceof GracefulDeletion g) {
+                    g.prepareForDelete(marked);
+                }
+                if (hasFinalizers || (strategy instanceof GracefulDeletion g2 && g2.keepAfterMark(marked))) {
+                    if (ctx.dryRun()) {
+                        return new GracefulDeleter.Result(marked, false);
+                    }
+                    try {
+                        KeyValue kv = storage.update(key, current.modRevision(), encodeForStorage(marked));
+                        return new GracefulDeleter.Result(decode(kv), false);
+                    } catch (StorageException e) {
+                        if (e.code() == StorageException.Code.CONFLICT) {
+                            continue;
+                        }
+                        throw toStatus(e, meta, name);
+                    }
+                }
+            }
+            if (ctx.dryRun()) {
+                return new GracefulDeleter.Result(obj, true);
+            }
+            try {
+                KeyValue deleted = storage.delete(key, current.modRevision());
+                return new GracefulDeleter.Result(withType(decode(deleted.value(), deleted.modRevision())), true);
+            } catch (StorageException e) {
+                if (e.code() == StorageException.Code.CONFLICT) {
+                    continue;
+                }
+                if (e.code() == StorageException.Code.NOT_FOUND) {
+                    throw StatusException.notFound(meta.group(), meta.resource(), name);
+                }
+                throw toStatus(e, meta, name);
+            }
+        }
+    }
+
+    private void checkPreconditions(ObjectNode pre, ObjectNode m, String name) {
+        if (pre == null) {
+            return;
+        }
+        String uid = Json.text(pre, "uid");
+        if (!uid.isEmpty() && !uid.equals(Json.text(m, "uid"))) {
+            throw StatusException.conflict(meta.group(), meta.resource(), name, "Precondition failed: UID in precondition: "
+                    + uid + ", UID in object meta: " + Json.text(m, "uid"));
+        }
+        String rv = Json.text(pre, "resourceVersion");
+        if (!rv.isEmpty() && !rv.equals(Json.text(m, "resourceVersion"))) {
+            throw StatusException.conflict(meta.group(), meta.resource(), name,
+                    "Precondition failed: ResourceVersion in precondition: " + rv + ", ResourceVersion in object meta: "
+                            + Json.text(m, "resourceVersion"));
+        }
+    }
+
+    @Override
+    public ObjectNode deleteCollection(RequestContext ctx, ObjectNode deleteOptions, ListOptions listOptions) {
+        ObjectNode list = list(ctx, new ListOptions(listOptions.labelSelector(), listOptions.fieldSelector(), 0, null,
+                null, null, false, 0, null));
+        ArrayNode deleted = Json.NODES.arrayNode();
+        for (JsonNode item : list.get("items")) {
+            ObjectNode obj = (ObjectNode) item;
+            RequestContext itemCtx = new RequestContext(Json.namespace(obj), ctx.user(), ctx.dryRun(), ctx.fieldManager());
+            try {
+                deleted.add(delete(itemCtx, Json.name(obj), deleteOptions).object());
+            } catch (StatusException e) {
+                if (!"NotFound".equals(e.reason())) {
+                    throw e;
+                }
+            }
+        }
+        list.set("items", deleted);
+        return list;
+    }
+
+    // ---- watch
+
+    @Override
+    public AutoCloseable watch(RequestContext ctx, ListOptions options, WatchSink sink) {
+        Selection selection = new Selection(options);
+        String single = selection.fields.exactMatch("metadata.name");
+        String watchKey = single != null && (!meta.namespaced() || !ctx.namespace().isEmpty())
+                ? key(ctx.namespace(), single) : listPrefix(ctx.namespace());
+        String rv = options.resourceVersion();
+        long from;
+        boolean initial;
+        if (rv == null || rv.isEmpty() || rv.equals("0")) {
+            initial = options.sendInitialEvents() == null || options.sendInitialEvents();
+            from = 0;
+        } else {
+            from = parseResourceVersion(rv);
+            initial = Boolean.TRUE.equals(options.sendInitialEvents());
+        }
+        long compacted = storage.compactedRevision();
+        if (from > 0 && from <= compacted) {
+            throw StatusException.expired("too old resource version: " + from + " (" + (compacted + 1) + ")");
+        }
+        long current = storage.currentRevision();
+        if (from > current) {
+            throw StatusException.timeout("Too large resource version: " + from + ", current: " + current, 1);
+        }
+        if (initial) {
+            // synthetic ADDEDs of the state at one revision, then changes after it (kube's "Get State and Start")
+            ListResult state;
+            try {
+                state = storage.list(watchKey.endsWith("/") ? watchKey : watchKey, from, null, 0);
+            } catch (StorageException e) {
+                throw toStatus(e, meta, "");
+            }
+            if (!watchKey.endsWith("/")) {
+                KeyValue kv = storage.get(watchKey);
+                long at = storage.currentRevision();
+                state = new ListResult(kv == null ? List.of() : List.of(kv), at, false, 0);
+            }
+            for (KeyValue kv : state.items()) {
+                ObjectNode obj = withType(decode(kv));
+                if (selection.matches(obj)) {
+                    sink.event("ADDED", obj);
+                }
+            }
+            if (options.sendInitialEvents() != null && options.sendInitialEvents() && options.allowWatchBookmarks()) {
+                ObjectNode bookmark = bookmark(state.revision());
+                Json.metadata(bookmark).putObject("annotations").put("k8s.io/initial-events-end", "true");
+                sink.event("BOOKMARK", bookmark);
+            }
+            from = state.revision();
+        }
+        boolean bookmarks = options.allowWatchBookmarks();
+        try {
+            return storage.watch(watchKey, from, new WatchListener() {
+                @Override
+                public void onEvent(WatchEvent event) {
+                    ObjectNode now = event.value() == null ? null : withType(decode(event.value(), event.revision()));
+                    ObjectNode before = event.prevValue() == null ? null : withType(decode(event.prevValue(), event.revision()));
+                    boolean nowMatches = now != null && selection.matches(now);
+                    boolean beforeMatched = before != null && selection.matches(before);
+                    if (event.type() == WatchEvent.Type.DELETE) {
+                        if (beforeMatched) {
+                            sink.event("DELETED", before);
+                        }
+                    } else if (nowMatches && (before == null || !beforeMatched)) {
+                        sink.event("ADDED", now);
+                    } else if (nowMatches) {
+                        sink.event("MODIFIED", now);
+                    } else if (beforeMatched) {
+                        // an object leaving the selection is a deletion for this watcher, as kube's cacher does
+                        sink.event("DELETED", now);
+                    }
+                }
+
+                @Override
+                public void onProgress(long revision) {
+                    if (bookmarks) {
+                        sink.event("BOOKMARK", bookmark(revision));
+                    }
+                }
+
+                @Override
+                public void onClose(StorageException error) {
+                    sink.closed(error == null ? null : toStatus(error, meta, ""));
+                }
+            });
+        } catch (StorageException e) {
+            if (e.code() == StorageException.Code.COMPACTED) {
+                throw StatusException.expired("too old resource version: " + from + " (" + (storage.compactedRevision() + 1) + ")");
+            }
+            throw toStatus(e, meta, "");
+        }
+    }
+
+    private ObjectNode bookmark(long revision) {
+        ObjectNode b = Json.object();
+        b.put("kind", meta.kind());
+        b.put("apiVersion", meta.apiVersion());
+        b.putObject("metadata").put("resourceVersion", Long.toString(revision));
+        return b;
+    }
+
+    // ---- table
+
+    @Override
+    public List<TableColumn> columns() {
+        return table.columns();
+    }
+
+    @Override
+    public List<Object> cells(ObjectNode object) {
+        return table.cells(object);
+    }
+
+    /** kube's default table: Name and Created At... as its generic printer shows Name and Age. */
+    private static final class DefaultTable implements TableConvertor {
+        @Override
+        public List<TableColumn> columns() {
+            return List.of(TableColumn.nameColumn(), TableColumn.ageColumn());
+        }
+
+        @Override
+        public List<Object> cells(ObjectNode object) {
+            return List.of(Json.name(object), age(object));
+        }
+    }
+
+    /** The AGE cell kube's printers compute from creationTimestamp. */
+    public static String age(ObjectNode object) {
+        String ts = Json.text(object.get("metadata"), "creationTimestamp");
+        if (ts.isEmpty()) {
+            return "<unknown>";
+        }
+        try {
+            return HumanDuration.format(Duration.between(Instant.parse(ts), Instant.now()));
+        } catch (RuntimeException e) {
+            return "<unknown>";
+        }
+    }
+
+    /** Continue tokens as kube encodes them: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<key after prefix>"}. */
+    record ContinueToken(long revision, String startAfter) {
+        static String encode(long revision, String lastKey, String prefix) {
+            ObjectNode t = Json.object();
+            t.put("v", "meta.k8s.io/v1");
+            t.put("rv", revision);
+            t.put("start", lastKey.substring(prefix.length()) + "\u0000");
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(t));
+        }
+
+        static ContinueToken decode(String token, String prefix) {
+            try {
+                byte[] raw = Base64.getUrlDecoder().decode(token.replace('+', '-').replace('/', '_').replace("=", ""));
+                ObjectNode t = Json.parseObject(raw);
+                if (!"meta.k8s.io/v1".equals(Json.text(t, "v"))) {
+                    throw new IllegalArgumentException("unsupported version");
+                }
+                long rv = t.path("rv").asLong(0);
+                String start = Json.text(t, "start");
+                if (rv <= 0 || start.isEmpty() || start.contains("..") || start.startsWith("/")) {
+                    throw new IllegalArgumentException("bad token");
+                }
+                if (start.endsWith("\u0000")) {
+                    start = start.substring(0, start.length() - 1);
+                }
+                return new ContinueToken(rv, prefix + start);
+            } catch (IOException | RuntimeException e) {
+                throw StatusException.badRequest("continue key is not valid: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A strategy whose deletes are graceful (kube's namespaces): the object is marked, a controller finishes it. */
+    public interface GracefulDeletion {
+        /** Adjusts the object being marked for deletion (e.g. status.phase=Terminating). */
+        void prepareForDelete(ObjectNode object);
+
+        /** Whether the marked object stays (true) or can go at once. */
+        boolean keepAfterMark(ObjectNode marked);
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,97 @@
+package io.kapi.core.serving;
+
+import io.kapi.api.server.ApiRequest;
+import io.kapi.api.server.Director;
+import io.kapi.core.endpoints.Responses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code /healthz}, {@code /livez}, {@code /readyz} as kube's healthz package serves them: "ok", or a
+ * list of {@code [+]name ok} / {@code [-]name failed: reason withheld} lines with {@code ?verbose}
+ * or on failure, per-check paths, and {@code ?exclude=name}.
+ */
+public final class Health {
+    /** One named check; {@code result} returns null when healthy, else the reason. */
+    public record Check(String name, boolean liveness, Supplier<String> result) {
+    }
+
+    private final List<Check> checks;
+
+    public Health(List<Check> checks) {
+        this.checks = List.copyOf(checks);
+    }
+
+    public List<Check> checks() {
+        return checks;
+    }
+
+    public Director director() {
+        return (ApiRequest request, javax.servlet.http.HttpServletResponse resp) -> {
+            String path = request.info().path().replaceAll("/+$", "");
+            for (String endpoint : List.of("/healthz", "/livez", "/readyz")) {
+                boolean live = !endpoint.equals("/readyz");
+                if (path.equals(endpoint)) {
+                    serveAll(request, resp, endpoint.substring(1), live);
+                    return true;
+                }
+                if (path.startsWith(endpoint + "/")) {
+                    String name = path.substring(endpoint.length() + 1);
+                    for (Check c : applicable(live)) {
+                        if (c.name.equals(name)) {
+                            String failure = c.result.get();
+                            if (failure == null) {
+                                Responses.writeText(resp, 200, "ok");
+                            } else {
+                                Responses.writeText(resp, 500, "internal server error: " + failure + "\n");
+                            }
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            }
+            return false;
+        };
+    }
+
+    private List<Check> applicable(boolean live) {
+        List<Check> out = new ArrayList<>();
+        for (Check c : checks) {
+            if (!live || c.liveness) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private void serveAll(ApiRequest request, javax.servlet.http.HttpServletResponse resp, String endpoint,
+                          boolean live) throws java.io.IOException {
+        boolean verbose = request.http().getParameter("verbose") != null;
+        String[] excluded = request.http().getParameterValues("exclude");
+        List<String> exclude = excluded == null ? List.of() : List.of(excluded);
+        StringBuilder sb = new StringBuilder();
+        boolean failed = false;
+        for (Check c : applicable(live)) {
+            if (exclude.contains(c.name)) {
+                sb.append("[+]").append(c.name).append(" excluded: ok\n");
+                continue;
+            }
+            String failure = c.result.get();
+            if (failure == null) {
+                sb.append("[+]").append(c.name).append(" ok\n");
+            } else {
+                failed = true;
+                sb.append("[-]").append(c.name).append(" failed: reason withheld\n");
+            }
+        }
+        if (failed) {
+            Responses.writeText(resp, 500, sb + endpoint + " check failed\n");
+        } else if (verbose) {
+            Responses.writeText(resp, 200, sb + endpoint + " check passed\n");
+        } else {
+            Responses.writeText(resp, 200, "ok");
+        }
+    }
+}

@@ -1,0 +1,677 @@
+package io.kapi.core.serving;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.APIGroupProvider;
+import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.StorageBinding;
+import io.kapi.api.server.ApiRequest;
+import io.kapi.api.server.Authenticator;
+import io.kapi.api.server.Authorizer;
+import io.kapi.api.server.DelegationTarget;
+import io.kapi.api.server.Director;
+import io.kapi.api.server.HandlerFilter;
+import io.kapi.api.server.HealthCheck;
+import io.kapi.api.server.KapiRuntime;
+import io.kapi.api.server.PostStartHook;
+import io.kapi.api.server.ServerContext;
+import io.kapi.api.storage.Storage;
+import io.kapi.core.discovery.Discovery;
+import io.kapi.core.discovery.GroupView;
+import io.kapi.core.endpoints.MediaType;
+import io.kapi.core.endpoints.ResourceHandler;
+import io.kapi.core.endpoints.Responses;
+import io.kapi.core.endpoints.ServedResource;
+import io.kapi.core.filters.Authentication;
+import io.kapi.core.filters.Authorization;
+import io.kapi.core.filters.MaxInFlight;
+import io.kapi.core.filters.PanicRecovery;
+import io.kapi.core.filters.RequestInfoFilter;
+import io.kapi.core.filters.Timeout;
+import io.kapi.core.json.Json;
+import io.kapi.core.openapi.OpenApi;
+import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.ResourceMeta;
+import io.kapi.core.registry.StorageNamespaceGuard;
+import io.kapi.machinery.validation.NameValidator;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * The generic server, free of OSGi: contributions come in through {@link #contributions()} and
+ * {@link #requestRebuild()}; one rebuild thread turns them into an immutable {@link ServingSnapshot}
+ * and swaps it; {@link #service} serves every request from the snapshot it read once.
+ *
+ * <p>Rules kept here: bind methods only record; rebuilds are coalesced and held while a deployment
+ * runs; ranked conflicts are reported as shadowed; a resource leaving the snapshot has its watches
+ * ended cleanly while in-flight requests finish on the snapshot they started with; until a complete
+ * snapshot serves, and during deployments, unknown API paths answer 503 rather than 404.
+ */
+public final class KapiServer implements KapiRuntime {
+    private static final Logger LOG = Logger.getLogger(KapiServer.class.getName());
+    public static final String VERSION = "v1.32.0-kapi.0.1.0";
+    /** Built-in filter rankings, kube's order: the highest runs first. */
+    public static final int PANIC_RANKING = 10000;
+    public static final int REQUEST_INFO_RANKING = 9000;
+    public static final int MAX_IN_FLIGHT_RANKING = 8000;
+    public static final int TIMEOUT_RANKING = 7000;
+    public static final int AUTHENTICATION_RANKING = 6000;
+    public static final int AUTHORIZATION_RANKING = 5000;
+
+    private final Contributions contributions = new Contributions();
+    private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kapi-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ExecutorService requestExecutor;
+    private final MaxInFlight maxInFlight = new MaxInFlight(400, 200);
+    private final Timeout timeout;
+    private final AtomicBoolean rebuildQueued = new AtomicBoolean();
+    private final Map<String, ServedResource> resourceCache = new HashMap<>();
+    private final Map<PostStartHook, HookState> hookStates = new ConcurrentHashMap<>();
+    private volatile ServingSnapshot current;
+    private volatile boolean deploying;
+    private volatile boolean pendingWhileDeploying;
+    private volatile LongConsumer generationListener = g -> { };
+    private long generation;
+    private Storage controlledStorage;
+    private NamespaceController namespaceController;
+
+    private record HookState(String name, String server, String state, String error) {
+    }
+
+    public KapiServer() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 600, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "kapi-request");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.requestExecutor = pool;
+        this.timeout = new Timeout(Duration.ofSeconds(60), pool);
+    }
+
+    public Contributions contributions() {
+        return contributions;
+    }
+
+    /** Called with the new generation after every swap (the OSGi adapter updates service.changecount). */
+    public void onGeneration(LongConsumer listener) {
+        this.generationListener = listener;
+    }
+
+    public synchronized void shutdown() {
+        if (namespaceController != null) {
+            namespaceController.close();
+        }
+        rebuilder.shutdownNow();
+        requestExecutor.shutdownNow();
+        ServingSnapshot s = current;
+        if (s != null) {
+            s.served().forEach(ServedResource::closeWatches);
+        }
+    }
+
+    // ---- deployment batching
+
+    /** A feature deployment started: hold rebuilds, answer 503 for unknown API paths. */
+    public void deploymentStarted() {
+        deploying = true;
+    }
+
+    /** The deployment finished: one rebuild for everything that changed meanwhile. */
+    public void deploymentFinished() {
+        deploying = false;
+        if (pendingWhileDeploying) {
+            pendingWhileDeploying = false;
+        }
+        requestRebuild();
+    }
+
+    /** Coalesces rebuild requests: many binds in a row give one rebuild. */
+    public void requestRebuild() {
+        if (deploying) {
+            pendingWhileDeploying = true;
+            return;
+        }
+        if (rebuildQueued.compareAndSet(false, true)) {
+            rebuilder.schedule(() -> {
+                rebuildQueued.set(false);
+                try {
+                    rebuild();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "rebuild of the serving snapshot failed", e);
+                }
+            }, 50, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Builds and swaps a snapshot now (the rebuild thread, or tests). */
+    public synchronized ServingSnapshot rebuild() {
+        ServingSnapshot previous = current;
+        ServingSnapshot next = build(++generation);
+        current = next;
+        if (previous != null) {
+            Set<ServedResource> kept = new HashSet<>(next.served());
+            for (ServedResource r : previous.served()) {
+                if (!kept.contains(r)) {
+                    r.closeWatches();
+                }
+            }
+        }
+        runControllers();
+        runHooks();
+        generationListener.accept(next.generation());
+        return next;
+    }
+
+    /** The in-process controllers follow the storage backend: restarted when it changes. */
+    private void runControllers() {
+        Storage storage = contributions.storages().isEmpty() ? null : contributions.storages().get(0).service();
+        if (storage == controlledStorage) {
+            return;
+        }
+        if (namespaceController != null) {
+            namespaceController.close();
+            namespaceController = null;
+        }
+        controlledStorage = storage;
+        if (storage != null) {
+            namespaceController = new NamespaceController(storage, () -> {
+                ServingSnapshot s = current;
+                return s == null ? List.of() : s.served();
+            });
+            namespaceController.start();
+        }
+    }
+
+    private void runHooks() {
+        if (!current.complete()) {
+            return;
+        }
+        for (Contribution<DelegationTarget> s : contributions.servers()) {
+            for (PostStartHook h : s.service().postStartHooks()) {
+                runHook(h, s.service().name());
+            }
+        }
+        for (Contribution<PostStartHook> h : contributions.hooks()) {
+            runHook(h.service(), h.bundle());
+        }
+        hookStates.keySet().removeIf(h -> !activeHooks().contains(h));
+    }
+
+    private Set<PostStartHook> activeHooks() {
+        Set<PostStartHook> active = new HashSet<>();
+        contributions.servers().forEach(s -> active.addAll(s.service().postStartHooks()));
+        contributions.hooks().forEach(h -> active.add(h.service()));
+        return active;
+    }
+
+    private void runHook(PostStartHook hook, String owner) {
+        if (hookStates.containsKey(hook)) {
+            return;
+        }
+        hookStates.put(hook, new HookState(hook.name(), owner, "running", null));
+        rebuilder.execute(() -> {
+            try {
+                hook.run();
+                hookStates.put(hook, new HookState(hook.name(), owner, "done", null));
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
+                hookStates.put(hook, new HookState(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
+            }
+            generationListener.accept(generation);
+        });
+    }
+
+    // ---- building a snapshot
+
+    private record Claim(ResourceDefinition def, Contribution<APIGroupProvider> provider) {
+    }
+
+    private ServingSnapshot build(long gen) {
+        List<String> failures = new ArrayList<>();
+        Storage storage = contributions.storages().isEmpty() ? null : contributions.storages().get(0).service();
+        List<Contribution<DelegationTarget>> servers = new ArrayList<>(contributions.servers());
+        servers.sort((a, b) -> {
+            int c = Integer.compare(a.intProperty(DelegationTarget.ORDER, 1000), b.intProperty(DelegationTarget.ORDER, 1000));
+            return c != 0 ? c : a.compareTo(b);
+        });
+        Set<String> serverNames = new HashSet<>();
+        servers.forEach(s -> serverNames.add(s.service().name()));
+
+        // ranked claims: providers are sorted by ranking, so the first claim of a key wins
+        Map<String, Claim> winners = new LinkedHashMap<>();
+        List<KapiRuntime.GroupResourceInfo> claims = new ArrayList<>();
+        for (Contribution<APIGroupProvider> p : contributions.providers()) {
+            String server = p.property(APIGroupProvider.SERVER, "kube");
+            List<ResourceDefinition> defs;
+            try {
+                defs = p.service().resources();
+            } catch (RuntimeException e) {
+                failures.add("provider of bundle " + p.bundle() + " failed: " + e);
+                continue;
+            }
+            for (ResourceDefinition d : defs) {
+                String key = p.service().group() + "/" + d.version() + "/" + d.plural();
+                Claim winner = winners.get(key);
+                if (winner == null) {
+                    winners.put(key, new Claim(d, p));
+                    claims.add(new KapiRuntime.GroupResourceInfo(p.service().group(), d.version(), d.plural(), d.kind(),
+                            server, p.bundle(), p.bundleId(), p.ranking(), null));
+                } else {
+                    claims.add(new KapiRuntime.GroupResourceInfo(p.service().group(), d.version(), d.plural(), d.kind(),
+                            server, p.bundle(), p.bundleId(), p.ranking(), winner.provider.bundle()));
+                }
+            }
+            if (!serverNames.contains(server)) {
+                failures.add("group \"" + p.service().group() + "\" of bundle " + p.bundle() + " waits for server \"" + server + "\"");
+            }
+        }
+
+        // served resources, reused across snapshots while their contribution and storage stay the same
+        Map<String, ServedResource> nextCache = new HashMap<>();
+        Map<String, Map<String, GroupBuilder>> groupsByServer = new HashMap<>();
+        List<ServedResource> served = new ArrayList<>();
+        for (Claim c : winners.values()) {
+            APIGroupProvider provider = c.provider.service();
+            String group = provider.group();
+            String cacheKey = c.provider.serviceId() + "|" + group + "/" + c.def.version() + "/" + c.def.plural() + "|"
+                    + (storage == null ? 0 : System.identityHashCode(storage));
+            ServedResource r = resourceCache.get(cacheKey);
+            if (r == null) {
+                try {
+                    r = newServedResource(group, c.def, storage);
+                } catch (RuntimeException e) {
+                    failures.add(group + "/" + c.def.version() + "/" + c.def.plural() + " of bundle " + c.provider.bundle()
+                            + " failed: " + e);
+                    continue;
+                }
+            }
+            nextCache.put(cacheKey, r);
+            served.add(r);
+            String server = c.provider.property(APIGroupProvider.SERVER, "kube");
+            groupsByServer.computeIfAbsent(server, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(group, g -> new GroupBuilder(g, provider.versions(), server))
+                    .add(c.def.version(), r);
+        }
+        resourceCache.clear();
+        resourceCache.putAll(nextCache);
+
+        // directors in chain order; each server's not-found goes to the next server
+        List<List<GroupView>> perServer = new ArrayList<>();
+        for (Contribution<DelegationTarget> s : servers) {
+            List<GroupView> views = new ArrayList<>();
+            groupsByServer.getOrDefault(s.service().name(), Map.of()).values().forEach(b -> views.add(b.build()));
+            views.sort((a, b) -> a.group().isEmpty() ? -1 : b.group().isEmpty() ? 1 : 0);
+            perServer.add(views);
+        }
+        boolean complete = storage != null && !servers.isEmpty();
+        List<Director> directors = new ArrayList<>();
+        List<KapiRuntime.ServerInfo> serverInfos = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            Contribution<DelegationTarget> s = servers.get(i);
+            List<GroupView> hosted = perServer.get(i);
+            List<GroupView> mergedFromHere = Discovery.merge(perServer.subList(i, perServer.size()));
+            ServerContext ctx = serverContext(hosted, mergedFromHere, storage);
+            try {
+                directors.add(s.service().director(ctx));
+                serverInfos.add(new KapiRuntime.ServerInfo(s.service().name(), s.intProperty(DelegationTarget.ORDER, 1000),
+                        s.bundleId(), s.bundle()));
+            } catch (RuntimeException e) {
+                failures.add("server " + s.service().name() + " failed to build its director: " + e);
+            }
+        }
+        List<GroupView> all = Discovery.merge(perServer);
+        OpenApi openApi = new OpenApi(all);
+        Health health = health(storage, complete);
+        Director core = coreNonApi(openApi, health);
+        Director notFound = (request, resp) -> {
+            notFound(request, resp, complete);
+            return true;
+        };
+        directors.add(core);
+        directors.add(notFound);
+        Director[] chainDirectors = directors.toArray(new Director[0]);
+        HandlerFilter.Chain endpoint = (request, resp) -> {
+            for (Director d : chainDirectors) {
+                if (d.serve(request, resp)) {
+                    return;
+                }
+            }
+        };
+
+        // the filter chain: built-ins and plugins by ranking, highest outermost
+        List<Contribution<HandlerFilter>> filters = new ArrayList<>(contributions.filters());
+        filters.add(builtin("panic-recovery", PANIC_RANKING, new PanicRecovery()));
+        filters.add(builtin("request-info", REQUEST_INFO_RANKING, new RequestInfoFilter()));
+        filters.add(builtin("max-in-flight", MAX_IN_FLIGHT_RANKING, maxInFlight));
+        filters.add(builtin("timeout", TIMEOUT_RANKING, timeout));
+        List<Authenticator> authenticators = new ArrayList<>();
+        contributions.authenticators().forEach(a -> authenticators.add(a.service()));
+        filters.add(builtin("authentication", AUTHENTICATION_RANKING, new Authentication(authenticators)));
+        List<Authorizer> authorizers = new ArrayList<>();
+        contributions.authorizers().forEach(a -> authorizers.add(a.service()));
+        filters.add(builtin("authorization", AUTHORIZATION_RANKING, new Authorization(authorizers)));
+        java.util.Collections.sort(filters);
+        HandlerFilter.Chain chain = endpoint;
+        List<KapiRuntime.FilterInfo> filterInfos = new ArrayList<>();
+        for (int i = filters.size() - 1; i >= 0; i--) {
+            HandlerFilter f = filters.get(i).service();
+            HandlerFilter.Chain next = chain;
+            chain = (request, resp) -> f.filter(request, resp, next);
+        }
+        for (Contribution<HandlerFilter> f : filters) {
+            filterInfos.add(new KapiRuntime.FilterInfo(f.property(HandlerFilter.NAME, f.service().getClass().getSimpleName()),
+                    f.ranking(), f.bundle()));
+        }
+        List<String> groups = new ArrayList<>();
+        for (GroupView g : all) {
+            groups.add(g.group().isEmpty() ? "core" : g.group());
+        }
+        return new ServingSnapshot(gen, complete, chain, List.copyOf(served), List.copyOf(serverInfos), List.copyOf(claims),
+                List.copyOf(filterInfos), List.copyOf(failures), List.copyOf(groups));
+    }
+
+    private static Contribution<HandlerFilter> builtin(String name, int ranking, HandlerFilter f) {
+        return new Contribution<>(f, -ranking, ranking, 0, "kapi-core", Map.of(HandlerFilter.NAME, name));
+    }
+
+    private static ServedResource newServedResource(String group, ResourceDefinition def, Storage storage) {
+        ResourceMeta meta = new ResourceMeta(group, def.version(), def.plural(), def.kind(), def.namespaced());
+        if (storage == null) {
+            return new ServedResource(meta, def, new Unavailable());
+        }
+        StorageBinding binding = new StorageBinding() {
+            @Override
+            public Storage storage() {
+                return storage;
+            }
+
+            @Override
+            public String keyPrefix() {
+                return meta.keyPrefix();
+            }
+
+            @Override
+            public Object genericStore(io.kapi.api.rest.Strategy strategy) {
+                return new GenericStore(meta, strategy, storage, new StorageNamespaceGuard(storage),
+                        NameValidator.DNS1123_SUBDOMAIN);
+            }
+        };
+        Object rest = def.storage() != null ? def.storage().create(binding) : binding.genericStore(def.strategy());
+        return new ServedResource(meta, def, rest);
+    }
+
+    /** Storage for resources while no storage backend is present: every verb answers 503 (DESIGN rule 8). */
+    static final class Unavailable implements io.kapi.api.rest.Patcher, io.kapi.api.rest.Lister, io.kapi.api.rest.Creater,
+            io.kapi.api.rest.GracefulDeleter, io.kapi.api.rest.CollectionDeleter, io.kapi.api.rest.Watcher {
+        private static StatusException unavailable() {
+            return StatusException.serviceUnavailable("storage is not available", 1);
+        }
+
+        @Override
+        public ObjectNode get(io.kapi.api.rest.RequestContext ctx, String name, String rv) {
+            throw unavailable();
+        }
+
+        @Override
+        public ObjectNode list(io.kapi.api.rest.RequestContext ctx, io.kapi.api.rest.ListOptions options) {
+            throw unavailable();
+        }
+
+        @Override
+        public ObjectNode create(io.kapi.api.rest.RequestContext ctx, ObjectNode object) {
+            throw unavailable();
+        }
+
+        @Override
+        public Result update(io.kapi.api.rest.RequestContext ctx, String name, java.util.function.UnaryOperator<ObjectNode> t) {
+            throw unavailable();
+        }
+
+        @Override
+        public io.kapi.api.rest.GracefulDeleter.Result delete(io.kapi.api.rest.RequestContext ctx, String name, ObjectNode o) {
+            throw unavailable();
+        }
+
+        @Override
+        public ObjectNode deleteCollection(io.kapi.api.rest.RequestContext ctx, ObjectNode d, io.kapi.api.rest.ListOptions l) {
+            throw unavailable();
+        }
+
+        @Override
+        public AutoCloseable watch(io.kapi.api.rest.RequestContext ctx, io.kapi.api.rest.ListOptions o, io.kapi.api.rest.WatchSink s) {
+            throw unavailable();
+        }
+    }
+
+    private static final class GroupBuilder {
+        final String group;
+        final List<String> versions;
+        final String server;
+        final Map<String, List<ServedResource>> resources = new LinkedHashMap<>();
+
+        GroupBuilder(String group, List<String> versions, String server) {
+            this.group = group;
+            this.versions = versions;
+            this.server = server;
+        }
+
+        void add(String version, ServedResource r) {
+            resources.computeIfAbsent(version, v -> new ArrayList<>()).add(r);
+        }
+
+        GroupView build() {
+            List<String> vs = new ArrayList<>();
+            for (String v : versions) {
+                if (resources.containsKey(v)) {
+                    vs.add(v);
+                }
+            }
+            for (String v : resources.keySet()) {
+                if (!vs.contains(v)) {
+                    vs.add(v);
+                }
+            }
+            Map<String, List<ServedResource>> copy = new LinkedHashMap<>();
+            resources.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return new GroupView(group, List.copyOf(vs), copy, server);
+        }
+    }
+
+    private ServerContext serverContext(List<GroupView> hosted, List<GroupView> mergedFromHere, Storage storage) {
+        Discovery own = new Discovery(hosted);
+        Discovery merged = new Discovery(mergedFromHere);
+        Map<String, ServedResource> routes = new HashMap<>();
+        for (GroupView g : hosted) {
+            g.resources().forEach((v, rs) -> rs.forEach(r -> routes.put(g.group() + "/" + v + "/" + r.meta().resource(), r)));
+        }
+        Director hostedApis = (request, resp) -> {
+            var info = request.info();
+            if (info.resourceRequest()) {
+                ServedResource r = routes.get(info.apiGroup() + "/" + info.apiVersion() + "/" + info.resource());
+                if (r == null) {
+                    return false;
+                }
+                ResourceHandler.serve(r, request, resp);
+                return true;
+            }
+            return own.serveGroupDocs(request, resp);
+        };
+        Director root = merged.root();
+        return new ServerContext() {
+            @Override
+            public List<String> hostedGroups() {
+                List<String> gs = new ArrayList<>();
+                hosted.forEach(g -> gs.add(g.group()));
+                return gs;
+            }
+
+            @Override
+            public Director hostedApis() {
+                return hostedApis;
+            }
+
+            @Override
+            public Director mergedRootDiscovery() {
+                return root;
+            }
+        };
+    }
+
+    private Health health(Storage storage, boolean complete) {
+        List<Health.Check> checks = new ArrayList<>();
+        checks.add(new Health.Check("ping", true, () -> null));
+        checks.add(new Health.Check("log", true, () -> null));
+        checks.add(new Health.Check("storage", true, () -> {
+            if (storage == null) {
+                return "no storage backend";
+            }
+            try {
+                storage.currentRevision();
+                return null;
+            } catch (RuntimeException e) {
+                return e.getMessage();
+            }
+        }));
+        for (Contribution<HealthCheck> c : contributions.healthChecks()) {
+            HealthCheck hc = c.service();
+            checks.add(new Health.Check(hc.name(), hc.liveness(), () -> {
+                try {
+                    return hc.check();
+                } catch (RuntimeException e) {
+                    return e.toString();
+                }
+            }));
+        }
+        for (PostStartHook h : activeHooks()) {
+            checks.add(new Health.Check("poststarthook/" + h.name(), true, () -> {
+                HookState s = hookStates.get(h);
+                return s != null && s.state().equals("done") ? null : "not finished";
+            }));
+        }
+        checks.add(new Health.Check("api-surface", false, () -> complete && !deploying ? null
+                : "the API surface is not complete"));
+        return new Health(checks);
+    }
+
+    private static Director coreNonApi(OpenApi openApi, Health health) {
+        Director openapi = openApi.director();
+        Director healthz = health.director();
+        return (request, resp) -> {
+            String path = request.info().path();
+            if (path.equals("/version") || path.equals("/version/")) {
+                ObjectNode v = Json.object();
+                v.put("major", "1");
+                v.put("minor", "32");
+                v.put("gitVersion", VERSION);
+                v.put("gitCommit", "");
+                v.put("gitTreeState", "clean");
+                v.put("buildDate", "2026-11-26T00:00:00Z");
+                v.put("goVersion", "java" + Runtime.version().feature());
+                v.put("compiler", "javac");
+                v.put("platform", System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
+                Responses.write(resp, 200, MediaType.JSON, v);
+                return true;
+            }
+            return openapi.serve(request, resp) || healthz.serve(request, resp);
+        };
+    }
+
+    private void notFound(ApiRequest request, HttpServletResponse resp, boolean complete) throws IOException {
+        String path = request.info().path();
+        boolean api = path.startsWith("/api/") || path.equals("/api") || path.startsWith("/apis");
+        if (api && (!complete || deploying)) {
+            // controllers act on 404s; while the surface is incomplete, say "try again" (WithMuxAndDiscoveryComplete)
+            throw StatusException.serviceUnavailable("the server is currently unable to handle the request", 1);
+        }
+        if (api) {
+            throw new StatusException(404, "NotFound", "the server could not find the requested resource");
+        }
+        Responses.writeText(resp, 404, "404 page not found\n");
+    }
+
+    // ---- serving
+
+    public void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        ServingSnapshot snapshot = current;
+        if (snapshot == null) {
+            resp.setHeader("Retry-After", "1");
+            Responses.writeError(resp, req.getHeader("Accept"),
+                    StatusException.serviceUnavailable("the server is starting", 1));
+            return;
+        }
+        snapshot.chain().proceed(new ApiRequest(req, null, null), resp);
+    }
+
+    public ServingSnapshot snapshot() {
+        return current;
+    }
+
+    // ---- KapiRuntime
+
+    @Override
+    public long generation() {
+        ServingSnapshot s = current;
+        return s == null ? 0 : s.generation();
+    }
+
+    @Override
+    public boolean ready() {
+        ServingSnapshot s = current;
+        return s != null && s.complete() && !deploying;
+    }
+
+    @Override
+    public List<ServerInfo> servers() {
+        ServingSnapshot s = current;
+        return s == null ? List.of() : s.servers();
+    }
+
+    @Override
+    public List<GroupResourceInfo> resources() {
+        ServingSnapshot s = current;
+        return s == null ? List.of() : s.resources();
+    }
+
+    @Override
+    public List<FilterInfo> filters() {
+        ServingSnapshot s = current;
+        return s == null ? List.of() : s.filters();
+    }
+
+    @Override
+    public List<HookInfo> hooks() {
+        List<HookInfo> out = new ArrayList<>();
+        hookStates.values().forEach(h -> out.add(new HookInfo(h.name(), h.server(), h.state(), h.error())));
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    @Override
+    public List<String> failures() {
+        ServingSnapshot s = current;
+        return s == null ? List.of() : s.failures();
+    }
+}

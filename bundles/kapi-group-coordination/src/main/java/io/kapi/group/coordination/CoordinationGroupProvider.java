@@ -1,0 +1,42 @@
+package io.kapi.group.coordination;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.APIGroupProvider;
+import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.core.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+
+/** coordination.k8s.io/v1 with one resource: leases. */
+@Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube")
+public final class CoordinationGroupProvider implements APIGroupProvider {
+    private static final List<ResourceDefinition> RESOURCES = List.of(
+            new ResourceDefinition("v1", "leases", "lease", "Lease", true, List.of(), List.of(), schema("Lease"),
+                    new LeaseStrategy(), null));
+
+    private static ObjectNode schema(String kind) {
+        try (InputStream in = CoordinationGroupProvider.class.getResourceAsStream(kind + ".json")) {
+            return (ObjectNode) Json.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String group() {
+        return "coordination.k8s.io";
+    }
+
+    @Override
+    public List<String> versions() {
+        return List.of("v1");
+    }
+
+    @Override
+    public List<ResourceDefinition> resources() {
+        return RESOURCES;
+    }
+}

@@ -1,0 +1,62 @@
+package io.kapi.group.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.Strategy;
+import io.kapi.api.rest.TableColumn;
+import io.kapi.api.rest.TableConvertor;
+import io.kapi.core.json.Json;
+import io.kapi.core.registry.GenericStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** kube's core/v1 event strategy: involvedObject required, kube's selectable fields and columns. */
+final class EventStrategy implements Strategy {
+    @Override
+    public List<FieldCause> validate(ObjectNode object) {
+        List<FieldCause> causes = new ArrayList<>();
+        String ns = Json.namespace(object);
+        String involvedNs = Json.text(object.get("involvedObject"), "namespace");
+        if (!involvedNs.isEmpty() && !involvedNs.equals(ns)) {
+            causes.add(FieldCause.invalid("involvedObject.namespace", involvedNs, "does not match event.namespace"));
+        }
+        return causes;
+    }
+
+    @Override
+    public Map<String, String> selectableFields(ObjectNode o) {
+        Map<String, String> f = new HashMap<>();
+        var io = o.get("involvedObject");
+        for (String k : List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")) {
+            f.put("involvedObject." + k, Json.text(io, k));
+        }
+        f.put("reason", Json.text(o, "reason"));
+        f.put("reportingComponent", Json.text(o, "reportingComponent"));
+        f.put("source", Json.text(o.get("source"), "component"));
+        f.put("type", Json.text(o, "type"));
+        return f;
+    }
+
+    @Override
+    public TableConvertor table() {
+        return new TableConvertor() {
+            @Override
+            public List<TableColumn> columns() {
+                return List.of(TableColumn.of("Last Seen", "string", "Time when this event was last seen"),
+                        TableColumn.of("Type", "string", "Type of this event (Normal, Warning)"),
+                        TableColumn.of("Reason", "string", "Reason is why the action was taken."),
+                        TableColumn.of("Object", "string", "The object this Event is about."),
+                        TableColumn.of("Message", "string", "A human-readable description of the status of this operation."));
+            }
+
+            @Override
+            public List<Object> cells(ObjectNode o) {
+                var io = o.get("involvedObject");
+                String object = Json.text(io, "kind").toLowerCase() + "/" + Json.text(io, "name");
+                return List.of(GenericStore.age(o), Json.text(o, "type"), Json.text(o, "reason"), object, Json.text(o, "message"));
+            }
+        };
+    }
+}

@@ -1,0 +1,84 @@
+package io.kapi.group.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.Strategy;
+import io.kapi.api.rest.TableColumn;
+import io.kapi.api.rest.TableConvertor;
+import io.kapi.core.json.Json;
+import io.kapi.core.registry.GenericStore;
+import io.kapi.machinery.validation.NameValidator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * kube's namespace strategy: the {@code kubernetes} finalizer and phase Active on create, status
+ * kept on update, names that are DNS-1123 labels, and graceful deletion: a delete marks the
+ * namespace Terminating and the core's namespace controller empties and removes it.
+ */
+final class NamespaceStrategy implements Strategy, GenericStore.GracefulDeletion {
+    @Override
+    public void prepareForCreate(ObjectNode object) {
+        ObjectNode spec = object.has("spec") && object.get("spec").isObject() ? (ObjectNode) object.get("spec") : object.putObject("spec");
+        boolean hasKubernetes = false;
+        for (var f : spec.path("finalizers")) {
+            hasKubernetes |= f.asText().equals("kubernetes");
+        }
+        if (!hasKubernetes) {
+            (spec.has("finalizers") ? (com.fasterxml.jackson.databind.node.ArrayNode) spec.get("finalizers") : spec.putArray("finalizers")).add("kubernetes");
+        }
+        object.putObject("status").put("phase", "Active");
+        Json.metadata(object).with("labels").put("kubernetes.io/metadata.name", Json.name(object));
+    }
+
+    @Override
+    public void prepareForUpdate(ObjectNode object, ObjectNode old) {
+        object.set("status", old.get("status"));
+        object.set("spec", old.get("spec") == null ? object.get("spec") : old.get("spec"));
+        Json.metadata(object).with("labels").put("kubernetes.io/metadata.name", Json.name(object));
+    }
+
+    @Override
+    public List<FieldCause> validate(ObjectNode object) {
+        List<FieldCause> causes = new ArrayList<>();
+        String name = Json.name(object);
+        if (!name.isEmpty()) {
+            for (String msg : NameValidator.DNS1123_LABEL.validate(name, false)) {
+                causes.add(FieldCause.invalid("metadata.name", name, msg));
+            }
+        }
+        return causes;
+    }
+
+    @Override
+    public void prepareForDelete(ObjectNode object) {
+        object.with("status").put("phase", "Terminating");
+    }
+
+    @Override
+    public boolean keepAfterMark(ObjectNode marked) {
+        return true;
+    }
+
+    @Override
+    public Map<String, String> selectableFields(ObjectNode object) {
+        return Map.of("status.phase", Json.text(object.get("status"), "phase"));
+    }
+
+    @Override
+    public TableConvertor table() {
+        return new TableConvertor() {
+            @Override
+            public List<TableColumn> columns() {
+                return List.of(TableColumn.nameColumn(), TableColumn.of("Status", "string",
+                        "The status of the namespace"), TableColumn.ageColumn());
+            }
+
+            @Override
+            public List<Object> cells(ObjectNode o) {
+                return List.of(Json.name(o), Json.text(o.get("status"), "phase"), GenericStore.age(o));
+            }
+        };
+    }
+}

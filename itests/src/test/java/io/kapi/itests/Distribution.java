@@ -1,0 +1,154 @@
+package io.kapi.itests;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The real distribution, unpacked and started as a user would (bin/karaf server), on free loopback
+ * ports; stopped or killed by its PID.
+ */
+final class Distribution implements AutoCloseable {
+    final Path home;
+    final int securePort;
+    private Process process;
+
+    Distribution(String name) throws Exception {
+        Path target = Path.of("target", "e2e", name).toAbsolutePath();
+        if (Files.exists(target)) {
+            run(List.of("rm", "-rf", target.toString()), Path.of("."));
+        }
+        Files.createDirectories(target);
+        run(List.of("tar", "xzf", System.getProperty("kapi.distribution"), "-C", target.toString(), "--strip-components=1"), target);
+        this.home = target;
+        this.securePort = KapiContainer.freePort();
+        Files.writeString(home.resolve("etc/io.kapi.server.cfg"), "securePort = " + securePort + "\n");
+    }
+
+    private static void run(List<String> cmd, Path dir) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("failed: " + cmd);
+        }
+    }
+
+    void start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
+        pb.environment().put("KAPI_SSH_PORT", Integer.toString(KapiContainer.freePort()));
+        pb.environment().put("KAPI_RMI_REGISTRY_PORT", Integer.toString(KapiContainer.freePort()));
+        pb.environment().put("KAPI_RMI_SERVER_PORT", Integer.toString(KapiContainer.freePort()));
+        pb.environment().put("KAPI_HTTP_PORT", Integer.toString(KapiContainer.freePort()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        process = pb.start();
+    }
+
+    /** Milliseconds until /readyz answered 200. */
+    long awaitReady(long startNanos) throws Exception {
+        HttpClient client = insecureClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Karaf exited: " + Files.readString(home.resolve("console.log")));
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + securePort + "/readyz"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && Files.exists(kubeconfig())) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("not ready in 120 s; see " + home.resolve("data/log/karaf.log"));
+    }
+
+    Path kubeconfig() {
+        return home.resolve("etc/kapi/admin.kubeconfig");
+    }
+
+    static HttpClient insecureClient() throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /** Runs kubectl (the one on the PATH) with the generated admin kubeconfig. */
+    Result kubectl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("kubectl");
+        cmd.add("--kubeconfig=" + kubeconfig());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor(120, TimeUnit.SECONDS);
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    Process kubectlBackground(File output, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("kubectl");
+        cmd.add("--kubeconfig=" + kubeconfig());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output).start();
+    }
+
+    record Result(int code, String out) {
+    }
+
+    /** kill -9 of Karaf's JVM (and its launcher script). */
+    void kill9() throws Exception {
+        for (ProcessHandle h : process.descendants().toList()) {
+            new ProcessBuilder("kill", "-9", Long.toString(h.pid())).start().waitFor();
+        }
+        new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start().waitFor();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    void stop() throws Exception {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        for (ProcessHandle h : process.descendants().toList()) {
+            h.destroy();
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill9();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+}

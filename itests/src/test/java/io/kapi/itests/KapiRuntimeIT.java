@@ -1,0 +1,204 @@
+package io.kapi.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kapi.api.rest.APIGroupProvider;
+import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.server.KapiRuntime;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Boots the Kapi distribution and checks the dynamics: the chain, the groups, hot deploy of a group
+ * bundle (routes and discovery go, data and watches behave), and ranked conflicts. Every wait is on
+ * the runtime service's change count, never a sleep.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KapiRuntimeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    KapiRuntime runtime;
+
+    @Configuration
+    public Option[] config() {
+        return KapiContainer.options();
+    }
+
+    /** Waits until {@code condition} holds, re-checking on each change of the runtime's service.changecount. */
+    private void awaitRuntime(String what, BooleanSupplier condition) throws Exception {
+        LinkedBlockingQueue<Long> changes = new LinkedBlockingQueue<>();
+        ServiceListener listener = event -> {
+            if (event.getType() == ServiceEvent.MODIFIED) {
+                changes.add((Long) event.getServiceReference().getProperty(Constants.SERVICE_CHANGECOUNT));
+            }
+        };
+        context.addServiceListener(listener, "(objectClass=" + KapiRuntime.class.getName() + ")");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!condition.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("timed out waiting for: " + what + " (generation " + runtime.generation() + ")");
+                }
+                changes.poll(left, TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            context.removeServiceListener(listener);
+        }
+    }
+
+    private ApiClient client() throws Exception {
+        return new ApiClient(Integer.parseInt(System.getProperty("kapi.test.securePort")));
+    }
+
+    private boolean serving(String group, String resource) {
+        return runtime.resources().stream().anyMatch(r -> r.group().equals(group) && r.resource().equals(resource) && !r.shadowed());
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    @Test
+    public void chainFiltersAndGroupsAreAsExpected() throws Exception {
+        awaitRuntime("ready with leases", () -> runtime.ready() && serving("coordination.k8s.io", "leases"));
+        List<String> servers = runtime.servers().stream().map(KapiRuntime.ServerInfo::name).collect(Collectors.toList());
+        assertEquals(List.of("aggregator", "kube", "apiextensions"), servers);
+        List<String> filters = runtime.filters().stream().map(KapiRuntime.FilterInfo::name).collect(Collectors.toList());
+        assertEquals(List.of("panic-recovery", "request-info", "max-in-flight", "timeout", "authentication", "authorization"), filters);
+        for (String r : List.of("namespaces", "configmaps", "secrets", "serviceaccounts", "events")) {
+            assertTrue(r, serving("", r));
+        }
+        assertEquals("kapi-group-core", runtime.resources().stream().filter(r -> r.resource().equals("configmaps"))
+                .findFirst().orElseThrow().bundle());
+        ServiceReference<KapiRuntime> ref = context.getServiceReference(KapiRuntime.class);
+        assertEquals(runtime.generation(), ((Long) ref.getProperty(Constants.SERVICE_CHANGECOUNT)).longValue());
+    }
+
+    @Test
+    public void hotDeployOfTheCoordinationGroup() throws Exception {
+        awaitRuntime("ready with leases", () -> runtime.ready() && serving("coordination.k8s.io", "leases"));
+        ApiClient api = client();
+        awaitRuntime("default namespace", () -> {
+            try {
+                return api.get("/api/v1/namespaces/default").statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        HttpResponse<String> created = api.post("/apis/coordination.k8s.io/v1/namespaces/default/leases",
+                "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"hot\"},\"spec\":{\"holderIdentity\":\"me\"}}");
+        assertEquals(created.body(), 201, created.statusCode());
+        JsonNode lease = JSON.readTree(created.body());
+
+        // an open watch on leases must end cleanly when the group leaves
+        HttpResponse<InputStream> watch = api.stream("/apis/coordination.k8s.io/v1/namespaces/default/leases?watch=true&resourceVersion="
+                + lease.path("metadata").path("resourceVersion").asText());
+        assertEquals(200, watch.statusCode());
+        CompletableFuture<List<String>> watchLines = CompletableFuture.supplyAsync(() -> {
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.body(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    lines.add(l);
+                }
+            } catch (Exception e) {
+                lines.add("EXCEPTION " + e);
+            }
+            return lines;
+        });
+
+        Bundle coordination = bundle("kapi-group-coordination");
+        coordination.stop();
+        awaitRuntime("leases gone", () -> !serving("coordination.k8s.io", "leases"));
+        assertEquals(404, api.get("/apis/coordination.k8s.io/v1/namespaces/default/leases/hot").statusCode());
+        assertFalse(api.get("/apis").body().contains("coordination.k8s.io"));
+        assertEquals(200, api.get("/api/v1/namespaces/default/configmaps").statusCode());
+        List<String> lines = watchLines.get(30, TimeUnit.SECONDS);
+        assertTrue("watch ended with an error: " + lines, lines.stream().noneMatch(l -> l.startsWith("EXCEPTION") || l.contains("\"ERROR\"")));
+
+        coordination.start();
+        awaitRuntime("leases back", () -> serving("coordination.k8s.io", "leases"));
+        HttpResponse<String> again = api.get("/apis/coordination.k8s.io/v1/namespaces/default/leases/hot");
+        assertEquals(again.body(), 200, again.statusCode());
+        JsonNode back = JSON.readTree(again.body());
+        assertEquals(lease.path("metadata").path("uid"), back.path("metadata").path("uid"));
+        assertEquals(lease.path("metadata").path("resourceVersion"), back.path("metadata").path("resourceVersion"));
+    }
+
+    @Test
+    public void aSecondClaimOnTheSameResourceIsShadowed() throws Exception {
+        awaitRuntime("ready with leases", () -> runtime.ready() && serving("coordination.k8s.io", "leases"));
+        APIGroupProvider rival = new APIGroupProvider() {
+            @Override
+            public String group() {
+                return "coordination.k8s.io";
+            }
+
+            @Override
+            public List<String> versions() {
+                return List.of("v1");
+            }
+
+            @Override
+            public List<ResourceDefinition> resources() {
+                return List.of(new ResourceDefinition("v1", "leases", "lease", "Lease", true, List.of(), List.of(), null, null, null));
+            }
+        };
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_RANKING, -10);
+        ServiceRegistration<APIGroupProvider> reg = context.registerService(APIGroupProvider.class, rival, props);
+        try {
+            awaitRuntime("rival shadowed", () -> runtime.resources().stream()
+                    .anyMatch(r -> r.resource().equals("leases") && r.shadowed()));
+            KapiRuntime.GroupResourceInfo shadowed = runtime.resources().stream()
+                    .filter(r -> r.resource().equals("leases") && r.shadowed()).findFirst().orElseThrow();
+            assertEquals("kapi-group-coordination", shadowed.shadowedBy());
+            assertNotNull(shadowed.bundle());
+        } finally {
+            reg.unregister();
+        }
+        awaitRuntime("rival gone", () -> runtime.resources().stream().noneMatch(KapiRuntime.GroupResourceInfo::shadowed));
+    }
+}

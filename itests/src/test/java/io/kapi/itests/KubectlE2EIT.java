@@ -1,0 +1,161 @@
+package io.kapi.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Real kubectl (the one on the PATH, 1.32) against the started distribution with the generated admin
+ * kubeconfig: discovery, OpenAPI validation, create/apply/get/watch/label/annotate/patch/delete,
+ * paging, explain, health, secrets (kubectl 1.32 sends those in protobuf), namespaces.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class KubectlE2EIT {
+    private static Distribution dist;
+    private static Path work;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        dist = new Distribution("kubectl");
+        long t0 = System.nanoTime();
+        dist.start();
+        long ms = dist.awaitReady(t0);
+        System.out.println("kapi cold start to /readyz: " + ms + " ms");
+        work = Files.createTempDirectory("kapi-e2e");
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    private static String ok(String... args) throws Exception {
+        Distribution.Result r = dist.kubectl(args);
+        assertEquals(String.join(" ", args) + " -> " + r.out(), 0, r.code());
+        return r.out();
+    }
+
+    private static Path file(String name, String content) throws Exception {
+        Path p = work.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+
+    @Test
+    public void a_namespacesAndDiscovery() throws Exception {
+        String ns = ok("get", "ns");
+        assertTrue(ns, ns.contains("default") && ns.contains("kube-system") && ns.contains("kube-public") && ns.contains("Active"));
+        String resources = ok("api-resources");
+        assertTrue(resources, resources.contains("configmaps") && resources.contains("cm") && resources.contains("leases")
+                && resources.contains("coordination.k8s.io/v1") && resources.contains("serviceaccounts"));
+        String health = ok("get", "--raw", "/readyz?verbose");
+        assertTrue(health, health.contains("[+]ping ok") && health.contains("readyz check passed"));
+    }
+
+    @Test
+    public void b_createApplyGet() throws Exception {
+        Path cm = file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  namespace: default\ndata:\n  a: \"1\"\n");
+        assertTrue(ok("create", "-f", cm.toString()).contains("configmap/demo created"));
+        Path applied = file("applied.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: default\ndata:\n  a: \"1\"\n");
+        assertTrue(ok("apply", "-f", applied.toString()).contains("configmap/applied created"));
+        assertTrue(ok("apply", "-f", applied.toString()).contains("configmap/applied unchanged"));
+        file("applied.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: default\ndata:\n  a: \"2\"\n");
+        assertTrue(ok("apply", "-f", applied.toString()).contains("configmap/applied configured"));
+        assertEquals("2", ok("get", "cm", "applied", "-n", "default", "-o", "jsonpath={.data.a}"));
+        String yaml = ok("get", "cm", "demo", "-n", "default", "-o", "yaml");
+        assertTrue(yaml, yaml.contains("name: demo") && yaml.contains("resourceVersion:") && yaml.contains("uid:"));
+        String json = ok("get", "cm", "demo", "-n", "default", "-o", "json");
+        assertTrue(json, json.contains("\"kind\": \"ConfigMap\"") && json.contains("\"a\": \"1\""));
+        String wide = ok("get", "cm", "-n", "default", "-o", "wide");
+        assertTrue(wide, wide.contains("NAME") && wide.contains("DATA") && wide.contains("AGE") && wide.contains("demo"));
+    }
+
+    @Test
+    public void c_labelAnnotatePatchDelete() throws Exception {
+        ok("label", "cm", "demo", "-n", "default", "team=blue");
+        assertEquals("blue", ok("get", "cm", "demo", "-n", "default", "-o", "jsonpath={.metadata.labels.team}"));
+        assertTrue(ok("get", "cm", "-n", "default", "-l", "team=blue").contains("demo"));
+        assertTrue(!ok("get", "cm", "-n", "default", "-l", "team!=blue").contains("demo "));
+        ok("annotate", "cm", "demo", "-n", "default", "note=hello");
+        assertEquals("hello", ok("get", "cm", "demo", "-n", "default", "-o", "jsonpath={.metadata.annotations.note}"));
+        ok("patch", "cm", "demo", "-n", "default", "-p", "{\"data\":{\"b\":\"2\"}}");
+        ok("patch", "cm", "demo", "-n", "default", "--type=merge", "-p", "{\"data\":{\"c\":\"3\"}}");
+        ok("patch", "cm", "demo", "-n", "default", "--type=json", "-p", "[{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"9\"}]");
+        assertEquals("9 2 3", ok("get", "cm", "demo", "-n", "default", "-o", "jsonpath={.data.a} {.data.b} {.data.c}"));
+        assertTrue(ok("delete", "cm", "demo", "-n", "default").contains("configmap \"demo\" deleted"));
+        Distribution.Result gone = dist.kubectl("get", "cm", "demo", "-n", "default");
+        assertTrue(gone.out(), gone.code() != 0 && gone.out().contains("NotFound"));
+    }
+
+    @Test
+    public void d_watchSeesAddedModifiedDeleted() throws Exception {
+        File out = work.resolve("watch.out").toFile();
+        Process watch = dist.kubectlBackground(out, "get", "cm", "-n", "default", "-w", "--output-watch-events");
+        try {
+            // the watch is open once its initial list (applied, kube-root..., ...) is printed
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(out.toPath()).contains("applied") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            ok("create", "configmap", "watched", "-n", "default", "--from-literal=x=1");
+            ok("label", "cm", "watched", "-n", "default", "seen=yes");
+            ok("delete", "cm", "watched", "-n", "default");
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String text = "";
+            while (System.nanoTime() < deadline) {
+                text = Files.readString(out.toPath());
+                if (text.contains("DELETED")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(text, text.matches("(?s).*ADDED\\s+watched.*MODIFIED\\s+watched.*DELETED\\s+watched.*"));
+        } finally {
+            watch.destroy();
+        }
+    }
+
+    @Test
+    public void e_chunkedListAndExplain() throws Exception {
+        ok("create", "namespace", "paging");
+        for (int i = 0; i < 12; i++) {
+            ok("create", "configmap", "page-" + i, "-n", "paging", "--from-literal=i=" + i);
+        }
+        String listed = ok("get", "cm", "-n", "paging", "--chunk-size=5", "-o", "name");
+        assertEquals(listed, 12, listed.lines().filter(l -> l.startsWith("configmap/page-")).count());
+        String explain = ok("explain", "configmap.data");
+        assertTrue(explain, explain.contains("data") && explain.contains("map[string]string"));
+    }
+
+    @Test
+    public void f_secretsFromLiterals() throws Exception {
+        ok("create", "secret", "generic", "creds", "-n", "default", "--from-literal=user=admin", "--from-literal=pass=s3cret");
+        String b64 = ok("get", "secret", "creds", "-n", "default", "-o", "jsonpath={.data.pass}");
+        assertEquals("s3cret", new String(Base64.getDecoder().decode(b64.trim()), StandardCharsets.UTF_8));
+        assertTrue(ok("get", "secret", "creds", "-n", "default").contains("Opaque"));
+    }
+
+    @Test
+    public void g_namespaceDeletionRemovesItsObjects() throws Exception {
+        ok("create", "namespace", "doomed");
+        ok("create", "configmap", "inside", "-n", "doomed", "--from-literal=a=1");
+        ok("delete", "namespace", "doomed");
+        Distribution.Result r = dist.kubectl("get", "ns", "doomed");
+        assertTrue(r.out(), r.code() != 0 && r.out().contains("NotFound"));
+        Distribution.Result refused = dist.kubectl("create", "configmap", "late", "-n", "doomed", "--from-literal=a=1");
+        assertTrue(refused.out(), refused.code() != 0 && refused.out().contains("NotFound"));
+    }
+}
