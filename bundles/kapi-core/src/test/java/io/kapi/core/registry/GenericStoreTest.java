@@ -1,0 +1,247 @@
+package io.kapi.core.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ListOptions;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.Strategy;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.api.rest.WatchSink;
+import io.kapi.core.json.Json;
+import io.kapi.machinery.validation.NameValidator;
+import io.kapi.storage.embedded.EmbeddedStorage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** REST semantics of the generic registry store, on the real embedded storage. */
+class GenericStoreTest {
+    @TempDir
+    Path dir;
+    EmbeddedStorage storage;
+    GenericStore namespaces;
+    GenericStore configmaps;
+    final RequestContext cluster = ctx("");
+    final RequestContext dflt = ctx("default");
+
+    static RequestContext ctx(String ns) {
+        return new RequestContext(ns, new UserInfo("admin", "", List.of("system:masters")), false, null);
+    }
+
+    @BeforeEach
+    void setUp() {
+        storage = EmbeddedStorage.open(dir);
+        namespaces = new GenericStore(new ResourceMeta("", "v1", "namespaces", "Namespace", false), new Strategy() { },
+                storage, NamespaceGuard.NONE, NameValidator.DNS1123_LABEL);
+        Strategy cmStrategy = new Strategy() {
+            @Override
+            public List<FieldCause> validate(ObjectNode object) {
+                return object.path("data").has("bad") ? List.of(FieldCause.invalid("data[bad]", "bad", "not allowed")) : List.of();
+            }
+        };
+        configmaps = new GenericStore(new ResourceMeta("", "v1", "configmaps", "ConfigMap", true), cmStrategy, storage,
+                new StorageNamespaceGuard(storage), NameValidator.DNS1123_SUBDOMAIN);
+        namespaces.create(cluster, obj("{\"metadata\":{\"name\":\"default\"}}"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        storage.close();
+    }
+
+    static ObjectNode obj(String json) {
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    ObjectNode cm(String name, String labels) {
+        return obj("{\"metadata\":{\"name\":\"" + name + "\",\"labels\":{" + labels + "}},\"data\":{\"a\":\"1\"}}");
+    }
+
+    @Test
+    void createSetsSystemFieldsAndGetReturnsThem() {
+        ObjectNode created = configmaps.create(dflt, cm("one", ""));
+        JsonNode m = created.get("metadata");
+        assertEquals("default", m.get("namespace").asText());
+        assertFalse(m.get("uid").asText().isEmpty());
+        assertFalse(m.get("creationTimestamp").asText().isEmpty());
+        assertEquals(storage.currentRevision(), m.get("resourceVersion").asLong());
+        ObjectNode got = configmaps.get(dflt, "one", null);
+        assertEquals(created.get("metadata"), got.get("metadata"));
+        assertEquals("ConfigMap", got.get("kind").asText());
+    }
+
+    @Test
+    void errorsAreKubeStatuses() {
+        configmaps.create(dflt, cm("one", ""));
+        StatusException exists = assertThrows(StatusException.class, () -> configmaps.create(dflt, cm("one", "")));
+        assertEquals(409, exists.code());
+        assertEquals("AlreadyExists", exists.reason());
+        assertEquals("configmaps \"one\" already exists", exists.getMessage());
+        StatusException missing = assertThrows(StatusException.class, () -> configmaps.get(dflt, "nope", null));
+        assertEquals("configmaps \"nope\" not found", missing.getMessage());
+        StatusException invalid = assertThrows(StatusException.class, () -> configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"Bad_Name\"},\"data\":{\"bad\":\"x\"}}")));
+        assertEquals(422, invalid.code());
+        assertEquals(2, invalid.causes().size());
+        assertTrue(invalid.getMessage().startsWith("ConfigMap \"Bad_Name\" is invalid: ["), invalid.getMessage());
+        StatusException noNs = assertThrows(StatusException.class, () -> configmaps.create(ctx("ghost"), cm("x", "")));
+        assertEquals("namespaces \"ghost\" not found", noNs.getMessage());
+        assertEquals(2, storage.count("/registry/"), "nothing half-written");
+    }
+
+    @Test
+    void generateName() {
+        ObjectNode created = configmaps.create(dflt, obj("{\"metadata\":{\"generateName\":\"gen-\"}}"));
+        assertTrue(Json.name(created).matches("gen-[a-z0-9]{5}"));
+    }
+
+    @Test
+    void updateIsOptimisticAndSkipsNoOps() {
+        ObjectNode created = configmaps.create(dflt, cm("one", ""));
+        String rv = created.get("metadata").get("resourceVersion").asText();
+        ObjectNode stale = created.deepCopy();
+        ObjectNode changed = created.deepCopy();
+        ((ObjectNode) changed.get("data")).put("a", "2");
+        ObjectNode updated = configmaps.update(dflt, "one", cur -> changed).object();
+        assertNotEquals(rv, updated.get("metadata").get("resourceVersion").asText());
+        ((ObjectNode) stale.get("data")).put("a", "3");
+        StatusException conflict = assertThrows(StatusException.class, () -> configmaps.update(dflt, "one", cur -> stale));
+        assertEquals("Conflict", conflict.reason());
+        assertTrue(conflict.getMessage().contains("the object has been modified"));
+        long before = storage.currentRevision();
+        configmaps.update(dflt, "one", cur -> cur);
+        assertEquals(before, storage.currentRevision(), "an unchanged object is not written");
+        ObjectNode uidChange = configmaps.get(dflt, "one", null);
+        ((ObjectNode) uidChange.get("metadata")).put("uid", "other");
+        ObjectNode kept = configmaps.update(dflt, "one", cur -> uidChange).object();
+        assertEquals(updated.get("metadata").get("uid"), kept.get("metadata").get("uid"), "system fields are the server's");
+    }
+
+    @Test
+    void deleteWithPreconditions() {
+        ObjectNode created = configmaps.create(dflt, cm("one", ""));
+        StatusException wrongUid = assertThrows(StatusException.class,
+                () -> configmaps.delete(dflt, "one", obj("{\"preconditions\":{\"uid\":\"x\"}}")));
+        assertEquals(409, wrongUid.code());
+        assertTrue(wrongUid.getMessage().contains("Precondition failed: UID in precondition: x"));
+        var deleted = configmaps.delete(dflt, "one", obj("{\"preconditions\":{\"uid\":\"" + created.get("metadata").get("uid").asText() + "\"}}"));
+        assertTrue(deleted.immediate());
+        assertThrows(StatusException.class, () -> configmaps.get(dflt, "one", null));
+    }
+
+    @Test
+    void finalizersMakeDeletionGraceful() {
+        configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"fin\",\"finalizers\":[\"x/y\"]}}"));
+        var marked = configmaps.delete(dflt, "fin", null);
+        assertFalse(marked.immediate());
+        assertNotNull(marked.object().get("metadata").get("deletionTimestamp"));
+        ObjectNode cur = configmaps.get(dflt, "fin", null);
+        ((ObjectNode) cur.get("metadata")).remove("finalizers");
+        configmaps.update(dflt, "fin", c -> cur);
+        assertThrows(StatusException.class, () -> configmaps.get(dflt, "fin", null));
+    }
+
+    @Test
+    void listSelectorsPagingAndConsistentSnapshot() {
+        for (int i = 0; i < 10; i++) {
+            configmaps.create(dflt, cm("cm-" + i, "\"parity\":\"" + (i % 2 == 0 ? "even" : "odd") + "\""));
+        }
+        ObjectNode even = configmaps.list(dflt, new ListOptions("parity=even", null, 0, null, null, null, false, 0, null));
+        assertEquals(5, even.get("items").size());
+        ObjectNode byName = configmaps.list(dflt, new ListOptions(null, "metadata.name=cm-3", 0, null, null, null, false, 0, null));
+        assertEquals(1, byName.get("items").size());
+        ObjectNode page1 = configmaps.list(dflt, new ListOptions(null, null, 4, null, null, null, false, 0, null));
+        assertEquals(4, page1.get("items").size());
+        assertEquals(6, page1.get("metadata").get("remainingItemCount").asLong());
+        String cont = page1.get("metadata").get("continue").asText();
+        configmaps.create(dflt, cm("cm-new", ""));
+        List<String> names = new ArrayList<>();
+        page1.get("items").forEach(i -> names.add(Json.name((ObjectNode) i)));
+        while (!cont.isEmpty()) {
+            ObjectNode page = configmaps.list(dflt, new ListOptions(null, null, 4, cont, null, null, false, 0, null));
+            page.get("items").forEach(i -> names.add(Json.name((ObjectNode) i)));
+            assertEquals(page1.get("metadata").get("resourceVersion"), page.get("metadata").get("resourceVersion"));
+            cont = page.get("metadata").path("continue").asText("");
+        }
+        assertEquals(10, names.size(), "the pages show the snapshot of the first page: " + names);
+        assertFalse(names.contains("cm-new"));
+        ObjectNode evenPaged = configmaps.list(dflt, new ListOptions("parity=odd", null, 2, null, null, null, false, 0, null));
+        assertEquals(2, evenPaged.get("items").size());
+        StatusException bad = assertThrows(StatusException.class,
+                () -> configmaps.list(dflt, new ListOptions(null, null, 0, "garbage", null, null, false, 0, null)));
+        assertEquals(400, bad.code());
+    }
+
+    @Test
+    void compactedContinueAndResourceVersionAreExpired() {
+        for (int i = 0; i < 4; i++) {
+            configmaps.create(dflt, cm("cm-" + i, ""));
+        }
+        ObjectNode page1 = configmaps.list(dflt, new ListOptions(null, null, 2, null, null, null, false, 0, null));
+        String rv = page1.get("metadata").get("resourceVersion").asText();
+        configmaps.create(dflt, cm("later", ""));
+        storage.compact(storage.currentRevision());
+        StatusException expired = assertThrows(StatusException.class, () -> configmaps.list(dflt,
+                new ListOptions(null, null, 2, page1.get("metadata").get("continue").asText(), null, null, false, 0, null)));
+        assertEquals(410, expired.code());
+        assertEquals("Expired", expired.reason());
+        StatusException watchExpired = assertThrows(StatusException.class, () -> configmaps.watch(dflt,
+                new ListOptions(null, null, 0, null, rv, null, false, 0, null), new Sink()));
+        assertEquals(410, watchExpired.code());
+    }
+
+    static final class Sink implements WatchSink {
+        final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void event(String type, ObjectNode object) {
+            events.add(type + " " + Json.name(object));
+        }
+
+        @Override
+        public void closed(StatusException error) {
+            events.add("CLOSED " + (error == null ? "" : error.reason()));
+        }
+    }
+
+    @Test
+    void watchFromNowFromRevisionAndSelectorTransitions() throws Exception {
+        configmaps.create(dflt, cm("before", "\"app\":\"x\""));
+        Sink initial = new Sink();
+        try (AutoCloseable w = configmaps.watch(dflt, new ListOptions("app=x", null, 0, null, null, null, false, 0, null), initial)) {
+            assertEquals("ADDED before", initial.events.poll(5, TimeUnit.SECONDS));
+            ObjectNode mover = configmaps.create(dflt, cm("mover", "\"app\":\"x\""));
+            assertEquals("ADDED mover", initial.events.poll(5, TimeUnit.SECONDS));
+            ObjectNode relabelled = mover.deepCopy();
+            ((ObjectNode) relabelled.get("metadata")).putObject("labels").put("app", "y");
+            configmaps.update(dflt, "mover", c -> relabelled);
+            assertEquals("DELETED mover", initial.events.poll(5, TimeUnit.SECONDS), "leaving the selection is a deletion");
+            configmaps.delete(dflt, "before", null);
+            assertEquals("DELETED before", initial.events.poll(5, TimeUnit.SECONDS));
+        }
+        String rv = Long.toString(storage.currentRevision());
+        configmaps.create(dflt, cm("after", ""));
+        Sink resumed = new Sink();
+        try (AutoCloseable w = configmaps.watch(dflt, new ListOptions(null, null, 0, null, rv, null, false, 0, null), resumed)) {
+            assertEquals("ADDED after", resumed.events.poll(5, TimeUnit.SECONDS));
+        }
+    }
+}

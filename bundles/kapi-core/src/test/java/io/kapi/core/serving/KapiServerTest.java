@@ -1,0 +1,165 @@
+package io.kapi.core.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kapi.api.rest.APIGroupProvider;
+import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.api.server.Authenticator;
+import io.kapi.api.server.Authorizer;
+import io.kapi.api.server.DelegationTarget;
+import io.kapi.api.server.Director;
+import io.kapi.api.server.KapiRuntime;
+import io.kapi.api.server.ServerContext;
+import io.kapi.storage.embedded.EmbeddedStorage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dynamics of the serving snapshot, without OSGi: chain order, ranked conflicts, fail-closed security, 503s. */
+class KapiServerTest {
+    @TempDir
+    Path dir;
+    EmbeddedStorage storage;
+    KapiServer server;
+    long ids = 100;
+
+    @BeforeEach
+    void setUp() {
+        storage = EmbeddedStorage.open(dir);
+        server = new KapiServer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.shutdown();
+        storage.close();
+    }
+
+    <T> Contribution<T> c(T service, int ranking, String bundle, Map<String, Object> props) {
+        return new Contribution<>(service, ids++, ranking, ids, bundle, props);
+    }
+
+    static DelegationTarget target(String name) {
+        return new DelegationTarget() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Director director(ServerContext ctx) {
+                Director hosted = ctx.hostedApis();
+                Director root = ctx.mergedRootDiscovery();
+                return (req, resp) -> hosted.serve(req, resp) || root.serve(req, resp);
+            }
+        };
+    }
+
+    static APIGroupProvider provider(String group, String resource, String kind) {
+        return new APIGroupProvider() {
+            @Override
+            public String group() {
+                return group;
+            }
+
+            @Override
+            public List<String> versions() {
+                return List.of("v1");
+            }
+
+            @Override
+            public List<ResourceDefinition> resources() {
+                return List.of(new ResourceDefinition("v1", resource, kind.toLowerCase(), kind, false, List.of(), List.of(), null, null, null));
+            }
+        };
+    }
+
+    void wireSecurity() {
+        Authenticator token = req -> "Bearer t".equals(req.getHeader("Authorization"))
+                ? new UserInfo("admin", "", List.of("system:masters")) : null;
+        server.contributions().addAuthenticator(c(token, 0, "sec", Map.of()));
+        Authorizer admin = (user, info) -> user.groups().contains("system:masters") ? Authorizer.Decision.ALLOW : Authorizer.Decision.NO_OPINION;
+        server.contributions().addAuthorizer(c(admin, 0, "sec", Map.of()));
+    }
+
+    FakeHttp.Response call(String method, String uri, String body) throws Exception {
+        FakeHttp.Response resp = new FakeHttp.Response();
+        server.service(FakeHttp.request(method, uri, Map.of("Authorization", "Bearer t", "Accept", "application/json",
+                "Content-Type", "application/json"), body), resp.proxy);
+        return resp;
+    }
+
+    @Test
+    void chainIsOrderedAndConflictsAreRanked() throws Exception {
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        server.contributions().addServer(c(target("aggregator"), 0, "agg-bundle", Map.of(DelegationTarget.ORDER, 100)));
+        server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 5, "winner", Map.of()));
+        server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 1, "loser", Map.of()));
+        ServingSnapshot s = server.rebuild();
+        assertEquals(List.of("aggregator", "kube"), s.servers().stream().map(KapiRuntime.ServerInfo::name).toList());
+        KapiRuntime.GroupResourceInfo loser = s.resources().stream().filter(r -> r.bundle().equals("loser")).findFirst().orElseThrow();
+        assertEquals("winner", loser.shadowedBy());
+        assertEquals(s.generation(), server.generation());
+    }
+
+    @Test
+    void securityFailsClosedAndAnonymousGets401() throws Exception {
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of()));
+        server.rebuild();
+        assertEquals(403, call("GET", "/apis/things.example.com/v1/widgets", null).status, "no authorizer: refused");
+        wireSecurity();
+        server.rebuild();
+        FakeHttp.Response anonymous = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/apis", Map.of(), null), anonymous.proxy);
+        assertEquals(401, anonymous.status);
+        FakeHttp.Response health = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/healthz", Map.of(), null), health.proxy);
+        assertEquals(200, health.status);
+        assertEquals(200, call("GET", "/apis/things.example.com/v1/widgets", null).status);
+    }
+
+    @Test
+    void removalTakesRoutesAndDiscoveryAwayButKeepsData() throws Exception {
+        wireSecurity();
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        Contribution<APIGroupProvider> widgets = c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of());
+        server.contributions().addProvider(widgets);
+        server.rebuild();
+        assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}").status);
+        assertTrue(call("GET", "/apis", null).text().contains("things.example.com"));
+        server.contributions().removeProvider(widgets.serviceId());
+        server.rebuild();
+        assertEquals(404, call("GET", "/apis/things.example.com/v1/widgets/w1", null).status);
+        assertTrue(!call("GET", "/apis", null).text().contains("things.example.com"));
+        server.contributions().addProvider(widgets);
+        server.rebuild();
+        FakeHttp.Response back = call("GET", "/apis/things.example.com/v1/widgets/w1", null);
+        assertEquals(200, back.status);
+    }
+
+    @Test
+    void incompleteSurfaceAnswers503NotFound404() throws Exception {
+        wireSecurity();
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        server.rebuild();
+        FakeHttp.Response unknown = call("GET", "/apis/nothing.example.com/v1/things", null);
+        assertEquals(503, unknown.status, "no storage yet: try again, not 404");
+        assertEquals("1", unknown.headers.get("Retry-After"));
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.rebuild();
+        assertEquals(404, call("GET", "/apis/nothing.example.com/v1/things", null).status);
+        server.deploymentStarted();
+        assertEquals(503, call("GET", "/apis/nothing.example.com/v1/things", null).status);
+        server.deploymentFinished();
+    }
+}

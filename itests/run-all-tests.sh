@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests and contract suites of each module, the Pax Exam tests in Karaf,
+# the kubectl end-to-end and kill -9 durability tests against the started distribution.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
+  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64   # Karaf 4.4 needs Java 17 (not 25)
+fi
+command -v kubectl >/dev/null || { echo "kubectl is needed on the PATH for the end-to-end tests" >&2; exit 1; }
+mvn -B install "$@"
