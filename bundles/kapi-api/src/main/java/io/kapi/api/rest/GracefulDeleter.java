@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * as it now is when deletion is not immediate (e.g. a namespace that starts terminating).
  */
 public interface GracefulDeleter {
-    record Result(ObjectNode object, boolean immediate) {
+    record DeleteResult(ObjectNode object, boolean immediate) {
     }
 
-    Result delete(RequestContext ctx, String name, ObjectNode options);
+    DeleteResult delete(RequestContext ctx, String name, ObjectNode options);
 }

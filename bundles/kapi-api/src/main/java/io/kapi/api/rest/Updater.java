@@ -9,8 +9,8 @@ import java.util.function.UnaryOperator;
  * {@code rest.UpdatedObjectInfo}. Throws Conflict when the new object's resourceVersion is stale.
  */
 public interface Updater {
-    record Result(ObjectNode object, boolean created) {
+    record UpdateResult(ObjectNode object, boolean created) {
     }
 
-    Result update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform);
+    UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform);
 }

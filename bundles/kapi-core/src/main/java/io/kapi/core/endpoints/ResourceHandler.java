@@ -93,14 +93,14 @@ public final class ResourceHandler {
                 Updater u = require(storage, Updater.class, "PUT", meta);
                 ObjectNode body = Codecs.decode(http.getContentType(), readBody(http));
                 checkType(body, meta);
-                Updater.Result r = u.update(ctx, info.name(), current -> body.deepCopy());
+                Updater.UpdateResult r = u.update(ctx, info.name(), current -> body.deepCopy());
                 writeObject(resource, resp, accept, r.created() ? 201 : 200, r.object(), false);
             }
             case "patch" -> {
                 Patcher p = require(storage, Patcher.class, "PATCH", meta);
                 byte[] patch = readBody(http);
                 String type = http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type();
-                Updater.Result r = p.update(ctx, info.name(), current -> {
+                Updater.UpdateResult r = p.update(ctx, info.name(), current -> {
                     if (current == null) {
                         throw StatusException.notFound(meta.group(), meta.resource(), info.name());
                     }
@@ -113,7 +113,7 @@ public final class ResourceHandler {
             case "delete" -> {
                 GracefulDeleter d = require(storage, GracefulDeleter.class, "DELETE", meta);
                 ObjectNode options = deleteOptions(http);
-                GracefulDeleter.Result r = d.delete(ctx, info.name(), options);
+                GracefulDeleter.DeleteResult r = d.delete(ctx, info.name(), options);
                 if (r.immediate() && !returnsDeletedObject(meta)) {
                     ObjectNode details = Json.object();
                     details.put("name", info.name());

@@ -11,7 +11,7 @@ import javax.servlet.http.HttpServletResponse;
 /** kube's {@code WithMaxInFlightLimit}: separate budgets for reads (400) and mutations (200); over budget is 429. */
 public final class MaxInFlight implements HandlerFilter {
     private static final Set<String> MUTATING = Set.of("create", "update", "patch", "delete", "deletecollection",
-            "post", "put", "delete");
+            "post", "put");
     private final Semaphore readOnly;
     private final Semaphore mutating;
 

@@ -388,7 +388,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
     // ---- update
 
     @Override
-    public Result update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
+    public UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
         String key = key(ctx.namespace(), name);
         while (true) {
             KeyValue current;
@@ -404,7 +404,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 }
                 Json.metadata(created).remove("resourceVersion");
                 try {
-                    return new Result(create(ctx, created), true);
+                    return new UpdateResult(create(ctx, created), true);
                 } catch (StatusException e) {
                     if ("AlreadyExists".equals(e.reason())) {
                         continue;
@@ -415,7 +415,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             ObjectNode old = withType(decode(current));
             ObjectNode obj = transform.apply(old.deepCopy());
             if (obj == null) {
-                return new Result(old, false);
+                return new UpdateResult(old, false);
             }
             obj.put("apiVersion", meta.apiVersion());
             obj.put("kind", meta.kind());
@@ -469,17 +469,17 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             m.put("resourceVersion", Long.toString(current.modRevision()));
             if (obj.equals(old)) {
                 // kube skips the write when nothing changed: same resourceVersion, no watch event
-                return new Result(old, false);
+                return new UpdateResult(old, false);
             }
             if (!Json.text(oldMeta, "deletionTimestamp").isEmpty() && m.path("finalizers").isEmpty()
                     && (!m.has("finalizers") || m.get("finalizers").size() == 0)) {
                 // the last finalizer left an object being deleted: now it goes (kube's deleteWithoutFinalizers)
                 if (ctx.dryRun()) {
-                    return new Result(obj, false);
+                    return new UpdateResult(obj, false);
                 }
                 try {
                     KeyValue deleted = storage.delete(key, current.modRevision());
-                    return new Result(decode(deleted.value(), deleted.modRevision()), false);
+                    return new UpdateResult(decode(deleted.value(), deleted.modRevision()), false);
                 } catch (StorageException e) {
                     if (e.code() == StorageException.Code.CONFLICT && !conditional) {
                         continue;
@@ -488,11 +488,11 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 }
             }
             if (ctx.dryRun()) {
-                return new Result(obj, false);
+                return new UpdateResult(obj, false);
             }
             try {
                 KeyValue kv = storage.update(key, current.modRevision(), encodeForStorage(obj));
-                return new Result(decode(kv), false);
+                return new UpdateResult(decode(kv), false);
             } catch (StorageException e) {
                 if (e.code() == StorageException.Code.CONFLICT && !conditional) {
                     continue;
@@ -514,7 +514,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
     // ---- delete
 
     @Override
-    public Result delete(RequestContext ctx, String name, ObjectNode options) {
+    public DeleteResult delete(RequestContext ctx, String name, ObjectNode options) {
         String key = key(ctx.namespace(), name);
         ObjectNode preconditions = options == null ? null : (ObjectNode) options.get("preconditions");
         while (true) {
@@ -534,7 +534,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             if (hasFinalizers || strategy instanceof GracefulDeletion) {
                 // graceful: mark for deletion; the finalizers' owners (or a controller) finish it
                 if (!Json.text(m, "deletionTimestamp").isEmpty()) {
-                    return new GracefulDeleter.Result(obj, false);
+                    return new GracefulDeleter.DeleteResult(obj, false);
                 }
                 ObjectNode marked = obj.deepCopy();
                 ObjectNode mm = Json.metadata(marked);
@@ -545,11 +545,11 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 }
                 if (hasFinalizers || (strategy instanceof GracefulDeletion g2 && g2.keepAfterMark(marked))) {
                     if (ctx.dryRun()) {
-                        return new GracefulDeleter.Result(marked, false);
+                        return new GracefulDeleter.DeleteResult(marked, false);
                     }
                     try {
                         KeyValue kv = storage.update(key, current.modRevision(), encodeForStorage(marked));
-                        return new GracefulDeleter.Result(decode(kv), false);
+                        return new GracefulDeleter.DeleteResult(decode(kv), false);
                     } catch (StorageException e) {
                         if (e.code() == StorageException.Code.CONFLICT) {
                             continue;
@@ -559,11 +559,11 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 }
             }
             if (ctx.dryRun()) {
-                return new GracefulDeleter.Result(obj, true);
+                return new GracefulDeleter.DeleteResult(obj, true);
             }
             try {
                 KeyValue deleted = storage.delete(key, current.modRevision());
-                return new GracefulDeleter.Result(withType(decode(deleted.value(), deleted.modRevision())), true);
+                return new GracefulDeleter.DeleteResult(withType(decode(deleted.value(), deleted.modRevision())), true);
             } catch (StorageException e) {
                 if (e.code() == StorageException.Code.CONFLICT) {
                     continue;

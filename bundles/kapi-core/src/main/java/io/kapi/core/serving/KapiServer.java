@@ -446,12 +446,12 @@ public final class KapiServer implements KapiRuntime {
         }
 
         @Override
-        public Result update(io.kapi.api.rest.RequestContext ctx, String name, java.util.function.UnaryOperator<ObjectNode> t) {
+        public UpdateResult update(io.kapi.api.rest.RequestContext ctx, String name, java.util.function.UnaryOperator<ObjectNode> t) {
             throw unavailable();
         }
 
         @Override
-        public io.kapi.api.rest.GracefulDeleter.Result delete(io.kapi.api.rest.RequestContext ctx, String name, ObjectNode o) {
+        public io.kapi.api.rest.GracefulDeleter.DeleteResult delete(io.kapi.api.rest.RequestContext ctx, String name, ObjectNode o) {
             throw unavailable();
         }
 

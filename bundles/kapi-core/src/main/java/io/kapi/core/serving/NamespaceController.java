@@ -41,7 +41,11 @@ final class NamespaceController implements AutoCloseable {
     }
 
     void start() {
-        worker.execute(() -> {
+        worker.execute(this::watchNamespaces);
+    }
+
+    private void watchNamespaces() {
+        try {
             long rev = storage.currentRevision();
             for (KeyValue kv : storage.list(StorageNamespaceGuard.NAMESPACES_PREFIX, rev, null, 0).items()) {
                 consider(kv.key(), kv.value());
@@ -62,7 +66,11 @@ final class NamespaceController implements AutoCloseable {
                     }
                 }
             });
-        });
+        } catch (StorageException e) {
+            if (!worker.isShutdown()) {
+                LOG.log(Level.WARNING, "namespace controller cannot watch namespaces", e);
+            }
+        }
     }
 
     private void consider(String key, byte[] value) {

@@ -80,10 +80,18 @@ class KapiServerTest {
         };
     }
 
-    void wireSecurity() {
+    void wireAuthentication() {
         Authenticator token = req -> "Bearer t".equals(req.getHeader("Authorization"))
                 ? new UserInfo("admin", "", List.of("system:masters")) : null;
         server.contributions().addAuthenticator(c(token, 0, "sec", Map.of()));
+    }
+
+    void wireSecurity() {
+        wireAuthentication();
+        wireAuthorization();
+    }
+
+    void wireAuthorization() {
         Authorizer admin = (user, info) -> user.groups().contains("system:masters") ? Authorizer.Decision.ALLOW : Authorizer.Decision.NO_OPINION;
         server.contributions().addAuthorizer(c(admin, 0, "sec", Map.of()));
     }
@@ -114,9 +122,10 @@ class KapiServerTest {
         server.contributions().addStorage(c(storage, 0, "store", Map.of()));
         server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
         server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of()));
+        wireAuthentication();
         server.rebuild();
         assertEquals(403, call("GET", "/apis/things.example.com/v1/widgets", null).status, "no authorizer: refused");
-        wireSecurity();
+        wireAuthorization();
         server.rebuild();
         FakeHttp.Response anonymous = new FakeHttp.Response();
         server.service(FakeHttp.request("GET", "/apis", Map.of(), null), anonymous.proxy);
