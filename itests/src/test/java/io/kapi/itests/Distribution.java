@@ -37,6 +37,26 @@ final class Distribution implements AutoCloseable {
         this.home = target;
         this.securePort = KapiContainer.freePort();
         Files.writeString(home.resolve("etc/io.kapi.server.cfg"), "securePort = " + securePort + "\n");
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(KapiContainer.freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(KapiContainer.freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KapiContainer.freePort()));
+    }
+
+    /** Sets {@code key = value} in a Karaf .cfg file of this distribution. */
+    void setProperty(String file, String key, String value) throws IOException {
+        Path cfg = home.resolve(file);
+        List<String> lines = new ArrayList<>(Files.readAllLines(cfg));
+        boolean found = false;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*=.*")) {
+                lines.set(i, key + " = " + value);
+                found = true;
+            }
+        }
+        if (!found) {
+            lines.add(key + " = " + value);
+        }
+        Files.write(cfg, lines);
     }
 
     private static void run(List<String> cmd, Path dir) throws Exception {
@@ -49,10 +69,6 @@ final class Distribution implements AutoCloseable {
     void start() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
-        pb.environment().put("KAPI_SSH_PORT", Integer.toString(KapiContainer.freePort()));
-        pb.environment().put("KAPI_RMI_REGISTRY_PORT", Integer.toString(KapiContainer.freePort()));
-        pb.environment().put("KAPI_RMI_SERVER_PORT", Integer.toString(KapiContainer.freePort()));
-        pb.environment().put("KAPI_HTTP_PORT", Integer.toString(KapiContainer.freePort()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = pb.start();
     }

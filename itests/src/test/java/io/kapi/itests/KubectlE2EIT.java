@@ -156,6 +156,6 @@ public class KubectlE2EIT {
         Distribution.Result r = dist.kubectl("get", "ns", "doomed");
         assertTrue(r.out(), r.code() != 0 && r.out().contains("NotFound"));
         Distribution.Result refused = dist.kubectl("create", "configmap", "late", "-n", "doomed", "--from-literal=a=1");
-        assertTrue(refused.out(), refused.code() != 0 && refused.out().contains("NotFound"));
+        assertTrue(refused.out(), refused.code() != 0 && refused.out().contains("namespaces \"doomed\" not found"));
     }
 }
