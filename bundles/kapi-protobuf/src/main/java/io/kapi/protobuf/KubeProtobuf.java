@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
@@ -13,120 +14,287 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.kapi.api.rest.StatusException;
+import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Runtime;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Decodes and encodes kube protobuf bodies for every kind client-java-proto has a message for. The
- * registry of kinds is derived from the generated files' descriptors (proto package
- * {@code k8s.io.api.<group>.<version>}), not listed by hand. Immutable and thread-safe.
+ * kube's protobuf wire format ({@code application/vnd.kubernetes.protobuf}) to and from kube's JSON
+ * form as a Jackson {@link ObjectNode}.
+ *
+ * <p>A body is the magic {@code k8s\0} followed by a {@code runtime.Unknown} whose {@code typeMeta}
+ * names the kind and whose {@code raw} is the object's message (apimachinery
+ * {@code pkg/runtime/serializer/protobuf}). The messages are those generated in
+ * {@code io.kubernetes:client-java-proto}; they are walked through their descriptors, so every kind
+ * of every group in that artifact is handled without per-kind code. The proto field names are
+ * kube's JSON names; the few messages whose JSON is not an object (times, int-or-string,
+ * quantities, embedded objects, apiextensions' schema unions) are converted specially.
+ *
+ * <p>Decoding gives the natural JSON of the object, unset fields left out. proto2 keeps presence,
+ * but kube's Go marshaller writes every non-pointer field, zero or not, so presence alone does not
+ * say what JSON would omit. The rules: an absent field, an empty repeated or map field, an empty
+ * {@code Time} (Go's zero time) and a singular empty string (Go's {@code omitempty} zero) are
+ * left out; numbers and booleans are kept even when zero, because for pointer fields
+ * ({@code replicas}, {@code gracePeriodSeconds}, {@code automountServiceAccountToken}) zero
+ * means something, except for the few non-pointer fields listed in {@code OMIT_ZERO}. Embedded messages
+ * are kept even when empty ({@code "spec":{}}), as Go's JSON writes non-pointer structs. Strings
+ * inside maps and lists are kept as they are.
+ *
+ * <p>Immutable after construction and safe to share between threads.
  */
 public final class KubeProtobuf {
-    /** The 4 bytes in front of every kube protobuf body. */
-    static final byte[] MAGIC = {'k', '8', 's', 0};
+    /** The media type kube serves and accepts this format under. */
+    public static final String MEDIA_TYPE = "application/vnd.kubernetes.protobuf";
+
+    private static final byte[] MAGIC = {'k', '8', 's', 0};
+    /** Deepest chain of protobuf objects embedded in one another that decode accepts. */
+    private static final int MAX_NESTING = 16;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
-    private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    /** Proto package group names whose API group differs from the name. */
-    private static final Map<String, String> GROUPS = Map.ofEntries(
-            Map.entry("core", ""), Map.entry("rbac", "rbac.authorization.k8s.io"),
-            Map.entry("apps", "apps"), Map.entry("batch", "batch"), Map.entry("autoscaling", "autoscaling"),
-            Map.entry("policy", "policy"), Map.entry("extensions", "extensions"));
 
-    private final Map<String, Descriptor> kinds = new HashMap<>();
+    private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
+    private static final String TIME = META + "Time";
+    private static final String MICRO_TIME = META + "MicroTime";
+    private static final String FIELDS_V1 = META + "FieldsV1";
+    private static final String VERBS = META + "Verbs";
+    private static final String INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
+    private static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
+    private static final String RAW_EXTENSION = "k8s.io.apimachinery.pkg.runtime.RawExtension";
+
+    private static final DateTimeFormatter RFC3339 =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC3339_MICRO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * The generated files of client-java-proto that hold API groups. The jar has no index of its
+     * files, and scanning a bundle's entries would tie this class to the OSGi framework, so the
+     * outer classes are named here; everything else (group, version, kinds) comes from their
+     * descriptors.
+     */
+    private static final List<FileDescriptor> GROUP_FILES = List.of(
+            io.kubernetes.client.proto.V1.getDescriptor(),
+            io.kubernetes.client.proto.V1Admission.getDescriptor(),
+            io.kubernetes.client.proto.V1Admissionregistration.getDescriptor(),
+            io.kubernetes.client.proto.V1Apiextensions.getDescriptor(),
+            io.kubernetes.client.proto.V1Apps.getDescriptor(),
+            io.kubernetes.client.proto.V1Authentication.getDescriptor(),
+            io.kubernetes.client.proto.V1Authorization.getDescriptor(),
+            io.kubernetes.client.proto.V1Autoscaling.getDescriptor(),
+            io.kubernetes.client.proto.V1Batch.getDescriptor(),
+            io.kubernetes.client.proto.V1Certificates.getDescriptor(),
+            io.kubernetes.client.proto.V1Networking.getDescriptor(),
+            io.kubernetes.client.proto.V1Policy.getDescriptor(),
+            io.kubernetes.client.proto.V1Rbac.getDescriptor(),
+            io.kubernetes.client.proto.V1Scheduling.getDescriptor(),
+            io.kubernetes.client.proto.V1Storage.getDescriptor(),
+            io.kubernetes.client.proto.V1alpha1Imagepolicy.getDescriptor(),
+            io.kubernetes.client.proto.V1alpha1Rbac.getDescriptor(),
+            io.kubernetes.client.proto.V1alpha1Scheduling.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Admission.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Admissionregistration.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Apiextensions.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Apps.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Authentication.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Authorization.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Batch.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Certificates.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Extensions.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Policy.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Rbac.getDescriptor(),
+            io.kubernetes.client.proto.V1beta1Storage.getDescriptor(),
+            io.kubernetes.client.proto.V1beta2Apps.getDescriptor(),
+            io.kubernetes.client.proto.V2Autoscaling.getDescriptor(),
+            io.kubernetes.client.proto.V2beta1Autoscaling.getDescriptor(),
+            io.kubernetes.client.proto.V2beta2Autoscaling.getDescriptor());
+
+    /**
+     * Proto package segments whose API group is not {@code <segment>.k8s.io}: the legacy groups
+     * kube named without a suffix, the core group, and groups with a longer name. Proto files do
+     * not carry the group name (it lives in Go's {@code +groupName} tag), so this cannot be derived.
+     */
+    private static final Map<String, String> GROUP_EXCEPTIONS = Map.of(
+            "core", "", "apps", "apps", "batch", "batch", "autoscaling", "autoscaling", "policy", "policy",
+            "extensions", "extensions", "rbac", "rbac.authorization.k8s.io",
+            "flowcontrol", "flowcontrol.apiserver.k8s.io", "apiserverinternal", "internal.apiserver.k8s.io");
+
+    /** metav1's {@code AddUnversionedTypes(Unversioned, ...)}: these always travel as {@code v1}. */
+    private static final Set<String> UNVERSIONED_KINDS =
+            Set.of("Status", "APIVersions", "APIGroupList", "APIGroup", "APIResourceList");
+    /** metav1's {@code AddToGroupVersion}: registered in every group version kube serves. */
+    private static final Set<String> EVERY_GROUP_KINDS = Set.of(
+            "WatchEvent", "ListOptions", "GetOptions", "DeleteOptions", "CreateOptions", "UpdateOptions", "PatchOptions");
+    /** metav1's own {@code meta.k8s.io/v1} kinds that have a message (Table has none, as in kube). */
+    private static final Set<String> META_GROUP_KINDS =
+            Set.of("PartialObjectMetadata", "PartialObjectMetadataList", "TableOptions");
+
+    /**
+     * Go struct fields that are not pointers, carry {@code omitempty} and whose zero kube's
+     * protobuf marshaller writes anyway. The wire cannot tell them from pointer fields set to zero
+     * (which must be kept: {@code replicas: 0}, {@code gracePeriodSeconds: 0}), so only these,
+     * present in nearly every request, are dropped at zero to give the JSON kubectl would send.
+     */
+    private static final Map<String, Set<String>> OMIT_ZERO = Map.of(
+            META + "ObjectMeta", Set.of("generation"),
+            "k8s.io.api.authorization.v1.SubjectAccessReviewStatus", Set.of("denied"),
+            "k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus", Set.of("denied"));
+
+    /*
+     * runtime.Unknown is used through its descriptor, like every other message: client-java-proto's
+     * generated classes are pre-protobuf-22 gencode, which protobuf-java 4.x flags as vulnerable to
+     * a denial of service when it parses (GHSA-h4h5-3hr4-j3g2) and can be told to refuse. Only the
+     * outer class's descriptors are touched, never a generated message class.
+     */
+    private static final Descriptor UNKNOWN = Runtime.getDescriptor().findMessageTypeByName("Unknown");
+    private static final FieldDescriptor UNKNOWN_TYPE_META = UNKNOWN.findFieldByName("typeMeta");
+    private static final FieldDescriptor UNKNOWN_RAW = UNKNOWN.findFieldByName("raw");
+    private static final Descriptor TYPE_META = UNKNOWN_TYPE_META.getMessageType();
+    private static final FieldDescriptor TYPE_META_API_VERSION = TYPE_META.findFieldByName("apiVersion");
+    private static final FieldDescriptor TYPE_META_KIND = TYPE_META.findFieldByName("kind");
+
+    /** {@code apiVersion/kind} to message, for the kinds of the API groups. */
+    private final Map<String, Descriptor> kinds;
+    /** metav1 messages by kind, for the kinds kube registers outside any one group. */
+    private final Map<String, Descriptor> metaKinds;
 
     public KubeProtobuf() {
-        for (FileDescriptor file : files()) {
-            String pkg = file.getPackage();
-            String apiVersion = apiVersionOf(pkg);
-            if (apiVersion == null) {
-                continue;
-            }
+        Map<String, Descriptor> byKind = new HashMap<>();
+        for (FileDescriptor file : GROUP_FILES) {
+            String apiVersion = apiVersionOf(file.getPackage());
             for (Descriptor d : file.getMessageTypes()) {
-                kinds.putIfAbsent(apiVersion + "/" + d.getName(), d);
+                byKind.putIfAbsent(apiVersion + "/" + d.getName(), d);
             }
         }
-        // meta.k8s.io kinds travel as v1 in responses (Status) and in any group (DeleteOptions)
-        for (Descriptor d : io.kubernetes.client.proto.Meta.getDescriptor().getMessageTypes()) {
-            kinds.putIfAbsent("v1/" + d.getName(), d);
-            kinds.putIfAbsent("meta.k8s.io/v1/" + d.getName(), d);
+        Map<String, Descriptor> meta = new HashMap<>();
+        for (Descriptor d : Meta.getDescriptor().getMessageTypes()) {
+            meta.put(d.getName(), d);
         }
+        this.kinds = Map.copyOf(byKind);
+        this.metaKinds = Map.copyOf(meta);
     }
 
-    private static List<FileDescriptor> files() {
-        return List.of(io.kubernetes.client.proto.V1.getDescriptor(), io.kubernetes.client.proto.V1Apps.getDescriptor(),
-                io.kubernetes.client.proto.V1Authorization.getDescriptor(), io.kubernetes.client.proto.V1Authentication.getDescriptor(),
-                io.kubernetes.client.proto.V1Rbac.getDescriptor(), io.kubernetes.client.proto.V1Batch.getDescriptor(),
-                io.kubernetes.client.proto.V1Networking.getDescriptor(), io.kubernetes.client.proto.V1Policy.getDescriptor(),
-                io.kubernetes.client.proto.V1Storage.getDescriptor(), io.kubernetes.client.proto.V1Scheduling.getDescriptor(),
-                io.kubernetes.client.proto.V1Certificates.getDescriptor(), io.kubernetes.client.proto.V1Autoscaling.getDescriptor(),
-                io.kubernetes.client.proto.V1Admissionregistration.getDescriptor(),
-                io.kubernetes.client.proto.V1Apiextensions.getDescriptor());
-    }
-
-    /** {@code k8s.io.api.core.v1} → {@code v1}; {@code k8s.io.api.authorization.v1} → {@code authorization.k8s.io/v1}. */
+    /**
+     * {@code k8s.io.api.core.v1} → {@code v1}; {@code k8s.io.api.authorization.v1} →
+     * {@code authorization.k8s.io/v1}; {@code k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1}
+     * → {@code apiextensions.k8s.io/v1}: the group is the segment before the version.
+     */
     static String apiVersionOf(String protoPackage) {
         String[] p = protoPackage.split("\\.");
-        if (p.length == 5 && p[0].equals("k8s") && p[1].equals("io") && p[2].equals("api")) {
-            String group = GROUPS.getOrDefault(p[3], p[3] + ".k8s.io");
-            return group.isEmpty() ? p[4] : group + "/" + p[4];
+        String version = p[p.length - 1];
+        String segment = p[p.length - 2];
+        String group = GROUP_EXCEPTIONS.getOrDefault(segment, segment + ".k8s.io");
+        return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    /** Whether the body starts with kube's protobuf magic. */
+    public static boolean isProtobuf(byte[] body) {
+        return body != null && body.length >= MAGIC.length && Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
+    /**
+     * Whether a message exists for the kind, so that an object of it can be encoded (and decoded).
+     * When it is false the server should answer JSON, or 406 if the client accepts only protobuf,
+     * as kube does for {@code Table} and for custom resources.
+     */
+    public boolean canEncode(String apiVersion, String kind) {
+        return apiVersion != null && kind != null && descriptor(apiVersion, kind) != null;
+    }
+
+    private Descriptor descriptor(String apiVersion, String kind) {
+        Descriptor d = kinds.get(apiVersion + "/" + kind);
+        if (d != null) {
+            return d;
         }
-        if (protoPackage.equals("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1")) {
-            return "apiextensions.k8s.io/v1";
+        if (apiVersion.equals("v1") && UNVERSIONED_KINDS.contains(kind)
+                || apiVersion.equals("meta.k8s.io/v1") && META_GROUP_KINDS.contains(kind)
+                || !apiVersion.isEmpty() && EVERY_GROUP_KINDS.contains(kind)) {
+            return metaKinds.get(kind);
         }
         return null;
     }
 
-    /** Whether a message exists for the kind, so a response can be protobuf. */
-    public boolean canEncode(String apiVersion, String kind) {
-        return kinds.containsKey(apiVersion + "/" + kind);
+    // ---------------------------------------------------------------- decoding
+
+    /**
+     * Decodes a request body into the object's JSON form, {@code apiVersion} and {@code kind}
+     * taken from the envelope.
+     *
+     * @throws StatusException 400 when the body is not kube protobuf, names no kind or a kind
+     *     without a message, or does not parse, with kube's messages for those cases
+     */
+    public ObjectNode decode(byte[] body) {
+        return decode(body, 0);
     }
 
-    // ---- decoding
-
-    public ObjectNode decode(byte[] body) {
-        if (body.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(body, MAGIC.length), MAGIC)) {
-            throw StatusException.badRequest("the body of the request is not in kube's protobuf format: missing the k8s\\x00 prefix");
+    private ObjectNode decode(byte[] body, int nesting) {
+        // objects embedded as protobuf (RawExtension) are decoded eagerly, unlike Go's lazy Raw,
+        // so their nesting is bounded to keep a crafted body from exhausting the stack
+        if (nesting > MAX_NESTING) {
+            throw StatusException.badRequest("objects are nested more than " + MAX_NESTING + " deep");
         }
-        Runtime.Unknown envelope;
+        if (body == null || body.length == 0) {
+            throw StatusException.badRequest("empty data");
+        }
+        if (!isProtobuf(body)) {
+            throw StatusException.badRequest(
+                    "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]");
+        }
+        if (body.length == MAGIC.length) {
+            throw StatusException.badRequest("empty body");
+        }
+        DynamicMessage envelope;
         try {
-            envelope = Runtime.Unknown.parseFrom(Arrays.copyOfRange(body, MAGIC.length, body.length));
-        } catch (InvalidProtocolBufferException e) {
-            throw StatusException.badRequest("the body of the request could not be decoded: " + e.getMessage());
+            envelope = DynamicMessage.parseFrom(UNKNOWN,
+                    CodedInputStream.newInstance(body, MAGIC.length, body.length - MAGIC.length));
+        } catch (IOException e) {
+            throw StatusException.badRequest("the object provided is unrecognized: " + e.getMessage());
         }
-        String apiVersion = envelope.getTypeMeta().getApiVersion();
-        String kind = envelope.getTypeMeta().getKind();
-        Descriptor d = kinds.get(apiVersion + "/" + kind);
+        Message typeMeta = (Message) envelope.getField(UNKNOWN_TYPE_META);
+        String apiVersion = (String) typeMeta.getField(TYPE_META_API_VERSION);
+        String kind = (String) typeMeta.getField(TYPE_META_KIND);
+        String typeMetaText = "runtime.TypeMeta{APIVersion:\"" + apiVersion + "\", Kind:\"" + kind + "\"}";
+        if (kind.isEmpty()) {
+            throw StatusException.badRequest("Object 'Kind' is missing in '" + typeMetaText + "'");
+        }
+        if (apiVersion.isEmpty()) {
+            throw StatusException.badRequest("Object 'apiVersion' is missing in '" + typeMetaText + "'");
+        }
+        Descriptor d = descriptor(apiVersion, kind);
         if (d == null) {
-            throw StatusException.unsupportedMediaType("no protobuf message is known for " + apiVersion + ", Kind=" + kind
-                    + "; send application/json or application/yaml");
+            throw StatusException.badRequest(
+                    "no kind \"" + kind + "\" is registered for version \"" + apiVersion + "\"");
         }
         DynamicMessage message;
         try {
-            message = DynamicMessage.parseFrom(d, envelope.getRaw());
+            message = DynamicMessage.parseFrom(d, (ByteString) envelope.getField(UNKNOWN_RAW));
         } catch (InvalidProtocolBufferException e) {
-            throw StatusException.badRequest("the " + kind + " in the body could not be decoded: " + e.getMessage());
+            throw StatusException.badRequest(kind + " in version \"" + apiVersion.substring(apiVersion.indexOf('/') + 1)
+                    + "\" cannot be handled as a " + kind + ": " + e.getMessage());
         }
         ObjectNode out = NODES.objectNode();
         out.put("apiVersion", apiVersion);
         out.put("kind", kind);
-        out.setAll(toJson(message));
+        out.setAll(object(message, nesting));
         return out;
     }
 
-    private ObjectNode toJson(Message message) {
+    /** A message as a JSON object: set fields only, in field-number order. */
+    private ObjectNode object(Message message, int nesting) {
+        Descriptor type = message.getDescriptorForType();
+        Set<String> omitZero = OMIT_ZERO.getOrDefault(type.getFullName(), Set.of());
         ObjectNode out = NODES.objectNode();
         for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
             FieldDescriptor f = e.getKey();
@@ -135,190 +303,437 @@ public final class KubeProtobuf {
                 ObjectNode map = NODES.objectNode();
                 for (Object entry : (List<?>) e.getValue()) {
                     Message m = (Message) entry;
-                    FieldDescriptor kf = m.getDescriptorForType().findFieldByName("key");
-                    FieldDescriptor vf = m.getDescriptorForType().findFieldByName("value");
-                    map.set(String.valueOf(m.getField(kf)), scalar(vf, m.getField(vf)));
+                    FieldDescriptor vf = f.getMessageType().findFieldByNumber(2);
+                    JsonNode v = value(vf, m.getField(vf), nesting);
+                    map.set(String.valueOf(m.getField(f.getMessageType().findFieldByNumber(1))),
+                            v == null ? NODES.nullNode() : v);
                 }
                 value = map;
             } else if (f.isRepeated()) {
-                ArrayNode arr = NODES.arrayNode();
+                ArrayNode array = NODES.arrayNode();
                 for (Object item : (List<?>) e.getValue()) {
-                    arr.add(scalar(f, item));
+                    JsonNode v = value(f, item, nesting);
+                    array.add(v == null ? NODES.nullNode() : v);
                 }
-                value = arr;
+                value = array;
             } else {
-                value = scalar(f, e.getValue());
+                value = value(f, e.getValue(), nesting);
+                // Go writes its zero "" for every non-pointer string; JSON's omitempty leaves them out
+                if (value != null && value.isTextual() && value.textValue().isEmpty()) {
+                    value = null;
+                }
+                if (value != null && omitZero.contains(f.getName()) && isZero(value)) {
+                    value = null;
+                }
             }
-            // Go encodes its zero values ("" and the zero time) that JSON omits: drop them, as omitempty would
-            if (value != null && !value.isNull() && !(value.isTextual() && value.asText().isEmpty())) {
-                out.set(f.getName(), value);
+            if (value != null) {
+                out.set(jsonName(f), value);
             }
         }
         return out;
     }
 
-    private JsonNode scalar(FieldDescriptor f, Object v) {
+    private static boolean isZero(JsonNode v) {
+        return v.isNumber() && v.asDouble() == 0 || v.isBoolean() && !v.booleanValue();
+    }
+
+    /** One value as JSON; null when the value stands for Go's nil or zero time (omitted). */
+    private JsonNode value(FieldDescriptor f, Object v, int nesting) {
         switch (f.getJavaType()) {
             case MESSAGE:
-                return special((Message) v);
+                return special((Message) v, nesting);
             case BYTE_STRING:
+                // JSON carries Go's []byte as standard base64, as in Secret.data
                 return NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()));
             case INT:
                 return NODES.numberNode((Integer) v);
             case LONG:
-                return NODES.numberNode((Long) v);
+                return number((Long) v);
+            case DOUBLE:
+            case FLOAT:
+                return number(((Number) v).doubleValue());
             case BOOLEAN:
                 return NODES.booleanNode((Boolean) v);
-            case DOUBLE:
-                return NODES.numberNode((Double) v);
-            case FLOAT:
-                return NODES.numberNode((Float) v);
+            case ENUM:
+                return NODES.textNode(v.toString());
             default:
-                return NODES.textNode(String.valueOf(v));
+                return NODES.textNode((String) v);
         }
     }
 
-    /** The messages whose JSON is not an object: times, int-or-string, quantities, raw extensions. */
-    private JsonNode special(Message m) {
-        String name = m.getDescriptorForType().getFullName();
-        switch (name) {
-            case META + "Time": {
-                long seconds = (Long) field(m, "seconds");
-                if (seconds == 0) {
-                    return NODES.nullNode();
-                }
-                return NODES.textNode(SECONDS.format(Instant.ofEpochSecond(seconds)));
-            }
-            case META + "MicroTime": {
-                long seconds = (Long) field(m, "seconds");
-                int nanos = (Integer) field(m, "nanos");
-                if (seconds == 0 && nanos == 0) {
-                    return NODES.nullNode();
-                }
-                return NODES.textNode(MICRO.format(Instant.ofEpochSecond(seconds, nanos)));
-            }
-            case "k8s.io.apimachinery.pkg.util.intstr.IntOrString": {
-                long type = (Long) field(m, "type");
-                return type == 1 ? NODES.textNode((String) field(m, "strVal")) : NODES.numberNode((Integer) field(m, "intVal"));
-            }
-            case "k8s.io.apimachinery.pkg.api.resource.Quantity":
-                return NODES.textNode((String) field(m, "string"));
-            case "k8s.io.apimachinery.pkg.runtime.RawExtension": {
-                ByteString raw = (ByteString) field(m, "raw");
-                try {
-                    return raw.isEmpty() ? NODES.nullNode() : MAPPER.readTree(raw.toByteArray());
-                } catch (IOException e) {
-                    throw StatusException.badRequest("an embedded object is not JSON: " + e.getMessage());
-                }
-            }
-            default:
-                return toJson(m);
+    /** Integral values as the JSON parser would read them back (int when it fits), so trees compare equal. */
+    private static JsonNode number(long v) {
+        return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
+    }
+
+    private static JsonNode number(double v) {
+        // Go's encoding/json writes a whole float64 without a fraction: 10, not 10.0
+        if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15) {
+            return number((long) v);
         }
+        return NODES.numberNode(v);
+    }
+
+    /** Messages whose JSON is not a plain object. */
+    private JsonNode special(Message m, int nesting) {
+        Descriptor d = m.getDescriptorForType();
+        switch (d.getFullName()) {
+            case TIME: {
+                // Go marshals the zero time as an empty message, so an absent seconds is "unset"
+                FieldDescriptor seconds = d.findFieldByName("seconds");
+                return m.hasField(seconds)
+                        ? NODES.textNode(RFC3339.format(Instant.ofEpochSecond((Long) m.getField(seconds)))) : null;
+            }
+            case MICRO_TIME: {
+                FieldDescriptor seconds = d.findFieldByName("seconds");
+                FieldDescriptor nanos = d.findFieldByName("nanos");
+                if (!m.hasField(seconds) && !m.hasField(nanos)) {
+                    return null;
+                }
+                Instant t = Instant.ofEpochSecond((Long) m.getField(seconds), (Integer) m.getField(nanos));
+                return NODES.textNode(RFC3339_MICRO.format(t));
+            }
+            case INT_OR_STRING:
+                return (Long) field(m, "type") == 1 ? NODES.textNode((String) field(m, "strVal"))
+                        : NODES.numberNode((Integer) field(m, "intVal"));
+            case QUANTITY:
+                return NODES.textNode((String) field(m, "string"));
+            case VERBS:
+                return strings(m, "items");
+            case FIELDS_V1:
+                return embeddedJson((ByteString) field(m, "Raw"));
+            case RAW_EXTENSION:
+                return embedded((ByteString) field(m, "raw"), nesting);
+            default:
+                break;
+        }
+        String simple = d.getName();
+        if (simple.equals("ExtraValue")) {
+            return strings(m, "items");
+        }
+        if (d.getFile().getPackage().startsWith("k8s.io.apiextensions_apiserver.")) {
+            switch (simple) {
+                case "JSON":
+                    return embeddedJson((ByteString) field(m, "raw"));
+                case "JSONSchemaPropsOrBool":
+                    return m.hasField(d.findFieldByName("schema")) ? object((Message) field(m, "schema"), nesting)
+                            : NODES.booleanNode((Boolean) field(m, "allows"));
+                case "JSONSchemaPropsOrArray":
+                    return m.getRepeatedFieldCount(d.findFieldByName("jSONSchemas")) > 0
+                            ? array(m, "jSONSchemas", nesting)
+                            : m.hasField(d.findFieldByName("schema")) ? object((Message) field(m, "schema"), nesting) : null;
+                case "JSONSchemaPropsOrStringArray":
+                    return m.getRepeatedFieldCount(d.findFieldByName("property")) > 0 ? strings(m, "property")
+                            : m.hasField(d.findFieldByName("schema")) ? object((Message) field(m, "schema"), nesting) : null;
+                default:
+                    break;
+            }
+        }
+        return object(m, nesting);
     }
 
     private static Object field(Message m, String name) {
         return m.getField(m.getDescriptorForType().findFieldByName(name));
     }
 
-    // ---- encoding
-
-    public byte[] encode(ObjectNode object) {
-        String apiVersion = object.path("apiVersion").asText();
-        String kind = object.path("kind").asText();
-        Descriptor d = kinds.get(apiVersion + "/" + kind);
-        if (d == null) {
-            throw StatusException.notAcceptable("no protobuf message is known for " + apiVersion + ", Kind=" + kind);
+    private static ArrayNode strings(Message m, String name) {
+        ArrayNode out = NODES.arrayNode();
+        for (Object s : (List<?>) field(m, name)) {
+            out.add((String) s);
         }
-        Message message = fromJson(d, object);
-        Runtime.Unknown envelope = Runtime.Unknown.newBuilder()
-                .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
-                .setRaw(message.toByteString()).setContentEncoding("").setContentType("").build();
-        byte[] inner = envelope.toByteArray();
+        return out;
+    }
+
+    private ArrayNode array(Message m, String name, int nesting) {
+        ArrayNode out = NODES.arrayNode();
+        for (Object s : (List<?>) field(m, name)) {
+            out.add(object((Message) s, nesting));
+        }
+        return out;
+    }
+
+    /** A RawExtension: kube nests objects in protobuf bodies as protobuf, elsewhere as JSON. */
+    private JsonNode embedded(ByteString raw, int nesting) {
+        if (raw.isEmpty()) {
+            return null;
+        }
+        byte[] bytes = raw.toByteArray();
+        if (isProtobuf(bytes)) {
+            return decode(bytes, nesting + 1);
+        }
+        return embeddedJson(raw);
+    }
+
+    private static JsonNode embeddedJson(ByteString raw) {
+        if (raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(raw.toByteArray());
+        } catch (IOException e) {
+            throw StatusException.badRequest("an embedded object is neither protobuf nor JSON: " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    /**
+     * Encodes an object (for a response) as kube does: magic, then a {@code runtime.Unknown} with
+     * the object's {@code apiVersion}/{@code kind} and its message. Fields the message does not
+     * have are left out, as are nulls.
+     *
+     * @throws StatusException 406 when no message exists for the kind (see {@link #canEncode})
+     */
+    public byte[] encode(ObjectNode object) {
+        String apiVersion = object.path("apiVersion").asText("");
+        String kind = object.path("kind").asText("");
+        Descriptor d = descriptor(apiVersion, kind);
+        if (d == null) {
+            throw StatusException.notAcceptable("the server cannot encode " + kind + " in version \"" + apiVersion
+                    + "\" as " + MEDIA_TYPE + "; accept application/json instead");
+        }
+        DynamicMessage envelope = DynamicMessage.newBuilder(UNKNOWN)
+                .setField(UNKNOWN_TYPE_META, DynamicMessage.newBuilder(TYPE_META)
+                        .setField(TYPE_META_API_VERSION, apiVersion).setField(TYPE_META_KIND, kind).build())
+                .setField(UNKNOWN_RAW, message(d, object).toByteString())
+                // Go always writes these two, empty; kept so that bytes match kube's
+                .setField(UNKNOWN.findFieldByName("contentEncoding"), "")
+                .setField(UNKNOWN.findFieldByName("contentType"), "")
+                .build();
+        return withMagic(envelope.toByteArray());
+    }
+
+    /**
+     * One event of a protobuf watch ({@code application/vnd.kubernetes.protobuf;stream=watch}) as
+     * kube writes it: a 4-byte big-endian length, then a bare {@code WatchEvent} message (kube's
+     * raw stream serializer, no magic or envelope) whose object is the object's full encoding.
+     */
+    public byte[] encodeWatchEvent(String type, ObjectNode object) {
+        Descriptor d = metaKinds.get("WatchEvent");
+        FieldDescriptor objectField = d.findFieldByName("object");
+        Descriptor raw = objectField.getMessageType();
+        byte[] event = DynamicMessage.newBuilder(d)
+                .setField(d.findFieldByName("type"), type)
+                .setField(objectField, DynamicMessage.newBuilder(raw)
+                        .setField(raw.findFieldByName("raw"), ByteString.copyFrom(encode(object))).build())
+                .build().toByteArray();
+        return ByteBuffer.allocate(4 + event.length).putInt(event.length).put(event).array();
+    }
+
+    private static byte[] withMagic(byte[] inner) {
         byte[] out = new byte[MAGIC.length + inner.length];
         System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
         System.arraycopy(inner, 0, out, MAGIC.length, inner.length);
         return out;
     }
 
-    private Message fromJson(Descriptor d, JsonNode json) {
-        String name = d.getFullName();
+    /** A JSON object as the message {@code d}; unknown fields and nulls are skipped. */
+    private Message message(Descriptor d, JsonNode json) {
         DynamicMessage.Builder b = DynamicMessage.newBuilder(d);
-        switch (name) {
-            case META + "Time", META + "MicroTime" -> {
-                if (json.isNull() || json.asText().isEmpty()) {
-                    return b.build();
-                }
-                Instant t = Instant.parse(json.asText());
-                b.setField(d.findFieldByName("seconds"), t.getEpochSecond());
-                if (name.endsWith("MicroTime")) {
-                    b.setField(d.findFieldByName("nanos"), (int) (t.truncatedTo(ChronoUnit.MICROS).getNano()));
-                }
-                return b.build();
-            }
-            case "k8s.io.apimachinery.pkg.util.intstr.IntOrString" -> {
-                if (json.isNumber()) {
-                    b.setField(d.findFieldByName("type"), 0L);
-                    b.setField(d.findFieldByName("intVal"), json.asInt());
-                } else {
-                    b.setField(d.findFieldByName("type"), 1L);
-                    b.setField(d.findFieldByName("strVal"), json.asText());
-                }
-                return b.build();
-            }
-            case "k8s.io.apimachinery.pkg.api.resource.Quantity" -> {
-                b.setField(d.findFieldByName("string"), json.asText());
-                return b.build();
-            }
-            case "k8s.io.apimachinery.pkg.runtime.RawExtension" -> {
-                try {
-                    b.setField(d.findFieldByName("raw"), ByteString.copyFrom(MAPPER.writeValueAsBytes(json)));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                return b.build();
-            }
-            default -> {
-            }
-        }
         if (!json.isObject()) {
-            return b.build();
+            throw StatusException.internal("expected a JSON object for " + d.getName() + ", found " + json.getNodeType());
         }
-        Iterator<Map.Entry<String, JsonNode>> it = json.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            FieldDescriptor f = d.findFieldByName(e.getKey());
+        Map<String, FieldDescriptor> byJsonName = new HashMap<>();
+        for (FieldDescriptor f : d.getFields()) {
+            byJsonName.put(jsonName(f), f);
+        }
+        for (Map.Entry<String, JsonNode> e : json.properties()) {
+            FieldDescriptor f = byJsonName.get(e.getKey());
             JsonNode v = e.getValue();
             if (f == null || v == null || v.isNull()) {
                 continue;
             }
             if (f.isMapField()) {
                 Descriptor entry = f.getMessageType();
-                FieldDescriptor kf = entry.findFieldByName("key");
-                FieldDescriptor vf = entry.findFieldByName("value");
-                v.fields().forEachRemaining(kv -> b.addRepeatedField(f, DynamicMessage.newBuilder(entry)
-                        .setField(kf, kv.getKey()).setField(vf, value(vf, kv.getValue())).build()));
+                FieldDescriptor kf = entry.findFieldByNumber(1);
+                FieldDescriptor vf = entry.findFieldByNumber(2);
+                for (Map.Entry<String, JsonNode> x : v.properties()) {
+                    Object value = x.getValue().isNull() ? null : protoValue(vf, x.getValue());
+                    if (value != null) {
+                        b.addRepeatedField(f, DynamicMessage.newBuilder(entry).setField(kf, x.getKey())
+                                .setField(vf, value).build());
+                    }
+                }
             } else if (f.isRepeated()) {
                 for (JsonNode item : v) {
-                    b.addRepeatedField(f, value(f, item));
+                    Object value = item.isNull() ? null : protoValue(f, item);
+                    if (value != null) {
+                        b.addRepeatedField(f, value);
+                    }
                 }
             } else {
-                b.setField(f, value(f, v));
+                Object value = protoValue(f, v);
+                if (value != null) {
+                    b.setField(f, value);
+                }
             }
         }
         return b.build();
     }
 
-    private Object value(FieldDescriptor f, JsonNode v) {
-        return switch (f.getJavaType()) {
-            case MESSAGE -> fromJson(f.getMessageType(), v);
-            case BYTE_STRING -> ByteString.copyFrom(v.isTextual() ? Base64.getDecoder().decode(v.asText()) : new byte[0]);
-            case INT -> v.asInt();
-            case LONG -> v.asLong();
-            case BOOLEAN -> v.asBoolean();
-            case DOUBLE -> v.asDouble();
-            case FLOAT -> (float) v.asDouble();
-            case ENUM -> f.getEnumType().findValueByName(v.asText());
-            default -> v.asText();
-        };
+    private Object protoValue(FieldDescriptor f, JsonNode v) {
+        switch (f.getJavaType()) {
+            case MESSAGE:
+                return specialMessage(f.getMessageType(), v);
+            case BYTE_STRING:
+                try {
+                    return ByteString.copyFrom(Base64.getDecoder().decode(v.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw StatusException.internal(f.getName() + " is not base64: " + e.getMessage());
+                }
+            case INT:
+                return (int) integral(f, v);
+            case LONG:
+                return integral(f, v);
+            case DOUBLE:
+                return v.asDouble();
+            case FLOAT:
+                return (float) v.asDouble();
+            case BOOLEAN:
+                return v.asBoolean();
+            case ENUM:
+                return f.getEnumType().findValueByName(v.asText());
+            default:
+                return v.isValueNode() ? v.asText() : v.toString();
+        }
+    }
+
+    private static long integral(FieldDescriptor f, JsonNode v) {
+        if (v.isNumber()) {
+            return v.asLong();
+        }
+        try {
+            return Long.parseLong(v.asText());
+        } catch (NumberFormatException e) {
+            throw StatusException.internal(f.getName() + " is not an integer: " + v);
+        }
+    }
+
+    /** The reverse of {@link #special}; null when the JSON value stands for Go's zero. */
+    private Message specialMessage(Descriptor d, JsonNode v) {
+        DynamicMessage.Builder b = DynamicMessage.newBuilder(d);
+        switch (d.getFullName()) {
+            case TIME:
+            case MICRO_TIME: {
+                if (v.asText().isEmpty()) {
+                    return null;
+                }
+                Instant t = parseTime(v.asText());
+                b.setField(d.findFieldByName("seconds"), t.getEpochSecond());
+                // metav1.Time keeps whole seconds only; MicroTime keeps microseconds (Go writes nanos either way)
+                b.setField(d.findFieldByName("nanos"),
+                        d.getFullName().equals(TIME) ? 0 : t.truncatedTo(ChronoUnit.MICROS).getNano());
+                return b.build();
+            }
+            case INT_OR_STRING:
+                // Go writes all three fields; type 0 is an int, 1 a string
+                if (v.isNumber()) {
+                    return b.setField(d.findFieldByName("type"), 0L).setField(d.findFieldByName("intVal"), v.asInt())
+                            .setField(d.findFieldByName("strVal"), "").build();
+                }
+                return b.setField(d.findFieldByName("type"), 1L).setField(d.findFieldByName("intVal"), 0)
+                        .setField(d.findFieldByName("strVal"), v.asText()).build();
+            case QUANTITY:
+                return b.setField(d.findFieldByName("string"), v.asText()).build();
+            case VERBS:
+                return withStrings(b, d.findFieldByName("items"), v);
+            case FIELDS_V1:
+                return b.setField(d.findFieldByName("Raw"), json(v)).build();
+            case RAW_EXTENSION:
+                return b.setField(d.findFieldByName("raw"), json(v)).build();
+            default:
+                break;
+        }
+        if (d.getName().equals("ExtraValue")) {
+            return withStrings(b, d.findFieldByName("items"), v);
+        }
+        if (d.getFile().getPackage().startsWith("k8s.io.apiextensions_apiserver.")) {
+            switch (d.getName()) {
+                case "JSON":
+                    return b.setField(d.findFieldByName("raw"), json(v)).build();
+                case "JSONSchemaPropsOrBool": {
+                    // Go: a bool sets Allows; a schema sets Schema and Allows=true
+                    if (v.isBoolean()) {
+                        return b.setField(d.findFieldByName("allows"), v.booleanValue()).build();
+                    }
+                    FieldDescriptor schema = d.findFieldByName("schema");
+                    return b.setField(d.findFieldByName("allows"), true)
+                            .setField(schema, message(schema.getMessageType(), v)).build();
+                }
+                case "JSONSchemaPropsOrArray": {
+                    FieldDescriptor schema = d.findFieldByName("schema");
+                    if (v.isArray()) {
+                        FieldDescriptor many = d.findFieldByName("jSONSchemas");
+                        for (JsonNode item : v) {
+                            b.addRepeatedField(many, message(many.getMessageType(), item));
+                        }
+                        return b.build();
+                    }
+                    return b.setField(schema, message(schema.getMessageType(), v)).build();
+                }
+                case "JSONSchemaPropsOrStringArray": {
+                    FieldDescriptor schema = d.findFieldByName("schema");
+                    if (v.isArray()) {
+                        return withStrings(b, d.findFieldByName("property"), v);
+                    }
+                    return b.setField(schema, message(schema.getMessageType(), v)).build();
+                }
+                default:
+                    break;
+            }
+        }
+        return message(d, v);
+    }
+
+    private static Message withStrings(DynamicMessage.Builder b, FieldDescriptor f, JsonNode v) {
+        for (JsonNode s : v) {
+            b.addRepeatedField(f, s.asText());
+        }
+        return b.build();
+    }
+
+    private static ByteString json(JsonNode v) {
+        try {
+            return ByteString.copyFrom(MAPPER.writeValueAsBytes(v));
+        } catch (IOException e) {
+            throw StatusException.internal("cannot write JSON: " + e.getMessage());
+        }
+    }
+
+    private static Instant parseTime(String s) {
+        try {
+            return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            throw StatusException.internal("\"" + s + "\" is not an RFC 3339 time");
+        }
+    }
+
+    // ---------------------------------------------------------------- names
+
+    /**
+     * The JSON name of a field. kube's proto field names are its JSON names except in
+     * apiextensions' JSONSchemaProps, whose JSON names are not proto identifiers
+     * ({@code $ref}, {@code x-kubernetes-list-type}).
+     */
+    private static String jsonName(FieldDescriptor f) {
+        String name = f.getName();
+        if (!f.getContainingType().getName().equals("JSONSchemaProps")) {
+            return name;
+        }
+        if (name.equals("ref") || name.equals("schema")) {
+            return "$" + name;
+        }
+        if (name.startsWith("xKubernetes")) {
+            StringBuilder out = new StringBuilder("x");
+            for (char c : name.substring(1).toCharArray()) {
+                if (Character.isUpperCase(c)) {
+                    out.append('-').append(Character.toLowerCase(c));
+                } else {
+                    out.append(c);
+                }
+            }
+            return out.toString();
+        }
+        return name;
     }
 }
