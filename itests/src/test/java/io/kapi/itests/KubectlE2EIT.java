@@ -61,6 +61,8 @@ public class KubectlE2EIT {
         String resources = ok("api-resources");
         assertTrue(resources, resources.contains("configmaps") && resources.contains("cm") && resources.contains("leases")
                 && resources.contains("coordination.k8s.io/v1") && resources.contains("serviceaccounts"));
+        // kubectl 1.32 sends this SelfSubjectAccessReview in protobuf
+        assertEquals("yes", ok("auth", "can-i", "list", "configmaps").trim());
         String health = ok("get", "--raw", "/readyz?verbose");
         assertTrue(health, health.contains("[+]ping ok") && health.contains("readyz check passed"));
     }

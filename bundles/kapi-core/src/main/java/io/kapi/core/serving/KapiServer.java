@@ -94,6 +94,10 @@ public final class KapiServer implements KapiRuntime {
     private volatile boolean pendingWhileDeploying;
     private volatile LongConsumer generationListener = g -> { };
     private long generation;
+    /** Served by the core itself at the lowest ranking, so a bundle may replace it. */
+    private final Contribution<APIGroupProvider> accessReviews = new Contribution<>(
+            new io.kapi.core.authorization.SelfSubjectAccessReviews(this::authorizerServices).provider(),
+            -1, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     private Storage controlledStorage;
     private NamespaceController namespaceController;
 
@@ -263,7 +267,9 @@ public final class KapiServer implements KapiRuntime {
         // ranked claims: providers are sorted by ranking, so the first claim of a key wins
         Map<String, Claim> winners = new LinkedHashMap<>();
         List<KapiRuntime.GroupResourceInfo> claims = new ArrayList<>();
-        for (Contribution<APIGroupProvider> p : contributions.providers()) {
+        List<Contribution<APIGroupProvider>> providers = new ArrayList<>(contributions.providers());
+        providers.add(accessReviews);
+        for (Contribution<APIGroupProvider> p : providers) {
             String server = p.property(APIGroupProvider.SERVER, "kube");
             List<ResourceDefinition> defs;
             try {
@@ -391,6 +397,12 @@ public final class KapiServer implements KapiRuntime {
         }
         return new ServingSnapshot(gen, complete, chain, List.copyOf(served), List.copyOf(serverInfos), List.copyOf(claims),
                 List.copyOf(filterInfos), List.copyOf(failures), List.copyOf(groups));
+    }
+
+    private List<Authorizer> authorizerServices() {
+        List<Authorizer> out = new ArrayList<>();
+        contributions.authorizers().forEach(a -> out.add(a.service()));
+        return out;
     }
 
     private static Contribution<HandlerFilter> builtin(String name, int ranking, HandlerFilter f) {
