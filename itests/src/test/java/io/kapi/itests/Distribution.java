@@ -143,23 +143,32 @@ final class Distribution implements AutoCloseable {
 
     /** kill -9 of Karaf's JVM (and its launcher script). */
     void kill9() throws Exception {
-        for (ProcessHandle h : process.descendants().toList()) {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        for (ProcessHandle h : all) {
             new ProcessBuilder("kill", "-9", Long.toString(h.pid())).start().waitFor();
         }
-        new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start().waitFor();
-        process.waitFor(30, TimeUnit.SECONDS);
+        for (ProcessHandle h : all) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
     }
 
+    /** Graceful stop (SIGTERM to Karaf's JVM and its launcher), waiting until every process is gone. */
     void stop() throws Exception {
         if (process == null || !process.isAlive()) {
             return;
         }
-        for (ProcessHandle h : process.descendants().toList()) {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        for (ProcessHandle h : all) {
             h.destroy();
         }
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            kill9();
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                new ProcessBuilder("kill", "-9", Long.toString(h.pid())).start().waitFor();
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * Runs the authenticators in ranking order; the first that recognises a credential decides. Without
+ * Runs the authenticators in ranking order; the first that accepts a credential decides, and a credential
+ * every one of them rejects is 401. Without
  * any credential the request is anonymous, which only the public health and version paths accept
  * (kube's {@code system:public-info-viewer}); API paths answer 401.
  */
@@ -23,12 +24,23 @@ public final class Authentication implements HandlerFilter {
 
     @Override
     public void filter(ApiRequest request, HttpServletResponse response, Chain next) throws IOException {
+        // kube's union authenticator: a credential one authenticator rejects may still be another's
+        StatusException rejected = null;
         for (Authenticator a : authenticators) {
-            UserInfo user = a.authenticate(request.http());
+            UserInfo user;
+            try {
+                user = a.authenticate(request.http());
+            } catch (StatusException e) {
+                rejected = e;
+                continue;
+            }
             if (user != null) {
                 next.proceed(request.withUser(user), response);
                 return;
             }
+        }
+        if (rejected != null) {
+            throw StatusException.unauthorized();
         }
         if (PublicPaths.isPublic(request.info().path())) {
             next.proceed(request.withUser(UserInfo.ANONYMOUS), response);

@@ -4,27 +4,43 @@ import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.api.server.Authenticator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.servlet.http.HttpServletRequest;
 
 /**
- * kube's static token file authenticator ({@code --token-auth-file}): CSV lines
- * {@code token,user,uid,"group1,group2"}; the file is read again when it changes.
+ * kube's bearer token authenticator over a static token file ({@link TokenFile}). The file is read
+ * again when it changes (modification time, size or inode), so tokens can be added or revoked
+ * without a restart. A file that fails to parse keeps the previous tokens in force (and is logged)
+ * rather than locking every client out halfway through an edit.
+ *
+ * <p>As kube's {@code bearertoken} authenticator: no {@code Authorization: Bearer} header, or an
+ * empty token, is "no credential" (null); a token that is not in the file is 401.
  */
 public final class TokenAuthenticator implements Authenticator {
-    private final Path file;
-    private volatile Snapshot snapshot = new Snapshot(FileTime.fromMillis(-1), Map.of());
+    private static final Logger LOG = Logger.getLogger(TokenAuthenticator.class.getName());
 
-    private record Snapshot(FileTime modified, Map<String, UserInfo> users) {
+    private final Path file;
+    private final Object reloadLock = new Object();
+    private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+
+    /** What was read, and the file's identity then; users are keyed by the SHA-256 of their token. */
+    private record Snapshot(Stamp stamp, Map<ByteBuffer, UserInfo> users) {
+    }
+
+    private record Stamp(FileTime modified, long size, Object key) {
     }
 
     public TokenAuthenticator(Path file) {
@@ -33,81 +49,76 @@ public final class TokenAuthenticator implements Authenticator {
 
     @Override
     public UserInfo authenticate(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = bearer(request.getHeader("Authorization"));
+        if (token == null) {
             return null;
         }
-        String token = header.substring(7).trim();
-        if (token.isEmpty()) {
-            return null;
+        // looking up by digest keeps the comparison time independent of how much of a guessed token is right
+        UserInfo user = current().get(digest(token));
+        if (user == null) {
+            throw StatusException.unauthorized();
         }
-        for (Map.Entry<String, UserInfo> e : current().entrySet()) {
-            // constant-time comparison: a token must not leak through timing
-            if (MessageDigest.isEqual(e.getKey().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-                return e.getValue();
-            }
-        }
-        throw StatusException.unauthorized();
+        return user;
     }
 
-    private Map<String, UserInfo> current() {
-        try {
-            if (!Files.exists(file)) {
-                return Map.of();
-            }
-            FileTime modified = Files.getLastModifiedTime(file);
-            Snapshot s = snapshot;
-            if (!modified.equals(s.modified())) {
-                s = new Snapshot(modified, parse(Files.readAllLines(file, StandardCharsets.UTF_8)));
-                snapshot = s;
-            }
+    /** The token of an {@code Authorization} header value, as kube's {@code bearertoken} splits it; null if none. */
+    static String bearer(String header) {
+        if (header == null) {
+            return null;
+        }
+        String[] parts = header.strip().split(" ", 3);
+        if (parts.length < 2 || !parts[0].equalsIgnoreCase("bearer") || parts[1].isEmpty()) {
+            return null;
+        }
+        return parts[1];
+    }
+
+    private Map<ByteBuffer, UserInfo> current() {
+        Stamp stamp = stamp();
+        Snapshot s = snapshot;
+        if (Objects.equals(stamp, s.stamp())) {
             return s.users();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-    }
-
-    /** Parses kube's token CSV; groups in a quoted last column. */
-    public static Map<String, UserInfo> parse(List<String> lines) {
-        Map<String, UserInfo> users = new HashMap<>();
-        for (String line : lines) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
+        synchronized (reloadLock) {
+            s = snapshot;
+            if (Objects.equals(stamp, s.stamp())) {
+                return s.users();
             }
-            List<String> cols = csv(line);
-            if (cols.size() < 3) {
-                continue;
-            }
-            List<String> groups = new ArrayList<>();
-            if (cols.size() > 3) {
-                for (String g : cols.get(3).split(",")) {
-                    if (!g.isBlank()) {
-                        groups.add(g.trim());
-                    }
+            Map<ByteBuffer, UserInfo> users = s.users();
+            if (stamp == null) {
+                users = Map.of();
+            } else {
+                try {
+                    Map<ByteBuffer, UserInfo> parsed = new HashMap<>();
+                    TokenFile.parse(Files.readString(file, StandardCharsets.UTF_8))
+                            .forEach((token, user) -> parsed.put(digest(token), user));
+                    users = Map.copyOf(parsed);
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.log(Level.WARNING, "token file " + file + " not (re)loaded, the previous tokens stay in force: " + e.getMessage());
                 }
             }
-            groups.add("system:authenticated");
-            users.put(cols.get(0).trim(), new UserInfo(cols.get(1).trim(), cols.get(2).trim(), List.copyOf(groups)));
+            snapshot = new Snapshot(stamp, users);
+            return users;
         }
-        return Map.copyOf(users);
     }
 
-    private static List<String> csv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
+    private Stamp stamp() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "token file " + file + " unreadable: " + e.getMessage());
+            return snapshot.stamp();
         }
-        out.add(cur.toString());
-        return out;
+    }
+
+    private static ByteBuffer digest(String token) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
     }
 }

@@ -1,4 +1,7 @@
-/** Authenticators (x509 client certificates, static bearer tokens) and the admin authorizer. */
+/**
+ * Authenticators after kube's: x509 client certificates verified against the cluster CA, and bearer
+ * tokens from a static token file; plus the token file format and its first-start admin token.
+ */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.0.0")
 package io.kapi.security.authn;

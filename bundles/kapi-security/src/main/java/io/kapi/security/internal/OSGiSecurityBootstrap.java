@@ -2,10 +2,10 @@ package io.kapi.security.internal;
 
 import io.kapi.api.server.Authenticator;
 import io.kapi.api.server.Authorizer;
-import io.kapi.security.authn.AdminAuthorizer;
 import io.kapi.security.authn.TokenAuthenticator;
-import io.kapi.security.authn.Tokens;
+import io.kapi.security.authn.TokenFile;
 import io.kapi.security.authn.X509Authenticator;
+import io.kapi.security.authz.AdminAuthorizer;
 import io.kapi.security.pki.Kubeconfig;
 import io.kapi.security.pki.Pki;
 import java.net.InetAddress;
@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -27,47 +28,84 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * First start: PKI, admin token and admin kubeconfig under {@code etc/kapi}, HTTPS for Pax Web;
- * then the authenticators and the authorizer as services. Configuration PID {@code io.kapi.server}:
- * {@code securePort} (6443), {@code bindAddress} (0.0.0.0), {@code advertiseAddress} (127.0.0.1).
+ * Kapi's security at start-up: makes sure the PKI, the token file and the admin kubeconfig exist
+ * under {@code <karaf.etc>/kapi}, points Pax Web's HTTPS connector at the keystore, then publishes
+ * the authenticators and the authorizer. They are registered by hand, after the files exist,
+ * rather than as components of their own, so that no authenticator is ever visible without its CA
+ * or token file; if any step fails the activation fails and nothing is published, and the server
+ * (which needs an authorizer) serves no API request.
  */
 @Component(immediate = true, service = {}, configurationPid = "io.kapi.server", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class OSGiSecurityBootstrap {
+    /** Configuration of PID {@code io.kapi.server} this component reads (other bundles read other keys of it). */
+    public @interface Config {
+        int securePort() default 6443;
+
+        String bindAddress() default "0.0.0.0";
+
+        String advertiseAddress() default "127.0.0.1";
+    }
+
+    static final int X509_RANKING = 200;
+    static final int TOKEN_RANKING = 100;
+    static final int ADMIN_RANKING = 1000;
     private static final Logger LOG = Logger.getLogger(OSGiSecurityBootstrap.class.getName());
+
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Reference
     ConfigurationAdmin configurationAdmin;
 
-    static String string(Map<String, Object> props, String key, String fallback) {
-        Object v = props.get(key);
-        return v == null || String.valueOf(v).isBlank() ? fallback : String.valueOf(v).trim();
+    @Activate
+    void activate(BundleContext context, Config config) throws Exception {
+        String etc = context.getProperty("karaf.etc");
+        Path kapi = Path.of(etc == null ? "etc" : etc, "kapi").toAbsolutePath();
+
+        Pki pki = Pki.ensure(kapi.resolve("pki"), hostNames(config));
+        if (!pki.written().isEmpty()) {
+            LOG.info("Kapi PKI in " + pki.dir() + ": wrote " + pki.written());
+        }
+        Path tokens = kapi.resolve("tokens.csv");
+        if (TokenFile.ensureAdminToken(tokens).isPresent()) {
+            LOG.info("Kapi admin token written to " + tokens);
+        }
+        Path kubeconfig = kapi.resolve("admin.kubeconfig");
+        if (Kubeconfig.write(kubeconfig, Kubeconfig.serverUrl(config.advertiseAddress(), config.securePort()), pki)) {
+            LOG.info("Kapi admin kubeconfig written to " + kubeconfig);
+        }
+        if (PaxWebHttps.apply(configurationAdmin, PaxWebHttps.wanted(pki.file(Pki.KEYSTORE), pki.file(Pki.TRUSTSTORE),
+                Pki.KEY_ALIAS, pki.keystorePassword(), pki.storesFingerprint(), config.securePort(), config.bindAddress()))) {
+            LOG.info("Pax Web configured for HTTPS on " + config.bindAddress() + ":" + config.securePort());
+        }
+
+        try {
+            register(context, Authenticator.class, new X509Authenticator(pki.caCertificate()), X509_RANKING, "kapi.authenticator", "x509");
+            register(context, Authenticator.class, new TokenAuthenticator(tokens), TOKEN_RANKING, "kapi.authenticator", "token");
+            register(context, Authorizer.class, new AdminAuthorizer(), ADMIN_RANKING, "kapi.authorizer", "admin");
+        } catch (RuntimeException e) {
+            // a failed activation gets no deactivate call: withdraw what was published
+            deactivate();
+            throw e;
+        }
     }
 
-    @Activate
-    void activate(BundleContext context, Map<String, Object> props) throws Exception {
-        int port = Integer.parseInt(string(props, "securePort", "6443"));
-        String bind = string(props, "bindAddress", "0.0.0.0");
-        String advertise = string(props, "advertiseAddress", "127.0.0.1");
-        Path kapi = Path.of(System.getProperty("karaf.etc", "etc"), "kapi");
-        LinkedHashSet<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1", "kubernetes",
-                "kubernetes.default", "kubernetes.default.svc", advertise));
+    /** The serving certificate's names besides the loopback ones {@link Pki} always adds. */
+    static Set<String> hostNames(Config config) {
+        Set<String> names = new LinkedHashSet<>(List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                "kubernetes.default.svc.cluster.local", config.advertiseAddress()));
+        for (String bind : config.bindAddress().split(",")) {
+            String b = bind.trim();
+            if (!b.isEmpty() && !b.equals("0.0.0.0") && !b.equals("::") && !b.equals("0:0:0:0:0:0:0:0")) {
+                names.add(b);
+            }
+        }
         try {
-            hosts.add(InetAddress.getLocalHost().getHostName());
-        } catch (Exception unknownHost) {
-            // a machine without a resolvable name is served by localhost and its addresses
+            names.add(InetAddress.getLocalHost().getHostName());
+        } catch (Exception unresolvable) {
+            // a machine whose own name does not resolve is still reachable as localhost and by address
+            LOG.log(Level.FINE, "no host name for the serving certificate", unresolvable);
         }
-        Pki pki = Pki.ensure(kapi.resolve("pki"), new ArrayList<>(hosts));
-        Path tokens = kapi.resolve("tokens.csv");
-        Tokens.ensureAdminToken(tokens);
-        Kubeconfig.write(kapi.resolve("admin.kubeconfig"), "https://" + (advertise.contains(":") ? "[" + advertise + "]" : advertise)
-                + ":" + port, pki);
-        if (PaxWebHttps.apply(configurationAdmin, PaxWebHttps.wanted(pki, port, bind))) {
-            LOG.info("Pax Web configured for HTTPS on " + bind + ":" + port);
-        }
-        register(context, Authenticator.class, new X509Authenticator(pki.caCertificate()), 100, "kapi.authenticator", "x509");
-        register(context, Authenticator.class, new TokenAuthenticator(tokens), 90, "kapi.authenticator", "token");
-        register(context, Authorizer.class, new AdminAuthorizer(), 0, "kapi.authorizer", "admin");
+        return names;
     }
 
     private <T> void register(BundleContext context, Class<T> type, T service, int ranking, String key, String name) {
@@ -82,8 +120,8 @@ public final class OSGiSecurityBootstrap {
         for (ServiceRegistration<?> r : registrations) {
             try {
                 r.unregister();
-            } catch (IllegalStateException gone) {
-                // unregistered with the bundle
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregisters a stopping bundle's services itself
             }
         }
         registrations.clear();

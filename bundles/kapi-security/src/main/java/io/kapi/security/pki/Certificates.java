@@ -2,22 +2,114 @@ package io.kapi.security.pki;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-/** PEM certificate parsing with the JDK. */
+/** PEM encoding and decoding of certificates and private keys, in the forms kubectl and openssl read. */
 public final class Certificates {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private Certificates() {
     }
 
+    /** The first certificate of a PEM text. */
     public static X509Certificate parse(String pem) throws IOException {
+        List<X509Certificate> all = parseAll(pem);
+        if (all.isEmpty()) {
+            throw new IOException("no certificate in PEM text");
+        }
+        return all.get(0);
+    }
+
+    /** Every certificate of a PEM text, in order (a chain file: leaf first). */
+    public static List<X509Certificate> parseAll(String pem) throws IOException {
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : certs) {
+                out.add((X509Certificate) c);
+            }
+            return out;
+        } catch (CertificateException e) {
+            throw new IOException("not a PEM certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** "CERTIFICATE" PEM block. */
+    public static String toPem(X509Certificate cert) throws IOException {
+        try {
+            return pem("CERTIFICATE", cert.getEncoded());
         } catch (CertificateException e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * PKCS#8 "PRIVATE KEY" PEM block: Go's {@code tls.X509KeyPair} (kubectl, client-go), openssl and
+     * Python's ssl module all read it for EC and RSA keys alike.
+     */
+    public static String toPem(PrivateKey key) {
+        return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    /** Reads a PKCS#8, SEC1 ("EC PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY") PEM private key. */
+    public static PrivateKey readPrivateKey(String pem) throws IOException {
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            Object o = p.readObject();
+            JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+            if (o instanceof PEMKeyPair kp) {
+                return c.getKeyPair(kp).getPrivate();
+            }
+            if (o instanceof PrivateKeyInfo info) {
+                return c.getPrivateKey(info);
+            }
+            throw new IOException("no private key in PEM text");
+        }
+    }
+
+    /** Whether a private key belongs to a public key: signs a random challenge and verifies it. */
+    public static boolean matches(PrivateKey key, PublicKey pub) {
+        if (!key.getAlgorithm().equals(pub.getAlgorithm())) {
+            return false;
+        }
+        try {
+            String alg = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+            byte[] challenge = new byte[32];
+            RANDOM.nextBytes(challenge);
+            Signature s = Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(challenge);
+            byte[] sig = s.sign();
+            Signature v = Signature.getInstance(alg);
+            v.initVerify(pub);
+            v.update(challenge);
+            return v.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 }

@@ -1,46 +1,67 @@
 package io.kapi.security.pki;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 
-/** Writes the admin kubeconfig: one cluster, one user with the admin client certificate, one context. */
+/**
+ * The admin kubeconfig: one cluster (the CA inline), one user (the admin client certificate and key
+ * inline), one context, made current. Written as plain YAML text: the structure is fixed, every value
+ * is a URL, a name of ours or base64, so nothing needs quoting, and no YAML library has to be wired
+ * into the bundle.
+ */
 public final class Kubeconfig {
-    public static final String CONTEXT = "kapi-admin@kapi";
+    public static final String CLUSTER = "kapi";
+    public static final String USER = Pki.ADMIN_USER;
+    public static final String CONTEXT = USER + "@" + CLUSTER;
 
     private Kubeconfig() {
     }
 
-    public static void write(Path target, String serverUrl, Pki pki) throws IOException {
-        String yaml = "apiVersion: v1\n"
+    /** {@code https://host:port}, with an IPv6 literal in brackets. */
+    public static String serverUrl(String host, int port) {
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "https://" + h + ":" + port;
+    }
+
+    /** The kubeconfig text for {@code serverUrl}, trusting {@code caPem} and authenticating with the given pair. */
+    public static String render(String serverUrl, String caPem, String clientCertPem, String clientKeyPem) {
+        URI.create(serverUrl); // fail early on a malformed URL rather than in every client
+        return "apiVersion: v1\n"
                 + "kind: Config\n"
+                + "preferences: {}\n"
                 + "clusters:\n"
-                + "- name: kapi\n"
+                + "- name: " + CLUSTER + "\n"
                 + "  cluster:\n"
                 + "    server: " + serverUrl + "\n"
-                + "    certificate-authority-data: " + b64(pki.pem(Pki.CA_CRT)) + "\n"
+                + "    certificate-authority-data: " + b64(caPem) + "\n"
                 + "users:\n"
-                + "- name: kapi-admin\n"
+                + "- name: " + USER + "\n"
                 + "  user:\n"
-                + "    client-certificate-data: " + b64(pki.pem(Pki.ADMIN_CRT)) + "\n"
-                + "    client-key-data: " + b64(pki.pem(Pki.ADMIN_KEY)) + "\n"
+                + "    client-certificate-data: " + b64(clientCertPem) + "\n"
+                + "    client-key-data: " + b64(clientKeyPem) + "\n"
                 + "contexts:\n"
                 + "- name: " + CONTEXT + "\n"
                 + "  context:\n"
-                + "    cluster: kapi\n"
-                + "    user: kapi-admin\n"
+                + "    cluster: " + CLUSTER + "\n"
+                + "    user: " + USER + "\n"
                 + "    namespace: default\n"
                 + "current-context: " + CONTEXT + "\n";
-        Files.createDirectories(target.getParent());
-        String current = Files.exists(target) ? Files.readString(target, StandardCharsets.UTF_8) : null;
-        if (!yaml.equals(current)) {
-            Pki.write(target, yaml.getBytes(StandardCharsets.UTF_8), true);
-        }
+    }
+
+    /**
+     * Writes the admin kubeconfig for {@code pki} (owner-only: it holds a private key). The file is
+     * left untouched when it already says the same, so users' tools watching it see no change on
+     * restart. Returns whether it was written.
+     */
+    public static boolean write(Path target, String serverUrl, Pki pki) throws IOException {
+        String yaml = render(serverUrl, pki.pem(Pki.CA_CRT), pki.pem(Pki.ADMIN_CRT), pki.pem(Pki.ADMIN_KEY));
+        return SecureFiles.writeIfChanged(target, yaml.getBytes(StandardCharsets.UTF_8), true);
     }
 
     private static String b64(String pem) {
-        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -1,0 +1,82 @@
+package io.kapi.security.authn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.security.TestCa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import javax.servlet.http.HttpServletRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenAuthenticatorTest {
+    @TempDir
+    Path dir;
+
+    static HttpServletRequest auth(String header) {
+        return TestCa.request(Map.of(), header == null ? Map.of() : Map.of("Authorization", header));
+    }
+
+    @Test
+    void bearerTokensAsKubeReadsThem() throws Exception {
+        Path file = dir.resolve("tokens.csv");
+        Files.writeString(file, "secret1,alice,u1,\"dev,ops\"\n");
+        TokenAuthenticator authn = new TokenAuthenticator(file);
+        assertEquals(new UserInfo("alice", "u1", List.of("dev", "ops", "system:authenticated")), authn.authenticate(auth("Bearer secret1")));
+        assertEquals("alice", authn.authenticate(auth("bearer secret1")).name());
+        assertEquals("alice", authn.authenticate(auth("  Bearer secret1  ")).name());
+        assertNull(authn.authenticate(auth(null)));
+        assertNull(authn.authenticate(auth("Basic YWxpY2U6cHc=")));
+        assertNull(authn.authenticate(auth("Bearer")));
+        assertNull(authn.authenticate(auth("Bearer  secret1")), "kube: the space before the token makes it empty");
+        StatusException e = assertThrows(StatusException.class, () -> authn.authenticate(auth("Bearer wrong")));
+        assertEquals(401, e.code());
+        assertThrows(StatusException.class, () -> authn.authenticate(auth("Bearer secret")));
+    }
+
+    @Test
+    void theFileIsReadAgainWhenItChanges() throws Exception {
+        Path file = dir.resolve("tokens.csv");
+        Files.writeString(file, "old,alice,u1\n");
+        TokenAuthenticator authn = new TokenAuthenticator(file);
+        assertEquals("alice", authn.authenticate(auth("Bearer old")).name());
+
+        // same size and, on coarse file systems, possibly the same time: the stamp must still differ
+        Files.writeString(file, "new,bobby,u2\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 2000));
+        assertEquals("bobby", authn.authenticate(auth("Bearer new")).name());
+        assertThrows(StatusException.class, () -> authn.authenticate(auth("Bearer old")), "revoked");
+
+        // a broken edit keeps the tokens that were in force
+        Files.writeString(file, "new,bobby,u2\nhalf-written");
+        assertEquals("bobby", authn.authenticate(auth("Bearer new")).name());
+
+        Files.delete(file);
+        assertThrows(StatusException.class, () -> authn.authenticate(auth("Bearer new")), "no file, no tokens");
+        Files.writeString(file, "again,carol,u3\n");
+        assertEquals("carol", authn.authenticate(auth("Bearer again")).name());
+    }
+
+    @Test
+    void theGeneratedAdminTokenAuthenticates() throws Exception {
+        Path file = dir.resolve("tokens.csv");
+        String token = TokenFile.ensureAdminToken(file).orElseThrow();
+        UserInfo admin = new TokenAuthenticator(file).authenticate(auth("Bearer " + token));
+        assertEquals(new UserInfo("kapi-admin", "kapi-admin", List.of("system:masters", "system:authenticated")), admin);
+    }
+
+    @Test
+    void bearerParsing() {
+        assertEquals("abc", TokenAuthenticator.bearer("Bearer abc"));
+        assertEquals("abc", TokenAuthenticator.bearer("BEARER abc extra"));
+        assertNull(TokenAuthenticator.bearer("Bearer "));
+        assertNull(TokenAuthenticator.bearer("Token abc"));
+    }
+}
