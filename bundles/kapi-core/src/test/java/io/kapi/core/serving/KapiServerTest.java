@@ -171,4 +171,54 @@ class KapiServerTest {
         assertEquals(503, call("GET", "/apis/nothing.example.com/v1/things", null).status);
         server.deploymentFinished();
     }
+
+    @Test
+    void discoveryEtagsBodyLimitAndTerminatingNamespaces() throws Exception {
+        wireSecurity();
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        server.contributions().addProvider(c(new APIGroupProvider() {
+            @Override
+            public String group() {
+                return "";
+            }
+
+            @Override
+            public List<String> versions() {
+                return List.of("v1");
+            }
+
+            @Override
+            public List<ResourceDefinition> resources() {
+                return List.of(new ResourceDefinition("v1", "namespaces", "namespace", "Namespace", false, List.of(), List.of(), null, null, null),
+                        new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of(), null, null, null));
+            }
+        }, 0, "core", Map.of()));
+        server.rebuild();
+        String agg = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+        FakeHttp.Response first = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/api", Map.of("Authorization", "Bearer t", "Accept", agg), null), first.proxy);
+        assertEquals(200, first.status);
+        assertTrue(first.text().contains("\"resource\":\"configmaps\""), first.text());
+        String etag = first.headers.get("ETag");
+        FakeHttp.Response again = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/api", Map.of("Authorization", "Bearer t", "Accept", agg, "If-None-Match", etag), null), again.proxy);
+        assertEquals(304, again.status);
+
+        assertEquals(201, call("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"ns1\"}}").status);
+        String big = "{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}}";
+        FakeHttp.Response tooLarge = call("POST", "/api/v1/namespaces/ns1/configmaps", big);
+        assertEquals(413, tooLarge.status);
+        assertTrue(tooLarge.text().contains("RequestEntityTooLarge"));
+        assertEquals(404, call("GET", "/api/v1/namespaces/ns1/configmaps/big", null).status, "nothing half-written");
+
+        // a namespace being deleted refuses new content (the namespace controller is not given time to finish here)
+        storage.update("/registry/namespaces/ns1", storage.get("/registry/namespaces/ns1").modRevision(),
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns1\"},\"status\":{\"phase\":\"Terminating\"}}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        FakeHttp.Response refused = call("POST", "/api/v1/namespaces/ns1/configmaps", "{\"metadata\":{\"name\":\"late\"}}");
+        assertEquals(403, refused.status);
+        assertTrue(refused.text().contains("because it is being terminated"), refused.text());
+        assertEquals(404, call("POST", "/api/v1/namespaces/ghost/configmaps", "{\"metadata\":{\"name\":\"x\"}}").status);
+    }
 }
