@@ -55,9 +55,19 @@ public class KapiRuntimeIT {
     @Inject
     KapiRuntime runtime;
 
+    @Inject
+    org.apache.karaf.shell.api.console.SessionFactory sessionFactory;
+
     @Configuration
     public Option[] config() {
         return KapiContainer.options();
+    }
+
+    /** The probe imports what the tests touch (the Karaf console API included) at run time. */
+    @org.ops4j.pax.exam.ProbeBuilder
+    public org.ops4j.pax.exam.TestProbeBuilder probe(org.ops4j.pax.exam.TestProbeBuilder probe) {
+        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*");
+        return probe;
     }
 
     /** Waits until {@code condition} holds, re-checking on each change of the runtime's service.changecount. */
@@ -200,5 +210,33 @@ public class KapiRuntimeIT {
             reg.unregister();
         }
         awaitRuntime("rival gone", () -> runtime.resources().stream().noneMatch(KapiRuntime.GroupResourceInfo::shadowed));
+    }
+
+    /** Runs a console command as the operator would and returns what it printed. */
+    private String shell(String command) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(new java.io.ByteArrayInputStream(new byte[0]), ps, ps);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    public void shellCommandsDescribeTheServer() throws Exception {
+        awaitRuntime("ready with leases", () -> runtime.ready() && serving("coordination.k8s.io", "leases"));
+        String servers = shell("kapi:servers");
+        assertTrue(servers, servers.indexOf("aggregator") < servers.indexOf("kube ") && servers.contains("apiextensions"));
+        String groups = shell("kapi:groups");
+        assertTrue(groups, groups.contains("coordination.k8s.io") && groups.contains("kapi-group-core") && groups.contains("configmaps"));
+        String filters = shell("kapi:filters");
+        assertTrue(filters, filters.indexOf("panic-recovery") < filters.indexOf("authorization"));
+        String namespaces = shell("kapi:get namespaces");
+        assertTrue(namespaces, namespaces.contains("kube-system"));
+        String yaml = shell("kapi:get -o yaml namespaces default");
+        assertTrue(yaml, yaml.contains("name: \"default\"") || yaml.contains("name: default"));
     }
 }
