@@ -8,11 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** An HTTPS client for tests inside the container, authenticated with the admin token written at first start. */
 final class ApiClient {
@@ -21,23 +17,8 @@ final class ApiClient {
     private final String token;
 
     ApiClient(int port) throws Exception {
-        SSLContext ssl = SSLContext.getInstance("TLS");
         // the test checks the API, not the certificate chain (the kubectl end-to-end test checks that)
-        ssl.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = Distribution.insecureClient();
         this.base = "https://127.0.0.1:" + port;
         String line = Files.readAllLines(Path.of(System.getProperty("karaf.etc"), "kapi", "tokens.csv")).stream()
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow();

@@ -138,6 +138,9 @@ public class KubectlE2EIT {
         }
         String listed = ok("get", "cm", "-n", "paging", "--chunk-size=5", "-o", "name");
         assertEquals(listed, 12, listed.lines().filter(l -> l.startsWith("configmap/page-")).count());
+        // deletecollection
+        assertTrue(ok("delete", "cm", "--all", "-n", "paging").contains("configmap \"page-0\" deleted"));
+        assertEquals("", ok("get", "cm", "-n", "paging", "-o", "name").trim());
         String explain = ok("explain", "configmap.data");
         assertTrue(explain, explain.contains("data") && explain.contains("map[string]string"));
     }

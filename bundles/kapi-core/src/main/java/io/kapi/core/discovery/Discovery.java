@@ -105,17 +105,21 @@ public final class Discovery {
             rd.put("kind", r.meta().kind());
             ArrayNode verbs = rd.putArray("verbs");
             r.verbs().forEach(verbs::add);
-            if (!r.definition().shortNames().isEmpty()) {
-                ArrayNode sn = rd.putArray("shortNames");
-                r.definition().shortNames().forEach(sn::add);
-            }
-            if (!r.definition().categories().isEmpty()) {
-                ArrayNode cs = rd.putArray("categories");
-                r.definition().categories().forEach(cs::add);
-            }
+            namesAndCategories(rd, r);
             rd.put("storageVersionHash", storageVersionHash(r));
         }
         return rl;
+    }
+
+    private static void namesAndCategories(ObjectNode rd, ServedResource r) {
+        if (!r.definition().shortNames().isEmpty()) {
+            ArrayNode sn = rd.putArray("shortNames");
+            r.definition().shortNames().forEach(sn::add);
+        }
+        if (!r.definition().categories().isEmpty()) {
+            ArrayNode cs = rd.putArray("categories");
+            r.definition().categories().forEach(cs::add);
+        }
     }
 
     private static String singular(ServedResource r) {
@@ -161,14 +165,7 @@ public final class Discovery {
                     rd.put("singularResource", singular(r));
                     ArrayNode verbs = rd.putArray("verbs");
                     r.verbs().forEach(verbs::add);
-                    if (!r.definition().shortNames().isEmpty()) {
-                        ArrayNode sn = rd.putArray("shortNames");
-                        r.definition().shortNames().forEach(sn::add);
-                    }
-                    if (!r.definition().categories().isEmpty()) {
-                        ArrayNode cs = rd.putArray("categories");
-                        r.definition().categories().forEach(cs::add);
-                    }
+                    namesAndCategories(rd, r);
                 }
                 vd.put("freshness", "Current");
             }

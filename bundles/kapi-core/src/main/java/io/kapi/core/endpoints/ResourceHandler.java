@@ -114,7 +114,8 @@ public final class ResourceHandler {
                 GracefulDeleter d = require(storage, GracefulDeleter.class, "DELETE", meta);
                 ObjectNode options = deleteOptions(http);
                 GracefulDeleter.DeleteResult r = d.delete(ctx, info.name(), options);
-                if (r.immediate() && !returnsDeletedObject(meta)) {
+                if (r.immediate()) {
+                    // kube's store answers a Success Status for an immediate delete (ReturnDeletedObject is off for these types)
                     ObjectNode details = Json.object();
                     details.put("name", info.name());
                     if (!meta.group().isEmpty()) {
@@ -134,11 +135,6 @@ public final class ResourceHandler {
             }
             default -> throw StatusException.methodNotAllowed(info.verb().toUpperCase(), meta.group(), meta.resource());
         }
-    }
-
-    /** kube returns the deleted object for a few types only; most answer a Success Status. */
-    private static boolean returnsDeletedObject(ResourceMeta meta) {
-        return false;
     }
 
     private static <T> T require(Object storage, Class<T> verb, String method, ResourceMeta meta) {
@@ -296,7 +292,7 @@ public final class ResourceHandler {
 
     /** A {@code meta.k8s.io/v1 Table} of one object or a list, with {@code includeObject=Metadata} rows. */
     static ObjectNode table(ServedResource resource, ObjectNode obj, boolean isList) {
-        TableConvertor convertor = resource.storage() instanceof TableConvertor t ? t : null;
+        TableConvertor convertor = resource.storage() instanceof TableConvertor t ? t : io.kapi.core.registry.Printer.nameAndAge();
         ObjectNode table = Json.object();
         table.put("kind", "Table");
         table.put("apiVersion", "meta.k8s.io/v1");
@@ -309,8 +305,7 @@ public final class ResourceHandler {
         } else {
             tm.put("resourceVersion", Json.text(obj.get("metadata"), "resourceVersion"));
         }
-        List<TableColumn> columns = convertor == null ? List.of(TableColumn.nameColumn(), TableColumn.ageColumn())
-                : convertor.columns();
+        List<TableColumn> columns = convertor.columns();
         ArrayNode defs = table.putArray("columnDefinitions");
         for (TableColumn c : columns) {
             ObjectNode d = defs.addObject();
@@ -334,8 +329,7 @@ public final class ResourceHandler {
     private static ObjectNode row(TableConvertor convertor, ObjectNode obj) {
         ObjectNode row = Json.object();
         ArrayNode cells = row.putArray("cells");
-        List<Object> values = convertor == null
-                ? List.of(Json.name(obj), io.kapi.core.registry.GenericStore.age(obj)) : convertor.cells(obj);
+        List<Object> values = convertor.cells(obj);
         for (Object v : values) {
             cells.add(Json.MAPPER.valueToTree(v));
         }

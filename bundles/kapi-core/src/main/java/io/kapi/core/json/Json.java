@@ -28,6 +28,18 @@ public final class Json {
     private Json() {
     }
 
+    /** Reads a JSON object shipped as a class-path resource next to {@code owner} (schemas, fixed documents). */
+    public static ObjectNode resource(Class<?> owner, String name) {
+        try (java.io.InputStream in = owner.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name + " of " + owner.getName());
+            }
+            return (ObjectNode) MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static ObjectNode object() {
         return NODES.objectNode();
     }

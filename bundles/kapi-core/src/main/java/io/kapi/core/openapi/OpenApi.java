@@ -8,9 +8,7 @@ import io.kapi.core.discovery.GroupView;
 import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -26,7 +24,7 @@ import javax.servlet.http.HttpServletResponse;
  * and whose schemas carry {@code x-kubernetes-group-version-kind} (what {@code kubectl explain} finds).
  */
 public final class OpenApi {
-    private static final ObjectNode COMMON = loadCommon();
+    private static final ObjectNode COMMON = Json.resource(OpenApi.class, "common-schemas.json");
     private final Map<String, byte[]> docs = new LinkedHashMap<>();
     private final Map<String, String> hashes = new LinkedHashMap<>();
     private final byte[] index;
@@ -46,14 +44,6 @@ public final class OpenApi {
         ObjectNode idx = Json.object();
         idx.set("paths", paths);
         index = Json.bytes(idx);
-    }
-
-    private static ObjectNode loadCommon() {
-        try (InputStream in = OpenApi.class.getResourceAsStream("common-schemas.json")) {
-            return (ObjectNode) Json.MAPPER.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The components name kube uses for a kind, e.g. io.k8s.api.core.v1.ConfigMap. */

@@ -30,7 +30,6 @@ import io.kapi.machinery.selection.LabelSelector;
 import io.kapi.machinery.validation.NameValidator;
 import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +68,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         this.namespaces = namespaces == null ? NamespaceGuard.NONE : namespaces;
         this.nameValidator = nameValidator;
         TableConvertor t = strategy.table();
-        this.table = t != null ? t : new DefaultTable();
+        this.table = t != null ? t : Printer.nameAndAge();
     }
 
     public ResourceMeta meta() {
@@ -125,16 +124,20 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         };
     }
 
+    /** The key's current value, null when absent; storage failures become Statuses. */
+    private KeyValue read(String key, String name) {
+        try {
+            return storage.get(key);
+        } catch (StorageException e) {
+            throw toStatus(e, meta, name);
+        }
+    }
+
     // ---- get
 
     @Override
     public ObjectNode get(RequestContext ctx, String name, String resourceVersion) {
-        KeyValue kv;
-        try {
-            kv = storage.get(key(ctx.namespace(), name));
-        } catch (StorageException e) {
-            throw toStatus(e, meta, name);
-        }
+        KeyValue kv = read(key(ctx.namespace(), name), name);
         if (kv == null) {
             throw StatusException.notFound(meta.group(), meta.resource(), name);
         }
@@ -391,12 +394,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
     public UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
         String key = key(ctx.namespace(), name);
         while (true) {
-            KeyValue current;
-            try {
-                current = storage.get(key);
-            } catch (StorageException e) {
-                throw toStatus(e, meta, name);
-            }
+            KeyValue current = read(key, name);
             if (current == null) {
                 ObjectNode created = transform.apply(null);
                 if (!strategy.allowCreateOnUpdate()) {
@@ -518,12 +516,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         String key = key(ctx.namespace(), name);
         ObjectNode preconditions = options == null ? null : (ObjectNode) options.get("preconditions");
         while (true) {
-            KeyValue current;
-            try {
-                current = storage.get(key);
-            } catch (StorageException e) {
-                throw toStatus(e, meta, name);
-            }
+            KeyValue current = read(key, name);
             if (current == null) {
                 throw StatusException.notFound(meta.group(), meta.resource(), name);
             }
@@ -728,19 +721,6 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         return table.cells(object);
     }
 
-    /** kube's default table: Name and Created At... as its generic printer shows Name and Age. */
-    private static final class DefaultTable implements TableConvertor {
-        @Override
-        public List<TableColumn> columns() {
-            return List.of(TableColumn.nameColumn(), TableColumn.ageColumn());
-        }
-
-        @Override
-        public List<Object> cells(ObjectNode object) {
-            return List.of(Json.name(object), age(object));
-        }
-    }
-
     /** The AGE cell kube's printers compute from creationTimestamp. */
     public static String age(ObjectNode object) {
         String ts = Json.text(object.get("metadata"), "creationTimestamp");
@@ -793,9 +773,5 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
 
         /** Whether the marked object stays (true) or can go at once. */
         boolean keepAfterMark(ObjectNode marked);
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

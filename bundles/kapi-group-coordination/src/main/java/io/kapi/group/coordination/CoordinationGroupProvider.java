@@ -1,12 +1,8 @@
 package io.kapi.group.coordination;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.core.json.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
@@ -14,16 +10,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube")
 public final class CoordinationGroupProvider implements APIGroupProvider {
     private static final List<ResourceDefinition> RESOURCES = List.of(
-            new ResourceDefinition("v1", "leases", "lease", "Lease", true, List.of(), List.of(), schema("Lease"),
+            new ResourceDefinition("v1", "leases", "lease", "Lease", true, List.of(), List.of(), Json.resource(CoordinationGroupProvider.class, "Lease.json"),
                     new LeaseStrategy(), null));
-
-    private static ObjectNode schema(String kind) {
-        try (InputStream in = CoordinationGroupProvider.class.getResourceAsStream(kind + ".json")) {
-            return (ObjectNode) Json.MAPPER.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public String group() {

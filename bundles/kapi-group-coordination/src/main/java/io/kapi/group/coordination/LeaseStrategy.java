@@ -7,6 +7,7 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.Printer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,17 +30,8 @@ final class LeaseStrategy implements Strategy {
 
     @Override
     public TableConvertor table() {
-        return new TableConvertor() {
-            @Override
-            public List<TableColumn> columns() {
-                return List.of(TableColumn.nameColumn(), TableColumn.of("Holder", "string", "The holder of the lease"),
-                        TableColumn.ageColumn());
-            }
-
-            @Override
-            public List<Object> cells(ObjectNode o) {
-                return List.of(Json.name(o), Json.text(o.get("spec"), "holderIdentity"), GenericStore.age(o));
-            }
-        };
+        return Printer.builder().name()
+                .column(TableColumn.of("Holder", "string", "The holder of the lease"), o -> Json.text(o.get("spec"), "holderIdentity"))
+                .age().build();
     }
 }

@@ -7,6 +7,7 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.Printer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,18 +46,9 @@ final class ConfigMapStrategy implements Strategy {
 
     @Override
     public TableConvertor table() {
-        return new TableConvertor() {
-            @Override
-            public List<TableColumn> columns() {
-                return List.of(TableColumn.nameColumn(), TableColumn.of("Data", "string", "Data contains the configuration data."),
-                        TableColumn.ageColumn());
-            }
-
-            @Override
-            public List<Object> cells(ObjectNode o) {
-                int n = o.path("data").size() + o.path("binaryData").size();
-                return List.of(Json.name(o), n, GenericStore.age(o));
-            }
-        };
+        return Printer.builder().name()
+                .column(TableColumn.of("Data", "string", "Data contains the configuration data."),
+                        o -> o.path("data").size() + o.path("binaryData").size())
+                .age().build();
     }
 }

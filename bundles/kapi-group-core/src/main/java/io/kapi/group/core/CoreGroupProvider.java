@@ -2,6 +2,7 @@ package io.kapi.group.core;
 
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.core.json.Json;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
@@ -10,15 +11,15 @@ import org.osgi.service.component.annotations.Component;
 public final class CoreGroupProvider implements APIGroupProvider {
     private static final List<ResourceDefinition> RESOURCES = List.of(
             new ResourceDefinition("v1", "namespaces", "namespace", "Namespace", false, List.of("ns"), List.of(),
-                    Schemas.load(CoreGroupProvider.class, "Namespace"), new NamespaceStrategy(), null),
+                    Json.resource(CoreGroupProvider.class, "Namespace.json"), new NamespaceStrategy(), null),
             new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of(),
-                    Schemas.load(CoreGroupProvider.class, "ConfigMap"), new ConfigMapStrategy(), null),
+                    Json.resource(CoreGroupProvider.class, "ConfigMap.json"), new ConfigMapStrategy(), null),
             new ResourceDefinition("v1", "secrets", "secret", "Secret", true, List.of(), List.of(),
-                    Schemas.load(CoreGroupProvider.class, "Secret"), new SecretStrategy(), null),
+                    Json.resource(CoreGroupProvider.class, "Secret.json"), new SecretStrategy(), null),
             new ResourceDefinition("v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), List.of(),
-                    Schemas.load(CoreGroupProvider.class, "ServiceAccount"), new ServiceAccountStrategy(), null),
+                    Json.resource(CoreGroupProvider.class, "ServiceAccount.json"), new ServiceAccountStrategy(), null),
             new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
-                    Schemas.load(CoreGroupProvider.class, "Event"), new EventStrategy(), null));
+                    Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(), null));
 
     @Override
     public String group() {

@@ -7,6 +7,7 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.Printer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,22 +42,13 @@ final class EventStrategy implements Strategy {
 
     @Override
     public TableConvertor table() {
-        return new TableConvertor() {
-            @Override
-            public List<TableColumn> columns() {
-                return List.of(TableColumn.of("Last Seen", "string", "Time when this event was last seen"),
-                        TableColumn.of("Type", "string", "Type of this event (Normal, Warning)"),
-                        TableColumn.of("Reason", "string", "Reason is why the action was taken."),
-                        TableColumn.of("Object", "string", "The object this Event is about."),
-                        TableColumn.of("Message", "string", "A human-readable description of the status of this operation."));
-            }
-
-            @Override
-            public List<Object> cells(ObjectNode o) {
-                var io = o.get("involvedObject");
-                String object = Json.text(io, "kind").toLowerCase() + "/" + Json.text(io, "name");
-                return List.of(GenericStore.age(o), Json.text(o, "type"), Json.text(o, "reason"), object, Json.text(o, "message"));
-            }
-        };
+        return Printer.builder()
+                .column(TableColumn.of("Last Seen", "string", "Time when this event was last seen"), GenericStore::age)
+                .column(TableColumn.of("Type", "string", "Type of this event (Normal, Warning)"), o -> Json.text(o, "type"))
+                .column(TableColumn.of("Reason", "string", "Reason is why the action was taken."), o -> Json.text(o, "reason"))
+                .column(TableColumn.of("Object", "string", "The object this Event is about."),
+                        o -> Json.text(o.get("involvedObject"), "kind").toLowerCase() + "/" + Json.text(o.get("involvedObject"), "name"))
+                .column(TableColumn.of("Message", "string", "A human-readable description of the status of this operation."), o -> Json.text(o, "message"))
+                .build();
     }
 }

@@ -7,6 +7,7 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.Printer;
 import io.kapi.machinery.validation.NameValidator;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,17 +69,8 @@ final class NamespaceStrategy implements Strategy, GenericStore.GracefulDeletion
 
     @Override
     public TableConvertor table() {
-        return new TableConvertor() {
-            @Override
-            public List<TableColumn> columns() {
-                return List.of(TableColumn.nameColumn(), TableColumn.of("Status", "string",
-                        "The status of the namespace"), TableColumn.ageColumn());
-            }
-
-            @Override
-            public List<Object> cells(ObjectNode o) {
-                return List.of(Json.name(o), Json.text(o.get("status"), "phase"), GenericStore.age(o));
-            }
-        };
+        return Printer.builder().name()
+                .column(TableColumn.of("Status", "string", "The status of the namespace"), o -> Json.text(o.get("status"), "phase"))
+                .age().build();
     }
 }

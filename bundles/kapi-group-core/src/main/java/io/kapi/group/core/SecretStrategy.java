@@ -8,6 +8,7 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.Printer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -71,17 +72,9 @@ final class SecretStrategy implements Strategy {
 
     @Override
     public TableConvertor table() {
-        return new TableConvertor() {
-            @Override
-            public List<TableColumn> columns() {
-                return List.of(TableColumn.nameColumn(), TableColumn.of("Type", "string", "The type of the secret"),
-                        TableColumn.of("Data", "string", "The number of entries in the secret"), TableColumn.ageColumn());
-            }
-
-            @Override
-            public List<Object> cells(ObjectNode o) {
-                return List.of(Json.name(o), Json.text(o, "type"), o.path("data").size(), GenericStore.age(o));
-            }
-        };
+        return Printer.builder().name()
+                .column(TableColumn.of("Type", "string", "The type of the secret"), o -> Json.text(o, "type"))
+                .column(TableColumn.of("Data", "string", "The number of entries in the secret"), o -> o.path("data").size())
+                .age().build();
     }
 }

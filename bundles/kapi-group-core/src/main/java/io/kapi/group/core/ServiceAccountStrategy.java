@@ -6,24 +6,16 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.Printer;
 import java.util.List;
 
 /** kube's serviceaccount strategy: generic, with the SECRETS column. */
 final class ServiceAccountStrategy implements Strategy {
     @Override
     public TableConvertor table() {
-        return new TableConvertor() {
-            @Override
-            public List<TableColumn> columns() {
-                return List.of(TableColumn.nameColumn(), TableColumn.of("Secrets", "string",
-                        "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."),
-                        TableColumn.ageColumn());
-            }
-
-            @Override
-            public List<Object> cells(ObjectNode o) {
-                return List.of(Json.name(o), o.path("secrets").size(), GenericStore.age(o));
-            }
-        };
+        return Printer.builder().name()
+                .column(TableColumn.of("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."),
+                        o -> o.path("secrets").size())
+                .age().build();
     }
 }
