@@ -22,6 +22,7 @@ import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.RequestInfo;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.ResourceMeta;
+import io.kapi.machinery.patch.FieldValidation;
 import io.kapi.machinery.patch.Patches;
 import io.kapi.machinery.patch.SmpSchema;
 import java.io.ByteArrayOutputStream;
@@ -98,13 +99,15 @@ public final class ResourceHandler {
             }
             case "patch" -> {
                 Patcher p = require(storage, Patcher.class, "PATCH", meta);
+                // kube refuses an unknown patch type and a bad fieldValidation before it reads the object
+                String type = Patches.patchType(http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type());
+                FieldValidation validation = FieldValidation.of(http.getParameter("fieldValidation"));
                 byte[] patch = readBody(http);
-                String type = http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type();
                 Updater.UpdateResult r = p.update(ctx, info.name(), current -> {
                     if (current == null) {
                         throw StatusException.notFound(meta.group(), meta.resource(), info.name());
                     }
-                    ObjectNode patched = Patches.apply(type, current, patch, SmpSchema.objectMeta());
+                    ObjectNode patched = Patches.apply(type, current, patch, SmpSchema.objectMeta(), validation);
                     checkType(patched, meta);
                     return patched;
                 });

@@ -22,7 +22,10 @@ public final class Responses {
         s.putObject("metadata");
         s.put("status", "Failure");
         s.put("message", e.getMessage());
-        s.put("reason", e.reason());
+        if (e.reason() != null && !e.reason().isEmpty()) {
+            // kube's StatusReasonUnknown is the empty reason, left out of the JSON
+            s.put("reason", e.reason());
+        }
         boolean hasDetails = e.name() != null || e.kind() != null || !e.causes().isEmpty() || e.retryAfterSeconds() > 0;
         if (hasDetails) {
             ObjectNode d = s.putObject("details");

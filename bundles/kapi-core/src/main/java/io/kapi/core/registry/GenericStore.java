@@ -459,7 +459,6 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 m.put("generation", oldMeta.path("generation").asLong(0) + 1);
             }
             List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMetaUpdate(m, oldMeta));
-            causes.addAll(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), nameValidator));
             causes.addAll(strategy.validateUpdate(obj, old));
             if (!causes.isEmpty()) {
                 throw StatusException.invalid(meta.group(), meta.kind(), name, causes);

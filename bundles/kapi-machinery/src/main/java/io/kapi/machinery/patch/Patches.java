@@ -2,261 +2,201 @@ package io.kapi.machinery.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.flipkart.zjsonpatch.JsonPatch;
-import com.flipkart.zjsonpatch.JsonPatchApplicationException;
+import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The three patch types kube-apiserver applies: JSON patch (RFC 6902, through zjsonpatch), JSON merge
- * patch (RFC 7386) and strategic merge patch. Always on a deep copy: a failing patch changes nothing.
+ * The patch types kube-apiserver serves on PATCH, applied as {@code pkg/endpoints/handlers/patch.go}
+ * applies them, with its status for every bad body: JSON patch (RFC 6902, through zjsonpatch), JSON
+ * merge patch (RFC 7386) and strategic merge patch. The current object is never changed: a failing
+ * patch leaves nothing half applied.
  */
 public final class Patches {
     public static final String JSON_PATCH = "application/json-patch+json";
     public static final String MERGE_PATCH = "application/merge-patch+json";
     public static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The patch types this class applies, in kube's order. */
+    public static final List<String> SUPPORTED = List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH);
+    /** What custom resources accept: no strategic merge patch, as kube's CRD handler. */
+    public static final List<String> SUPPORTED_UNSTRUCTURED = List.of(JSON_PATCH, MERGE_PATCH);
+    /** kube-apiserver's maxJSONPatchOperations. */
+    public static final int MAX_JSON_PATCH_OPERATIONS = 10000;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .build();
 
     private Patches() {
     }
 
+    /** {@link #apply(String, ObjectNode, byte[], SmpSchema, FieldValidation)} with kube's default, Warn. */
     public static ObjectNode apply(String contentType, ObjectNode current, byte[] body, SmpSchema schema) {
-        JsonNode patch;
-        try {
-            patch = MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw StatusException.badRequest("error decoding patch: " + firstLine(e.getMessage()));
-        }
-        if (patch == null || patch.isMissingNode()) {
-            throw StatusException.badRequest("the body of the request was empty");
-        }
-        switch (contentType == null ? "" : contentType) {
-            case JSON_PATCH -> {
-                if (!patch.isArray()) {
-                    throw StatusException.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
-                }
-                requireTargets(current, (ArrayNode) patch);
-                try {
-                    JsonNode out = JsonPatch.apply(patch, current.deepCopy(), java.util.EnumSet.noneOf(com.flipkart.zjsonpatch.CompatibilityFlags.class));
-                    if (!(out instanceof ObjectNode o)) {
-                        throw new StatusException(422, "Invalid", "the patch did not produce an object");
-                    }
-                    return o;
-                } catch (JsonPatchApplicationException e) {
-                    throw new StatusException(422, "Invalid", e.getMessage());
-                } catch (RuntimeException e) {
-                    if (e instanceof StatusException s) {
-                        throw s;
-                    }
-                    throw StatusException.badRequest("invalid JSON patch: " + e.getMessage());
-                }
-            }
-            case MERGE_PATCH -> {
-                requireObject(patch);
-                return (ObjectNode) mergePatch(current.deepCopy(), patch);
-            }
-            case STRATEGIC_MERGE_PATCH -> {
-                requireObject(patch);
-                return (ObjectNode) strategic(current.deepCopy(), patch, schema, "");
-            }
-            default -> throw StatusException.unsupportedMediaType("the server does not support the patch type \""
-                    + contentType + "\" yet: supported are " + JSON_PATCH + ", " + MERGE_PATCH + ", " + STRATEGIC_MERGE_PATCH);
-        }
+        return apply(contentType, current, body, schema, FieldValidation.WARN);
     }
 
     /**
-     * kube's json-patch refuses remove/replace of a missing path ("Unable to remove nonexistent key");
-     * zjsonpatch ignores it, so missing targets are checked first, op by op on a scratch copy.
+     * Applies {@code body} of the given Content-Type to a copy of {@code current}.
+     *
+     * @param schema the strategic merge patch metadata; null for custom resources, which kube's CRD
+     *               handler refuses strategic merge patches with a 415 (its list of accepted types also
+     *               names application/apply-patch+yaml, which this class does not apply)
+     * @throws StatusException kube-apiserver's status for an unsupported type or a bad patch
      */
-    private static void requireTargets(ObjectNode current, ArrayNode ops) {
-        JsonNode scratch = current.deepCopy();
+    public static ObjectNode apply(String contentType, ObjectNode current, byte[] body, SmpSchema schema, FieldValidation validation) {
+        String type = patchType(contentType, schema == null ? SUPPORTED_UNSTRUCTURED : SUPPORTED);
+        byte[] data = body == null ? new byte[0] : body;
+        FieldValidation mode = validation == null ? FieldValidation.WARN : validation;
+        return switch (type) {
+            case JSON_PATCH -> jsonPatch(current, data, mode);
+            case MERGE_PATCH -> mergePatch(current, data, mode);
+            default -> strategicMergePatch(current, data, schema);
+        };
+    }
+
+    /**
+     * The patch type of a Content-Type header: parameters after ';' dropped, as kube does, and
+     * anything but the supported types refused with 415.
+     */
+    public static String patchType(String contentType) {
+        return patchType(contentType, SUPPORTED);
+    }
+
+    /** {@link #patchType(String)} against the types a resource accepts. */
+    public static String patchType(String contentType, List<String> accepted) {
+        String type = contentType == null ? "" : contentType;
+        int semicolon = type.indexOf(';');
+        if (semicolon > 0) {
+            type = type.substring(0, semicolon);
+        }
+        if (!accepted.contains(type) || !SUPPORTED.contains(type)) {
+            throw unsupportedMediaType(accepted);
+        }
+        return type;
+    }
+
+    /** kube's 415 for a patch Content-Type it does not accept. */
+    public static StatusException unsupportedMediaType(List<String> accepted) {
+        return StatusException.unsupportedMediaType(
+                "the body of the request was in an unknown format - accepted media types include: " + String.join(", ", accepted));
+    }
+
+    // ---- JSON patch
+
+    private static ObjectNode jsonPatch(ObjectNode current, byte[] body, FieldValidation mode) {
+        boolean strict = mode != FieldValidation.IGNORE;
+        String prefix = strict ? "error decoding patch: " : "";
+        JsonNode patch = decode(body, prefix);
+        if (!patch.isArray() && !patch.isNull()) {
+            throw StatusException.badRequest(prefix + typeError(patch, strict ? "[]handlers.jsonPatchOp" : "jsonpatch.Patch"));
+        }
+        if (patch.isNull()) {
+            return current.deepCopy();
+        }
+        ArrayNode ops = (ArrayNode) patch;
         for (JsonNode op : ops) {
-            String kind = op.path("op").asText();
-            String path = op.path("path").asText();
-            if ((kind.equals("remove") || kind.equals("replace")) && scratch.at(com.fasterxml.jackson.core.JsonPointer.compile(path)).isMissingNode()) {
-                String key = path.substring(path.lastIndexOf('/') + 1);
-                throw new StatusException(422, "Invalid", "the server rejected our request due to an error in our request: "
-                        + "Unable to " + kind + " nonexistent key: " + key + ": missing value");
+            if (!op.isObject() && !op.isNull()) {
+                throw StatusException.badRequest(prefix + typeError(op, strict ? "handlers.jsonPatchOp" : "jsonpatch.Operation"));
             }
-            try {
-                ArrayNode one = JsonNodeFactory.instance.arrayNode();
-                one.add(op);
-                scratch = JsonPatch.apply(one, scratch, java.util.EnumSet.noneOf(com.flipkart.zjsonpatch.CompatibilityFlags.class));
-            } catch (RuntimeException e) {
-                return;
-            }
-        }
-    }
-
-    private static void requireObject(JsonNode patch) {
-        if (!patch.isObject()) {
-            throw StatusException.badRequest("json: cannot unmarshal " + patch.getNodeType().name().toLowerCase()
-                    + " into Go value of type map[string]interface {}");
-        }
-    }
-
-    private static String firstLine(String s) {
-        int nl = s == null ? -1 : s.indexOf('\n');
-        return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
-    }
-
-    /** RFC 7386. */
-    public static JsonNode mergePatch(JsonNode target, JsonNode patch) {
-        if (!patch.isObject()) {
-            return patch.deepCopy();
-        }
-        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
-        Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getValue().isNull()) {
-                result.remove(e.getKey());
-            } else {
-                result.set(e.getKey(), mergePatch(result.get(e.getKey()), e.getValue()));
-            }
-        }
-        return result;
-    }
-
-    /** Strategic merge patch of {@code patch} into {@code target} at {@code path}. */
-    static JsonNode strategic(JsonNode target, JsonNode patch, SmpSchema schema, String path) {
-        if (!patch.isObject()) {
-            return patch.deepCopy();
-        }
-        JsonNode directive = patch.get("$patch");
-        if (directive != null) {
-            String d = directive.asText();
-            if (d.equals("replace")) {
-                ObjectNode copy = ((ObjectNode) patch).deepCopy();
-                copy.remove("$patch");
-                return copy;
-            }
-            if (d.equals("delete")) {
-                return null;
-            }
-            if (!d.equals("merge")) {
-                throw StatusException.badRequest("Unknown patch type: " + d);
-            }
-        }
-        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
-        List<String> retainKeys = null;
-        if (patch.has("$retainKeys")) {
-            retainKeys = new ArrayList<>();
-            for (JsonNode k : patch.get("$retainKeys")) {
-                retainKeys.add(k.asText());
-            }
-        }
-        Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String key = e.getKey();
-            JsonNode value = e.getValue();
-            if (key.equals("$patch") || key.equals("$retainKeys") || key.startsWith("$setElementOrder/")) {
-                continue;
-            }
-            if (key.startsWith("$deleteFromPrimitiveList/")) {
-                String field = key.substring("$deleteFromPrimitiveList/".length());
-                JsonNode list = result.get(field);
-                if (list != null && list.isArray()) {
-                    ArrayNode kept = JsonNodeFactory.instance.arrayNode();
-                    for (JsonNode item : list) {
-                        boolean drop = false;
-                        for (JsonNode del : value) {
-                            drop |= del.equals(item);
-                        }
-                        if (!drop) {
-                            kept.add(item);
-                        }
+            if (strict && op.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = op.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> f = it.next();
+                    boolean stringField = f.getKey().equals("op") || f.getKey().equals("path") || f.getKey().equals("from");
+                    if (stringField && !f.getValue().isTextual() && !f.getValue().isNull()) {
+                        throw StatusException.badRequest(prefix + "json: cannot unmarshal " + GoJson.kind(f.getValue())
+                                + " into Go struct field jsonPatchOp." + f.getKey() + " of type string");
                     }
-                    result.set(field, kept);
-                }
-                continue;
-            }
-            String childPath = path.isEmpty() ? key : path + "." + key;
-            if (value.isNull()) {
-                result.remove(key);
-            } else if (value.isObject()) {
-                JsonNode merged = strategic(result.get(key), value, schema, childPath);
-                if (merged == null) {
-                    result.remove(key);
-                } else {
-                    result.set(key, merged);
-                }
-            } else if (value.isArray()) {
-                String mergeKey = schema.mergeKey(childPath);
-                JsonNode existing = result.get(key);
-                if (mergeKey == null || existing == null || !existing.isArray()) {
-                    result.set(key, stripDirectives((ArrayNode) value));
-                } else if (mergeKey.isEmpty()) {
-                    ArrayNode union = ((ArrayNode) existing).deepCopy();
-                    for (JsonNode v : value) {
-                        boolean present = false;
-                        for (JsonNode x : union) {
-                            present |= x.equals(v);
-                        }
-                        if (!present) {
-                            union.add(v);
-                        }
-                    }
-                    result.set(key, union);
-                } else {
-                    result.set(key, mergeByKey((ArrayNode) existing, (ArrayNode) value, mergeKey, schema, childPath));
-                }
-            } else {
-                result.set(key, value);
-            }
-        }
-        if (retainKeys != null) {
-            List<String> names = new ArrayList<>();
-            result.fieldNames().forEachRemaining(names::add);
-            for (String n : names) {
-                if (!retainKeys.contains(n)) {
-                    result.remove(n);
                 }
             }
         }
-        return result;
+        if (ops.size() > MAX_JSON_PATCH_OPERATIONS) {
+            throw StatusException.tooLarge("Request entity too large: The allowed maximum operations in a JSON patch is "
+                    + MAX_JSON_PATCH_OPERATIONS + ", got " + ops.size());
+        }
+        JsonNode result;
+        try {
+            result = JsonPatches.apply(ops, current);
+        } catch (IllegalStateException e) {
+            // kube answers every failing operation with the generic 422 text; the library's reason is not shown
+            throw StrategicMergePatch.unprocessable();
+        }
+        return asObject(result);
     }
 
-    private static ArrayNode stripDirectives(ArrayNode list) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (JsonNode item : list) {
-            if (item.isObject() && item.has("$patch")) {
-                continue;
+    // ---- merge patch
+
+    private static ObjectNode mergePatch(ObjectNode current, byte[] body, FieldValidation mode) {
+        JsonNode patch;
+        if (mode != FieldValidation.IGNORE) {
+            patch = decode(body, "error decoding patch: ");
+            if (!patch.isObject() && !patch.isNull()) {
+                throw StatusException.badRequest("error decoding patch: " + typeError(patch, "map[string]interface {}"));
             }
-            out.add(item);
+        } else {
+            if (GoJson.syntaxError(body) != null) {
+                throw StatusException.badRequest("Invalid JSON Patch");
+            }
+            patch = decode(body, "");
         }
-        return out;
+        if (patch.isNull() || !(patch.isObject() || patch.isArray())) {
+            throw StatusException.badRequest("Invalid JSON Patch");
+        }
+        // an array patch replaces the whole document, which then does not decode as an object
+        return asObject(MergePatch.apply(current, patch));
     }
 
-    private static ArrayNode mergeByKey(ArrayNode existing, ArrayNode patch, String mergeKey, SmpSchema schema, String path) {
-        Map<String, JsonNode> byKey = new LinkedHashMap<>();
-        for (JsonNode item : existing) {
-            byKey.put(item.path(mergeKey).asText(), item.deepCopy());
+    // ---- strategic merge patch
+
+    private static ObjectNode strategicMergePatch(ObjectNode current, byte[] body, SmpSchema schema) {
+        JsonNode patch = decode(body, "");
+        if (!patch.isObject() && !patch.isNull()) {
+            throw StatusException.badRequest(typeError(patch, "map[string]interface {}"));
         }
-        for (JsonNode item : patch) {
-            String k = item.path(mergeKey).asText();
-            if (item.isObject() && "delete".equals(item.path("$patch").asText())) {
-                byKey.remove(k);
-                continue;
-            }
-            JsonNode merged = strategic(byKey.get(k), item, schema, path);
-            if (merged == null) {
-                byKey.remove(k);
-            } else {
-                byKey.put(k, merged);
-            }
+        ObjectNode p = patch.isNull() ? MAPPER.createObjectNode() : (ObjectNode) patch;
+        return StrategicMergePatch.apply(current, p, schema);
+    }
+
+    // ---- decoding
+
+    /** Decodes a body, reporting malformed JSON with Go's encoding/json message after {@code prefix}. */
+    private static JsonNode decode(byte[] body, String prefix) {
+        String syntax = GoJson.syntaxError(body);
+        if (syntax != null) {
+            throw StatusException.badRequest(prefix + syntax);
         }
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        byKey.values().forEach(out::add);
-        return out;
+        try {
+            JsonNode n = MAPPER.readTree(body);
+            return n == null || n.isMissingNode() ? MAPPER.nullNode() : n;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            // well-formed for Go but not for Jackson (e.g. bad UTF-8): still the client's body at fault
+            throw StatusException.badRequest(prefix + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw StatusException.badRequest(prefix + e.getMessage());
+        }
+    }
+
+    private static String typeError(JsonNode value, String goType) {
+        return "json: cannot unmarshal " + GoJson.kind(value) + " into Go value of type " + goType;
+    }
+
+    /**
+     * A patched document that is not an object fails kube's decoding into the kind's type: 422 Invalid
+     * on field "patch", with the serializer's message.
+     */
+    private static ObjectNode asObject(JsonNode result) {
+        if (result instanceof ObjectNode o) {
+            return o;
+        }
+        String json = result.toString();
+        String why = result.isNull()
+                ? "Object 'Kind' is missing in 'null'"
+                : "couldn't get version/kind; json parse error: json: cannot unmarshal " + GoJson.kind(result)
+                        + " into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }";
+        throw StatusException.invalid("", "", "", List.of(FieldCause.invalid("patch", json, why)));
     }
 }

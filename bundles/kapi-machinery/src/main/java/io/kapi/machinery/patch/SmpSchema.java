@@ -2,48 +2,126 @@ package io.kapi.machinery.patch;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Which lists a strategic merge patch merges, and by which key: paths are dot-separated field names
- * from the object root (e.g. {@code metadata.ownerReferences}). Lists not named are replaced, as
- * kube does for lists without a patch strategy. Immutable.
+ * The patch metadata a strategic merge patch needs: which fields carry kube's
+ * {@code patchStrategy}/{@code patchMergeKey} struct tags. Immutable and thread-safe.
+ *
+ * <p>Path syntax: the JSON field names from the object's root, joined by dots; a list's items add
+ * no segment. So the ports of a Deployment's containers are
+ * {@code spec.template.spec.containers.ports}, and an object's owner references are
+ * {@code metadata.ownerReferences}. Fields named with a dot cannot be addressed (kube's schemas
+ * have none where a strategy applies).
+ *
+ * <p>Fields not named here behave as kube's untagged fields: maps merge recursively, lists are
+ * replaced whole.
  */
 public final class SmpSchema {
-    private final Map<String, String> mergeKeys;
-
-    private SmpSchema(Map<String, String> mergeKeys) {
-        this.mergeKeys = Map.copyOf(mergeKeys);
+    /** A field's strategy. */
+    public enum Strategy {
+        /** {@code patchStrategy:"merge"}: lists of maps merge by key, lists of primitives are unioned. */
+        MERGE,
+        /** {@code patchStrategy:"replace"}: the patch's value replaces the field, maps included. */
+        REPLACE
     }
 
-    /** ObjectMeta's merge lists: ownerReferences by uid, finalizers as a set of primitives. */
+    /** One field's patch metadata; {@code mergeKey} is empty for lists of primitives and maps. */
+    public record FieldMeta(Strategy strategy, String mergeKey) {
+        public FieldMeta {
+            Objects.requireNonNull(strategy, "strategy");
+            mergeKey = mergeKey == null ? "" : mergeKey;
+        }
+    }
+
+    private static final SmpSchema EMPTY = new SmpSchema(Map.of());
+    private static final SmpSchema OBJECT_META = builder()
+            .mergeList("metadata.ownerReferences", "uid")
+            .primitiveMergeList("metadata.finalizers")
+            .build();
+
+    private final Map<String, FieldMeta> fields;
+
+    private SmpSchema(Map<String, FieldMeta> fields) {
+        this.fields = Map.copyOf(fields);
+    }
+
+    /** No tagged fields: every list is replaced. */
+    public static SmpSchema empty() {
+        return EMPTY;
+    }
+
+    /**
+     * ObjectMeta's tags, as every built-in kind has them: ownerReferences merge by uid, finalizers
+     * merge as a set of strings. Extend it with {@link #toBuilder()}.
+     */
     public static SmpSchema objectMeta() {
-        return builder().mergeList("metadata.ownerReferences", "uid").primitiveMergeList("metadata.finalizers").build();
-    }
-
-    /** The merge key of the list at {@code path}: null when replaced, "" for a merged list of primitives. */
-    String mergeKey(String path) {
-        return mergeKeys.get(path);
+        return OBJECT_META;
     }
 
     public static Builder builder() {
-        return new Builder();
+        return new Builder(Map.of());
+    }
+
+    /** A builder holding this schema's fields, to add a kind's own. */
+    public Builder toBuilder() {
+        return new Builder(fields);
+    }
+
+    /** The metadata of the field at {@code path}, or null when untagged. */
+    public FieldMeta field(String path) {
+        return fields.get(path);
+    }
+
+    public Map<String, FieldMeta> fields() {
+        return fields;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SmpSchema s && s.fields.equals(fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "SmpSchema" + fields;
     }
 
     public static final class Builder {
-        private final Map<String, String> keys = new HashMap<>();
+        private final Map<String, FieldMeta> fields;
 
+        private Builder(Map<String, FieldMeta> initial) {
+            this.fields = new HashMap<>(initial);
+        }
+
+        /** A list of maps merged by {@code mergeKey} ({@code patchStrategy:"merge" patchMergeKey:"<key>"}). */
         public Builder mergeList(String path, String mergeKey) {
-            keys.put(path, mergeKey);
+            if (mergeKey == null || mergeKey.isEmpty()) {
+                throw new IllegalArgumentException("a merge list of maps needs a merge key: " + path);
+            }
+            fields.put(path, new FieldMeta(Strategy.MERGE, mergeKey));
             return this;
         }
 
+        /** A list of primitives merged as a set ({@code patchStrategy:"merge"}, no key). */
         public Builder primitiveMergeList(String path) {
-            keys.put(path, "");
+            fields.put(path, new FieldMeta(Strategy.MERGE, ""));
+            return this;
+        }
+
+        /** A field replaced whole ({@code patchStrategy:"replace"}). */
+        public Builder replace(String path) {
+            fields.put(path, new FieldMeta(Strategy.REPLACE, ""));
             return this;
         }
 
         public SmpSchema build() {
-            return new SmpSchema(keys);
+            return new SmpSchema(fields);
         }
     }
 }

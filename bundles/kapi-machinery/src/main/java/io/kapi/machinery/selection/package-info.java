@@ -1,4 +1,4 @@
-/** kube's apimachinery selection, on objects in their JSON form. */
+/** kube's label and field selectors, parsed into immutable, thread-safe values. */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.0.0")
 package io.kapi.machinery.selection;
