@@ -722,7 +722,11 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
 
     /** The AGE cell kube's printers compute from creationTimestamp. */
     public static String age(ObjectNode object) {
-        String ts = Json.text(object.get("metadata"), "creationTimestamp");
+        return since(Json.text(object.get("metadata"), "creationTimestamp"));
+    }
+
+    /** kube's {@code translateTimestampSince}: the human duration since an RFC 3339 time, {@code <unknown>} without one. */
+    public static String since(String ts) {
         if (ts.isEmpty()) {
             return "<unknown>";
         }

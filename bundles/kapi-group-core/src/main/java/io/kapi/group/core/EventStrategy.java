@@ -40,10 +40,21 @@ final class EventStrategy implements Strategy {
         return f;
     }
 
+    /** kube's printer: lastTimestamp, else eventTime (events.k8s.io writers), else firstTimestamp, else creation. */
+    static String lastSeen(ObjectNode o) {
+        for (String f : List.of("lastTimestamp", "eventTime", "firstTimestamp")) {
+            String t = Json.text(o, f);
+            if (!t.isEmpty()) {
+                return GenericStore.since(t);
+            }
+        }
+        return GenericStore.age(o);
+    }
+
     @Override
     public TableConvertor table() {
         return Printer.builder()
-                .column(TableColumn.of("Last Seen", "string", "Time when this event was last seen"), GenericStore::age)
+                .column(TableColumn.of("Last Seen", "string", "Time when this event was last seen"), EventStrategy::lastSeen)
                 .column(TableColumn.of("Type", "string", "Type of this event (Normal, Warning)"), o -> Json.text(o, "type"))
                 .column(TableColumn.of("Reason", "string", "Reason is why the action was taken."), o -> Json.text(o, "reason"))
                 .column(TableColumn.of("Object", "string", "The object this Event is about."),
