@@ -51,6 +51,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         TableConvertor {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long BOOKMARK_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 
     private final ResourceMeta meta;
@@ -680,9 +681,14 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                     }
                 }
 
+                private long lastBookmark = System.nanoTime();
+
                 @Override
                 public void onProgress(long revision) {
-                    if (bookmarks) {
+                    // kube's cacher sends a watcher a bookmark about once a minute, not on every progress notification
+                    long now = System.nanoTime();
+                    if (bookmarks && now - lastBookmark >= BOOKMARK_INTERVAL_NANOS) {
+                        lastBookmark = now;
                         sink.event("BOOKMARK", bookmark(revision));
                     }
                 }
