@@ -77,7 +77,8 @@ public final class RequestInfoResolver {
             case "delete" -> name.isEmpty() ? "deletecollection" : "delete";
             default -> verb;
         };
-        if (watchPrefix || (("list".equals(kubeVerb) || "get".equals(kubeVerb)) && isTrue(watchParam))) {
+        // as kube: ?watch turns a list into a watch; a named GET stays a get (only the legacy /watch/ path watches one name)
+        if (watchPrefix || ("list".equals(kubeVerb) && isTrue(watchParam))) {
             kubeVerb = "watch";
         }
         return new RequestInfo(true, clean, kubeVerb, prefix, group, version, namespace, resource, sub, name, rest);

@@ -30,7 +30,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,12 @@ public final class ResourceHandler {
             throw new StatusException(404, "NotFound", "the server could not find the requested resource");
         }
         UserInfo user = request.user() == null ? UserInfo.ANONYMOUS : request.user();
-        boolean dryRun = "All".equals(http.getParameter("dryRun"));
+        String dryRunParam = http.getParameter("dryRun");
+        if (dryRunParam != null && !dryRunParam.isEmpty() && !dryRunParam.equals("All")) {
+            throw StatusException.invalid("", "Options", "", List.of(new io.kapi.api.rest.FieldCause("FieldValueNotSupported",
+                    "Unsupported value: \"" + dryRunParam + "\": supported values: \"All\"", "dryRun")));
+        }
+        boolean dryRun = "All".equals(dryRunParam);
         RequestContext ctx = new RequestContext(info.namespace(), user, dryRun, http.getParameter("fieldManager"));
         switch (info.verb()) {
             case "get" -> {
@@ -78,7 +84,17 @@ public final class ResourceHandler {
             }
             case "watch" -> {
                 Watcher w = require(storage, Watcher.class, "WATCH", meta);
-                watch(resource, w, ctx, http, resp, accept);
+                ListOptions options = listOptions(http);
+                if (!info.name().isEmpty()) {
+                    // a named watch (legacy /watch/ path) watches that one object, as kube's ListResource does
+                    if (options.fieldSelector() != null && !options.fieldSelector().isEmpty()) {
+                        throw StatusException.badRequest("both a name and a field selector provided; please provide one or the other.");
+                    }
+                    options = new ListOptions(options.labelSelector(), "metadata.name=" + info.name(), options.limit(),
+                            options.continueToken(), options.resourceVersion(), options.resourceVersionMatch(),
+                            options.allowWatchBookmarks(), options.timeoutSeconds(), options.sendInitialEvents());
+                }
+                watch(resource, w, ctx, options, resp, accept);
             }
             case "create" -> {
                 Creater c = require(storage, Creater.class, "POST", meta);
@@ -345,32 +361,49 @@ public final class ResourceHandler {
     private record Event(String type, ObjectNode object, StatusException error, boolean end) {
     }
 
-    private static void watch(ServedResource resource, Watcher watcher, RequestContext ctx, HttpServletRequest http,
+    private static void watch(ServedResource resource, Watcher watcher, RequestContext ctx, ListOptions options,
                               HttpServletResponse resp, String accept) throws IOException {
         Negotiated n = negotiate(accept, true);
-        ListOptions options = listOptions(http);
         long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds()
                 : WATCH_MIN_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(WATCH_MIN_TIMEOUT_SECONDS);
-        BlockingQueue<Event> queue = new ArrayBlockingQueue<>(WATCH_QUEUE);
+        // Unbounded while the initial state is produced (it is sent before the stream starts); live events
+        // are bounded: a watcher that falls behind is ended, as kube's cacher ends it, without an ERROR, so
+        // the client resumes from its last resourceVersion. The end marker itself always fits.
+        BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+        AtomicBoolean live = new AtomicBoolean();
+        AtomicBoolean ended = new AtomicBoolean();
         WatchSink sink = new WatchSink() {
             @Override
             public void event(String type, ObjectNode object) {
-                if (!queue.offer(new Event(type, object, null, false))) {
-                    // a watcher that cannot keep up is ended, not buffered without limit (kube's cacher does the same)
-                    queue.clear();
-                    queue.offer(new Event(null, null, StatusException.gone("watch consumer too slow"), true));
+                if (ended.get()) {
+                    return;
                 }
+                if (live.get() && queue.size() >= WATCH_QUEUE) {
+                    end(null);
+                    return;
+                }
+                queue.add(new Event(type, object, null, false));
             }
 
             @Override
             public void closed(StatusException error) {
-                queue.offer(new Event(null, null, error, true));
+                end(error);
+            }
+
+            private void end(StatusException error) {
+                if (ended.compareAndSet(false, true)) {
+                    if (error == null) {
+                        queue.clear();
+                    }
+                    queue.add(new Event(null, null, error, true));
+                }
             }
         };
         AutoCloseable handle = watcher.watch(ctx, options, sink);
+        live.set(true);
         AutoCloseable ender = () -> {
             handle.close();
-            queue.offer(new Event(null, null, null, true));
+            sink.closed(null);
         };
         if (!resource.addWatch(ender)) {
             closeQuietly(handle);

@@ -42,20 +42,21 @@ public final class Authorization implements HandlerFilter {
                 break;
             }
         }
-        throw StatusException.forbidden(forbiddenMessage(user, info));
+        throw forbidden(user, info);
     }
 
-    /** kube's {@code responsewriters.forbiddenMessage}. */
-    static String forbiddenMessage(UserInfo user, RequestInfo info) {
+    /** kube's {@code responsewriters.Forbidden}: NewForbidden(resource[.group], name, reason) for resource requests. */
+    static StatusException forbidden(UserInfo user, RequestInfo info) {
         String username = "User \"" + user.name() + "\"";
         if (!info.resourceRequest()) {
-            return "forbidden: " + username + " cannot " + info.verb() + " path \"" + info.path() + "\"";
+            return StatusException.forbidden("forbidden: " + username + " cannot " + info.verb() + " path \"" + info.path() + "\"");
         }
         String resource = info.resource() + (info.subresource().isEmpty() ? "" : "/" + info.subresource());
-        String subject = info.name().isEmpty() ? resource : resource + " \"" + info.name() + "\"";
-        String where = info.namespace().isEmpty() ? " at the cluster scope"
-                : " in the namespace \"" + info.namespace() + "\"";
-        return subject + " is forbidden: " + username + " cannot " + info.verb() + " resource \"" + resource
-                + "\" in API group \"" + info.apiGroup() + "\"" + where;
+        String where = info.namespace().isEmpty() ? " at the cluster scope" : " in the namespace \"" + info.namespace() + "\"";
+        String reason = username + " cannot " + info.verb() + " resource \"" + resource + "\" in API group \"" + info.apiGroup() + "\"" + where;
+        String qualified = info.apiGroup().isEmpty() ? info.resource() : info.resource() + "." + info.apiGroup();
+        String subject = info.name().isEmpty() ? qualified : qualified + " \"" + info.name() + "\"";
+        return new StatusException(403, "Forbidden", subject + " is forbidden: " + reason, info.apiGroup(), info.resource(),
+                info.name(), null, 0);
     }
 }

@@ -44,18 +44,24 @@ public final class Timeout implements HandlerFilter {
         }
         Duration timeout = requested(request.http().getParameter("timeout"));
         BufferedResponse buffered = new BufferedResponse(response);
-        Future<?> f = executor.submit(() -> {
+        Future<?> f;
+        try {
+            f = executor.submit(() -> {
             try {
                 next.proceed(request, buffered);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return null;
-        });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            throw StatusException.tooManyRequests("Too many requests, please try again later.", 1);
+        }
         try {
             f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            f.cancel(true);
+            // never interrupt the handler: an interrupt closes the storage's file channel (kube abandons, too)
+            f.cancel(false);
             throw StatusException.timeout("Timeout: request did not complete within requested timeout - context deadline exceeded", 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

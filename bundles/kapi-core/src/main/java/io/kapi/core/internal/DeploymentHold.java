@@ -2,29 +2,32 @@ package io.kapi.core.internal;
 
 import io.kapi.core.serving.KapiServer;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Holds rebuilds while Karaf deploys features (as OpenDaylight's KarafYangModuleInfoRegistry does),
- * so a feature install gives one rebuild at its end. Karaf's features API is an optional import:
- * outside Karaf nothing is registered.
+ * Holds rebuilds while Karaf deploys features, as OpenDaylight's FeatureDeploymentListener does: a
+ * {@code DeploymentListener} registered with the {@code FeaturesService} (Karaf calls only listeners
+ * registered there, and replays the last event on registration). Karaf's features API is an optional
+ * import: outside Karaf nothing is tracked.
  */
 final class DeploymentHold {
     private DeploymentHold() {
     }
 
-    static ServiceRegistration<?> register(BundleContext context, KapiServer server) {
+    /** Returns something to close on deactivation, or null outside Karaf. */
+    static AutoCloseable register(BundleContext context, KapiServer server) {
         try {
-            Class.forName("org.apache.karaf.features.DeploymentListener");
+            Class.forName("org.apache.karaf.features.FeaturesService");
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
             return null;
         }
-        return Karaf.register(context, server);
+        return Karaf.track(context, server);
     }
 
     /** Separate class so the Karaf types load only when present. */
     private static final class Karaf {
-        static ServiceRegistration<?> register(BundleContext context, KapiServer server) {
+        static AutoCloseable track(BundleContext context, KapiServer server) {
             org.apache.karaf.features.DeploymentListener listener = event -> {
                 switch (event) {
                     case DEPLOYMENT_STARTED -> server.deploymentStarted();
@@ -32,7 +35,26 @@ final class DeploymentHold {
                     default -> { }
                 }
             };
-            return context.registerService(org.apache.karaf.features.DeploymentListener.class, listener, null);
+            ServiceTracker<org.apache.karaf.features.FeaturesService, org.apache.karaf.features.FeaturesService> tracker =
+                    new ServiceTracker<>(context, org.apache.karaf.features.FeaturesService.class, null) {
+                        @Override
+                        public org.apache.karaf.features.FeaturesService addingService(
+                                ServiceReference<org.apache.karaf.features.FeaturesService> ref) {
+                            org.apache.karaf.features.FeaturesService fs = super.addingService(ref);
+                            fs.registerListener(listener);
+                            return fs;
+                        }
+
+                        @Override
+                        public void removedService(ServiceReference<org.apache.karaf.features.FeaturesService> ref,
+                                                   org.apache.karaf.features.FeaturesService fs) {
+                            fs.unregisterListener(listener);
+                            server.deploymentFinished();
+                            super.removedService(ref, fs);
+                        }
+                    };
+            tracker.open();
+            return tracker::close;
         }
     }
 }

@@ -42,7 +42,7 @@ public final class OSGiKapiServer {
     private final KapiServer server = new KapiServer();
     private ServiceRegistration<Servlet> servletRegistration;
     private ServiceRegistration<KapiRuntime> runtimeRegistration;
-    private ServiceRegistration<?> deploymentRegistration;
+    private AutoCloseable deploymentHold;
 
     private static <T> Contribution<T> record(T service, ServiceReference<T> ref) {
         Map<String, Object> props = new HashMap<>();
@@ -76,7 +76,7 @@ public final class OSGiKapiServer {
                 }
             }
         });
-        deploymentRegistration = DeploymentHold.register(context, server);
+        deploymentHold = DeploymentHold.register(context, server);
         HttpServlet servlet = new HttpServlet() {
             private static final long serialVersionUID = 1L;
 
@@ -95,7 +95,14 @@ public final class OSGiKapiServer {
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {servletRegistration, runtimeRegistration, deploymentRegistration}) {
+        if (deploymentHold != null) {
+            try {
+                deploymentHold.close();
+            } catch (Exception ignored) {
+                // the features service is going away as well
+            }
+        }
+        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {servletRegistration, runtimeRegistration}) {
             if (r != null) {
                 try {
                     r.unregister();

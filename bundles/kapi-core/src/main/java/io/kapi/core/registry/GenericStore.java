@@ -125,6 +125,22 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         };
     }
 
+    /**
+     * One key and the revision it was read at, in one storage read, so that a watch started from that
+     * revision misses nothing (a get followed by currentRevision() could). A range read on the key
+     * may match longer keys on prefix-based backends: those are filtered out.
+     */
+    private ListResult readOne(String key) {
+        ListResult r = storage.list(key, 0, null, 0);
+        List<KeyValue> exact = new ArrayList<>(1);
+        for (KeyValue kv : r.items()) {
+            if (kv.key().equals(key)) {
+                exact.add(kv);
+            }
+        }
+        return new ListResult(exact, r.revision(), false, 0);
+    }
+
     /** The key's current value, null when absent; storage failures become Statuses. */
     private KeyValue read(String key, String name) {
         try {
@@ -236,9 +252,9 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         try {
             if (single != null && revision == 0 && (!meta.namespaced() || !ctx.namespace().isEmpty())) {
                 // metadata.name=X pins one key: no range read (kubectl wait / get -w NAME use it)
-                KeyValue kv = storage.get(key(ctx.namespace(), single));
-                readRevision = storage.currentRevision();
-                if (kv != null) {
+                ListResult one = readOne(key(ctx.namespace(), single));
+                readRevision = one.revision();
+                for (KeyValue kv : one.items()) {
                     ObjectNode obj = decode(kv);
                     if (selection.matches(obj)) {
                         items.add(obj);
@@ -479,7 +495,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                     KeyValue deleted = storage.delete(key, current.modRevision());
                     return new UpdateResult(decode(deleted.value(), deleted.modRevision()), false);
                 } catch (StorageException e) {
-                    if (e.code() == StorageException.Code.CONFLICT && !conditional) {
+                    if (e.code() == StorageException.Code.CONFLICT) {
                         continue;
                     }
                     throw toStatus(e, meta, name);
@@ -492,7 +508,9 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 KeyValue kv = storage.update(key, current.modRevision(), encodeForStorage(obj));
                 return new UpdateResult(decode(kv), false);
             } catch (StorageException e) {
-                if (e.code() == StorageException.Code.CONFLICT && !conditional) {
+                // a write in between: run the transform again on the fresh object, as kube's GuaranteedUpdate does;
+                // a client's stale resourceVersion is caught by the check above on the retry
+                if (e.code() == StorageException.Code.CONFLICT) {
                     continue;
                 }
                 throw toStatus(e, meta, name);
@@ -636,14 +654,9 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             // synthetic ADDEDs of the state at one revision, then changes after it (kube's "Get State and Start")
             ListResult state;
             try {
-                state = storage.list(watchKey.endsWith("/") ? watchKey : watchKey, from, null, 0);
+                state = watchKey.endsWith("/") ? storage.list(watchKey, from, null, 0) : readOne(watchKey);
             } catch (StorageException e) {
                 throw toStatus(e, meta, "");
-            }
-            if (!watchKey.endsWith("/")) {
-                KeyValue kv = storage.get(watchKey);
-                long at = storage.currentRevision();
-                state = new ListResult(kv == null ? List.of() : List.of(kv), at, false, 0);
             }
             for (KeyValue kv : state.items()) {
                 ObjectNode obj = withType(decode(kv));
@@ -676,8 +689,9 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                     } else if (nowMatches) {
                         sink.event("MODIFIED", now);
                     } else if (beforeMatched) {
-                        // an object leaving the selection is a deletion for this watcher, as kube's cacher does
-                        sink.event("DELETED", now);
+                        // an object leaving the selection is a deletion for this watcher: kube's cacher sends the
+                        // previous object, stamped with the event's resourceVersion
+                        sink.event("DELETED", before);
                     }
                 }
 

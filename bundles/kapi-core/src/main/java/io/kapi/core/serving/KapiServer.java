@@ -69,12 +69,15 @@ import javax.servlet.http.HttpServletResponse;
 public final class KapiServer implements KapiRuntime {
     private static final Logger LOG = Logger.getLogger(KapiServer.class.getName());
     public static final String VERSION = "v1.32.0-kapi.0.1.0";
-    /** Built-in filter rankings, kube's order: the highest runs first. */
+    /**
+     * Built-in filter rankings in kube's order ({@code DefaultBuildHandlerChain}): the highest runs
+     * first. The in-flight limit sits after authentication, so anonymous floods do not use its slots.
+     */
     public static final int PANIC_RANKING = 10000;
     public static final int REQUEST_INFO_RANKING = 9000;
-    public static final int MAX_IN_FLIGHT_RANKING = 8000;
-    public static final int TIMEOUT_RANKING = 7000;
-    public static final int AUTHENTICATION_RANKING = 6000;
+    public static final int TIMEOUT_RANKING = 8000;
+    public static final int AUTHENTICATION_RANKING = 7000;
+    public static final int MAX_IN_FLIGHT_RANKING = 6000;
     public static final int AUTHORIZATION_RANKING = 5000;
 
     private final Contributions contributions = new Contributions();
@@ -91,7 +94,8 @@ public final class KapiServer implements KapiRuntime {
     private final Map<PostStartHook, HookState> hookStates = new ConcurrentHashMap<>();
     private volatile ServingSnapshot current;
     private volatile boolean deploying;
-    private volatile boolean pendingWhileDeploying;
+    private volatile long deployments;
+    private static final long DEPLOYMENT_HOLD_LIMIT_SECONDS = 120;
     private volatile LongConsumer generationListener = g -> { };
     private long generation;
     /** Served by the core itself at the lowest ranking, so a bundle may replace it. */
@@ -141,25 +145,37 @@ public final class KapiServer implements KapiRuntime {
     /** A feature deployment started: hold rebuilds, answer 503 for unknown API paths. */
     public void deploymentStarted() {
         deploying = true;
+        long started = ++deployments;
+        // fail-safe: a deployment that fails may never report its end; do not hold the surface forever
+        try {
+            rebuilder.schedule(() -> {
+                if (deploying && deployments == started) {
+                    LOG.warning("no end of the feature deployment after " + DEPLOYMENT_HOLD_LIMIT_SECONDS + " s; serving again");
+                    deploymentFinished();
+                }
+            }, DEPLOYMENT_HOLD_LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // nothing to hold
+        }
     }
 
     /** The deployment finished: one rebuild for everything that changed meanwhile. */
     public void deploymentFinished() {
         deploying = false;
-        if (pendingWhileDeploying) {
-            pendingWhileDeploying = false;
-        }
         requestRebuild();
     }
 
     /** Coalesces rebuild requests: many binds in a row give one rebuild. */
     public void requestRebuild() {
-        if (deploying) {
-            pendingWhileDeploying = true;
+        if (rebuilder.isShutdown()) {
             return;
         }
+        if (deploying) {
+            return; // deploymentFinished() rebuilds once for everything that changed meanwhile
+        }
         if (rebuildQueued.compareAndSet(false, true)) {
-            rebuilder.schedule(() -> {
+            try {
+                rebuilder.schedule(() -> {
                 rebuildQueued.set(false);
                 try {
                     rebuild();
@@ -167,6 +183,9 @@ public final class KapiServer implements KapiRuntime {
                     LOG.log(Level.SEVERE, "rebuild of the serving snapshot failed", e);
                 }
             }, 50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // unbinds after deactivation: nothing to rebuild
+            }
         }
     }
 
