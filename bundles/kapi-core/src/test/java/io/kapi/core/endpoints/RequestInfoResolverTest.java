@@ -20,6 +20,11 @@ class RequestInfoResolverTest {
         assertEquals("l1", get.name());
         RequestInfo watch = RequestInfoResolver.resolve("GET", "/api/v1/configmaps", "true");
         assertEquals("watch", watch.verb());
+        assertEquals("get", RequestInfoResolver.resolve("GET", "/api/v1/namespaces/a/configmaps/x", "true").verb(),
+                "a named GET with ?watch stays a get, as kube's RequestInfoFactory");
+        RequestInfo legacy = RequestInfoResolver.resolve("GET", "/api/v1/watch/namespaces/a/configmaps/x", null);
+        assertEquals("watch", legacy.verb());
+        assertEquals("x", legacy.name());
         RequestInfo ns = RequestInfoResolver.resolve("DELETE", "/api/v1/namespaces/foo", null);
         assertEquals("namespaces", ns.resource());
         assertEquals("foo", ns.name());

@@ -221,4 +221,24 @@ class KapiServerTest {
         assertTrue(refused.text().contains("because it is being terminated"), refused.text());
         assertEquals(404, call("POST", "/api/v1/namespaces/ghost/configmaps", "{\"metadata\":{\"name\":\"x\"}}").status);
     }
+
+    @Test
+    void aWatchStartsWithAnInitialStateLargerThanItsLiveBufferAndANamedWatchSeesOneObject() throws Exception {
+        wireSecurity();
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of()));
+        server.rebuild();
+        for (int i = 0; i < 1500; i++) {
+            storage.create("/registry/things.example.com/widgets/w" + i,
+                    ("{\"apiVersion\":\"things.example.com/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w" + i + "\"}}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        FakeHttp.Response all = call("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=1", null);
+        assertEquals(1500, all.text().lines().filter(l -> l.contains("\"ADDED\"")).count());
+        assertTrue(all.text().lines().noneMatch(l -> l.contains("\"ERROR\"")));
+        FakeHttp.Response one = call("GET", "/apis/things.example.com/v1/watch/widgets/w7?timeoutSeconds=1", null);
+        assertEquals(1, one.text().lines().filter(l -> l.contains("\"ADDED\"")).count(), one.text());
+        assertTrue(one.text().contains("\"name\":\"w7\""));
+    }
 }
