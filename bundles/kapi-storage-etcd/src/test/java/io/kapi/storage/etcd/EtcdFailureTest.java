@@ -1,0 +1,134 @@
+package io.kapi.storage.etcd;
+
+import io.kapi.api.storage.KeyValue;
+import io.kapi.api.storage.StorageException;
+import io.kapi.api.storage.WatchEvent;
+import io.kapi.api.storage.WatchListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** etcd going away and coming back; each test has an etcd of its own, since it stops it. */
+class EtcdFailureTest {
+
+    private EtcdProcess etcd;
+    private EtcdStorage store;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(EtcdProcess.binary() != null, "etcd not installed (apt-get install -y etcd-server)");
+        etcd = EtcdProcess.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    private static StorageException.Code codeOf(Executable call) {
+        return assertThrows(StorageException.class, call).code();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void etcdDownIsUnavailableAndRecoversAfterRestartOnTheSameData() throws Exception {
+        store = new EtcdStorage(EtcdConfig.of(etcd.endpoint()).withRequestTimeout(Duration.ofSeconds(2)));
+        KeyValue a = store.create("/registry/f/a", bytes("1"));
+        LinkedBlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
+        CompletableFuture<StorageException> closed = new CompletableFuture<>();
+        store.watch("/registry/f/", 0, new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void onClose(StorageException error) {
+                closed.complete(error);
+            }
+        });
+
+        etcd.stop();
+        StorageException ended = closed.get(10, TimeUnit.SECONDS);
+        assertNotNull(ended, "a broken watch stream ends with an error, not as a clean close");
+        assertEquals(StorageException.Code.UNAVAILABLE, ended.code(), ended::getMessage);
+        assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.get("/registry/f/a")));
+        assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.create("/registry/f/b", bytes("x"))));
+        assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.currentRevision()));
+        assertEquals(StorageException.Code.UNAVAILABLE,
+                codeOf(() -> store.watch("/registry/f/", 0, new WatchListener() {
+                    @Override
+                    public void onEvent(WatchEvent event) {
+                    }
+
+                    @Override
+                    public void onClose(StorageException error) {
+                    }
+                })));
+
+        etcd.restart();
+        // the same client recovers by itself: no reconnect call
+        assertEquals("1", new String(store.get("/registry/f/a").value(), StandardCharsets.UTF_8));
+        assertEquals(a.modRevision(), store.currentRevision());
+        KeyValue b = store.create("/registry/f/b", bytes("2"));
+        assertEquals(a.modRevision() + 1, b.modRevision());
+
+        // and a watch resumed from the last revision seen loses nothing
+        LinkedBlockingQueue<WatchEvent> resumed = new LinkedBlockingQueue<>();
+        store.watch("/registry/f/", a.modRevision(), new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                resumed.add(event);
+            }
+
+            @Override
+            public void onClose(StorageException error) {
+            }
+        });
+        WatchEvent e = resumed.poll(10, TimeUnit.SECONDS);
+        assertNotNull(e);
+        assertEquals(b.modRevision(), e.revision());
+    }
+
+    @Test
+    void nextEndpointIsUsedWhenOneCannotBeConnectedTo() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        store = new EtcdStorage(EtcdConfig.of("http://127.0.0.1:" + dead, etcd.endpoint()));
+        KeyValue kv = store.create("/registry/ep/a", bytes("x"));
+        assertEquals(kv.modRevision(), store.get("/registry/ep/a").modRevision());
+    }
+
+    @Test
+    void noEndpointReachableIsUnavailable() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        store = new EtcdStorage(EtcdConfig.of("http://127.0.0.1:" + dead));
+        assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.get("/registry/x")));
+    }
+}
