@@ -103,6 +103,8 @@ public final class KapiServer implements KapiRuntime {
             new io.kapi.core.authorization.SelfSubjectAccessReviews(this::authorizerServices).provider(),
             -1, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     private Storage controlledStorage;
+    private Storage cachedBackend;
+    private io.kapi.core.cache.WatchCache cache;
     private NamespaceController namespaceController;
 
     private record HookState(String name, String server, String state, String error) {
@@ -132,6 +134,7 @@ public final class KapiServer implements KapiRuntime {
         if (namespaceController != null) {
             namespaceController.close();
         }
+        closeCache();
         rebuilder.shutdownNow();
         requestExecutor.shutdownNow();
         ServingSnapshot s = current;
@@ -208,6 +211,40 @@ public final class KapiServer implements KapiRuntime {
         return next;
     }
 
+    /**
+     * Requests read and watch through a watch cache over the highest-ranked backend (kube's cacher):
+     * one backend watch fanned out to every watcher, lists from memory. A new backend gets a new cache;
+     * the old one ends its watches cleanly. If the cache cannot start (backend down), the backend serves
+     * directly and the failure is reported; the next rebuild tries again.
+     */
+    private Storage servingStorage(Storage backend, List<String> failures) {
+        if (backend == null) {
+            closeCache();
+            return null;
+        }
+        if (backend == cachedBackend && cache != null) {
+            return cache;
+        }
+        closeCache();
+        try {
+            cache = new io.kapi.core.cache.WatchCache(backend, "/registry/");
+            cachedBackend = backend;
+            return cache;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the watch cache could not start; serving from the storage backend directly", e);
+            failures.add("watch cache not started (" + e.getMessage() + "): reads and watches go to the storage backend");
+            return backend;
+        }
+    }
+
+    private void closeCache() {
+        if (cache != null) {
+            cache.close();
+        }
+        cache = null;
+        cachedBackend = null;
+    }
+
     /** The in-process controllers follow the storage backend: restarted when it changes. */
     private void runControllers() {
         Storage storage = contributions.storages().isEmpty() ? null : contributions.storages().get(0).service();
@@ -274,7 +311,8 @@ public final class KapiServer implements KapiRuntime {
 
     private ServingSnapshot build(long gen) {
         List<String> failures = new ArrayList<>();
-        Storage storage = contributions.storages().isEmpty() ? null : contributions.storages().get(0).service();
+        Storage backend = contributions.storages().isEmpty() ? null : contributions.storages().get(0).service();
+        Storage storage = servingStorage(backend, failures);
         List<Contribution<DelegationTarget>> servers = new ArrayList<>(contributions.servers());
         servers.sort((a, b) -> {
             int c = Integer.compare(a.intProperty(DelegationTarget.ORDER, 1000), b.intProperty(DelegationTarget.ORDER, 1000));
