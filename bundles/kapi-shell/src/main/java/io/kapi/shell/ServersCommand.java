@@ -23,7 +23,8 @@ public class ServersCommand implements Action {
             table.addRow().addContent(s.order(), s.name(), s.bundle() + " [" + s.bundleId() + "]");
         }
         table.print(System.out);
-        System.out.println("generation " + runtime.generation() + (runtime.ready() ? ", ready" : ", NOT ready"));
+        System.out.println("storage " + (runtime.storage() == null ? "none" : runtime.storage()) + ", generation "
+                + runtime.generation() + (runtime.ready() ? ", ready" : ", NOT ready"));
         return null;
     }
 }

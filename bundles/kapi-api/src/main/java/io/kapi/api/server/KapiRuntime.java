@@ -22,6 +22,12 @@ public interface KapiRuntime {
 
     List<HookInfo> hooks();
 
+    /**
+     * The storage backend serving requests: its {@code kapi.storage} service property (e.g.
+     * {@code embedded}, {@code etcd}), or null while there is none.
+     */
+    String storage();
+
     /** Contributions that could not be used (bad definitions, exceptions while building). */
     List<String> failures();
 

@@ -453,7 +453,9 @@ public final class KapiServer implements KapiRuntime {
             groups.add(g.group().isEmpty() ? "core" : g.group());
         }
         return new ServingSnapshot(gen, complete, chain, List.copyOf(served), List.copyOf(serverInfos), List.copyOf(claims),
-                List.copyOf(filterInfos), List.copyOf(failures), List.copyOf(groups));
+                List.copyOf(filterInfos), List.copyOf(failures), List.copyOf(groups),
+                contributions.storages().isEmpty() ? null : contributions.storages().get(0).property("kapi.storage",
+                        contributions.storages().get(0).bundle()));
     }
 
     private List<Authorizer> authorizerServices() {
@@ -736,6 +738,12 @@ public final class KapiServer implements KapiRuntime {
         hookStates.values().forEach(h -> out.add(new HookInfo(h.name(), h.server(), h.state(), h.error())));
         out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;
+    }
+
+    @Override
+    public String storage() {
+        ServingSnapshot s = current;
+        return s == null ? null : s.storage();
     }
 
     @Override

@@ -15,10 +15,13 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * kube's system-namespaces bootstrap: {@code default}, {@code kube-system}, {@code kube-public}
- * (and {@code kube-node-lease}) exist once the server runs. Idempotent: existing ones are kept.
+ * (and {@code kube-node-lease}) exist once the server runs. Idempotent: existing ones are kept. The
+ * storage reference is greedy: when a higher-ranked backend arrives (etcd switched on), the hook is
+ * re-created on it and runs again there.
  */
 @Component(service = PostStartHook.class)
 public final class SystemNamespaces implements PostStartHook {
@@ -26,7 +29,7 @@ public final class SystemNamespaces implements PostStartHook {
     private final GenericStore namespaces;
 
     @Activate
-    public SystemNamespaces(@Reference Storage storage) {
+    public SystemNamespaces(@Reference(policyOption = ReferencePolicyOption.GREEDY) Storage storage) {
         this.namespaces = new GenericStore(new ResourceMeta("", "v1", "namespaces", "Namespace", false),
                 new NamespaceStrategy(), storage, NamespaceGuard.NONE, NameValidator.DNS1123_LABEL);
     }
