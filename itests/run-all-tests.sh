@@ -7,4 +7,9 @@ if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
   export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64   # Karaf 4.4 needs Java 17 (not 25)
 fi
 command -v kubectl >/dev/null || { echo "kubectl is needed on the PATH for the end-to-end tests" >&2; exit 1; }
+if [ ! -x /usr/bin/etcd ]; then
+  # the etcd backend's tests and the storage-switch test run against a real etcd from Debian
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server
+fi
 mvn -B install "$@"
