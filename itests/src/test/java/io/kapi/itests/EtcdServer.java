@@ -12,10 +12,17 @@ import java.util.concurrent.TimeUnit;
 /** A real etcd (Debian's etcd-server, /usr/bin/etcd) on free loopback ports with its own data directory; stopped by its PID. */
 final class EtcdServer implements AutoCloseable {
     final int clientPort = KapiContainer.freePort();
-    private final Process process;
+    private final int peerPort = KapiContainer.freePort();
+    private final Path dataDir;
+    private Process process;
 
     EtcdServer(Path dataDir) throws Exception {
-        int peerPort = KapiContainer.freePort();
+        this.dataDir = dataDir;
+        start();
+    }
+
+    /** Starts (again) on the same ports and data directory. */
+    void start() throws Exception {
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
         Files.createDirectories(dataDir);
@@ -23,7 +30,7 @@ final class EtcdServer implements AutoCloseable {
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "kapi-test=" + peer, "--experimental-watch-progress-notify-interval=1s")
-                .redirectErrorStream(true).redirectOutput(dataDir.resolveSibling("etcd.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("etcd.log").toFile())).start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -43,6 +50,11 @@ final class EtcdServer implements AutoCloseable {
 
     String endpoint() {
         return "http://127.0.0.1:" + clientPort;
+    }
+
+    /** Stops etcd (SIGTERM, then SIGKILL), keeping its data. */
+    void stop() throws Exception {
+        close();
     }
 
     @Override

@@ -104,6 +104,23 @@ public class KapiStorageSwitchIT {
                             + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(raw.body(), raw.body().contains("\"count\":\"1\""));
 
+            // etcd unreachable: API requests answer 503 with a Status, /readyz fails within 10 s; both recover by themselves
+            etcd.stop();
+            long stopped = System.nanoTime();
+            HttpResponse<String> down = api.get("/api/v1/namespaces/default/configmaps/in-etcd");
+            assertEquals(down.body(), 503, down.statusCode());
+            assertTrue(down.body(), down.body().contains("\"reason\":\"ServiceUnavailable\""));
+            while (api.get("/readyz").statusCode() == 200) {
+                assertTrue("/readyz still ok 10 s after etcd stopped", System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(10));
+                Thread.sleep(200);
+            }
+            etcd.start();
+            long restarted = System.nanoTime();
+            while (api.get("/readyz").statusCode() != 200 || !ok(api, "/api/v1/namespaces/default/configmaps/in-etcd")) {
+                assertTrue("no recovery 30 s after etcd came back", System.nanoTime() - restarted < TimeUnit.SECONDS.toNanos(30));
+                Thread.sleep(200);
+            }
+
             Files.delete(cfg);
             awaitRuntime("embedded store serving again", () -> "embedded".equals(runtime.storage()));
             awaitRuntime("embedded data back", () -> ok(api, "/api/v1/namespaces/default/configmaps/kept-in-embedded"));
