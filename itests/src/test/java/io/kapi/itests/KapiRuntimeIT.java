@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -34,8 +33,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 
@@ -70,27 +67,8 @@ public class KapiRuntimeIT {
         return probe;
     }
 
-    /** Waits until {@code condition} holds, re-checking on each change of the runtime's service.changecount. */
     private void awaitRuntime(String what, BooleanSupplier condition) throws Exception {
-        LinkedBlockingQueue<Long> changes = new LinkedBlockingQueue<>();
-        ServiceListener listener = event -> {
-            if (event.getType() == ServiceEvent.MODIFIED) {
-                changes.add((Long) event.getServiceReference().getProperty(Constants.SERVICE_CHANGECOUNT));
-            }
-        };
-        context.addServiceListener(listener, "(objectClass=" + KapiRuntime.class.getName() + ")");
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!condition.getAsBoolean()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("timed out waiting for: " + what + " (generation " + runtime.generation() + ")");
-                }
-                changes.poll(left, TimeUnit.NANOSECONDS);
-            }
-        } finally {
-            context.removeServiceListener(listener);
-        }
+        RuntimeWaits.await(context, runtime, what, condition);
     }
 
     private ApiClient client() throws Exception {

@@ -7,7 +7,6 @@ import io.kapi.api.server.KapiRuntime;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
@@ -19,8 +18,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceListener;
 
 /**
  * Switching the running distribution from the embedded store to etcd by dropping
@@ -48,25 +45,7 @@ public class KapiStorageSwitchIT {
     }
 
     private void awaitRuntime(String what, BooleanSupplier condition) throws Exception {
-        LinkedBlockingQueue<Integer> changes = new LinkedBlockingQueue<>();
-        ServiceListener listener = event -> {
-            if (event.getType() == ServiceEvent.MODIFIED) {
-                changes.add(1);
-            }
-        };
-        context.addServiceListener(listener, "(objectClass=" + KapiRuntime.class.getName() + ")");
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!condition.getAsBoolean()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("timed out waiting for: " + what + " (storage " + runtime.storage() + ")");
-                }
-                changes.poll(left, TimeUnit.NANOSECONDS);
-            }
-        } finally {
-            context.removeServiceListener(listener);
-        }
+        RuntimeWaits.await(context, runtime, what, condition);
     }
 
     private static boolean ok(ApiClient api, String path) {

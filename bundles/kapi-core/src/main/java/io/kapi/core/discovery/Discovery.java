@@ -70,10 +70,6 @@ public final class Discovery {
         this.aggregatedApisBeta = aggregated(false, "v2beta1");
     }
 
-    public List<GroupView> groups() {
-        return groups;
-    }
-
     private static ObjectNode groupDoc(GroupView g) {
         ObjectNode gd = Json.object();
         gd.put("kind", "APIGroup");

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One served group in a snapshot: versions preferred first, and the resources of each version.
  */
-public record GroupView(String group, List<String> versions, Map<String, List<ServedResource>> resources, String server) {
+public record GroupView(String group, List<String> versions, Map<String, List<ServedResource>> resources) {
     public String preferredVersion() {
         return versions.get(0);
     }

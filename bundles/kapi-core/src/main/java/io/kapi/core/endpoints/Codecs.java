@@ -7,7 +7,6 @@ import io.kapi.api.rest.StatusException;
 import io.kapi.core.json.Json;
 import io.kapi.protobuf.KubeProtobuf;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** Decoding of request bodies and encoding of responses in JSON, YAML and kube protobuf. */
 public final class Codecs {
@@ -61,9 +60,5 @@ public final class Codecs {
         } catch (JsonProcessingException e) {
             throw StatusException.internal(e.getMessage());
         }
-    }
-
-    public static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -79,10 +79,6 @@ public final class ServedResource {
         watches.remove(watch);
     }
 
-    public int openWatches() {
-        return watches.size();
-    }
-
     /** Ends every open watch cleanly: the resource left the serving snapshot. */
     public void closeWatches() {
         closed = true;

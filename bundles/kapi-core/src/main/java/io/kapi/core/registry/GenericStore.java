@@ -342,6 +342,16 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         }
     }
 
+    /** The object's namespace is the request's: filled in when absent, refused when different (kube's rest.BeforeCreate/Update). */
+    private static void requestNamespace(ObjectNode m, RequestContext ctx) {
+        String ns = Json.text(m, "namespace");
+        if (ns.isEmpty()) {
+            m.put("namespace", ctx.namespace());
+        } else if (!ns.equals(ctx.namespace())) {
+            throw StatusException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+    }
+
     // ---- create
 
     @Override
@@ -351,12 +361,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         obj.put("kind", meta.kind());
         ObjectNode m = Json.metadata(obj);
         if (meta.namespaced()) {
-            String ns = Json.text(m, "namespace");
-            if (ns.isEmpty()) {
-                m.put("namespace", ctx.namespace());
-            } else if (!ns.equals(ctx.namespace())) {
-                throw StatusException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
-            }
+            requestNamespace(m, ctx);
         } else {
             m.remove("namespace");
         }
@@ -442,12 +447,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             }
             m.put("name", name);
             if (meta.namespaced()) {
-                String ns = Json.text(m, "namespace");
-                if (ns.isEmpty()) {
-                    m.put("namespace", ctx.namespace());
-                } else if (!ns.equals(ctx.namespace())) {
-                    throw StatusException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
-                }
+                requestNamespace(m, ctx);
             }
             String rv = Json.text(m, "resourceVersion");
             boolean conditional = !rv.isEmpty();
@@ -676,15 +676,20 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             return storage.watch(watchKey, from, new WatchListener() {
                 @Override
                 public void onEvent(WatchEvent event) {
-                    ObjectNode now = event.value() == null ? null : withType(decode(event.value(), event.revision()));
-                    ObjectNode before = event.prevValue() == null ? null : withType(decode(event.prevValue(), event.revision()));
-                    boolean nowMatches = now != null && selection.matches(now);
-                    boolean beforeMatched = before != null && selection.matches(before);
+                    // the previous object is decoded only when it is sent or a selector must judge it
+                    boolean filtered = !selection.everything();
+                    ObjectNode before = event.prevValue() == null || (!filtered && event.type() == WatchEvent.Type.PUT)
+                            ? null : withType(decode(event.prevValue(), event.revision()));
+                    boolean beforeMatched = event.prevValue() != null && (!filtered || selection.matches(before));
                     if (event.type() == WatchEvent.Type.DELETE) {
                         if (beforeMatched) {
                             sink.event("DELETED", before);
                         }
-                    } else if (nowMatches && (before == null || !beforeMatched)) {
+                        return;
+                    }
+                    ObjectNode now = withType(decode(event.value(), event.revision()));
+                    boolean nowMatches = !filtered || selection.matches(now);
+                    if (nowMatches && !beforeMatched) {
                         sink.event("ADDED", now);
                     } else if (nowMatches) {
                         sink.event("MODIFIED", now);

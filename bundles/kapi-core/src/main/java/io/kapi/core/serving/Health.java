@@ -23,10 +23,6 @@ public final class Health {
         this.checks = List.copyOf(checks);
     }
 
-    public List<Check> checks() {
-        return checks;
-    }
-
     public Director director() {
         return (ApiRequest request, javax.servlet.http.HttpServletResponse resp) -> {
             String path = request.info().path().replaceAll("/+$", "");

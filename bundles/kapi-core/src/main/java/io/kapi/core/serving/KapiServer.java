@@ -375,7 +375,7 @@ public final class KapiServer implements KapiRuntime {
             served.add(r);
             String server = c.provider.property(APIGroupProvider.SERVER, "kube");
             groupsByServer.computeIfAbsent(server, k -> new LinkedHashMap<>())
-                    .computeIfAbsent(group, g -> new GroupBuilder(g, provider.versions(), server))
+                    .computeIfAbsent(group, g -> new GroupBuilder(g, provider.versions()))
                     .add(c.def.version(), r);
         }
         resourceCache.clear();
@@ -448,12 +448,8 @@ public final class KapiServer implements KapiRuntime {
             filterInfos.add(new KapiRuntime.FilterInfo(f.property(HandlerFilter.NAME, f.service().getClass().getSimpleName()),
                     f.ranking(), f.bundle()));
         }
-        List<String> groups = new ArrayList<>();
-        for (GroupView g : all) {
-            groups.add(g.group().isEmpty() ? "core" : g.group());
-        }
         return new ServingSnapshot(gen, complete, chain, List.copyOf(served), List.copyOf(serverInfos), List.copyOf(claims),
-                List.copyOf(filterInfos), List.copyOf(failures), List.copyOf(groups),
+                List.copyOf(filterInfos), List.copyOf(failures),
                 contributions.storages().isEmpty() ? null : contributions.storages().get(0).property("kapi.storage",
                         contributions.storages().get(0).bundle()));
     }
@@ -540,13 +536,11 @@ public final class KapiServer implements KapiRuntime {
     private static final class GroupBuilder {
         final String group;
         final List<String> versions;
-        final String server;
         final Map<String, List<ServedResource>> resources = new LinkedHashMap<>();
 
-        GroupBuilder(String group, List<String> versions, String server) {
+        GroupBuilder(String group, List<String> versions) {
             this.group = group;
             this.versions = versions;
-            this.server = server;
         }
 
         void add(String version, ServedResource r) {
@@ -567,7 +561,7 @@ public final class KapiServer implements KapiRuntime {
             }
             Map<String, List<ServedResource>> copy = new LinkedHashMap<>();
             resources.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-            return new GroupView(group, List.copyOf(vs), copy, server);
+            return new GroupView(group, List.copyOf(vs), copy);
         }
     }
 
@@ -694,10 +688,6 @@ public final class KapiServer implements KapiRuntime {
             return;
         }
         snapshot.chain().proceed(new ApiRequest(req, null, null), resp);
-    }
-
-    public ServingSnapshot snapshot() {
-        return current;
     }
 
     // ---- KapiRuntime

@@ -13,5 +13,5 @@ import java.util.List;
 public record ServingSnapshot(long generation, boolean complete, HandlerFilter.Chain chain,
                               List<ServedResource> served, List<KapiRuntime.ServerInfo> servers,
                               List<KapiRuntime.GroupResourceInfo> resources, List<KapiRuntime.FilterInfo> filters,
-                              List<String> failures, List<String> groupsWithBundles, String storage) {
+                              List<String> failures, String storage) {
 }
