@@ -2,9 +2,11 @@ package io.kapi.itests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kapi.api.storage.Storage;
 import io.kapi.storage.embedded.EmbeddedStorage;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import io.kapi.storage.etcd.EtcdConfig;
+import io.kapi.storage.etcd.EtcdStorage;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,28 +14,44 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.Test;
 
 /**
  * A benchmark, not a test: it asserts nothing about speed. Run with
- * {@code mvn -pl itests verify -Dit.test=ApiBenchmark}. It starts the real distribution and measures,
- * in one run, the API over HTTPS and, as the peer, the embedded storage in-process with the same
- * value size and concurrency; the report goes to {@code itests/target/benchmark.md}.
+ * {@code mvn -pl itests verify -Dit.test=ApiBenchmark}; the report goes to {@code itests/target/benchmark.md}.
+ *
+ * <p>Everything is measured side by side in one run on this machine: raw etcd (Debian's etcd-server,
+ * {@code etcdctl check perf} and puts/ranges through etcd's own JSON gateway), the {@code Storage}
+ * contract in-process (embedded store and etcd store), and the real distribution over HTTPS on the
+ * embedded store and on the same etcd.
  */
 public class ApiBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String VALUE = "x".repeat(1024);
+    private static final byte[] VALUE_BYTES = ("{\"data\":{\"v\":\"" + VALUE + "\"}}").getBytes(StandardCharsets.UTF_8);
+    private static final Pattern NAME = Pattern.compile("\"name\":\"([^\"]+)\"");
     private final StringBuilder report = new StringBuilder();
+
+    private void section(String title) {
+        report.append("\n### ").append(title).append("\n\n| measure | result | how |\n|---|---|---|\n");
+        System.out.println("== " + title);
+    }
 
     private void row(String what, String figure, String how) {
         String line = "| " + what + " | " + figure + " | " + how + " |";
@@ -60,21 +78,224 @@ public class ApiBenchmark {
                 return null;
             }));
         }
-        for (Future<?> f : fs) {
-            f.get();
+        try {
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
-        return total / secs;
+        return total / ((System.nanoTime() - t0) / 1e9);
     }
 
     @Test
     public void measure() throws Exception {
-        report.append("| measure | result | how |\n|---|---|---|\n");
-        Distribution dist = new Distribution("benchmark");
-        Path home = dist.home;
-        int port = dist.securePort;
-        try (dist) {
+        Path work = Files.createDirectories(Path.of("target", "benchmark").toAbsolutePath());
+        report.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, Java ")
+                .append(System.getProperty("java.version")).append(", run of ").append(java.time.Instant.now()).append('\n');
+        Path etcdData = work.resolve("etcd-data");
+        if (Files.exists(etcdData)) {
+            try (var files = Files.walk(etcdData)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        try (EtcdServer etcd = new EtcdServer(etcdData)) {
+            Map<String, Double> ratios = new ConcurrentHashMap<>();
+            rawEtcd(etcd, ratios);
+            storageContract(etcd, work, ratios);
+            apiOnEmbedded(ratios);
+            apiOnEtcd(etcd, ratios);
+            section("Ratios (same run)");
+            for (int c : new int[] {16, 64}) {
+                row("Kapi on etcd creates/s ÷ raw etcd puts/s, concurrency " + c,
+                        String.format("%.2f", ratios.get("api-etcd-create-" + c) / ratios.get("raw-put-" + c)), "target ≥ 0.5");
+                row("Kapi on embedded creates/s ÷ Kapi on etcd creates/s, concurrency " + c,
+                        String.format("%.2f", ratios.get("api-embedded-create-" + c) / ratios.get("api-etcd-create-" + c)), "target ≥ 1");
+                row("Kapi on embedded creates/s ÷ embedded Storage creates/s, concurrency " + c,
+                        String.format("%.2f", ratios.get("api-embedded-create-" + c) / ratios.get("storage-embedded-create-" + c)), "cost of the API path");
+                row("Kapi on etcd creates/s ÷ etcd Storage creates/s, concurrency " + c,
+                        String.format("%.2f", ratios.get("api-etcd-create-" + c) / ratios.get("storage-etcd-create-" + c)), "cost of the API path");
+            }
+        } finally {
+            Files.writeString(Path.of("target", "benchmark.md"), report.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ raw etcd
+
+    private void rawEtcd(EtcdServer etcd, Map<String, Double> ratios) throws Exception {
+        section("Raw etcd (Debian etcd-server, default settings, on loopback)");
+        if (Files.isExecutable(Path.of("/usr/bin/etcdctl"))) {
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/etcdctl", "--endpoints=" + etcd.endpoint(), "check", "perf", "--load=s")
+                    .redirectErrorStream(true);
+            pb.environment().put("ETCDCTL_API", "3");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(5, TimeUnit.MINUTES);
+            StringBuilder summary = new StringBuilder();
+            for (String line : out.split("\n")) {
+                String l = line.replaceAll("\u001B\\[[;\\d]*m", "").trim();
+                if (l.startsWith("PASS") || l.startsWith("FAIL")) {
+                    summary.append(summary.length() == 0 ? "" : "; ").append(l);
+                }
+            }
+            row("`etcdctl check perf --load=s`", summary.toString(), "etcd's own check: 50 clients, a target of 150 writes/s for 60 s");
+        } else {
+            row("`etcdctl check perf`", "not run", "install etcd-client (`apt-get install -y etcd-client`) for it");
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Base64.Encoder b64 = Base64.getEncoder();
+        String value = b64.encodeToString(VALUE_BYTES);
+        for (int c : new int[] {16, 64}) {
+            String prefix = "/raw/c" + c + "/";
+            double puts = rate(c, 4000, i -> {
+                String body = "{\"key\":\"" + b64.encodeToString((prefix + i).getBytes(StandardCharsets.UTF_8)) + "\",\"value\":\"" + value + "\"}";
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/kv/put"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(r.body());
+                }
+            });
+            ratios.put("raw-put-" + c, puts);
+            row("raw etcd puts/s, concurrency " + c, String.format("%.0f", puts), "4000 puts of 1 KiB through etcd's JSON gateway (POST /v3/kv/put), HTTP/1.1 keep-alive, etcd fsyncs its WAL");
+            double ranges = rate(c, 20000, i -> {
+                String body = "{\"key\":\"" + b64.encodeToString((prefix + (i % 4000)).getBytes(StandardCharsets.UTF_8)) + "\"}";
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/kv/range"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(r.body());
+                }
+            });
+            row("raw etcd ranges/s (one key), concurrency " + c, String.format("%.0f", ranges), "20000 linearizable single-key ranges (POST /v3/kv/range)");
+        }
+    }
+
+    // ------------------------------------------------------------------ Storage contract in-process
+
+    private void storageContract(EtcdServer etcd, Path work, Map<String, Double> ratios) throws Exception {
+        section("The Storage contract in-process (no HTTP, no JSON)");
+        Path dir = work.resolve("embedded-store");
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        try (EmbeddedStorage embedded = EmbeddedStorage.open(dir);
+             EtcdStorage onEtcd = new EtcdStorage(EtcdConfig.of(etcd.endpoint()).withPrefix("/storage-bench"))) {
+            for (Map.Entry<String, Storage> e : Map.<String, Storage>of("embedded", embedded, "etcd", onEtcd).entrySet()) {
+                Storage store = e.getValue();
+                for (int c : new int[] {16, 64}) {
+                    String prefix = "/registry/configmaps/default/s" + c + "-";
+                    double creates = rate(c, 4000, i -> store.create(prefix + i, VALUE_BYTES));
+                    ratios.put("storage-" + e.getKey() + "-create-" + c, creates);
+                    row(e.getKey() + " Storage creates/s, concurrency " + c, String.format("%.0f", creates),
+                            "4000 creates of 1 KiB, durable before acknowledged");
+                    double gets = rate(c, 20000, i -> store.get(prefix + (i % 4000)));
+                    row(e.getKey() + " Storage gets/s, concurrency " + c, String.format("%.0f", gets), "20000 gets of those keys");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the API
+
+    /** The real distribution, its admin token and an HTTPS client. */
+    private record Api(Distribution dist, HttpClient client, String token, String base) {
+        HttpRequest.Builder request(String path) {
+            return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofMinutes(5));
+        }
+
+        int post(String path, String body) throws IOException, InterruptedException {
+            return client.send(request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+
+        HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+            return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
+    }
+
+    private static Api api(Distribution dist) throws Exception {
+        String token = Files.readAllLines(dist.home.resolve("etc/kapi/tokens.csv")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().split(",")[0].trim();
+        return new Api(dist, Distribution.insecureClient(), token, "https://127.0.0.1:" + dist.securePort);
+    }
+
+    private static String configMap(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"v\":\"" + VALUE + "\"}}";
+    }
+
+    private static final String CMS = "/api/v1/namespaces/default/configmaps";
+
+    private void createsAndGets(String backend, Api api, Map<String, Double> ratios) throws Exception {
+        for (int c : new int[] {16, 64}) {
+            int n = 4000;
+            String prefix = "c" + c + "-";
+            double creates = rate(c, n, i -> {
+                int code = api.post(CMS, configMap(prefix + i));
+                if (code != 201) {
+                    throw new IllegalStateException("create answered " + code);
+                }
+            });
+            ratios.put("api-" + backend + "-create-" + c, creates);
+            row("API creates/s, concurrency " + c, String.format("%.0f", creates), n + " POSTs of 1 KiB ConfigMaps over HTTPS (bearer token)");
+            double gets = rate(c, 20000, i -> {
+                int code = api.get(CMS + "/" + prefix + (i % n)).statusCode();
+                if (code != 200) {
+                    throw new IllegalStateException("get answered " + code);
+                }
+            });
+            row("API GETs/s, concurrency " + c, String.format("%.0f", gets), "20000 GETs of those ConfigMaps");
+        }
+    }
+
+    /** Best of {@code rounds} full LISTs of the namespace; returns {items, bytes, best nanos}. */
+    private static long[] list(Api api, String query, int rounds) throws Exception {
+        long best = Long.MAX_VALUE;
+        long items = 0;
+        long bytes = 0;
+        for (int i = 0; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<byte[]> r = api.get(CMS + query);
+            best = Math.min(best, System.nanoTime() - t0);
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("list answered " + r.statusCode());
+            }
+            bytes = r.body().length;
+            items = JSON.readTree(r.body()).path("items").size();
+        }
+        return new long[] {items, bytes, best};
+    }
+
+    /** A paginated LIST with limit=500 over the whole namespace; returns {items, pages, nanos}. */
+    private static long[] paginated(Api api) throws Exception {
+        long t0 = System.nanoTime();
+        String cont = "";
+        long items = 0;
+        long pages = 0;
+        do {
+            HttpResponse<byte[]> r = api.get(CMS + "?limit=500" + (cont.isEmpty() ? "" : "&continue=" + cont));
+            JsonNode page = JSON.readTree(r.body());
+            items += page.path("items").size();
+            pages++;
+            cont = page.path("metadata").path("continue").asText("");
+        } while (!cont.isEmpty());
+        return new long[] {items, pages, System.nanoTime() - t0};
+    }
+
+    private static void fill(Api api, int from, int to) throws Exception {
+        rate(64, to - from, i -> {
+            int code = api.post(CMS, configMap("fill-" + (from + i)));
+            if (code != 201) {
+                throw new IllegalStateException("create answered " + code);
+            }
+        });
+    }
+
+    private void apiOnEmbedded(Map<String, Double> ratios) throws Exception {
+        section("Kapi over HTTPS on the embedded store (the default)");
+        try (Distribution dist = new Distribution("benchmark-embedded")) {
             long[] starts = new long[3];
             for (int i = 0; i < 3; i++) {
                 long t0 = System.nanoTime();
@@ -84,105 +305,172 @@ public class ApiBenchmark {
                     dist.stop();
                 }
             }
-            row("cold start to /readyz = ok", Arrays.toString(starts) + " ms", "bin/karaf server launched, HTTPS /readyz polled every 100 ms; 3 starts (1st creates the PKI and store)");
-            String token = Files.readAllLines(home.resolve("etc/kapi/tokens.csv")).get(0).split(",")[0];
-            HttpClient client = Distribution.insecureClient();
-            String base = "https://127.0.0.1:" + port + "/api/v1/namespaces/default/configmaps";
-            for (int c : new int[] {16, 64}) {
-                int n = 4000;
-                String prefix = "c" + c + "-";
-                double creates = rate(c, n, i -> {
-                    String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + prefix + i
-                            + "\"},\"data\":{\"v\":\"" + VALUE + "\"}}";
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 201) {
-                        throw new IllegalStateException(r.body());
-                    }
-                });
-                row("API creates/s, concurrency " + c, String.format("%.0f", creates), n + " POSTs of 1 KiB ConfigMaps over HTTPS (HTTP/1.1, bearer token), fsync per acknowledged write");
-                double gets = rate(c, 20000, i -> {
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/" + prefix + (i % n)))
-                            .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException(r.body());
-                    }
-                });
-                row("API GETs/s, concurrency " + c, String.format("%.0f", gets), "20000 GETs of those ConfigMaps");
-            }
-            // fill to 10 000 objects in the namespace, then LIST them all
-            rate(16, 2000, i -> client.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"metadata\":{\"name\":\"fill-" + i + "\"},\"data\":{\"v\":\"" + VALUE + "\"}}")).build(),
-                    HttpResponse.BodyHandlers.discarding()));
-            long best = Long.MAX_VALUE;
-            int count = 0;
-            for (int i = 0; i < 5; i++) {
-                long t0 = System.nanoTime();
-                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                best = Math.min(best, System.nanoTime() - t0);
-                count = JSON.readTree(r.body()).path("items").size();
-            }
-            row("LIST of " + count + " ConfigMaps", String.format("%.0f ms", best / 1e6), "one GET of the whole namespace (about " + (count / 1000) + " MB of JSON), best of 5");
-            // watch delivery latency: time from the start of a POST to the arrival of its ADDED event
-            Map<String, Long> sent = new ConcurrentHashMap<>();
-            List<Long> latencies = new ArrayList<>();
-            HttpResponse<java.io.InputStream> w = client.send(HttpRequest.newBuilder(URI.create(base + "?watch=true&resourceVersion="
-                    + JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(base + "?limit=1")).header("Authorization", "Bearer " + token).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body()).path("metadata").path("resourceVersion").asText()))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(w.body(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        JsonNode ev = JSON.readTree(line);
-                        Long t = sent.get(ev.path("object").path("metadata").path("name").asText());
-                        if (t != null) {
-                            synchronized (latencies) {
-                                latencies.add(System.nanoTime() - t);
-                                latencies.notifyAll();
+            row("cold start to /readyz = ok (empty store)", Arrays.toString(starts) + " ms", "bin/karaf server launched, HTTPS /readyz polled every 100 ms; 3 starts (1st creates the PKI and store)");
+            Api api = api(dist);
+            createsAndGets("embedded", api, ratios);
+            fill(api, 0, 10_000 - 8_000);
+            long[] l = list(api, "", 5);
+            row("full LIST of " + l[0] + " ConfigMaps (from the watch cache)", String.format("%.0f ms", l[2] / 1e6),
+                    String.format("one GET of the whole namespace, %.1f MB of JSON, best of 5, until the last byte arrived", l[1] / 1e6));
+            long[] p = paginated(api);
+            row("paginated LIST of " + p[0] + " ConfigMaps", String.format("%.0f ms (%d pages)", p[2] / 1e6, p[1]), "limit=500 with continue tokens, sequential pages");
+            long heap10k = usedHeapAfterGc(dist);
+            long t0 = System.nanoTime();
+            fill(api, 2_000, 92_000);
+            double fillRate = 90_000 / ((System.nanoTime() - t0) / 1e9);
+            row("fill to 100 000 objects", String.format("%.0f creates/s", fillRate), "90 000 more POSTs at concurrency 64");
+            long heap100k = usedHeapAfterGc(dist);
+            l = list(api, "", 3);
+            row("full LIST of " + l[0] + " ConfigMaps (from the watch cache)", String.format("%.0f ms", l[2] / 1e6),
+                    String.format("%.0f MB of JSON, best of 3", l[1] / 1e6));
+            double jsonPerObject = (double) l[1] / l[0];
+            double heapPerObject = (heap100k - heap10k) / 90_000.0;
+            row("heap per stored object at 100 000", String.format("%.0f B (%.2f× its JSON)", heapPerObject, heapPerObject / jsonPerObject),
+                    String.format("(used heap after a full GC at 100 000 − at 10 000) ÷ 90 000; JSON per object in a LIST %.0f B; target ≤ 2×", jsonPerObject));
+            p = paginated(api);
+            row("paginated LIST of " + p[0] + " ConfigMaps", String.format("%.0f ms (%d pages)", p[2] / 1e6, p[1]), "limit=500 with continue tokens");
+            dist.stop();
+            t0 = System.nanoTime();
+            dist.start();
+            row("restart to /readyz = ok with 100 000 objects", dist.awaitReady(t0) + " ms", "graceful stop, then bin/karaf server; the watch cache lists the store before /readyz");
+            fanOut(api, 500);
+            fanOut(api, 2000);
+        }
+    }
+
+    private void apiOnEtcd(EtcdServer etcd, Map<String, Double> ratios) throws Exception {
+        section("Kapi over HTTPS on etcd (same etcd as above)");
+        try (Distribution dist = new Distribution("benchmark-etcd")) {
+            Files.writeString(dist.home.resolve("etc/io.kapi.storage.etcd.cfg"), "endpoints = " + etcd.endpoint() + "\nprefix = /kapi-bench\n");
+            long t0 = System.nanoTime();
+            dist.start();
+            row("cold start to /readyz = ok", dist.awaitReady(t0) + " ms", "first start on etcd");
+            Api api = api(dist);
+            createsAndGets("etcd", api, ratios);
+            fill(api, 0, 2_000);
+            long[] l = list(api, "", 5);
+            row("full LIST of " + l[0] + " ConfigMaps (from the watch cache)", String.format("%.0f ms", l[2] / 1e6), "best of 5");
+            l = list(api, "?resourceVersion=0", 5);
+            row("full LIST of " + l[0] + " ConfigMaps, resourceVersion=0", String.format("%.0f ms", l[2] / 1e6), "best of 5");
+        }
+    }
+
+    // ------------------------------------------------------------------ watch fan-out
+
+    /**
+     * {@code watchers} HTTP watches on the namespace, then 100 creates/s for 10 s: p50/p99 of the time
+     * from the start of each POST to the arrival of its ADDED event at each watcher, and events lost.
+     */
+    private void fanOut(Api api, int watchers) throws Exception {
+        String rv = JSON.readTree(api.get(CMS + "?limit=1").body()).path("metadata").path("resourceVersion").asText();
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        int events = 1000;
+        long[] latencies = new long[watchers * events];
+        AtomicInteger received = new AtomicInteger();
+        AtomicLong unexpected = new AtomicLong();
+        List<Flow.Subscription> streams = new ArrayList<>();
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(watchers);
+        String prefix = "fan" + watchers + "-";
+        for (int w = 0; w < watchers; w++) {
+            // the future of sendAsync completes only at the end of the body; the subscription starts when the headers arrived
+            api.client().sendAsync(api.request(CMS + "?watch=1&timeoutSeconds=600&resourceVersion=" + rv).GET().build(),
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            synchronized (streams) {
+                                streams.add(s);
+                            }
+                            s.request(Long.MAX_VALUE);
+                            open.countDown();
+                        }
+
+                        @Override
+                        public void onNext(String line) {
+                            long now = System.nanoTime();
+                            Matcher m = NAME.matcher(line);
+                            if (!m.find() || !m.group(1).startsWith(prefix)) {
+                                return; // a bookmark or an older object's event
+                            }
+                            Long t = sent.get(m.group(1));
+                            int slot = received.getAndIncrement();
+                            if (t == null || slot >= latencies.length) {
+                                unexpected.incrementAndGet();
+                            } else {
+                                latencies[slot] = now - t;
                             }
                         }
-                    }
-                } catch (Exception ended) {
-                    // the benchmark closed the stream
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            for (int i = 0; i < 500; i++) {
-                String name = "w-" + i;
-                sent.put(name, System.nanoTime());
-                client.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"metadata\":{\"name\":\"" + name + "\"}}")).build(), HttpResponse.BodyHandlers.discarding());
-                Thread.sleep(10);
-            }
-            synchronized (latencies) {
-                long deadline = System.currentTimeMillis() + 10000;
-                while (latencies.size() < 500 && System.currentTimeMillis() < deadline) {
-                    latencies.wait(1000);
-                }
-            }
-            List<Long> sorted = new ArrayList<>(latencies);
-            sorted.sort(Long::compare);
-            row("watch delivery latency", String.format("p50 %.1f ms, p99 %.1f ms (%d/500 events)", sorted.get(sorted.size() / 2) / 1e6,
-                    sorted.get((int) (sorted.size() * 0.99)) / 1e6, sorted.size()), "one watch; 500 creates at ~100/s; from the start of each POST to its ADDED event");
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onComplete() {
+                        }
+                    }));
         }
-        // the peer, in the same run: the embedded storage in-process, same value size and concurrency
-        Path dir = Files.createTempDirectory("kapi-bench-store");
-        try (EmbeddedStorage store = EmbeddedStorage.open(dir)) {
-            byte[] value = ("{\"data\":{\"v\":\"" + VALUE + "\"}}").getBytes(StandardCharsets.UTF_8);
-            for (int c : new int[] {16, 64}) {
-                String prefix = "/registry/configmaps/default/s" + c + "-";
-                double creates = rate(c, 4000, i -> store.create(prefix + i, value));
-                row("Storage creates/s, concurrency " + c + " (peer)", String.format("%.0f", creates), "EmbeddedStorage.create in-process, same 1 KiB values, fsync per write, group commit");
-                double gets = rate(c, 20000, i -> store.get(prefix + (i % 4000)));
-                row("Storage gets/s, concurrency " + c + " (peer)", String.format("%.0f", gets), "EmbeddedStorage.get in-process");
+        if (!open.await(3, TimeUnit.MINUTES)) {
+            throw new IllegalStateException((watchers - open.getCount()) + " of " + watchers + " watches opened");
+        }
+        Thread.sleep(1000);
+        long period = TimeUnit.MILLISECONDS.toNanos(10);
+        long next = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            String name = prefix + i;
+            sent.put(name, System.nanoTime());
+            int code = api.post(CMS, "{\"metadata\":{\"name\":\"" + name + "\"}}");
+            if (code != 201) {
+                throw new IllegalStateException("create answered " + code);
+            }
+            next += period;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
             }
         }
-        Files.writeString(Path.of("target", "benchmark.md"), report.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (received.get() < watchers * events && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        int got = Math.min(received.get(), latencies.length);
+        long[] sorted = Arrays.copyOf(latencies, got);
+        Arrays.sort(sorted);
+        synchronized (streams) {
+            streams.forEach(Flow.Subscription::cancel);
+        }
+        row("watch fan-out to " + watchers + " watchers at 100 writes/s",
+                String.format("p50 %.1f ms, p99 %.1f ms, lost %d of %d", sorted[got / 2] / 1e6, sorted[(int) (got * 0.99)] / 1e6,
+                        (long) watchers * events - got + unexpected.get(), (long) watchers * events),
+                watchers + " HTTPS watches (HTTP/1.1, one connection each) on the namespace; " + events
+                        + " creates of small ConfigMaps at 100/s; from the start of each POST to its ADDED event at each watcher; target p99 < 100 ms");
+    }
+
+    // ------------------------------------------------------------------ heap
+
+    /** Used heap of Karaf's JVM after a full GC, in bytes, through the JDK's jcmd. */
+    private static long usedHeapAfterGc(Distribution dist) throws Exception {
+        long pid = ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains("java") && c.contains(dist.home.toString())
+                        && c.contains("org.apache.karaf.main.Main")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElseThrow(() -> new IllegalStateException("Karaf's JVM not found"));
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        jcmd(jcmd, pid, "GC.run");
+        jcmd(jcmd, pid, "GC.run");
+        String info = jcmd(jcmd, pid, "GC.heap_info");
+        // G1: " garbage-first heap   total 262144K, used 123456K [...]"
+        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected GC.heap_info: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private static String jcmd(String jcmd, long pid, String command) throws Exception {
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException(jcmd + " " + command + ": " + out);
+        }
+        return out;
     }
 }

@@ -95,6 +95,30 @@ final class Distribution implements AutoCloseable {
         throw new IllegalStateException("not ready in 120 s; see " + home.resolve("data/log/karaf.log"));
     }
 
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** https://127.0.0.1:securePort */
+    String baseUrl() {
+        return "https://127.0.0.1:" + securePort;
+    }
+
+    /** The admin bearer token, written to etc/kapi/tokens.csv at the first start. */
+    String token() throws IOException {
+        return Files.readAllLines(home.resolve("etc/kapi/tokens.csv")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().split(",")[0].trim();
+    }
+
+    /**
+     * Writes etc/io.kapi.storage.etcd.cfg: from its next start Kapi serves from that etcd (the dormant
+     * etcd bundle of the {@code kapi} feature activates on it), with {@code prefix} before every key.
+     */
+    void useEtcd(String endpoint, String prefix) throws IOException {
+        Files.writeString(home.resolve("etc/io.kapi.storage.etcd.cfg"), "endpoints = " + endpoint + "\n"
+                + (prefix.isEmpty() ? "" : "prefix = " + prefix + "\n"));
+    }
+
     Path kubeconfig() {
         return home.resolve("etc/kapi/admin.kubeconfig");
     }

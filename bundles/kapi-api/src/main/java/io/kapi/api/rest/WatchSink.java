@@ -6,6 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public interface WatchSink {
     void event(String type, ObjectNode object);
 
+    /**
+     * An event whose object is shared with the other watchers of the same change (kube's cacher fans
+     * one {@code cachingObject} out to all of them): {@code object} is read-only, and {@code shared}
+     * holds the encodings of this type and object already made for another watcher, so that a change
+     * is serialized once per output form however many watchers see it. The default ignores the sharing
+     * and hands {@link #event(String, ObjectNode)} a copy of its own, which that method may modify.
+     */
+    default void event(String type, ObjectNode object, SharedEncodings shared) {
+        event(type, object.deepCopy());
+    }
+
     /** The watch ended: {@code error} is null for a clean end (e.g. its group left), else the Status to send. */
     void closed(StatusException error);
 }

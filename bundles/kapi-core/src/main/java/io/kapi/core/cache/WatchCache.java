@@ -510,6 +510,13 @@ public final class WatchCache implements Storage, AutoCloseable {
             }
             ring[slot(head)] = entry;
             head++;
+            // What the API layer memoized on an event (decoded object, encodings) is for its fan-out to the
+            // live watchers, whose queues hold at most watcherQueueCapacity events: drop it once the event
+            // is that far behind, so the window keeps bytes, not decoded objects.
+            long cold = head - 1 - options.watcherQueueCapacity;
+            if (cold >= tail) {
+                ring[slot(cold)].event.clearMemo();
+            }
             revision = e.revision();
             appliedRevision = revision;
         } finally {

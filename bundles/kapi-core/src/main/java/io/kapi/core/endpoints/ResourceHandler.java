@@ -16,7 +16,6 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.api.rest.Updater;
 import io.kapi.api.rest.UserInfo;
-import io.kapi.api.rest.WatchSink;
 import io.kapi.api.rest.Watcher;
 import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.RequestInfo;
@@ -28,13 +27,8 @@ import io.kapi.machinery.patch.SmpSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -45,7 +39,6 @@ import javax.servlet.http.HttpServletResponse;
 public final class ResourceHandler {
     /** kube-apiserver's default request body limit (3 MiB). */
     public static final int MAX_BODY = 3 * 1024 * 1024;
-    private static final int WATCH_QUEUE = 1024;
     private static final long WATCH_MIN_TIMEOUT_SECONDS = 1800;
 
     private ResourceHandler() {
@@ -94,7 +87,7 @@ public final class ResourceHandler {
                             options.continueToken(), options.resourceVersion(), options.resourceVersionMatch(),
                             options.allowWatchBookmarks(), options.timeoutSeconds(), options.sendInitialEvents());
                 }
-                watch(resource, w, ctx, options, resp, accept);
+                watch(resource, w, ctx, options, http, resp, accept);
             }
             case "create" -> {
                 Creater c = require(storage, Creater.class, "POST", meta);
@@ -235,7 +228,7 @@ public final class ResourceHandler {
 
     // ---- output negotiation
 
-    private enum Output { OBJECT, TABLE, METADATA }
+    enum Output { OBJECT, TABLE, METADATA }
 
     private record Negotiated(String media, Output output) {
     }
@@ -358,107 +351,26 @@ public final class ResourceHandler {
 
     // ---- watch streaming
 
-    private record Event(String type, ObjectNode object, StatusException error, boolean end) {
-    }
-
     private static void watch(ServedResource resource, Watcher watcher, RequestContext ctx, ListOptions options,
-                              HttpServletResponse resp, String accept) throws IOException {
+                              HttpServletRequest http, HttpServletResponse resp, String accept) {
         Negotiated n = negotiate(accept, true);
         long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds()
                 : WATCH_MIN_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(WATCH_MIN_TIMEOUT_SECONDS);
-        // Unbounded while the initial state is produced (it is sent before the stream starts); live events
-        // are bounded: a watcher that falls behind is ended, as kube's cacher ends it, without an ERROR, so
-        // the client resumes from its last resourceVersion. The end marker itself always fits.
-        BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
-        AtomicBoolean live = new AtomicBoolean();
-        AtomicBoolean ended = new AtomicBoolean();
-        WatchSink sink = new WatchSink() {
-            @Override
-            public void event(String type, ObjectNode object) {
-                if (ended.get()) {
-                    return;
-                }
-                if (live.get() && queue.size() >= WATCH_QUEUE) {
-                    end(null);
-                    return;
-                }
-                queue.add(new Event(type, object, null, false));
-            }
-
-            @Override
-            public void closed(StatusException error) {
-                end(error);
-            }
-
-            private void end(StatusException error) {
-                if (ended.compareAndSet(false, true)) {
-                    if (error == null) {
-                        queue.clear();
-                    }
-                    queue.add(new Event(null, null, error, true));
-                }
-            }
-        };
-        AutoCloseable handle = watcher.watch(ctx, options, sink);
-        live.set(true);
+        WatchStream stream = new WatchStream(resource, n.output);
+        AutoCloseable handle = watcher.watch(ctx, options, stream);
+        stream.goLive();
         AutoCloseable ender = () -> {
             handle.close();
-            sink.closed(null);
+            stream.closed(null);
         };
         if (!resource.addWatch(ender)) {
             closeQuietly(handle);
             throw StatusException.notFound(resource.meta().group(), resource.meta().resource(), "");
         }
-        try {
-            resp.setStatus(200);
-            resp.setContentType(MediaType.JSON);
-            resp.setHeader("Transfer-Encoding", "chunked");
-            OutputStream out = resp.getOutputStream();
-            resp.flushBuffer();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                Event e = queue.poll(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
-                if (e == null) {
-                    continue;
-                }
-                if (e.end) {
-                    if (e.error != null) {
-                        writeEvent(out, "ERROR", Responses.status(e.error));
-                    }
-                    break;
-                }
-                JsonNode object = e.object;
-                if (n.output == Output.TABLE && !e.type.equals("BOOKMARK")) {
-                    object = table(resource, e.object, false);
-                } else if (n.output == Output.METADATA && !e.type.equals("BOOKMARK")) {
-                    object = partialMetadata(e.object);
-                }
-                writeEvent(out, e.type, object);
-                if (queue.isEmpty()) {
-                    out.flush();
-                }
-            }
-            out.flush();
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        } catch (IOException clientGone) {
-            // the client hung up: just stop watching
-        } finally {
+        stream.serve(http, resp, timeout, () -> {
             resource.removeWatch(ender);
             closeQuietly(handle);
-        }
-    }
-
-    private static void writeEvent(OutputStream out, String type, JsonNode object) throws IOException {
-        ObjectNode ev = Json.object();
-        ev.put("type", type);
-        ev.set("object", object);
-        out.write(Json.bytes(ev));
-        out.write('\n');
+        });
     }
 
     private static void closeQuietly(AutoCloseable c) {

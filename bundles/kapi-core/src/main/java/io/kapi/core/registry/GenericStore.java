@@ -11,6 +11,7 @@ import io.kapi.api.rest.ListOptions;
 import io.kapi.api.rest.Lister;
 import io.kapi.api.rest.Patcher;
 import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.SharedEncodings;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
@@ -676,27 +677,28 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             return storage.watch(watchKey, from, new WatchListener() {
                 @Override
                 public void onEvent(WatchEvent event) {
-                    // the previous object is decoded only when it is sent or a selector must judge it
+                    // Decoded once per change and shared by every watcher of this store (kube's cachingObject);
+                    // the previous object is decoded only when it is sent or a selector must judge it.
                     boolean filtered = !selection.everything();
                     ObjectNode before = event.prevValue() == null || (!filtered && event.type() == WatchEvent.Type.PUT)
-                            ? null : withType(decode(event.prevValue(), event.revision()));
+                            ? null : before(event);
                     boolean beforeMatched = event.prevValue() != null && (!filtered || selection.matches(before));
                     if (event.type() == WatchEvent.Type.DELETE) {
                         if (beforeMatched) {
-                            sink.event("DELETED", before);
+                            sink.event("DELETED", before, encodings(event, memoDeleted));
                         }
                         return;
                     }
-                    ObjectNode now = withType(decode(event.value(), event.revision()));
+                    ObjectNode now = now(event);
                     boolean nowMatches = !filtered || selection.matches(now);
                     if (nowMatches && !beforeMatched) {
-                        sink.event("ADDED", now);
+                        sink.event("ADDED", now, encodings(event, memoAdded));
                     } else if (nowMatches) {
-                        sink.event("MODIFIED", now);
+                        sink.event("MODIFIED", now, encodings(event, memoModified));
                     } else if (beforeMatched) {
                         // an object leaving the selection is a deletion for this watcher: kube's cacher sends the
                         // previous object, stamped with the event's resourceVersion
-                        sink.event("DELETED", before);
+                        sink.event("DELETED", before, encodings(event, memoDeleted));
                     }
                 }
 
@@ -722,6 +724,46 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 throw StatusException.expired("too old resource version: " + from + " (" + (storage.compactedRevision() + 1) + ")");
             }
             throw toStatus(e, meta, "");
+        }
+    }
+
+    // One change, as every watcher of this store sees it: memoized on the (shared) WatchEvent under
+    // keys private to this store, since another store (another version of the resource) decodes differently.
+    private final Object memoNow = new Object();
+    private final Object memoBefore = new Object();
+    private final Object memoAdded = new Object();
+    private final Object memoModified = new Object();
+    private final Object memoDeleted = new Object();
+    /** Watch events decoded by this store (objects and previous objects): a test hook. */
+    final java.util.concurrent.atomic.AtomicLong watchDecodes = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The changed object, decoded once per change; shared, so read-only. */
+    private ObjectNode now(WatchEvent event) {
+        return event.memo(memoNow, e -> {
+            watchDecodes.incrementAndGet();
+            return withType(decode(e.value(), e.revision()));
+        });
+    }
+
+    /** The previous object stamped with the event's revision (what DELETED carries), decoded once; read-only. */
+    private ObjectNode before(WatchEvent event) {
+        return event.memo(memoBefore, e -> {
+            watchDecodes.incrementAndGet();
+            return withType(decode(e.prevValue(), e.revision()));
+        });
+    }
+
+    /** The encodings of one (event type, object) of a change, made once for all the watchers that receive it. */
+    private static SharedEncodings encodings(WatchEvent event, Object which) {
+        return event.memo(which, e -> new Encodings());
+    }
+
+    private static final class Encodings implements SharedEncodings {
+        private final java.util.concurrent.ConcurrentHashMap<String, byte[]> byId = new java.util.concurrent.ConcurrentHashMap<>(4);
+
+        @Override
+        public byte[] encode(String id, java.util.function.Supplier<byte[]> encode) {
+            return byId.computeIfAbsent(id, k -> encode.get());
         }
     }
 

@@ -125,6 +125,47 @@ class WatchCacheTest {
     }
 
     @Test
+    void aCatchingUpWatcherIsReplayedTheSameEventInstancesAndOldMemosAreDropped() throws Exception {
+        WatchCache cache = cache(backend, new WatchCache.Options().watcherQueueCapacity(4));
+        cache.create("/registry/m/first", bytes("v")); // a start revision above 0 (0 would mean "from now")
+        long start = cache.currentRevision();
+        Recorder live = new Recorder(start + 10);
+        toClose.add(cache.watch("/registry/", 0, live));
+        for (int i = 0; i < 10; i++) {
+            cache.create("/registry/m/k" + i, bytes("v"));
+        }
+        live.awaitReached();
+        Recorder late = new Recorder(start + 10);
+        toClose.add(cache.watch("/registry/", start, late));
+        late.awaitReached();
+        List<WatchEvent> seen;
+        synchronized (live) {
+            seen = new ArrayList<>(live.events);
+        }
+        synchronized (late) {
+            assertEquals(seen.size(), late.events.size());
+            for (int i = 0; i < seen.size(); i++) {
+                // the ring holds the event the live watchers got: what they memoized on it is shared with the replay
+                assertSame(seen.get(i), late.events.get(i));
+            }
+        }
+        Object key = new Object();
+        java.util.concurrent.atomic.AtomicInteger computed = new java.util.concurrent.atomic.AtomicInteger();
+        WatchEvent newest = seen.get(9);
+        newest.memo(key, e -> computed.incrementAndGet());
+        newest.memo(key, e -> computed.incrementAndGet());
+        assertEquals(1, computed.get(), "memoized: computed once");
+        // once more than watcherQueueCapacity newer events are in, the cache drops the memo (the bytes stay)
+        for (int i = 10; i < 15; i++) {
+            cache.create("/registry/m/k" + i, bytes("v"));
+        }
+        awaitCondition("newer events", () -> live.revisions().size() == 15);
+        newest.memo(key, e -> computed.incrementAndGet());
+        assertEquals(2, computed.get(), "the memo of an event far behind the head was dropped");
+        assertArrayEquals(bytes("v"), newest.value());
+    }
+
+    @Test
     void manyWatchersSeeTheSameOrderedEventsUnderConcurrentWriters() throws Exception {
         WatchCache cache = cache(backend, new WatchCache.Options());
         int writers = 4;

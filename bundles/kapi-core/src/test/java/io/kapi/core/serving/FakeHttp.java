@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
 import javax.servlet.ReadListener;
 import javax.servlet.ServletInputStream;
 import javax.servlet.ServletOutputStream;
@@ -20,6 +23,11 @@ final class FakeHttp {
     }
 
     static HttpServletRequest request(String method, String uri, Map<String, String> headers, String body) {
+        return request(method, uri, headers, body, null);
+    }
+
+    /** A request that supports {@code startAsync} through {@code async} (none when null). */
+    static HttpServletRequest request(String method, String uri, Map<String, String> headers, String body, Async async) {
         String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
         Map<String, String> params = new HashMap<>();
         if (uri.contains("?")) {
@@ -64,6 +72,14 @@ final class FakeHttp {
                     case "getInputStream" -> sis;
                     case "getAttribute" -> null;
                     case "getHeaderNames" -> Collections.enumeration(headers.keySet());
+                    case "isAsyncSupported" -> async != null;
+                    case "isAsyncStarted" -> async != null && async.started;
+                    case "startAsync" -> {
+                        if (async == null) {
+                            throw new IllegalStateException("async not supported");
+                        }
+                        yield async.start();
+                    }
                     default -> null;
                 });
     }
@@ -84,11 +100,26 @@ final class FakeHttp {
 
                 @Override
                 public void setWriteListener(WriteListener writeListener) {
+                    // always ready: the container would call onWritePossible once the dispatch returned
+                    Thread t = new Thread(() -> {
+                        try {
+                            writeListener.onWritePossible();
+                        } catch (java.io.IOException e) {
+                            writeListener.onError(e);
+                        }
+                    });
+                    t.setDaemon(true);
+                    t.start();
                 }
 
                 @Override
                 public void write(int b) {
                     body.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    body.write(b, off, len);
                 }
             };
             proxy = (HttpServletResponse) Proxy.newProxyInstance(FakeHttp.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class},
@@ -114,6 +145,122 @@ final class FakeHttp {
 
         String text() {
             return body.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Just enough of an AsyncContext: the timeout fires the listeners' onTimeout, complete() ends the exchange. */
+    static final class Async implements AsyncContext {
+        volatile boolean started;
+        private final java.util.List<AsyncListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch armed = new java.util.concurrent.CountDownLatch(1);
+        private volatile long timeout = 30_000;
+
+        AsyncContext start() {
+            started = true;
+            Thread timer = new Thread(() -> {
+                try {
+                    armed.await(); // the handler sets the timeout right after startAsync
+                    if (!done.await(timeout, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        for (AsyncListener l : listeners) {
+                            l.onTimeout(new AsyncEvent(this));
+                        }
+                        complete();
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            });
+            timer.setDaemon(true);
+            timer.start();
+            return this;
+        }
+
+        /** Waits until an async exchange is complete (at once when none was started). */
+        void awaitCompletion() throws InterruptedException {
+            if (started && !done.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("async request did not complete");
+            }
+        }
+
+        boolean isComplete() {
+            return done.getCount() == 0;
+        }
+
+        @Override
+        public void complete() {
+            if (completed.compareAndSet(false, true)) {
+                for (AsyncListener l : listeners) {
+                    try {
+                        l.onComplete(new AsyncEvent(this));
+                    } catch (java.io.IOException ignored) {
+                        // test helper
+                    }
+                }
+                done.countDown();
+            }
+        }
+
+        @Override
+        public void addListener(AsyncListener listener) {
+            listeners.add(listener);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener, javax.servlet.ServletRequest req, javax.servlet.ServletResponse resp) {
+            listeners.add(listener);
+        }
+
+        @Override
+        public void setTimeout(long millis) {
+            timeout = millis;
+            armed.countDown();
+        }
+
+        @Override
+        public long getTimeout() {
+            return timeout;
+        }
+
+        @Override
+        public javax.servlet.ServletRequest getRequest() {
+            return null;
+        }
+
+        @Override
+        public javax.servlet.ServletResponse getResponse() {
+            return null;
+        }
+
+        @Override
+        public boolean hasOriginalRequestAndResponse() {
+            return true;
+        }
+
+        @Override
+        public void dispatch() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void dispatch(String path) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void dispatch(javax.servlet.ServletContext context, String path) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void start(Runnable run) {
+            new Thread(run).start();
+        }
+
+        @Override
+        public <T extends AsyncListener> T createListener(Class<T> clazz) {
+            throw new UnsupportedOperationException();
         }
     }
 }

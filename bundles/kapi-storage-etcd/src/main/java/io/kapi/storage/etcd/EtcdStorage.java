@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #compactedRevision()} answers, what a restarted or second instance sees, and what makes
  * reads and watches <em>at</em> the compacted revision fail as the contract requires (etcd itself
  * still serves that one revision). The record is outside every {@code <prefix>/…} range, so no
- * list or watch sees it; recording costs one revision.
+ * list or watch sees it; recording costs one revision. Periodic compaction, kube's compactor proper,
+ * is {@link EtcdCompactor}.
  *
  * <p>Each watch holds its own HTTP stream (one connection); fine for the handful of watches a
  * watch cache opens, not meant for thousands of direct watchers.
@@ -306,6 +307,62 @@ public final class EtcdStorage implements Storage, AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * What one round of kube-apiserver's compactor saw: the record's version after the round
+     * ({@code won}: this caller's CAS bumped it), the header revision of the round, and the
+     * revision etcd was compacted to in this round (0 for none); {@code compactionError} when the
+     * CAS was won but etcd's compaction call failed.
+     */
+    record CompactorRound(long version, long revision, boolean won, long compactedTo,
+                          StorageException compactionError) {
+    }
+
+    /**
+     * One round of kube-apiserver's compactor ({@code k8s.io/apiserver/pkg/storage/etcd3/compact.go}),
+     * in one transaction: {@code if Version(compact_rev_key) == knownVersion then
+     * Put(compact_rev_key, lastRevision) else Get(compact_rev_key)}. Only the winner of that CAS
+     * compacts etcd, to {@code lastRevision} (the revision it saw one round earlier, so at least
+     * one interval of history stays), and not at all when that is 0 (the first round). Losers
+     * learn the current version from the answer and may win the next round.
+     *
+     * <p>A failure of the transaction throws, with nothing changed. A failure of the compaction
+     * after a won CAS is returned in {@link CompactorRound#compactionError()}: the record (and so
+     * {@link #compactedRevision()}) already says {@code lastRevision} and the round counts, as with
+     * kube; the next winner's compaction covers that revision.
+     */
+    CompactorRound compactorRound(long knownVersion, long lastRevision) {
+        Map<String, Object> r = call("/v3/kv/txn", obj(
+                "compare", List.of(compare("VERSION", compactKey, "EQUAL", "version", knownVersion)),
+                "success", List.of(obj("request_put", obj("key", compactKey,
+                        "value", b64(Long.toString(lastRevision).getBytes(StandardCharsets.UTF_8))))),
+                "failure", List.of(obj("request_range", obj("key", compactKey)))), false, null);
+        long revision = headerRevision(r);
+        if (!Json.bool(r, "succeeded")) {
+            // kube reads Kvs[0].Version; a deleted record (version 0) is simply recreated next round
+            CompactRecord record = compactRecord(Json.obj(firstResponse(r), "response_range"), revision);
+            return new CompactorRound(record.version, revision, false, 0, null);
+        }
+        compacted.accumulateAndGet(lastRevision, Math::max);
+        if (lastRevision == 0) {
+            return new CompactorRound(knownVersion + 1, revision, true, 0, null);
+        }
+        try {
+            // not physical, as kube's compactor: etcd answers once the compaction is applied
+            call("/v3/kv/compaction", obj("revision", lastRevision), false, null);
+        } catch (StorageException e) {
+            // etcd already compacted further (its own auto-compaction, a manual compaction): fine.
+            if (e.code() != StorageException.Code.COMPACTED) {
+                return new CompactorRound(knownVersion + 1, revision, true, 0, e);
+            }
+        }
+        return new CompactorRound(knownVersion + 1, revision, true, lastRevision, null);
+    }
+
+    /** The version of {@code <prefix>compact_rev_key}, 0 when absent: one per won compaction round. */
+    long compactRecordVersion() {
+        return readCompactRecord().version;
     }
 
     // ------------------------------------------------------------ watch

@@ -12,5 +12,5 @@
  * The costs: base64 and JSON on the wire, and one HTTP connection per watch.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.kapi.storage.etcd;

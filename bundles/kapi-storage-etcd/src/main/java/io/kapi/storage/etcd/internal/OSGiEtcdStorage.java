@@ -1,6 +1,7 @@
 package io.kapi.storage.etcd.internal;
 
 import io.kapi.api.storage.Storage;
+import io.kapi.storage.etcd.EtcdCompactor;
 import io.kapi.storage.etcd.EtcdConfig;
 import io.kapi.storage.etcd.EtcdStorage;
 import org.osgi.framework.BundleContext;
@@ -27,6 +28,10 @@ import java.util.Hashtable;
  * client is open; a configuration change re-activates the component. Activation does not contact
  * etcd: with etcd down the service is present and its calls fail with UNAVAILABLE until etcd
  * answers, which is what the API layer turns into 503s and a failing {@code /readyz}.
+ *
+ * <p>While active it also runs an {@link EtcdCompactor} (kube-apiserver's periodic compaction,
+ * every {@code compactionIntervalMillis}, 0 for none), stopped on deactivation before the client
+ * closes.
  */
 @Component(configurationPid = OSGiEtcdStorage.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true, service = {})
@@ -56,9 +61,16 @@ public final class OSGiEtcdStorage {
 
         /** Largest value accepted; etcd's own default request limit is 1.5 MiB. */
         int maxValueBytes() default EtcdConfig.DEFAULT_MAX_VALUE_BYTES;
+
+        /**
+         * Periodic compaction, as kube-apiserver's {@code --etcd-compaction-interval} (default 5
+         * minutes); 0 for none (etcd's own {@code --auto-compaction-*} or another apiserver does it).
+         */
+        long compactionIntervalMillis() default 5 * 60 * 1000;
     }
 
     private EtcdStorage storage;
+    private EtcdCompactor compactor;
     private ServiceRegistration<Storage> registration;
 
     @Activate
@@ -71,6 +83,12 @@ public final class OSGiEtcdStorage {
         props.put("kapi.storage.endpoints", config.endpoints());
         props.put("kapi.storage.prefix", etcd.prefix());
         registration = context.registerService(Storage.class, storage, props);
+        compactor = new EtcdCompactor(storage, compactionInterval(config));
+        compactor.start();
+    }
+
+    static Duration compactionInterval(Config config) {
+        return Duration.ofMillis(Math.max(0, config.compactionIntervalMillis()));
     }
 
     @Deactivate
@@ -83,6 +101,10 @@ public final class OSGiEtcdStorage {
             // The framework unregisters services of a stopping bundle itself.
         } finally {
             registration = null;
+            if (compactor != null) {
+                compactor.close();
+                compactor = null;
+            }
             if (storage != null) {
                 storage.close();
                 storage = null;

@@ -1,0 +1,366 @@
+package io.kapi.core.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.SharedEncodings;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.WatchSink;
+import io.kapi.core.json.Json;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.ServletOutputStream;
+import javax.servlet.WriteListener;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * One HTTP watch stream (kube's {@code WatchServer}): the frames of its events, queued, then written.
+ *
+ * <p>Frames ({@code {"type":..,"object":..}\n}, the object as the negotiated output form) are made
+ * when an event arrives. An event the store shares among its watchers comes with its
+ * {@link SharedEncodings}: the frame is then made once per change, type and output form and every
+ * watcher writes the same bytes (kube's cachingObject); the object itself is never modified.
+ *
+ * <p>The stream does not hold a thread: it is served asynchronously (Servlet async, non-blocking
+ * writes on a small shared executor), ended by the AsyncContext's timeout (the watch timeout), by
+ * the store, by the resource leaving ({@code ServedResource.closeWatches}), or by the client going
+ * away. A container without async support gets the same stream written from the request thread.
+ *
+ * <p>The queue is unbounded while the initial state is produced (it is sent before the stream
+ * starts); live events are bounded: a watcher that falls behind is ended, as kube's cacher ends it,
+ * without an ERROR, so the client resumes from its last resourceVersion. The end marker always fits.
+ */
+final class WatchStream implements WatchSink, WriteListener, AsyncListener {
+    static final int QUEUE = 1024;
+
+    /** Writes of every async watch: a write never blocks, so a few threads serve thousands of watches. */
+    private static final ExecutorService WRITERS = writers();
+
+    private record Item(byte[] frame, StatusException error, boolean end) {
+    }
+
+    private final ServedResource resource;
+    private final ResourceHandler.Output output;
+    private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean live;
+
+    // async serving
+    private final Object writeLock = new Object();
+    private final AtomicInteger wakeups = new AtomicInteger();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile boolean writing; // the write listener is installed: the writers may write
+    private AsyncContext async; // guarded by writeLock once set
+    private ServletOutputStream out;
+    private boolean completed; // guarded by writeLock
+    private boolean unflushed; // guarded by writeLock
+    private Runnable cleanup = () -> { };
+
+    WatchStream(ServedResource resource, ResourceHandler.Output output) {
+        this.resource = resource;
+        this.output = output;
+    }
+
+    // ---- frames
+
+    /** The id of the frame form this stream writes, for the shared encodings of a change. */
+    private String frameId() {
+        return switch (output) {
+            case OBJECT -> "json";
+            case METADATA -> "json;as=PartialObjectMetadata";
+            // a Table carries time-dependent cells (AGE): share it among the watchers of the same second
+            case TABLE -> "json;as=Table;t=" + (System.currentTimeMillis() / 1000);
+        };
+    }
+
+    /** {@code {"type":..,"object":..}\n}; {@code object} is only read. */
+    static byte[] frame(ServedResource resource, ResourceHandler.Output output, String type, ObjectNode object) {
+        JsonNode o = object;
+        if (!type.equals("BOOKMARK") && !type.equals("ERROR")) {
+            if (output == ResourceHandler.Output.TABLE) {
+                o = ResourceHandler.table(resource, object, false);
+            } else if (output == ResourceHandler.Output.METADATA) {
+                o = ResourceHandler.partialMetadata(object);
+            }
+        }
+        ObjectNode ev = Json.object();
+        ev.put("type", type);
+        ev.set("object", o);
+        byte[] json = Json.bytes(ev);
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    // ---- WatchSink
+
+    @Override
+    public void event(String type, ObjectNode object) {
+        if (!ended.get()) {
+            offer(frame(resource, output, type, object));
+        }
+    }
+
+    @Override
+    public void event(String type, ObjectNode object, SharedEncodings shared) {
+        if (!ended.get()) {
+            offer(shared.encode(frameId(), () -> frame(resource, output, type, object)));
+        }
+    }
+
+    @Override
+    public void closed(StatusException error) {
+        end(error);
+    }
+
+    private void offer(byte[] frame) {
+        if (live && queue.size() >= QUEUE) {
+            end(null);
+            return;
+        }
+        queue.add(new Item(frame, null, false));
+        signal();
+    }
+
+    private void end(StatusException error) {
+        if (ended.compareAndSet(false, true)) {
+            if (error == null) {
+                queue.clear();
+            }
+            queue.add(new Item(null, error, true));
+            signal();
+        }
+    }
+
+    /** Test hook: the next queued frame; null for the end marker or when none came in time. */
+    byte[] nextFrame(long millis) throws InterruptedException {
+        Item e = queue.poll(millis, TimeUnit.MILLISECONDS);
+        return e == null || e.end ? null : e.frame;
+    }
+
+    /** Test hook: the stream has ended (its end marker is queued). */
+    boolean hasEnded() {
+        return ended.get();
+    }
+
+    /** From now on the queue is bounded: the initial state has been queued. */
+    void goLive() {
+        live = true;
+    }
+
+    // ---- serving
+
+    /**
+     * Sends the stream: headers now, events until it ends. Returns at once when served asynchronously;
+     * {@code cleanup} runs once when the stream is over.
+     */
+    void serve(HttpServletRequest http, HttpServletResponse resp, long timeoutSeconds, Runnable cleanup) {
+        this.cleanup = cleanup;
+        boolean async = false;
+        try {
+            resp.setStatus(200);
+            resp.setContentType(MediaType.JSON);
+            resp.setHeader("Transfer-Encoding", "chunked");
+            out = resp.getOutputStream();
+            resp.flushBuffer();
+            if (http.isAsyncSupported()) {
+                AsyncContext ac = http.startAsync();
+                ac.setTimeout(TimeUnit.SECONDS.toMillis(timeoutSeconds));
+                ac.addListener(this);
+                synchronized (writeLock) {
+                    this.async = ac;
+                }
+                async = true;
+                out.setWriteListener(this); // the container calls onWritePossible when the stream may be written
+                return;
+            }
+        } catch (IOException clientGone) {
+            finish();
+            return;
+        } catch (RuntimeException e) {
+            if (async) {
+                finish();
+                throw e;
+            }
+            // startAsync refused (e.g. a wrapper without async support): serve from this thread
+        }
+        serveBlocking(timeoutSeconds);
+    }
+
+    private void serveBlocking(long timeoutSeconds) {
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                Item e = queue.poll(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    continue;
+                }
+                if (e.end) {
+                    if (e.error != null) {
+                        out.write(frame(resource, output, "ERROR", Responses.status(e.error)));
+                    }
+                    break;
+                }
+                out.write(e.frame);
+                if (queue.isEmpty()) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (IOException clientGone) {
+            // the client hung up: just stop watching
+        } finally {
+            finish();
+        }
+    }
+
+    private void signal() {
+        if (writing && wakeups.getAndIncrement() == 0) {
+            try {
+                WRITERS.execute(this::pump);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                wakeups.set(0);
+                fail();
+            }
+        }
+    }
+
+    /** One writer at a time; every wake-up that arrived meanwhile makes it look again. */
+    private void pump() {
+        int seen = wakeups.get();
+        while (true) {
+            drain();
+            if (wakeups.compareAndSet(seen, 0)) {
+                return;
+            }
+            seen = wakeups.get();
+        }
+    }
+
+    /** Writes what is queued while the output takes it without blocking; flushes when the queue is empty. */
+    private void drain() {
+        synchronized (writeLock) {
+            if (completed) {
+                return;
+            }
+            try {
+                while (out.isReady()) {
+                    Item e = queue.poll();
+                    if (e == null) {
+                        if (unflushed) {
+                            unflushed = false;
+                            out.flush();
+                            continue;
+                        }
+                        return;
+                    }
+                    if (e.end) {
+                        if (e.error != null) {
+                            out.write(frame(resource, output, "ERROR", Responses.status(e.error)));
+                        }
+                        completeLocked();
+                        return;
+                    }
+                    out.write(e.frame);
+                    unflushed = true;
+                }
+                // not ready: the container calls onWritePossible when the pending write is done
+            } catch (IOException | RuntimeException clientGone) {
+                completeLocked();
+            }
+        }
+    }
+
+    private void completeLocked() {
+        if (!completed) {
+            completed = true;
+            try {
+                async.complete(); // writes what is pending, then ends the chunked body
+            } catch (IllegalStateException alreadyOver) {
+                // the container ended it (error, timeout)
+            }
+        }
+        finish();
+    }
+
+    private void fail() {
+        synchronized (writeLock) {
+            completeLocked();
+        }
+    }
+
+    /** Once: the watch is over for the resource and the store. */
+    private void finish() {
+        if (finished.compareAndSet(false, true)) {
+            ended.set(true);
+            cleanup.run();
+        }
+    }
+
+    // ---- WriteListener
+
+    @Override
+    public void onWritePossible() {
+        writing = true;
+        signal();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        fail(); // the client went away
+    }
+
+    // ---- AsyncListener
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        // the watch's timeout: end the stream cleanly with what is written, as the blocking loop's deadline did
+        fail();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        fail();
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        synchronized (writeLock) {
+            completed = true;
+        }
+        finish();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // not re-started
+    }
+
+    private static ExecutorService writers() {
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "kapi-watch-writer-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        // idle threads end, so nothing is left running when the bundle goes away
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+}

@@ -1,0 +1,148 @@
+package io.kapi.core.endpoints;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.ListOptions;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.Strategy;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.core.cache.WatchCache;
+import io.kapi.core.json.Json;
+import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.NamespaceGuard;
+import io.kapi.core.registry.ResourceMeta;
+import io.kapi.machinery.validation.NameValidator;
+import io.kapi.storage.embedded.EmbeddedStorage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The frames of HTTP watches: one frame per change, type and output form, shared by all the watchers. */
+class WatchStreamTest {
+    @TempDir
+    Path dir;
+    EmbeddedStorage backend;
+    WatchCache cache;
+    GenericStore store;
+    ServedResource resource;
+    final RequestContext dflt = new RequestContext("default", new UserInfo("admin", "", List.of("system:masters")), false, null);
+    final ListOptions everything = new ListOptions(null, null, 0, null, null, null, false, 0, null);
+
+    @BeforeEach
+    void setUp() {
+        backend = EmbeddedStorage.open(dir, new EmbeddedStorage.Options().syncWrites(false));
+        cache = new WatchCache(backend, "/registry/");
+        store = new GenericStore(new ResourceMeta("", "v1", "configmaps", "ConfigMap", true), new Strategy() { },
+                cache, NamespaceGuard.NONE, NameValidator.DNS1123_SUBDOMAIN);
+        resource = new ServedResource(store.meta(), null, store);
+    }
+
+    @AfterEach
+    void tearDown() {
+        cache.close();
+        backend.close();
+    }
+
+    private static ObjectNode cm(String name) throws Exception {
+        return (ObjectNode) Json.MAPPER.readTree("{\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"k\":\"v\"}}");
+    }
+
+    private List<byte[]> frames(WatchStream s, int n) throws InterruptedException {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] f = s.nextFrame(10_000);
+            assertNotNull(f, "frame " + i + " did not arrive");
+            out.add(f);
+        }
+        return out;
+    }
+
+    @Test
+    void watchersOfOneStoreWriteTheSameFrameBytesPerOutputForm() throws Exception {
+        List<WatchStream> objects = new ArrayList<>();
+        List<WatchStream> metadata = new ArrayList<>();
+        List<WatchStream> tables = new ArrayList<>();
+        List<AutoCloseable> handles = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            for (var form : List.of(ResourceHandler.Output.OBJECT, ResourceHandler.Output.METADATA, ResourceHandler.Output.TABLE)) {
+                WatchStream s = new WatchStream(resource, form);
+                handles.add(store.watch(dflt, everything, s));
+                s.goLive();
+                (form == ResourceHandler.Output.OBJECT ? objects : form == ResourceHandler.Output.METADATA ? metadata : tables).add(s);
+            }
+        }
+        store.create(dflt, cm("a"));
+        store.delete(dflt, "a", null);
+
+        List<byte[]> first = frames(objects.get(0), 2);
+        for (WatchStream s : objects.subList(1, objects.size())) {
+            List<byte[]> got = frames(s, 2);
+            for (int i = 0; i < 2; i++) {
+                assertSame(first.get(i), got.get(i), "one serialization per change, not one per watcher");
+            }
+        }
+        JsonNode added = Json.MAPPER.readTree(first.get(0));
+        assertEquals("ADDED", added.get("type").asText());
+        assertEquals("ConfigMap", added.get("object").get("kind").asText());
+        assertEquals("v", added.get("object").get("data").get("k").asText());
+        assertEquals('\n', first.get(0)[first.get(0).length - 1]);
+        assertEquals("DELETED", Json.MAPPER.readTree(first.get(1)).get("type").asText());
+
+        List<byte[]> meta = frames(metadata.get(0), 2);
+        for (WatchStream s : metadata.subList(1, metadata.size())) {
+            List<byte[]> got = frames(s, 2);
+            assertSame(meta.get(0), got.get(0));
+            assertSame(meta.get(1), got.get(1));
+        }
+        assertNotSame(first.get(0), meta.get(0));
+        JsonNode pom = Json.MAPPER.readTree(meta.get(0)).get("object");
+        assertEquals("PartialObjectMetadata", pom.get("kind").asText());
+        assertEquals("a", pom.get("metadata").get("name").asText());
+
+        // Tables carry AGE: frames are shared among the watchers that encode them in the same second,
+        // so compare content, not identity (the clock may tick between two watchers)
+        List<byte[]> table = frames(tables.get(0), 2);
+        for (WatchStream s : tables.subList(1, tables.size())) {
+            List<byte[]> got = frames(s, 2);
+            JsonNode row = Json.MAPPER.readTree(got.get(0)).get("object").get("rows").get(0);
+            assertEquals("a", row.get("cells").get(0).asText());
+        }
+        assertEquals("Table", Json.MAPPER.readTree(table.get(0)).get("object").get("kind").asText());
+
+        // the shared object was not touched by the Table / PartialObjectMetadata conversions
+        String objectFrame = new String(first.get(0), StandardCharsets.UTF_8);
+        assertTrue(!objectFrame.contains("PartialObjectMetadata"), objectFrame);
+        for (AutoCloseable h : handles) {
+            h.close();
+        }
+    }
+
+    @Test
+    void aWatcherThatFallsBehindIsEndedWithoutAnError() throws Exception {
+        WatchStream s = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        AutoCloseable h = store.watch(dflt, everything, s);
+        s.goLive();
+        for (int i = 0; i < WatchStream.QUEUE + 5; i++) {
+            store.create(dflt, cm("c" + i));
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!s.hasEnded() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(s.hasEnded(), "a full queue ends the watch");
+        // what it held is dropped: the client resumes from its last resourceVersion, as from kube's cacher
+        assertEquals(null, s.nextFrame(0));
+        h.close();
+    }
+}
