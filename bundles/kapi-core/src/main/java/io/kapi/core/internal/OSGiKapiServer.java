@@ -43,6 +43,7 @@ public final class OSGiKapiServer {
     private ServiceRegistration<Servlet> servletRegistration;
     private ServiceRegistration<KapiRuntime> runtimeRegistration;
     private AutoCloseable deploymentHold;
+    private AutoCloseable storageExpectations;
 
     private static <T> Contribution<T> record(T service, ServiceReference<T> ref) {
         Map<String, Object> props = new HashMap<>();
@@ -77,6 +78,7 @@ public final class OSGiKapiServer {
             }
         });
         deploymentHold = DeploymentHold.register(context, server);
+        storageExpectations = StorageExpectations.register(context, server);
         HttpServlet servlet = new HttpServlet() {
             private static final long serialVersionUID = 1L;
 
@@ -95,11 +97,13 @@ public final class OSGiKapiServer {
 
     @Deactivate
     void deactivate() {
-        if (deploymentHold != null) {
-            try {
-                deploymentHold.close();
-            } catch (Exception ignored) {
-                // the features service is going away as well
+        for (AutoCloseable c : new AutoCloseable[] {deploymentHold, storageExpectations}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // the features or configuration service is going away as well
+                }
             }
         }
         for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {servletRegistration, runtimeRegistration}) {

@@ -11,6 +11,7 @@ import io.kapi.api.storage.Storage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The current set of contributions, each kind an immutable sorted list replaced under a lock
@@ -25,6 +26,8 @@ public final class Contributions {
     private volatile List<Contribution<Storage>> storages = List.of();
     private volatile List<Contribution<HealthCheck>> healthChecks = List.of();
     private volatile List<Contribution<PostStartHook>> hooks = List.of();
+    /** Storage backends (their {@code kapi.storage} names) that are configured, so their service must be awaited. */
+    private volatile Set<String> expectedStorages = Set.of();
 
     private static <T> List<Contribution<T>> with(List<Contribution<T>> list, Contribution<T> c) {
         List<Contribution<T>> copy = new ArrayList<>(list);
@@ -63,6 +66,31 @@ public final class Contributions {
     public List<Contribution<Authenticator>> authenticators() { return authenticators; }
     public List<Contribution<Authorizer>> authorizers() { return authorizers; }
     public List<Contribution<Storage>> storages() { return storages; }
+
+    /** Declares the storage backends that are configured (e.g. {@code etc/io.kapi.storage.etcd.cfg} exists). */
+    public void expectStorages(Set<String> names) { expectedStorages = Set.copyOf(names); }
+
+    /** Configured backends whose service is not registered (yet), sorted; empty when none is missing. */
+    public List<String> missingStorages() {
+        Set<String> present = new java.util.HashSet<>();
+        for (Contribution<Storage> c : storages) {
+            Object name = c.properties().get("kapi.storage");
+            if (name != null) {
+                present.add(name.toString());
+            }
+        }
+        return expectedStorages.stream().filter(n -> !present.contains(n)).sorted().toList();
+    }
+
+    /**
+     * The backend to serve from: the highest-ranked storage service, or none while a configured
+     * backend has not registered (serving from a lower-ranked one meanwhile would write where the
+     * configured backend never sees it, e.g. the embedded store while etcd's component starts).
+     */
+    public Contribution<Storage> backend() {
+        List<Contribution<Storage>> s = storages;
+        return s.isEmpty() || !missingStorages().isEmpty() ? null : s.get(0);
+    }
     public List<Contribution<HealthCheck>> healthChecks() { return healthChecks; }
     public List<Contribution<PostStartHook>> hooks() { return hooks; }
 }

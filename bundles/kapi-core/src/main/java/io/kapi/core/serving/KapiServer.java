@@ -247,7 +247,8 @@ public final class KapiServer implements KapiRuntime {
 
     /** The in-process controllers follow the storage backend: restarted when it changes. */
     private void runControllers() {
-        Storage storage = contributions.storages().isEmpty() ? null : contributions.storages().get(0).service();
+        Contribution<Storage> top = contributions.backend();
+        Storage storage = top == null ? null : top.service();
         if (storage == controlledStorage) {
             return;
         }
@@ -311,8 +312,12 @@ public final class KapiServer implements KapiRuntime {
 
     private ServingSnapshot build(long gen) {
         List<String> failures = new ArrayList<>();
-        Storage backend = contributions.storages().isEmpty() ? null : contributions.storages().get(0).service();
-        Storage storage = servingStorage(backend, failures);
+        Contribution<Storage> top = contributions.backend();
+        List<String> missing = contributions.missingStorages();
+        if (!missing.isEmpty()) {
+            failures.add("configured storage " + missing + " is not registered: requests answer 503 until it is");
+        }
+        Storage storage = servingStorage(top == null ? null : top.service(), failures);
         List<Contribution<DelegationTarget>> servers = new ArrayList<>(contributions.servers());
         servers.sort((a, b) -> {
             int c = Integer.compare(a.intProperty(DelegationTarget.ORDER, 1000), b.intProperty(DelegationTarget.ORDER, 1000));
@@ -407,7 +412,7 @@ public final class KapiServer implements KapiRuntime {
         }
         List<GroupView> all = Discovery.merge(perServer);
         OpenApi openApi = new OpenApi(all);
-        Health health = health(storage, complete);
+        Health health = health(storage, missing, complete);
         Director core = coreNonApi(openApi, health);
         Director notFound = (request, resp) -> {
             notFound(request, resp, complete);
@@ -450,8 +455,7 @@ public final class KapiServer implements KapiRuntime {
         }
         return new ServingSnapshot(gen, complete, chain, List.copyOf(served), List.copyOf(serverInfos), List.copyOf(claims),
                 List.copyOf(filterInfos), List.copyOf(failures),
-                contributions.storages().isEmpty() ? null : contributions.storages().get(0).property("kapi.storage",
-                        contributions.storages().get(0).bundle()));
+                top == null ? null : top.property("kapi.storage", top.bundle()));
     }
 
     private List<Authorizer> authorizerServices() {
@@ -605,13 +609,14 @@ public final class KapiServer implements KapiRuntime {
         };
     }
 
-    private Health health(Storage storage, boolean complete) {
+    private Health health(Storage storage, List<String> missing, boolean complete) {
         List<Health.Check> checks = new ArrayList<>();
         checks.add(new Health.Check("ping", true, () -> null));
         checks.add(new Health.Check("log", true, () -> null));
         checks.add(new Health.Check("storage", true, () -> {
             if (storage == null) {
-                return "no storage backend";
+                return missing.isEmpty() ? "no storage backend"
+                        : "configured storage " + missing + " is not registered yet";
             }
             try {
                 storage.currentRevision();

@@ -97,9 +97,17 @@ class KapiServerTest {
     }
 
     FakeHttp.Response call(String method, String uri, String body) throws Exception {
+        FakeHttp.Async async = new FakeHttp.Async();
+        FakeHttp.Response resp = start(method, uri, "application/json", body, async);
+        async.awaitCompletion();
+        return resp;
+    }
+
+    /** Serves a request; a watch goes on asynchronously until {@code async} completes. */
+    FakeHttp.Response start(String method, String uri, String accept, String body, FakeHttp.Async async) throws Exception {
         FakeHttp.Response resp = new FakeHttp.Response();
-        server.service(FakeHttp.request(method, uri, Map.of("Authorization", "Bearer t", "Accept", "application/json",
-                "Content-Type", "application/json"), body), resp.proxy);
+        server.service(FakeHttp.request(method, uri, Map.of("Authorization", "Bearer t", "Accept", accept,
+                "Content-Type", "application/json"), body, async), resp.proxy);
         return resp;
     }
 
@@ -173,6 +181,39 @@ class KapiServerTest {
     }
 
     @Test
+    void aConfiguredBackendThatHasNotRegisteredHoldsServingInsteadOfFallingBack() throws Exception {
+        wireSecurity();
+        server.contributions().addStorage(c(storage, 0, "embedded-bundle", Map.of("kapi.storage", "embedded")));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of()));
+        server.contributions().expectStorages(java.util.Set.of("etcd", "embedded"));
+        ServingSnapshot waiting = server.rebuild();
+        assertTrue(waiting.failures().stream().anyMatch(f -> f.contains("configured storage [etcd] is not registered")), waiting.failures().toString());
+        FakeHttp.Response held = call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}");
+        assertEquals(503, held.status, "no write may land in the embedded store while etcd is configured");
+        FakeHttp.Response ready = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/readyz?verbose", Map.of(), null), ready.proxy);
+        assertEquals(500, ready.status, "kube answers a failing /readyz with 500");
+        assertTrue(ready.text().contains("[-]storage failed"), ready.text());
+        // the configured backend arrives (higher ranked): served from it
+        EmbeddedStorage etcdStandIn = EmbeddedStorage.open(dir.resolve("etcd-stand-in"));
+        try {
+            server.contributions().addStorage(c(etcdStandIn, 100, "etcd-bundle", Map.of("kapi.storage", "etcd")));
+            server.rebuild();
+            assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}").status);
+            assertTrue(etcdStandIn.get("/registry/things.example.com/widgets/w1") != null, "written to the configured backend");
+            assertEquals(null, storage.get("/registry/things.example.com/widgets/w1"));
+            // the configuration goes: the embedded store serves again once etcd has left
+            server.contributions().expectStorages(java.util.Set.of("embedded"));
+            server.contributions().removeStorage(server.contributions().storages().get(0).serviceId());
+            server.rebuild();
+            assertEquals(404, call("GET", "/apis/things.example.com/v1/widgets/w1", null).status);
+        } finally {
+            etcdStandIn.close();
+        }
+    }
+
+    @Test
     void discoveryEtagsBodyLimitAndTerminatingNamespaces() throws Exception {
         wireSecurity();
         server.contributions().addStorage(c(storage, 0, "store", Map.of()));
@@ -220,6 +261,58 @@ class KapiServerTest {
         assertEquals(403, refused.status);
         assertTrue(refused.text().contains("because it is being terminated"), refused.text());
         assertEquals(404, call("POST", "/api/v1/namespaces/ghost/configmaps", "{\"metadata\":{\"name\":\"x\"}}").status);
+    }
+
+    @Test
+    void concurrentWatchesAreServedAsynchronouslyWithTheSameFramesAndEndWhenTheirResourceLeaves() throws Exception {
+        wireSecurity();
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        Contribution<APIGroupProvider> widgets = c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of());
+        server.contributions().addProvider(widgets);
+        server.rebuild();
+        List<FakeHttp.Async> asyncs = new java.util.ArrayList<>();
+        List<FakeHttp.Response> watches = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            FakeHttp.Async async = new FakeHttp.Async();
+            // service returns while the watch goes on: no thread is held per watcher
+            watches.add(start("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=600", "application/json", null, async));
+            asyncs.add(async);
+        }
+        FakeHttp.Async metaAsync = new FakeHttp.Async();
+        FakeHttp.Response meta = start("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=600",
+                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", null, metaAsync);
+        for (FakeHttp.Async a : asyncs) {
+            assertTrue(a.started && !a.isComplete(), "the watch runs asynchronously");
+        }
+        assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}").status);
+        assertEquals(200, call("DELETE", "/apis/things.example.com/v1/widgets/w1", null).status);
+        for (FakeHttp.Response w : watches) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!w.text().contains("\"DELETED\"") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        String reference = watches.get(0).text();
+        assertEquals(2, reference.lines().count(), reference);
+        List<String> lines = reference.lines().toList();
+        assertTrue(lines.get(0).startsWith("{\"type\":\"ADDED\",\"object\":{") && lines.get(0).contains("\"kind\":\"Widget\""), reference);
+        assertTrue(lines.get(1).startsWith("{\"type\":\"DELETED\",\"object\":{") && lines.get(1).contains("\"name\":\"w1\""), reference);
+        for (FakeHttp.Response w : watches) {
+            assertEquals(200, w.status);
+            assertEquals(reference, w.text(), "every watcher writes the same frames");
+        }
+        // the resource leaves: every watch ends cleanly and its request completes
+        server.contributions().removeProvider(widgets.serviceId());
+        server.rebuild();
+        for (FakeHttp.Async a : asyncs) {
+            a.awaitCompletion();
+        }
+        metaAsync.awaitCompletion();
+        for (FakeHttp.Response w : watches) {
+            assertEquals(reference, w.text(), "ended without an ERROR");
+        }
+        assertEquals(2, meta.text().lines().filter(l -> l.contains("\"kind\":\"PartialObjectMetadata\"")).count(), meta.text());
     }
 
     @Test
