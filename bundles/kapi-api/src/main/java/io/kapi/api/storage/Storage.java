@@ -16,7 +16,10 @@ public interface Storage {
     /** The revision of the last write (0 for an empty store). */
     long currentRevision();
 
-    /** The newest revision that was compacted away (reads/watches at or below it fail with COMPACTED). */
+    /**
+     * The newest revision that was compacted: reads at or below it fail with COMPACTED; watches from
+     * below it fail with COMPACTED (a watch from it needs only the later revisions, which remain).
+     */
     long compactedRevision();
 
     /** Creates {@code key}; fails with EXISTS when it is present. Returns the stored key-value. */
@@ -53,11 +56,16 @@ public interface Storage {
     /**
      * Watches keys equal to {@code keyOrPrefix} (or under it when it ends with '/'), delivering every
      * change with revision &gt; {@code fromRevision} in order, exactly once. {@code fromRevision}
-     * 0 means "from now". A revision at or below the compacted one fails with COMPACTED.
+     * 0 means "from now". A revision below the compacted one fails with COMPACTED; a watch from the
+     * compacted revision itself works, as it needs only the changes after it (etcd keeps the revision it
+     * compacted to, and kube's watch cache accepts a watch from {@code oldest - 1}).
      */
     Watch watch(String keyOrPrefix, long fromRevision, WatchListener listener);
 
-    /** Drops history at and below {@code revision}; later reads/watches there get COMPACTED. */
+    /**
+     * Drops history at and below {@code revision}; later reads at or below it, and watches from below
+     * it, get COMPACTED.
+     */
     void compact(long revision);
 
     /**

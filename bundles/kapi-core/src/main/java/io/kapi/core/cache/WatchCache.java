@@ -41,7 +41,7 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>{@code watch(keyOrPrefix, from, listener)}: always from memory. The window is replayed from
  *       {@code from}, then live events follow, in revision order, exactly once. A {@code from} older
- *       than the window (or at or below the backend's compacted revision) fails at once with
+ *       than the window (or below the backend's compacted revision) fails at once with
  *       COMPACTED (kube: 410 "too old resource version"). {@code from} 0 means the backend's current
  *       revision, so a change acknowledged before the call is never delivered.</li>
  *   <li>{@code get(key)} and {@code list(prefix, 0, startAfter, limit)}: from memory when the cache
@@ -462,7 +462,9 @@ public final class WatchCache implements Storage, AutoCloseable {
             from = backend.currentRevision();
         } else {
             long compacted = backend.compactedRevision();
-            if (fromRevision <= compacted) {
+            // from C needs only the changes after C, which compaction to C keeps (kube's watch cache:
+            // "resourceVersion < oldest-1" is too old, oldest-1 itself is fine)
+            if (fromRevision < compacted) {
                 throw StorageException.compacted(compacted);
             }
             from = fromRevision;
@@ -646,7 +648,7 @@ public final class WatchCache implements Storage, AutoCloseable {
         }
         try {
             long from = appliedRevision;
-            if (!relist && from > 0 && from > backend.compactedRevision()) {
+            if (!relist && from > 0 && from >= backend.compactedRevision()) {
                 try {
                     resume(from);
                     resumes.incrementAndGet();

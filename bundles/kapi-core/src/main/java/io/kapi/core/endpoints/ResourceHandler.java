@@ -357,7 +357,24 @@ public final class ResourceHandler {
         long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds()
                 : WATCH_MIN_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(WATCH_MIN_TIMEOUT_SECONDS);
         WatchStream stream = new WatchStream(resource, n.output);
-        AutoCloseable handle = watcher.watch(ctx, options, stream);
+        AutoCloseable started;
+        try {
+            started = watcher.watch(ctx, options, stream);
+        } catch (StatusException e) {
+            if (e.code() != 410) {
+                throw e; // 400, 403, 404, 504 "Too large resource version", ...: keep their HTTP status
+            }
+            // kube answers a watch from a too old resourceVersion with HTTP 200 and one ERROR event carrying
+            // the 410 Expired Status, then ends the stream: the cacher's Watch turns the error of
+            // watchCache.getAllEventsSinceLocked into newErrWatcher(err) ("To match the uncached watch
+            // implementation, once we have passed authn/authz/admission, and successfully parsed a resource
+            // version, other errors must fail with a watch event of type ERROR, rather than a directly
+            // returned error"), and the etcd3 watcher sends etcd's ErrCompacted as an ERROR event too.
+            // Errors raised before that point (unparsable resourceVersion, cache not ready) stay HTTP errors.
+            started = () -> { };
+            stream.closed(e);
+        }
+        AutoCloseable handle = started;
         stream.goLive();
         AutoCloseable ender = () -> {
             handle.close();

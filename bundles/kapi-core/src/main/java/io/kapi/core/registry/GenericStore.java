@@ -643,9 +643,14 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             from = parseResourceVersion(rv);
             initial = Boolean.TRUE.equals(options.sendInitialEvents());
         }
+        // "resourceVersion X" is "changes after X": from the compacted revision C only revisions > C are
+        // needed, and they remain, so only X < C is too old. As kube's watch cache
+        // (getAllEventsSinceLocked: "resourceVersion < oldest-1" fails with "too old resource version:
+        // %d (%d)", resourceVersion, oldest-1), the number in parentheses is the oldest one a watch can
+        // start from. The endpoint sends this 410 as the stream's only (ERROR) event.
         long compacted = storage.compactedRevision();
-        if (from > 0 && from <= compacted) {
-            throw StatusException.expired("too old resource version: " + from + " (" + (compacted + 1) + ")");
+        if (from > 0 && from < compacted) {
+            throw StatusException.expired("too old resource version: " + from + " (" + compacted + ")");
         }
         long current = storage.currentRevision();
         if (from > current) {
@@ -721,7 +726,9 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             });
         } catch (StorageException e) {
             if (e.code() == StorageException.Code.COMPACTED) {
-                throw StatusException.expired("too old resource version: " + from + " (" + (storage.compactedRevision() + 1) + ")");
+                // compacted meanwhile, or older than the watch cache's window (whose start is in e.revision())
+                long oldest = Math.max(storage.compactedRevision(), e.revision());
+                throw StatusException.expired("too old resource version: " + from + " (" + oldest + ")");
             }
             throw toStatus(e, meta, "");
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -206,6 +207,35 @@ class GenericStoreTest {
         StatusException watchExpired = assertThrows(StatusException.class, () -> configmaps.watch(dflt,
                 new ListOptions(null, null, 0, null, rv, null, false, 0, null), new Sink()));
         assertEquals(410, watchExpired.code());
+        assertEquals("Expired", watchExpired.reason());
+        assertEquals("too old resource version: " + rv + " (" + storage.compactedRevision() + ")", watchExpired.getMessage());
+    }
+
+    /**
+     * An informer's LIST then WATCH from the LIST's resourceVersion, with compaction to exactly that revision in
+     * between (a quiet server's automatic compaction): the watch needs only later changes, so it starts (kube's
+     * watch cache refuses only "resourceVersion < oldest-1"; etcd keeps the revision it compacted to).
+     */
+    @Test
+    void watchFromTheCompactedRevisionOfAListStartsAndGetsLaterChanges() throws Exception {
+        configmaps.create(dflt, cm("one", ""));
+        ObjectNode list = configmaps.list(dflt, new ListOptions(null, null, 0, null, null, null, false, 0, null));
+        String rv = list.get("metadata").get("resourceVersion").asText();
+        storage.compact(Long.parseLong(rv));
+        assertEquals(Long.parseLong(rv), storage.compactedRevision());
+        configmaps.create(dflt, cm("two", "")); // before the watch: replayed
+        Sink sink = new Sink();
+        try (AutoCloseable w = configmaps.watch(dflt, new ListOptions(null, null, 0, null, rv, null, false, 0, null), sink)) {
+            assertEquals("ADDED two", sink.events.poll(5, TimeUnit.SECONDS));
+            configmaps.create(dflt, cm("three", "")); // after: live
+            assertEquals("ADDED three", sink.events.poll(5, TimeUnit.SECONDS));
+            assertNull(sink.events.poll(200, TimeUnit.MILLISECONDS), "nothing else, in particular no error");
+        }
+        // one revision older needs the change at rv, which compaction dropped: 410
+        StatusException older = assertThrows(StatusException.class, () -> configmaps.watch(dflt,
+                new ListOptions(null, null, 0, null, Long.toString(Long.parseLong(rv) - 1), null, false, 0, null), new Sink()));
+        assertEquals(410, older.code());
+        assertEquals("too old resource version: " + (Long.parseLong(rv) - 1) + " (" + rv + ")", older.getMessage());
     }
 
     static final class Sink implements WatchSink {

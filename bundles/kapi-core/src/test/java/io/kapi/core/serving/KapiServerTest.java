@@ -334,4 +334,41 @@ class KapiServerTest {
         assertEquals(1, one.text().lines().filter(l -> l.contains("\"ADDED\"")).count(), one.text());
         assertTrue(one.text().contains("\"name\":\"w7\""));
     }
+    @Test
+    void aWatchFromATooOldResourceVersionIsOneErrorEventAndFromTheCompactedOneStarts() throws Exception {
+        wireSecurity();
+        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of()));
+        server.rebuild();
+        assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}").status);
+        assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w2\"}}").status);
+        long compacted = storage.currentRevision();
+        storage.compact(compacted);
+
+        // kube (cacher.Watch → newErrWatcher): HTTP 200, exactly one ERROR event with the 410 Expired Status, end
+        FakeHttp.Response old = call("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=30&resourceVersion="
+                + (compacted - 1), null);
+        assertEquals(200, old.status, old.text());
+        List<String> lines = old.text().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), old.text());
+        com.fasterxml.jackson.databind.JsonNode event = io.kapi.core.json.Json.MAPPER.readTree(lines.get(0));
+        assertEquals("ERROR", event.path("type").asText(), old.text());
+        assertEquals("Status", event.path("object").path("kind").asText(), old.text());
+        assertEquals(410, event.path("object").path("code").asInt(), old.text());
+        assertEquals("Expired", event.path("object").path("reason").asText(), old.text());
+        assertEquals("too old resource version: " + (compacted - 1) + " (" + compacted + ")",
+                event.path("object").path("message").asText(), old.text());
+
+        // from the compacted revision itself (a LIST's resourceVersion on a quiet server): starts, ends cleanly
+        FakeHttp.Response exact = call("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=1&resourceVersion="
+                + compacted, null);
+        assertEquals(200, exact.status, exact.text());
+        assertEquals("", exact.text().trim());
+
+        // other errors keep their HTTP status
+        FakeHttp.Response future = call("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=1&resourceVersion="
+                + (compacted + 1000), null);
+        assertEquals(504, future.status, future.text());
+    }
 }

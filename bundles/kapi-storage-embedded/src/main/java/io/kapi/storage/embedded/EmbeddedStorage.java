@@ -632,7 +632,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         checkOpen();
         long from = fromRevision == 0 ? durable : fromRevision;
         long c = compacted;
-        if (fromRevision != 0 && fromRevision <= c) {
+        // A watch from the compacted revision needs only the changes after it, which compaction keeps.
+        if (fromRevision != 0 && fromRevision < c) {
             throw StorageException.compacted(c);
         }
         return hub.register(keyOrPrefix, from, listener);

@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code <prefix>compact_rev_key} (kube's own {@code compact_rev_key} with the default empty
  * prefix) by a compare-and-swap on its version, then etcd is compacted. That record is what
  * {@link #compactedRevision()} answers, what a restarted or second instance sees, and what makes
- * reads and watches <em>at</em> the compacted revision fail as the contract requires (etcd itself
- * still serves that one revision). The record is outside every {@code <prefix>/…} range, so no
+ * reads <em>at</em> the compacted revision fail as the contract requires (etcd itself still serves
+ * that one revision). A watch from the compacted revision C starts etcd's watch at C + 1, which etcd
+ * still has, so it works; only a watch from below C fails. The record is outside every {@code <prefix>/…} range, so no
  * list or watch sees it; recording costs one revision. Periodic compaction, kube's compactor proper,
  * is {@link EtcdCompactor}.
  *
@@ -374,7 +375,8 @@ public final class EtcdStorage implements Storage, AutoCloseable {
             throw new IllegalArgumentException("fromRevision must not be negative");
         }
         if (fromRevision > 0) {
-            checkNotCompacted(fromRevision);
+            // from C needs revisions > C only: etcd's watch starts at C + 1, which compaction to C keeps
+            checkNotCompacted(fromRevision + 1);
         }
         byte[] k = full(keyOrPrefix);
         Map<String, Object> create = obj("key", b64(k), "prev_kv", true, "progress_notify", true);

@@ -679,12 +679,44 @@ public abstract class StorageContractSuite {
     }
 
     @Test
-    public void watchFromCompactedRevisionFails() throws Exception {
+    public void watchFromBelowCompactedRevisionFails() throws Exception {
         KeyValue a = store.create("/registry/wc/a", bytes("1"));
         KeyValue b = store.update("/registry/wc/a", a.modRevision(), bytes("2"));
         store.compact(b.modRevision());
+        // from A means "changes after A": the change at B is among them and compaction dropped it
         assertEquals(StorageException.Code.COMPACTED, watchOutcome("/registry/wc/", a.modRevision()));
-        assertEquals(StorageException.Code.COMPACTED, watchOutcome("/registry/wc/", b.modRevision()));
+        assertEquals(StorageException.Code.COMPACTED, watchOutcome("/registry/wc/", b.modRevision() - 1));
+    }
+
+    /**
+     * A watch from exactly the compacted revision C needs only the changes after C, which compaction keeps
+     * (etcd keeps revision C itself readable after compacting to C; kube's watch cache accepts a watch from
+     * {@code oldest - 1}): it starts and gets exactly the later changes, replayed and live, with their
+     * previous values. This is what a watch from a LIST's resourceVersion on a quiet store relies on.
+     */
+    @Test
+    public void watchFromExactlyTheCompactedRevisionGetsTheLaterChanges() throws Exception {
+        KeyValue a = store.create("/registry/wx/a", bytes("1"));
+        KeyValue b = store.update("/registry/wx/a", a.modRevision(), bytes("2"));
+        store.compact(b.modRevision());
+        assertEquals(b.modRevision(), store.compactedRevision());
+        KeyValue c = store.update("/registry/wx/a", b.modRevision(), bytes("3")); // replayed from history
+        Recorder r = new Recorder();
+        watch("/registry/wx/", b.modRevision(), r);
+        KeyValue d = store.create("/registry/wx/d", bytes("4")); // live
+        List<WatchEvent> events = r.next(2);
+        assertEquals(WatchEvent.Type.PUT, events.get(0).type());
+        assertEquals("/registry/wx/a", events.get(0).key());
+        assertEquals(c.modRevision(), events.get(0).revision());
+        assertEquals("3", str(events.get(0).value()));
+        assertEquals("2", str(events.get(0).prevValue()));
+        assertEquals("/registry/wx/d", events.get(1).key());
+        assertEquals(d.modRevision(), events.get(1).revision());
+        assertNull(events.get(1).prevValue());
+        r.assertQuiet();
+        assertFalse(r.closed.isDone(), () -> "a watch from the compacted revision must stay open, it ended with "
+                + r.closed.getNow(null));
+        assertFalse(r.overlapped);
     }
 
     /** kube surfaces this either at once or as the watch's first (error) event; both are accepted. */
