@@ -124,6 +124,11 @@ final class Distribution implements AutoCloseable {
     }
 
     static HttpClient insecureClient() throws Exception {
+        return insecureClient(null);
+    }
+
+    /** The same, on one HTTP version (HTTP/1.1: one connection per request, so a hang-up is a real one); null: the default. */
+    static HttpClient insecureClient(HttpClient.Version version) throws Exception {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
@@ -139,7 +144,8 @@ final class Distribution implements AutoCloseable {
                 return new X509Certificate[0];
             }
         }}, null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(2));
+        return (version == null ? builder : builder.version(version)).build();
     }
 
     /** Runs kubectl (the one on the PATH) with the generated admin kubeconfig. */

@@ -18,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,9 +32,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -124,7 +120,7 @@ public class WatchGuaranteesIT {
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().split(",")[0].trim();
         base = "https://127.0.0.1:" + dist.securePort;
         writeClient = Distribution.insecureClient();
-        watchClient = http11Client();
+        watchClient = Distribution.insecureClient(HttpClient.Version.HTTP_1_1);
         HttpResponse<String> ns = send(writeClient, request("/api/v1/namespaces").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
                         + NS + "\"}}")).build());
@@ -927,23 +923,4 @@ public class WatchGuaranteesIT {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** An HTTP/1.1 client (one connection per watch, so a hang-up is a real one) trusting the generated CA blindly. */
-    private static HttpClient http11Client() throws Exception {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
-    }
 }

@@ -157,19 +157,7 @@ class EtcdCompactorTest {
         // newer history stays: reads at a2, a watch from a2 that sees a3
         assertEquals("2", new String(store.list("/registry/c/", a2.modRevision(), null, 0).items().get(0).value(),
                 StandardCharsets.UTF_8));
-        LinkedBlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
-        track(store.watch("/registry/c/", a2.modRevision(), new WatchListener() {
-            @Override
-            public void onEvent(WatchEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onClose(StorageException error) {
-            }
-        })::close);
-        WatchEvent e = events.poll(10, TimeUnit.SECONDS);
-        assertNotNull(e);
+        WatchEvent e = firstEvent(store, "/registry/c/", a2.modRevision());
         assertEquals(a3.modRevision(), e.revision());
 
         // and the third round compacts to what the second saw
@@ -223,8 +211,14 @@ class EtcdCompactorTest {
         assertTrue(last.modRevision() > compacted);
         assertEquals(last.modRevision(), store.list("/registry/s/", last.modRevision(), null, 0).items().get(0).modRevision());
         KeyValue next = store.update("/registry/s/a", last.modRevision(), bytes("next"));
+        WatchEvent e = firstEvent(store, "/registry/s/", last.modRevision());
+        assertEquals(next.modRevision(), e.revision());
+    }
+
+    /** The first event of a watch from {@code from} (failing after 10 s without one); the watch is closed after the test. */
+    private WatchEvent firstEvent(EtcdStorage store, String prefix, long from) throws InterruptedException {
         LinkedBlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
-        track(store.watch("/registry/s/", last.modRevision(), new WatchListener() {
+        track(store.watch(prefix, from, new WatchListener() {
             @Override
             public void onEvent(WatchEvent event) {
                 events.add(event);
@@ -235,8 +229,8 @@ class EtcdCompactorTest {
             }
         })::close);
         WatchEvent e = events.poll(10, TimeUnit.SECONDS);
-        assertNotNull(e);
-        assertEquals(next.modRevision(), e.revision());
+        assertNotNull(e, "no event from " + from);
+        return e;
     }
 
     // ------------------------------------------------------------ several compactors, one record
