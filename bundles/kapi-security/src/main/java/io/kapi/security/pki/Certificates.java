@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -13,11 +14,16 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -70,28 +76,47 @@ public final class Certificates {
         return pem("PRIVATE KEY", key.getEncoded());
     }
 
-    /** Reads a PKCS#8, SEC1 ("EC PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY") PEM private key. */
+    /**
+     * Reads a PKCS#8, SEC1 ("EC PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY") PEM private key. EC and
+     * RSA keys are built with the JCA's "EC" and "RSA" key factories, so the key's algorithm is
+     * "EC" or "RSA" whichever providers are installed: BouncyCastle's converter alone asks for an
+     * "ECDSA" key factory, which answers keys named "ECDSA" once BC is a registered provider (in
+     * Karaf, Apache SSHD registers it), and such a key does not compare equal to the "EC" public key
+     * of a certificate.
+     */
     public static PrivateKey readPrivateKey(String pem) throws IOException {
         try (PEMParser p = new PEMParser(new StringReader(pem))) {
             Object o = p.readObject();
-            JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+            PrivateKeyInfo info;
             if (o instanceof PEMKeyPair kp) {
-                return c.getKeyPair(kp).getPrivate();
+                info = kp.getPrivateKeyInfo();
+            } else if (o instanceof PrivateKeyInfo pki) {
+                info = pki;
+            } else {
+                throw new IOException("no private key in PEM text");
             }
-            if (o instanceof PrivateKeyInfo info) {
-                return c.getPrivateKey(info);
+            ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+            String alg = X9ObjectIdentifiers.id_ecPublicKey.equals(oid) ? "EC"
+                    : PKCSObjectIdentifiers.rsaEncryption.equals(oid) ? "RSA" : null;
+            if (alg == null) {
+                return new JcaPEMKeyConverter().getPrivateKey(info);
             }
-            throw new IOException("no private key in PEM text");
+            try {
+                return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+            } catch (GeneralSecurityException e) {
+                throw new IOException("unreadable " + alg + " private key: " + e.getMessage(), e);
+            }
         }
     }
 
     /** Whether a private key belongs to a public key: signs a random challenge and verifies it. */
     public static boolean matches(PrivateKey key, PublicKey pub) {
-        if (!key.getAlgorithm().equals(pub.getAlgorithm())) {
+        String keyAlg = family(key.getAlgorithm());
+        if (!keyAlg.equals(family(pub.getAlgorithm()))) {
             return false;
         }
         try {
-            String alg = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+            String alg = "EC".equals(keyAlg) ? "SHA256withECDSA" : "SHA256with" + keyAlg;
             byte[] challenge = new byte[32];
             RANDOM.nextBytes(challenge);
             Signature s = Signature.getInstance(alg);
@@ -105,6 +130,11 @@ public final class Certificates {
         } catch (GeneralSecurityException e) {
             return false;
         }
+    }
+
+    /** Providers name EC keys "EC" (the JDK) or "ECDSA" (BouncyCastle's ECDSA key factory): one family. */
+    private static String family(String algorithm) {
+        return "ECDSA".equalsIgnoreCase(algorithm) ? "EC" : algorithm.toUpperCase(Locale.ROOT);
     }
 
     private static String pem(String type, byte[] der) {

@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
@@ -308,7 +307,8 @@ public final class Pki {
             KeyStore ks = read(file, pw);
             Key key = ks.getKey(KEY_ALIAS, pw);
             java.security.cert.Certificate[] chain = ks.getCertificateChain(KEY_ALIAS);
-            return ks.size() == 1 && key != null && Arrays.equals(key.getEncoded(), serving.key().getEncoded())
+            // the key is compared by what it does, not by its encoding: providers encode one EC key differently
+            return ks.size() == 1 && key instanceof PrivateKey pk && Certificates.matches(pk, serving.cert().getPublicKey())
                     && chain != null && chain.length == 2 && chain[0].equals(serving.cert()) && chain[1].equals(ca);
         } catch (IOException | GeneralSecurityException | RuntimeException missingOrBroken) {
             return false;
