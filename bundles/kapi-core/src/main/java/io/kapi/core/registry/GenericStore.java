@@ -112,6 +112,11 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         return Json.bytes(copy);
     }
 
+    /** kube's 410 for a resourceVersion older than the oldest one still answerable. */
+    private static StatusException tooOld(long requested, long oldest) {
+        return StatusException.expired("too old resource version: " + requested + " (" + oldest + ")");
+    }
+
     static StatusException toStatus(StorageException e, ResourceMeta meta, String name) {
         return switch (e.code()) {
             case NOT_FOUND -> StatusException.notFound(meta.group(), meta.resource(), name);
@@ -305,7 +310,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                         + "show up in the list.");
             }
             if (e.code() == StorageException.Code.COMPACTED) {
-                throw StatusException.expired("too old resource version: " + revision + " (" + storage.compactedRevision() + ")");
+                throw tooOld(revision, storage.compactedRevision());
             }
             if (e.code() == StorageException.Code.FUTURE_REVISION) {
                 throw StatusException.timeout("Too large resource version: " + revision + ", current: " + storage.currentRevision(), 1);
@@ -650,7 +655,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         // start from. The endpoint sends this 410 as the stream's only (ERROR) event.
         long compacted = storage.compactedRevision();
         if (from > 0 && from < compacted) {
-            throw StatusException.expired("too old resource version: " + from + " (" + compacted + ")");
+            throw tooOld(from, compacted);
         }
         long current = storage.currentRevision();
         if (from > current) {
@@ -728,7 +733,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             if (e.code() == StorageException.Code.COMPACTED) {
                 // compacted meanwhile, or older than the watch cache's window (whose start is in e.revision())
                 long oldest = Math.max(storage.compactedRevision(), e.revision());
-                throw StatusException.expired("too old resource version: " + from + " (" + oldest + ")");
+                throw tooOld(from, oldest);
             }
             throw toStatus(e, meta, "");
         }
