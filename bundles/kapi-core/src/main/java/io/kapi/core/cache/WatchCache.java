@@ -347,6 +347,23 @@ public final class WatchCache implements Storage, AutoCloseable {
         }
     }
 
+    /**
+     * What the cache holds for {@code key} now, without waiting for it to catch up with the backend:
+     * possibly stale, as a kube informer's lister. Null when the key is not cached (absent, or outside
+     * the root prefix); callers that must not miss a fresh key then read with {@link #get}.
+     */
+    public KeyValue peek(String key) {
+        if (closed || key == null || !key.startsWith(root)) {
+            return null;
+        }
+        rw.readLock().lock();
+        try {
+            return objects.get(key);
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
     @Override
     public ListResult list(String prefix, long revision, String startAfter, int limit) {
         if (closed || prefix == null || !prefix.startsWith(root) || !prefix.endsWith("/") || limit < 0

@@ -5,11 +5,17 @@ import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.storage.KeyValue;
 import io.kapi.api.storage.Storage;
+import io.kapi.core.cache.WatchCache;
 import io.kapi.core.json.Json;
 import java.io.IOException;
 import java.util.List;
 
-/** Reads namespaces straight from storage at their kube key, so it works whatever bundle serves them. */
+/**
+ * Reads namespaces at their kube key, so it works whatever bundle serves them. As kube's
+ * NamespaceLifecycle admission, which asks its informer first and the API only for a namespace the
+ * informer has not seen (yet): over a {@link WatchCache} the cached namespace is used as it is, and
+ * only a namespace missing from memory costs a consistent read.
+ */
 public final class StorageNamespaceGuard implements NamespaceGuard {
     public static final String NAMESPACES_PREFIX = "/registry/namespaces/";
     private final Storage storage;
@@ -20,7 +26,11 @@ public final class StorageNamespaceGuard implements NamespaceGuard {
 
     @Override
     public void checkCreate(String namespace) {
-        KeyValue kv = storage.get(NAMESPACES_PREFIX + namespace);
+        String key = NAMESPACES_PREFIX + namespace;
+        KeyValue kv = storage instanceof WatchCache ? ((WatchCache) storage).peek(key) : null;
+        if (kv == null) {
+            kv = storage.get(key);
+        }
         if (kv == null) {
             throw StatusException.notFound("", "namespaces", namespace);
         }

@@ -243,6 +243,11 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         return hub.watcherCount();
     }
 
+    /** Watches that have caught up with history and now take live events (package-private: for tests). */
+    int liveWatchCount() {
+        return hub.liveCount();
+    }
+
     // ---------------------------------------------------------------- reads
 
     @Override

@@ -107,6 +107,12 @@ final class WatchHub {
         }
     }
 
+    int liveCount() {
+        synchronized (lock) {
+            return live.size();
+        }
+    }
+
     /** Ends every watch with {@code error} (null: clean shutdown) and waits briefly for the onClose calls. */
     void close(StorageException error, long awaitMillis) {
         List<Watcher> snapshot;

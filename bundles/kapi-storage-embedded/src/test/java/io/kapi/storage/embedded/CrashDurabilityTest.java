@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,8 +33,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class CrashDurabilityTest {
 
-    private static final int CYCLES = 4;
-    private static final int ACKS_BEFORE_KILL = 400;
+    // A soak run: -Dkapi.crash.cycles=40 -Dkapi.crash.acks=100000000 -Dkapi.crash.maxSeconds=90 kills each child
+    // at a random moment of up to 90 s, long enough for file compaction and chunk reuse to happen in between.
+    private static final int CYCLES = Integer.getInteger("kapi.crash.cycles", 4);
+    private static final int ACKS_BEFORE_KILL = Integer.getInteger("kapi.crash.acks", 400);
+    private static final int MAX_SECONDS = Integer.getInteger("kapi.crash.maxSeconds", 20);
 
     @TempDir
     Path dir;
@@ -63,13 +67,16 @@ class CrashDurabilityTest {
             assertTrue(ready.startsWith("READY "), ready);
             assertEquals(revisionAfterLastRecovery, Long.parseLong(ready.substring(6)),
                     "the child opens at the revision the last recovery saw");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long runMillis = MAX_SECONDS <= 20 ? MAX_SECONDS * 1000L
+                    : ThreadLocalRandom.current().nextLong(1000, MAX_SECONDS * 1000L);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runMillis);
             while (lines.size() < ACKS_BEFORE_KILL && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             reader.join(10_000);
+            System.out.printf("cycle %d: %d acknowledged in %d ms%n", cycle, lines.size() - 1, runMillis);
 
             Map<String, Long> created = new HashMap<>();
             Map<String, long[]> updated = new HashMap<>();

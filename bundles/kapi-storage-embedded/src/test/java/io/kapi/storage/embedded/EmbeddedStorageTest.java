@@ -123,6 +123,13 @@ class EmbeddedStorageTest extends StorageContractSuite {
                 slowRecord.onClose(error);
             }
         }));
+        // Only a live watcher has a bounded queue; one still catching up reads the history at its own pace.
+        // Its delivery thread may start late on a busy machine, so wait until it has joined the live set.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (s.liveWatchCount() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, s.liveWatchCount());
         // These complete while the listener is still blocked: writers never wait for watchers.
         for (int i = 0; i < 50; i++) {
             s.create("/registry/slow/k" + i, new byte[10]);

@@ -1,0 +1,158 @@
+package io.kapi.core.registry;
+
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.storage.KeyValue;
+import io.kapi.api.storage.ListResult;
+import io.kapi.api.storage.Storage;
+import io.kapi.api.storage.Watch;
+import io.kapi.api.storage.WatchListener;
+import io.kapi.core.cache.WatchCache;
+import io.kapi.storage.embedded.EmbeddedStorage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class StorageNamespaceGuardTest {
+
+    @TempDir
+    Path dir;
+
+    private EmbeddedStorage store;
+    private CountingStorage backend;
+    private WatchCache cache;
+
+    @BeforeEach
+    void open() {
+        store = EmbeddedStorage.open(dir.resolve("store"));
+        backend = new CountingStorage(store);
+        cache = new WatchCache(backend, "/registry/");
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+        store.close();
+    }
+
+    private static byte[] ns(String name, String phase) {
+        return ("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"},"
+                + "\"status\":{\"phase\":\"" + phase + "\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void awaitCached(String key, long revision) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((cache.peek(key) == null || cache.peek(key).modRevision() < revision) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(revision, cache.peek(key).modRevision());
+    }
+
+    @Test
+    void aCachedNamespaceCostsNoBackendRead() throws Exception {
+        KeyValue kv = store.create("/registry/namespaces/team", ns("team", "Active"));
+        awaitCached("/registry/namespaces/team", kv.modRevision());
+        NamespaceGuard guard = new StorageNamespaceGuard(cache);
+        int before = backend.gets.get();
+        for (int i = 0; i < 100; i++) {
+            guard.checkCreate("team");
+        }
+        assertEquals(before, backend.gets.get());
+    }
+
+    @Test
+    void aNamespaceNotCachedYetIsReadFromTheBackend() {
+        // written below the cache's back: the cache may not have seen it, the guard must still accept it
+        NamespaceGuard guard = new StorageNamespaceGuard(cache);
+        store.create("/registry/namespaces/fresh", ns("fresh", "Active"));
+        guard.checkCreate("fresh");
+        StatusException missing = assertThrows(StatusException.class, () -> guard.checkCreate("nowhere"));
+        assertEquals(404, missing.code());
+    }
+
+    @Test
+    void aTerminatingNamespaceRefusesCreates() throws Exception {
+        KeyValue kv = store.create("/registry/namespaces/old", ns("old", "Terminating"));
+        awaitCached("/registry/namespaces/old", kv.modRevision());
+        StatusException e = assertThrows(StatusException.class, () -> new StorageNamespaceGuard(cache).checkCreate("old"));
+        assertEquals(403, e.code());
+        // the same answer straight from storage
+        e = assertThrows(StatusException.class, () -> new StorageNamespaceGuard(store).checkCreate("old"));
+        assertEquals(403, e.code());
+    }
+
+    /** Counts the consistent single-key reads that reach the backend. */
+    private static final class CountingStorage implements Storage {
+        final Storage delegate;
+        final AtomicInteger gets = new AtomicInteger();
+
+        CountingStorage(Storage delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public KeyValue get(String key) {
+            gets.incrementAndGet();
+            return delegate.get(key);
+        }
+
+        @Override
+        public KeyValue create(String key, byte[] value) {
+            return delegate.create(key, value);
+        }
+
+        @Override
+        public KeyValue update(String key, long expectedModRevision, byte[] value) {
+            return delegate.update(key, expectedModRevision, value);
+        }
+
+        @Override
+        public KeyValue delete(String key, long expectedModRevision) {
+            return delegate.delete(key, expectedModRevision);
+        }
+
+        @Override
+        public KeyValue guaranteedUpdate(String key, UnaryOperator<KeyValue> update) {
+            return delegate.guaranteedUpdate(key, update);
+        }
+
+        @Override
+        public ListResult list(String prefix, long revision, String startAfter, int limit) {
+            return delegate.list(prefix, revision, startAfter, limit);
+        }
+
+        @Override
+        public Watch watch(String keyOrPrefix, long fromRevision, WatchListener listener) {
+            return delegate.watch(keyOrPrefix, fromRevision, listener);
+        }
+
+        @Override
+        public long currentRevision() {
+            return delegate.currentRevision();
+        }
+
+        @Override
+        public long compactedRevision() {
+            return delegate.compactedRevision();
+        }
+
+        @Override
+        public void compact(long revision) {
+            delegate.compact(revision);
+        }
+
+        @Override
+        public long count(String prefix) {
+            return delegate.count(prefix);
+        }
+    }
+}
