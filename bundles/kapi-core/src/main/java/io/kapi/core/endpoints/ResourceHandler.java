@@ -20,13 +20,16 @@ import io.kapi.api.rest.Watcher;
 import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.RequestInfo;
 import io.kapi.core.json.Json;
+import io.kapi.core.registry.GenericStore;
 import io.kapi.core.registry.ResourceMeta;
 import io.kapi.machinery.patch.FieldValidation;
 import io.kapi.machinery.patch.Patches;
 import io.kapi.machinery.patch.SmpSchema;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.servlet.http.HttpServletRequest;
@@ -72,8 +75,19 @@ public final class ResourceHandler {
             }
             case "list" -> {
                 Lister l = require(storage, Lister.class, "LIST", meta);
-                ObjectNode list = l.list(ctx, listOptions(http));
-                writeObject(resource, resp, accept, 200, list, true);
+                Negotiated n = negotiate(accept, false);
+                if (l instanceof GenericStore store && n.output == Output.OBJECT && n.media.equals(MediaType.JSON)) {
+                    // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
+                    GenericStore.Listing listing = store.listing(ctx, listOptions(http));
+                    resp.setStatus(200);
+                    resp.setContentType(MediaType.JSON);
+                    try (OutputStream out = new BufferedOutputStream(resp.getOutputStream(), 64 * 1024)) {
+                        store.writeJson(listing, out);
+                    }
+                } else {
+                    ObjectNode list = l.list(ctx, listOptions(http));
+                    writeObject(resource, resp, accept, 200, list, true);
+                }
             }
             case "watch" -> {
                 Watcher w = require(storage, Watcher.class, "WATCH", meta);

@@ -1,5 +1,7 @@
 package io.kapi.core.registry;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,6 +33,8 @@ import io.kapi.machinery.selection.LabelSelector;
 import io.kapi.machinery.validation.NameValidator;
 import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,8 +219,126 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         return f;
     }
 
+    /**
+     * One LIST's result before it is encoded: the items as stored, each decoded only when a selector
+     * had to look at it.
+     */
+    public static final class Listing {
+        private final List<KeyValue> stored = new ArrayList<>();
+        private final List<ObjectNode> decoded = new ArrayList<>(); // parallel to stored; null where not decoded
+        private final ObjectNode metadata = Json.object();
+
+        void add(KeyValue kv, ObjectNode obj) {
+            stored.add(kv);
+            decoded.add(obj);
+        }
+
+        public int size() {
+            return stored.size();
+        }
+    }
+
     @Override
     public ObjectNode list(RequestContext ctx, ListOptions options) {
+        Listing listing = listing(ctx, options);
+        ArrayNode items = Json.NODES.arrayNode();
+        for (int i = 0; i < listing.stored.size(); i++) {
+            ObjectNode obj = listing.decoded.get(i);
+            items.add(obj != null ? obj : decode(listing.stored.get(i)));
+        }
+        ObjectNode list = listHeader(listing);
+        list.set("items", items);
+        return list;
+    }
+
+    private ObjectNode listHeader(Listing listing) {
+        ObjectNode list = Json.object();
+        list.put("kind", meta.listKind());
+        list.put("apiVersion", meta.apiVersion());
+        list.set("metadata", listing.metadata);
+        return list;
+    }
+
+    /**
+     * Writes {@code listing} as the JSON list {@link #list} returns, without decoding and re-encoding
+     * the items: each item is its stored JSON with its resourceVersion added to its metadata (the
+     * stored bytes are this store's own encoding, which leaves only the resourceVersion out).
+     */
+    public void writeJson(Listing listing, OutputStream out) throws IOException {
+        ObjectNode header = listHeader(listing);
+        byte[] head = Json.bytes(header);
+        out.write(head, 0, head.length - 1); // without the closing brace
+        out.write(ITEMS_OPEN);
+        for (int i = 0; i < listing.stored.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            KeyValue kv = listing.stored.get(i);
+            ObjectNode obj = listing.decoded.get(i);
+            int at = obj == null ? metadataBodyStart(kv.value()) : -1;
+            if (at < 0) {
+                out.write(Json.bytes(obj != null ? obj : decode(kv)));
+                continue;
+            }
+            byte[] value = kv.value();
+            out.write(value, 0, at);
+            out.write(("\"resourceVersion\":\"" + kv.modRevision() + '"').getBytes(StandardCharsets.US_ASCII));
+            if (value[at] != '}') {
+                out.write(',');
+            }
+            out.write(value, at, value.length - at);
+        }
+        out.write(ITEMS_CLOSE);
+    }
+
+    private static final byte[] ITEMS_OPEN = ",\"items\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ITEMS_CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Where the members of the top-level {@code metadata} object of compact stored JSON begin (just
+     * after its brace); -1 when the bytes are not in the form this store writes (no such object,
+     * whitespace, or a resourceVersion already there), so the caller decodes instead.
+     */
+    static int metadataBodyStart(byte[] json) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return -1;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!"metadata".equals(name)) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (value != JsonToken.START_OBJECT) {
+                    return -1;
+                }
+                long brace = p.currentTokenLocation().getByteOffset();
+                if (brace < 0 || brace >= json.length || json[(int) brace] != '{') {
+                    return -1;
+                }
+                int at = (int) brace + 1;
+                if (at >= json.length || (json[at] != '"' && json[at] != '}')) {
+                    return -1;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    if ("resourceVersion".equals(p.currentName())) {
+                        return -1;
+                    }
+                    p.nextToken();
+                    p.skipChildren();
+                }
+                return at;
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The items a LIST answers and its list metadata (resourceVersion, continue, remainingItemCount). */
+    public Listing listing(RequestContext ctx, ListOptions options) {
         Selection selection = new Selection(options);
         String prefix = listPrefix(ctx.namespace());
         long revision = 0;
@@ -250,7 +372,8 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         }
         String single = selection.fields.exactMatch("metadata.name");
         int limit = (int) Math.max(0, Math.min(options.limit(), Integer.MAX_VALUE));
-        ArrayNode items = Json.NODES.arrayNode();
+        Listing items = new Listing();
+        boolean everything = selection.everything();
         long readRevision;
         boolean more = false;
         long remaining = 0;
@@ -261,9 +384,9 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 ListResult one = readOne(key(ctx.namespace(), single));
                 readRevision = one.revision();
                 for (KeyValue kv : one.items()) {
-                    ObjectNode obj = decode(kv);
-                    if (selection.matches(obj)) {
-                        items.add(obj);
+                    ObjectNode obj = everything ? null : decode(kv);
+                    if (everything || selection.matches(obj)) {
+                        items.add(kv, obj);
                     }
                 }
             } else {
@@ -277,10 +400,10 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                     int used = 0;
                     for (KeyValue kv : kvs) {
                         used++;
-                        ObjectNode obj = decode(kv);
+                        ObjectNode obj = everything ? null : decode(kv);
                         last = kv.key();
-                        if (selection.matches(obj)) {
-                            items.add(obj);
+                        if (everything || selection.matches(obj)) {
+                            items.add(kv, obj);
                             if (limit > 0 && items.size() == limit) {
                                 break;
                             }
@@ -317,10 +440,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             }
             throw toStatus(e, meta, "");
         }
-        ObjectNode list = Json.object();
-        list.put("kind", meta.listKind());
-        list.put("apiVersion", meta.apiVersion());
-        ObjectNode lm = list.putObject("metadata");
+        ObjectNode lm = items.metadata;
         lm.put("resourceVersion", Long.toString(readRevision));
         if (more) {
             lm.put("continue", ContinueToken.encode(readRevision, last, prefix));
@@ -328,8 +448,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 lm.put("remainingItemCount", remaining);
             }
         }
-        list.set("items", items);
-        return list;
+        return items;
     }
 
     private static StatusException invalidOption(String field, String value, String detail) {

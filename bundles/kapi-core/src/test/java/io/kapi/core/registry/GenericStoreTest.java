@@ -274,4 +274,61 @@ class GenericStoreTest {
             assertEquals("ADDED after", resumed.events.poll(5, TimeUnit.SECONDS));
         }
     }
+
+    /** What a client reads from the encoded list (numbers come back as the smallest type that fits). */
+    static JsonNode reparsed(ObjectNode list) throws Exception {
+        return Json.MAPPER.readTree(Json.bytes(list));
+    }
+
+    /** The JSON the LIST writer streams, parsed back. */
+    JsonNode writtenJson(ListOptions options) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        configmaps.writeJson(configmaps.listing(dflt, options), out);
+        return Json.MAPPER.readTree(out.toByteArray());
+    }
+
+    @Test
+    void streamedJsonListEqualsTheDecodedList() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            configmaps.create(dflt, cm("cm-" + i, "\"parity\":\"" + (i % 2 == 0 ? "even" : "odd") + "\""));
+        }
+        // values that look like the markers the writer looks for, nested metadata, escapes and non-ASCII
+        configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"tricky\",\"annotations\":{\"metadata\":\"{\\\"resourceVersion\\\":1}\"}},"
+                + "\"data\":{\"metadata\":\"{\\\"x\\\":\\\"\u00e9\\\\n\\\"}\",\"k\":\"\u4e2d\u6587 \\\"q\\\"\"}}"));
+        List<ListOptions> cases = List.of(
+                new ListOptions(null, null, 0, null, null, null, false, 0, null),
+                new ListOptions("parity=even", null, 0, null, null, null, false, 0, null),
+                new ListOptions(null, "metadata.name=tricky", 0, null, null, null, false, 0, null),
+                new ListOptions(null, null, 5, null, null, null, false, 0, null));
+        for (ListOptions o : cases) {
+            ObjectNode decoded = configmaps.list(dflt, o);
+            assertEquals(reparsed(decoded), writtenJson(o), "options " + o);
+            assertTrue(decoded.get("items").size() > 0);
+        }
+        String cont = configmaps.list(dflt, cases.get(3)).get("metadata").get("continue").asText();
+        ListOptions next = new ListOptions(null, null, 5, cont, null, null, false, 0, null);
+        assertEquals(reparsed(configmaps.list(dflt, next)), writtenJson(next));
+        assertEquals(13, writtenJson(cases.get(0)).get("items").size());
+    }
+
+    @Test
+    void storedBytesNotInThisStoresFormAreDecodedInstead() throws Exception {
+        // written by someone else: pretty-printed, and with a resourceVersion of its own in the stored bytes
+        storage.create("/registry/configmaps/default/spaced",
+                "{ \"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\": { \"name\":\"spaced\" } }".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        storage.create("/registry/configmaps/default/with-rv",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"with-rv\",\"resourceVersion\":\"7\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ListOptions all = new ListOptions(null, null, 0, null, null, null, false, 0, null);
+        JsonNode written = writtenJson(all);
+        assertEquals(reparsed(configmaps.list(dflt, all)), written);
+        for (JsonNode item : written.get("items")) {
+            assertEquals(storage.get("/registry/configmaps/default/" + item.get("metadata").get("name").asText()).modRevision(),
+                    item.get("metadata").get("resourceVersion").asLong());
+        }
+        assertEquals(-1, GenericStore.metadataBodyStart("{\"metadata\":{\"resourceVersion\":\"1\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(-1, GenericStore.metadataBodyStart("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(-1, GenericStore.metadataBodyStart("{\"spec\":{\"template\":{\"metadata\":{}}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(13, GenericStore.metadataBodyStart("{\"metadata\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(35, GenericStore.metadataBodyStart("{\"spec\":{\"metadata\":1},\"metadata\":{\"name\":\"a\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
 }
