@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.Ignore;
 import org.junit.Test;
 
 /**
@@ -54,13 +53,6 @@ public class DurabilityIT {
     private static final int MIN_ACKED_PER_CYCLE = 200;
     private static final int MIN_ACKED_UPDATES_PER_CYCLE = 50;
 
-    /*
-     * Disabled, not passed: in 1 of 6 runs (the fresh-clone CI run of 2026-11-26) one acknowledged update, the
-     * last write before the kill (resourceVersion 24800), was missing after the restart (the store came back at
-     * 24799). The cause in the embedded store (H2 MVStore commit/recovery under group commit) is not found yet;
-     * README lists it. Run it with -Dit.test=DurabilityIT#embeddedStoreSurvivesKill9OfKaraf after removing @Ignore.
-     */
-    @Ignore("lost one acknowledged write after kill -9 in 1 of 6 runs: embedded-store durability bug under investigation (README)")
     @Test
     public void embeddedStoreSurvivesKill9OfKaraf() throws Exception {
         try (Distribution dist = new Distribution("durability-embedded")) {

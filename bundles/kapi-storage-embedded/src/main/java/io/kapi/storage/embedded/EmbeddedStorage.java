@@ -51,12 +51,15 @@ import java.util.function.UnaryOperator;
  *
  * <h2>Durability and visibility</h2>
  * Writers apply their change to the maps under a short lock (the compare-and-swap checks see every
- * applied write, durable or not), then wait until a commit covering their revision has been
- * written ({@link MVStore#commit()}) and forced to disk ({@link MVStore#sync()}). Commits are
- * grouped: the first waiting writer becomes the leader and commits everything applied so far;
- * writers arriving while it syncs are covered by the next leader. The store never commits on its
- * own (no background writer, no commit on buffer size), so every commit holds whole writes only,
- * and recovery after a crash is MVStore opening its last complete chunk.
+ * applied write, durable or not), then wait until their change is in the {@link WriteAheadLog} and
+ * forced to disk. Log writes are grouped: the first waiting writer becomes the leader and logs
+ * everything applied so far; writers arriving while it syncs are covered by the next leader.
+ *
+ * <p>MVStore is a checkpoint of the log: every {@link Options#checkpointIntervalMillis} (and at
+ * close) the maps are committed ({@link MVStore#commit()}, whole writes only: the store never
+ * commits on its own) and forced to disk. Opening applies the logged changes the recovered MVStore
+ * lacks. MVStore alone is not trusted with the newest writes: under kill -9 its recovery was seen
+ * coming back without its last commits, which the log then restores (see {@link WriteAheadLog}).
  *
  * <p>Readers and watchers see only the durable prefix: reads at "latest" use the last synced
  * revision, and events are published after the sync. A crash can therefore never take back
@@ -79,6 +82,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     private static final String META_COMPACTED = "compacted";
     private static final int COMPACT_BATCH = 512;
     private static final long FILE_COMPACT_INTERVAL_MILLIS = 60_000;
+    /** Log bytes after which a checkpoint is taken before its interval is up. */
+    private static final long CHECKPOINT_LOG_BYTES = 64L * 1024 * 1024;
 
     /** Tunables; the defaults suit a kube-style API server. */
     public static final class Options {
@@ -88,6 +93,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         private long autoCompactionIntervalMillis = 0;
         private int cacheSizeMiB = 64;
         private boolean syncWrites = true;
+        private long checkpointIntervalMillis = 2000;
 
         /** Largest accepted value; larger ones fail with TOO_LARGE. */
         public Options maxValueBytes(int bytes) {
@@ -113,6 +119,16 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
          */
         public Options autoCompactionIntervalMillis(long millis) {
             this.autoCompactionIntervalMillis = Math.max(0, millis);
+            return this;
+        }
+
+        /**
+         * How often the maps are committed to the MVStore file, so that the write-ahead log can be
+         * trimmed; a longer interval means fewer, larger MVStore chunks and a longer log to apply
+         * after a crash.
+         */
+        public Options checkpointIntervalMillis(long millis) {
+            this.checkpointIntervalMillis = Math.max(1, millis);
             return this;
         }
 
@@ -145,12 +161,15 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     private final MVMap<String, byte[]> versions;
     private final MVMap<Long, String> log;
     private final MVMap<String, Long> meta;
+    private final WriteAheadLog wal;
+    private final Object checkpointLock = new Object();
+    private volatile long lastCheckpoint;
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final WatchHub hub;
     private final ScheduledExecutorService maintenance;
 
     private final ReentrantLock writeLock = new ReentrantLock();
     private long lastAssigned; // guarded by writeLock
-    private long lastCommitted; // guarded by writeLock
     private ArrayList<WatchEvent> pending = new ArrayList<>(); // guarded by writeLock
     private boolean writesClosed; // guarded by writeLock
 
@@ -182,6 +201,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                 .autoCommitBufferSize(0)
                 .cacheSize(options.cacheSizeMiB)
                 .open();
+        WriteAheadLog opened = null;
         try {
             this.versions = store.openMap("versions", new MVMap.Builder<String, byte[]>()
                     .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
@@ -190,16 +210,36 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             this.meta = store.openMap("meta", new MVMap.Builder<String, Long>()
                     .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
             Long lastLogged = log.lastKey();
-            long revision = Math.max(meta.getOrDefault(META_REVISION, 0L), lastLogged == null ? 0 : lastLogged);
+            long recovered = Math.max(meta.getOrDefault(META_REVISION, 0L), lastLogged == null ? 0 : lastLogged);
+            opened = openLog(directory, recovered);
+            Long lastApplied = log.lastKey();
+            long revision = Math.max(recovered, lastApplied == null ? 0 : lastApplied);
+            // Checkpoint what the log restored, so the log can be trimmed from here on.
+            meta.put(META_REVISION, revision);
+            store.commit();
+            store.sync();
+            this.lastCheckpoint = revision;
             this.lastAssigned = revision;
-            this.lastCommitted = revision;
             this.durable = revision;
             this.compacted = meta.getOrDefault(META_COMPACTED, 0L);
             // A crash during compaction leaves log entries at or below the compacted revision.
             purgeCompacted();
-        } catch (RuntimeException e) {
+            opened.checkpointed(revision);
+            this.wal = opened;
+        } catch (RuntimeException | IOException e) {
             store.closeImmediately();
-            throw e;
+            if (opened != null) {
+                try {
+                    opened.close();
+                } catch (IOException ignored) {
+                    // failing anyway
+                }
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StorageException(StorageException.Code.UNAVAILABLE, null,
+                    "cannot recover the store in " + directory + ": " + e.getMessage(), e);
         }
         AtomicInteger watchThreads = new AtomicInteger();
         ThreadPoolExecutor delivery = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
@@ -215,8 +255,37 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             maintenance.scheduleWithFixedDelay(this::autoCompact, options.autoCompactionIntervalMillis,
                     options.autoCompactionIntervalMillis, TimeUnit.MILLISECONDS);
         }
+        maintenance.scheduleWithFixedDelay(this::checkpointQuietly, options.checkpointIntervalMillis,
+                options.checkpointIntervalMillis, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::compactFile, FILE_COMPACT_INTERVAL_MILLIS,
                 FILE_COMPACT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens the log, applying to the maps every logged change above {@code recovered} (what the
+     * MVStore file came back with). The log must continue the file without a gap.
+     */
+    private WriteAheadLog openLog(Path directory, long recovered) throws IOException {
+        long[] next = {recovered + 1};
+        String[] gap = {null};
+        WriteAheadLog opened = WriteAheadLog.open(directory, e -> {
+            if (e.revision() <= recovered || gap[0] != null) {
+                return;
+            }
+            if (e.revision() != next[0]) {
+                gap[0] = "the store file ends at revision " + recovered + " and its write-ahead log continues at "
+                        + e.revision() + ": revisions " + next[0] + " to " + (e.revision() - 1) + " are missing";
+                return;
+            }
+            versions.put(versionKey(e.key(), e.revision()), encode(e.kind(), e.createRevision(), e.value()));
+            log.put(e.revision(), e.key());
+            next[0]++;
+        });
+        if (gap[0] != null) {
+            opened.close();
+            throw new WriteAheadLog.CorruptLogException(gap[0]);
+        }
+        return opened;
     }
 
     /** Opens (creating if needed) the store in {@code directory} with default options. */
@@ -556,21 +625,23 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                 target = lastAssigned;
                 batch = pending;
                 pending = new ArrayList<>();
-                if (target != lastCommitted) {
-                    meta.put(META_REVISION, target);
-                }
-                if (store.hasUnsavedChanges()) {
-                    store.commit();
-                }
-                lastCommitted = target;
             } finally {
                 writeLock.unlock();
             }
-            if (options.syncWrites) {
-                store.sync();
+            if (!batch.isEmpty()) {
+                // outside the write lock: writers go on applying while this batch is logged and synced
+                List<WriteAheadLog.Entry> entries = new ArrayList<>(batch.size());
+                for (WatchEvent e : batch) {
+                    entries.add(new WriteAheadLog.Entry(e.revision(), e.type() == WatchEvent.Type.PUT ? PUT : DELETE,
+                            e.createRevision(), e.key(), e.value()));
+                }
+                wal.append(entries);
+                if (options.syncWrites) {
+                    wal.sync();
+                }
+                syncs.increment();
             }
-            syncs.increment();
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             fail(e);
             synchronized (commitMonitor) {
                 committing = false;
@@ -584,6 +655,50 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             committing = false;
             commitMonitor.notifyAll();
         }
+        if (wal.bytesSinceCheckpoint() > CHECKPOINT_LOG_BYTES && checkpointQueued.compareAndSet(false, true)) {
+            try {
+                maintenance.execute(this::checkpointQuietly);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                checkpointQueued.set(false);
+            }
+        }
+    }
+
+    /**
+     * Commits the maps to the MVStore file and forces it to disk, then lets the log drop what the
+     * checkpoint before this one covered. Holds the write lock only for the commit.
+     */
+    private void checkpoint() throws IOException {
+        synchronized (checkpointLock) {
+            long upTo;
+            writeLock.lock();
+            try {
+                if (failure != null) {
+                    return;
+                }
+                upTo = lastAssigned;
+                if (upTo == lastCheckpoint && !store.hasUnsavedChanges()) {
+                    return;
+                }
+                meta.put(META_REVISION, upTo);
+                store.commit();
+            } finally {
+                writeLock.unlock();
+            }
+            store.sync();
+            lastCheckpoint = upTo;
+            wal.checkpointed(upTo);
+        }
+    }
+
+    private void checkpointQuietly() {
+        checkpointQueued.set(false);
+        try {
+            checkpoint();
+        } catch (IOException | RuntimeException | Error e) {
+            // The log still holds everything; a store that cannot write its file is failed.
+            fail(e);
+        }
     }
 
     /** Makes everything applied so far durable, including compaction's bookkeeping. */
@@ -596,21 +711,12 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             writeLock.unlock();
         }
         awaitDurable(rev);
-        synchronized (commitMonitor) {
-            while (committing && failure == null) {
-                try {
-                    commitMonitor.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            if (failure != null) {
-                return;
-            }
-            committing = true;
+        try {
+            checkpoint();
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            throw unavailable("checkpoint failed", e);
         }
-        commitRound();
     }
 
     private void fail(Throwable t) {
@@ -813,16 +919,30 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             }
         }
         maintenance.shutdownNow();
+        try {
+            maintenance.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         hub.close(null, 5000);
-        if (failure == null) {
+        try {
+            if (failure == null) {
+                try {
+                    checkpoint();
+                    store.close();
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    // fall through: the log keeps whatever the file lacks
+                }
+            }
+            store.closeImmediately();
+        } finally {
             try {
-                store.close();
-                return;
-            } catch (RuntimeException e) {
-                // fall through
+                wal.close();
+            } catch (IOException ignored) {
+                // nothing more to write
             }
         }
-        store.closeImmediately();
     }
 
     // ---------------------------------------------------------------- helpers

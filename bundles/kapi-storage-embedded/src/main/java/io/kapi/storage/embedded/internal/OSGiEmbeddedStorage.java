@@ -46,6 +46,9 @@ public final class OSGiEmbeddedStorage {
         long compactionIntervalMillis() default 5 * 60 * 1000;
 
         int cacheSizeMiB() default 64;
+
+        /** How often the store file takes in the write-ahead log (a checkpoint). */
+        long checkpointIntervalMillis() default 2000;
     }
 
     private EmbeddedStorage storage;
@@ -59,7 +62,8 @@ public final class OSGiEmbeddedStorage {
                 .watchBufferEvents(config.watchBufferEvents())
                 .progressIntervalMillis(config.progressIntervalMillis())
                 .autoCompactionIntervalMillis(config.compactionIntervalMillis())
-                .cacheSizeMiB(config.cacheSizeMiB()));
+                .cacheSizeMiB(config.cacheSizeMiB())
+                .checkpointIntervalMillis(config.checkpointIntervalMillis()));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("kapi.storage", "embedded");
         props.put("kapi.storage.path", path.toString());

@@ -1,0 +1,170 @@
+package io.kapi.storage.embedded;
+
+import io.kapi.api.storage.KeyValue;
+import io.kapi.api.storage.StorageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WriteAheadLogTest {
+
+    @TempDir
+    Path dir;
+
+    private static WriteAheadLog.Entry put(long rev, String key, String value) {
+        return new WriteAheadLog.Entry(rev, (byte) 0, rev, key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<WriteAheadLog.Entry> reopen() throws IOException {
+        List<WriteAheadLog.Entry> read = new ArrayList<>();
+        WriteAheadLog.open(dir, read::add).close();
+        return read;
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("wal-")).sorted().toList();
+        }
+    }
+
+    @Test
+    void appendedEntriesComeBackInOrderAfterReopening() throws IOException {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));
+            wal.append(List.of(new WriteAheadLog.Entry(3, (byte) 1, 1, "/a", null)));
+            wal.sync();
+        }
+        List<WriteAheadLog.Entry> read = reopen();
+        assertEquals(3, read.size());
+        assertEquals("/b", read.get(1).key());
+        assertArrayEquals("2".getBytes(StandardCharsets.UTF_8), read.get(1).value());
+        assertNull(read.get(2).value());
+        assertEquals(1, read.get(2).createRevision());
+    }
+
+    @Test
+    void aTornTailIsCutOffAndTheLogGoesOn() throws IOException {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));
+            wal.sync();
+        }
+        Path newest = segments().get(segments().size() - 1);
+        long intact = Files.size(newest);
+        // half of a third record: its length says more than is there
+        Files.write(newest, new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 9, 9}, StandardOpenOption.APPEND);
+        assertEquals(2, reopen().size());
+        assertEquals(intact, Files.size(newest), "the torn record is cut off");
+        // and a record that is all there but whose checksum does not match
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(3, "/c", "3")));
+        }
+        newest = segments().get(segments().size() - 1);
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(newest, bytes);
+        assertEquals(2, reopen().size());
+    }
+
+    @Test
+    void damageBeforeTheNewestSegmentIsRefused() throws IOException {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));
+        }
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(3, "/c", "3")));
+        }
+        Path first = segments().get(0);
+        byte[] bytes = Files.readAllBytes(first);
+        bytes[12] ^= 1;
+        Files.write(first, bytes);
+        WriteAheadLog.CorruptLogException e = assertThrows(WriteAheadLog.CorruptLogException.class, this::reopen);
+        assertTrue(e.getMessage().contains("not the newest segment"), e.getMessage());
+    }
+
+    @Test
+    void checkpointsKeepTheLogBackToTheCheckpointBefore() throws IOException {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));
+            wal.checkpointed(2);
+            wal.append(List.of(put(3, "/c", "3")));
+            wal.checkpointed(3);
+            // revisions above the checkpoint before the last (2) are all still there
+            wal.append(List.of(put(4, "/d", "4")));
+            wal.checkpointed(4);
+            wal.append(List.of(put(5, "/e", "5")));
+        }
+        List<WriteAheadLog.Entry> read = reopen();
+        assertEquals(4, read.get(0).revision(), "the log starts right after the checkpoint before the last");
+        assertEquals(5, read.get(read.size() - 1).revision());
+    }
+
+    // ---------------------------------------------------------------- through EmbeddedStorage
+
+    private static byte[] v(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aStoreFileThatCameBackOlderIsCompletedFromTheLog() throws IOException {
+        Path store = dir.resolve("store");
+        KeyValue a;
+        try (EmbeddedStorage s = EmbeddedStorage.open(store)) {
+            a = s.create("/registry/x/a", v("a"));
+        }
+        Path file = store.resolve(EmbeddedStorage.FILE_NAME);
+        Path older = dir.resolve("older.mv.db");
+        Files.copy(file, older);
+        KeyValue b;
+        KeyValue c;
+        try (EmbeddedStorage s = EmbeddedStorage.open(store)) {
+            b = s.create("/registry/x/b", v("b"));
+            c = s.update("/registry/x/a", a.modRevision(), v("a2"));
+        }
+        // what MVStore's crash recovery was seen to do: come back without its last commits
+        Files.copy(older, file, StandardCopyOption.REPLACE_EXISTING);
+        try (EmbeddedStorage s = EmbeddedStorage.open(store)) {
+            assertEquals(c.modRevision(), s.currentRevision());
+            assertNotNull(s.get("/registry/x/b"));
+            assertEquals(b.modRevision(), s.get("/registry/x/b").modRevision());
+            assertArrayEquals(v("a2"), s.get("/registry/x/a").value());
+            assertEquals(a.modRevision(), s.get("/registry/x/a").createRevision());
+        }
+    }
+
+    @Test
+    void aStoreFileOlderThanTheLogReachesIsRefused() throws IOException {
+        Path store = dir.resolve("store");
+        try (EmbeddedStorage s = EmbeddedStorage.open(store)) {
+            s.create("/registry/x/seed", v("seed"));
+        }
+        Path file = store.resolve(EmbeddedStorage.FILE_NAME);
+        Path older = dir.resolve("older.mv.db");
+        Files.copy(file, older);
+        // enough checkpoints that the log no longer reaches back to the copied file
+        for (int i = 0; i < 3; i++) {
+            try (EmbeddedStorage s = EmbeddedStorage.open(store)) {
+                s.create("/registry/x/k" + i, v("v"));
+            }
+        }
+        Files.copy(older, file, StandardCopyOption.REPLACE_EXISTING);
+        StorageException e = assertThrows(StorageException.class, () -> EmbeddedStorage.open(store));
+        assertEquals(StorageException.Code.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("are missing"), e.getMessage());
+    }
+}
