@@ -90,11 +90,14 @@ final class WriteAheadLog implements Closeable {
             }
         }
         found.sort((a, b) -> Long.compare(a.sequence, b.sequence));
+        // appends went to the last segment that has any bytes (a segment started just before the crash is empty)
+        int newest = found.size() - 1;
+        while (newest > 0 && Files.size(found.get(newest).path) == 0) {
+            newest--;
+        }
         long lastRevision = 0;
         for (int i = 0; i < found.size(); i++) {
-            Segment s = found.get(i);
-            boolean newest = i == found.size() - 1;
-            lastRevision = read(s, newest, lastRevision, sink);
+            lastRevision = read(found.get(i), i >= newest, lastRevision, sink);
         }
         wal.segments.addAll(found);
         long next = found.isEmpty() ? 1 : found.get(found.size() - 1).sequence + 1;
@@ -168,12 +171,15 @@ final class WriteAheadLog implements Closeable {
         }
     }
 
+    /** Switches the appends to a new segment; under the lock, so no append is half done in the old one. */
     private void startSegment(long sequence) throws IOException {
         Path p = directory.resolve(String.format("%s%016x%s", PREFIX, sequence, SUFFIX));
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        syncDirectory();
         synchronized (lock) {
+            FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            syncDirectory();
             if (current != null) {
+                // what was appended there may not have been synced yet: the sync to come goes to the new segment
+                current.force(false);
                 current.close();
             }
             current = ch;
@@ -221,11 +227,9 @@ final class WriteAheadLog implements Closeable {
 
     /** Forces what was appended to disk. */
     void sync() throws IOException {
-        FileChannel ch;
         synchronized (lock) {
-            ch = current;
+            current.force(false);
         }
-        ch.force(false);
     }
 
     /** Bytes appended since the last checkpoint. */

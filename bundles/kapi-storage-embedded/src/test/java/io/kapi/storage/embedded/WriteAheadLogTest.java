@@ -82,6 +82,21 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void aTornTailBeforeAnEmptyNewerSegmentIsStillATornTail() throws IOException {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));
+        }
+        List<Path> before = segments();
+        Path written = before.get(before.size() - 1);
+        Files.write(written, new byte[] {0, 0, 0, 40, 1, 2}, StandardOpenOption.APPEND);
+        // a segment started by a checkpoint just before the crash, nothing appended to it yet
+        String name = written.getFileName().toString();
+        long seq = Long.parseLong(name.substring(4, name.length() - 4), 16);
+        Files.createFile(dir.resolve(String.format("wal-%016x.log", seq + 1)));
+        assertEquals(2, reopen().size());
+    }
+
+    @Test
     void damageBeforeTheNewestSegmentIsRefused() throws IOException {
         try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
             wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));
