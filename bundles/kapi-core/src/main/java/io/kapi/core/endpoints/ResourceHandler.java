@@ -76,7 +76,9 @@ public final class ResourceHandler {
             case "list" -> {
                 Lister l = require(storage, Lister.class, "LIST", meta);
                 Negotiated n = negotiate(accept, false);
-                if (l instanceof GenericStore store && n.output == Output.OBJECT && n.media.equals(MediaType.JSON)) {
+                // only GenericStore itself: a subclass may answer its lists differently
+                if (l.getClass() == GenericStore.class && n.output == Output.OBJECT && n.media.equals(MediaType.JSON)) {
+                    GenericStore store = (GenericStore) l;
                     // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
                     GenericStore.Listing listing = store.listing(ctx, listOptions(http));
                     resp.setStatus(200);

@@ -520,8 +520,12 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             return obj;
         }
         try {
-            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), encodeForStorage(obj));
-            return decode(kv);
+            // without a resourceVersion (refused above, and never a strategy's to set) obj's bytes are the stored form
+            m.remove("resourceVersion");
+            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), Json.bytes(obj));
+            // what decoding the stored bytes would give, without parsing them again
+            m.put("resourceVersion", Long.toString(kv.modRevision()));
+            return obj;
         } catch (StorageException e) {
             throw toStatus(e, meta, name);
         }
