@@ -71,6 +71,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
 
     /** kube's 3 MiB request limit plus room for the metadata the server adds. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 3 * 1024 * 1024 + 512 * 1024;
+    /** The largest {@link Options#maxValueBytes}: a change must fit one write-ahead log record. */
+    public static final int MAX_VALUE_BYTES_LIMIT = 512 * 1024 * 1024;
     /** The MVStore file inside the store directory. */
     public static final String FILE_NAME = "kapi.mv.db";
 
@@ -97,6 +99,9 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
 
         /** Largest accepted value; larger ones fail with TOO_LARGE. */
         public Options maxValueBytes(int bytes) {
+            if (bytes > MAX_VALUE_BYTES_LIMIT) {
+                throw new IllegalArgumentException("maxValueBytes must not exceed " + MAX_VALUE_BYTES_LIMIT + ": " + bytes);
+            }
             this.maxValueBytes = positive(bytes, "maxValueBytes");
             return this;
         }
@@ -194,7 +199,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                     "cannot create store directory " + directory, e);
         }
         this.store = new MVStore.Builder()
-                .fileName(directory.resolve(FILE_NAME).toString())
+                // retry: reopens the file when a reading thread is interrupted, instead of leaving it closed
+                .fileName("retry:" + directory.resolve(FILE_NAME))
                 .autoCommitDisabled()
                 // 0 also stops MVStore from committing by itself when its write buffer fills up,
                 // which could persist half of a write.
@@ -617,29 +623,44 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     }
 
     private void commitRound() {
+        commitRound(false);
+    }
+
+    /**
+     * One group commit, run by the leader (the caller set {@code committing}): logs and forces
+     * everything applied so far, then makes it visible. With {@code checkpoint}, the maps are also
+     * committed to the MVStore file, under the write lock right after the log took the same changes,
+     * so the file never holds a write the log lacks.
+     */
+    private void commitRound(boolean checkpoint) {
         long target;
         List<WatchEvent> batch;
+        boolean committed = false;
         try {
             writeLock.lock();
             try {
                 target = lastAssigned;
                 batch = pending;
                 pending = new ArrayList<>();
+                if (checkpoint) {
+                    log(batch);
+                    if (target != lastCheckpoint || store.hasUnsavedChanges()) {
+                        meta.put(META_REVISION, target);
+                        store.commit();
+                        committed = true;
+                    }
+                }
             } finally {
                 writeLock.unlock();
             }
-            if (!batch.isEmpty()) {
+            if (!checkpoint) {
                 // outside the write lock: writers go on applying while this batch is logged and synced
-                List<WriteAheadLog.Entry> entries = new ArrayList<>(batch.size());
-                for (WatchEvent e : batch) {
-                    entries.add(new WriteAheadLog.Entry(e.revision(), e.type() == WatchEvent.Type.PUT ? PUT : DELETE,
-                            e.createRevision(), e.key(), e.value()));
-                }
-                wal.append(entries);
-                if (options.syncWrites) {
-                    wal.sync();
-                }
-                syncs.increment();
+                log(batch);
+            }
+            if (committed) {
+                store.sync();
+                lastCheckpoint = target;
+                wal.checkpointed(target);
             }
         } catch (IOException | RuntimeException | Error e) {
             fail(e);
@@ -655,7 +676,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             committing = false;
             commitMonitor.notifyAll();
         }
-        if (wal.bytesSinceCheckpoint() > CHECKPOINT_LOG_BYTES && checkpointQueued.compareAndSet(false, true)) {
+        if (!checkpoint && wal.bytesSinceCheckpoint() > CHECKPOINT_LOG_BYTES
+                && checkpointQueued.compareAndSet(false, true)) {
             try {
                 maintenance.execute(this::checkpointQuietly);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -664,30 +686,48 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         }
     }
 
+    /** Appends {@code batch} to the log and forces it to disk. */
+    private void log(List<WatchEvent> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<WriteAheadLog.Entry> entries = new ArrayList<>(batch.size());
+        for (WatchEvent e : batch) {
+            entries.add(new WriteAheadLog.Entry(e.revision(), e.type() == WatchEvent.Type.PUT ? PUT : DELETE,
+                    e.createRevision(), e.key(), e.value()));
+        }
+        wal.append(entries);
+        if (options.syncWrites) {
+            wal.sync();
+        }
+        syncs.increment();
+    }
+
     /**
-     * Commits the maps to the MVStore file and forces it to disk, then lets the log drop what the
-     * checkpoint before this one covered. Holds the write lock only for the commit.
+     * Logs what is applied and commits the maps to the MVStore file, then lets the log drop what the
+     * checkpoint before this one covered. Takes the commit leader's role, so no batch is between being
+     * taken and being logged while the file is committed.
      */
-    private void checkpoint() throws IOException {
+    private void checkpoint() {
         synchronized (checkpointLock) {
-            long upTo;
-            writeLock.lock();
-            try {
+            synchronized (commitMonitor) {
+                boolean interrupted = false;
+                while (committing && failure == null) {
+                    try {
+                        commitMonitor.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 if (failure != null) {
                     return;
                 }
-                upTo = lastAssigned;
-                if (upTo == lastCheckpoint && !store.hasUnsavedChanges()) {
-                    return;
-                }
-                meta.put(META_REVISION, upTo);
-                store.commit();
-            } finally {
-                writeLock.unlock();
+                committing = true;
             }
-            store.sync();
-            lastCheckpoint = upTo;
-            wal.checkpointed(upTo);
+            commitRound(true);
         }
     }
 
@@ -695,9 +735,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         checkpointQueued.set(false);
         try {
             checkpoint();
-        } catch (IOException | RuntimeException | Error e) {
-            // The log still holds everything; a store that cannot write its file is failed.
-            fail(e);
+        } catch (StorageException e) {
+            // the store has failed (commitRound said why); the log still holds every acknowledged write
         }
     }
 
@@ -711,12 +750,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             writeLock.unlock();
         }
         awaitDurable(rev);
-        try {
-            checkpoint();
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-            throw unavailable("checkpoint failed", e);
-        }
+        checkpoint();
     }
 
     private void fail(Throwable t) {
@@ -918,9 +952,10 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                 // The failure closes the file below.
             }
         }
-        maintenance.shutdownNow();
+        // shutdown, not shutdownNow: an interrupt would close the files under a running checkpoint
+        maintenance.shutdown();
         try {
-            maintenance.awaitTermination(10, TimeUnit.SECONDS);
+            maintenance.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -931,7 +966,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                     checkpoint();
                     store.close();
                     return;
-                } catch (IOException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     // fall through: the log keeps whatever the file lacks
                 }
             }

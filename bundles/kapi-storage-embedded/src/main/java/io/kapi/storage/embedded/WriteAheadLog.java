@@ -2,6 +2,7 @@ package io.kapi.storage.embedded;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,10 @@ final class WriteAheadLog implements Closeable {
     private static final String PREFIX = "wal-";
     private static final String SUFFIX = ".log";
     private static final int RECORD_HEADER = 8;
-    private static final int MAX_PAYLOAD = 64 * 1024 * 1024;
+    /** Largest record payload; the store refuses larger values before they are applied. */
+    static final int MAX_PAYLOAD = 1024 * 1024 * 1024;
+    /** Appends are written in buffers of about this size. */
+    private static final int WRITE_CHUNK = 4 * 1024 * 1024;
 
     private static final class Segment {
         final long sequence;
@@ -63,7 +67,8 @@ final class WriteAheadLog implements Closeable {
     private final Path directory;
     private final Object lock = new Object();
     private final List<Segment> segments = new ArrayList<>(); // guarded by lock; oldest first, last is current
-    private FileChannel current; // guarded by lock
+    // RandomAccessFile, not FileChannel: an interrupted writer thread must not close the log
+    private RandomAccessFile current; // guarded by lock
     private long bytesSinceCheckpoint; // guarded by lock
     private long previousCheckpoint; // guarded by lock
 
@@ -175,14 +180,17 @@ final class WriteAheadLog implements Closeable {
     private void startSegment(long sequence) throws IOException {
         Path p = directory.resolve(String.format("%s%016x%s", PREFIX, sequence, SUFFIX));
         synchronized (lock) {
-            FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            syncDirectory();
             if (current != null) {
                 // what was appended there may not have been synced yet: the sync to come goes to the new segment
-                current.force(false);
+                current.getFD().sync();
+            }
+            Files.createFile(p);
+            RandomAccessFile file = new RandomAccessFile(p.toFile(), "rw");
+            syncDirectory();
+            if (current != null) {
                 current.close();
             }
-            current = ch;
+            current = file;
             segments.add(new Segment(sequence, p));
         }
     }
@@ -201,34 +209,55 @@ final class WriteAheadLog implements Closeable {
         if (entries.isEmpty()) {
             return;
         }
-        List<byte[]> payloads = new ArrayList<>(entries.size());
-        int total = 0;
-        for (Entry e : entries) {
-            byte[] p = encode(e);
-            payloads.add(p);
-            total += RECORD_HEADER + p.length;
-        }
-        ByteBuffer buf = ByteBuffer.allocate(total);
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(Math.min(WRITE_CHUNK, 64 * 1024));
+        ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
         CRC32C c = new CRC32C();
-        for (byte[] p : payloads) {
-            c.reset();
-            c.update(p, 0, p.length);
-            buf.putInt(p.length).putInt((int) c.getValue()).put(p);
-        }
-        buf.flip();
+        long total = 0;
         synchronized (lock) {
-            while (buf.hasRemaining()) {
-                current.write(buf);
+            for (Entry e : entries) {
+                byte[] p = encode(e);
+                if (p.length > MAX_PAYLOAD) {
+                    throw new IOException("a change of " + p.length + " bytes is larger than the log takes");
+                }
+                c.reset();
+                c.update(p, 0, p.length);
+                header.clear();
+                header.putInt(p.length).putInt((int) c.getValue());
+                buf.write(header.array(), 0, RECORD_HEADER);
+                buf.write(p, 0, p.length);
+                total += RECORD_HEADER + p.length;
+                if (buf.size() >= WRITE_CHUNK) {
+                    buf.writeTo(fileOutput());
+                    buf.reset();
+                }
             }
+            buf.writeTo(fileOutput());
             segments.get(segments.size() - 1).lastRevision = entries.get(entries.size() - 1).revision();
             bytesSinceCheckpoint += total;
         }
     }
 
+    /** The current segment as an output stream positioned at its end (caller holds the lock). */
+    private java.io.OutputStream fileOutput() throws IOException {
+        RandomAccessFile file = current;
+        file.seek(file.length());
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                file.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                file.write(b, off, len);
+            }
+        };
+    }
+
     /** Forces what was appended to disk. */
     void sync() throws IOException {
         synchronized (lock) {
-            current.force(false);
+            current.getFD().sync();
         }
     }
 

@@ -35,7 +35,12 @@ class CrashDurabilityTest {
 
     // A soak run: -Dkapi.crash.cycles=40 -Dkapi.crash.acks=100000000 -Dkapi.crash.maxSeconds=90 kills each child
     // at a random moment of up to 90 s, long enough for file compaction and chunk reuse to happen in between.
-    private static final int CYCLES = Integer.getInteger("kapi.crash.cycles", 4);
+    private static final int CYCLES = Integer.getInteger("kapi.crash.cycles", 6);
+    /**
+     * Even cycles checkpoint every few milliseconds, so the kill lands amid checkpoints; odd cycles
+     * are killed right after they started writing, before any checkpoint of their own.
+     */
+    private static final long CHECKPOINT_MILLIS = Long.getLong("kapi.crash.checkpointMillis", 5);
     private static final int ACKS_BEFORE_KILL = Integer.getInteger("kapi.crash.acks", 400);
     private static final int MAX_SECONDS = Integer.getInteger("kapi.crash.maxSeconds", 20);
 
@@ -70,7 +75,9 @@ class CrashDurabilityTest {
             long runMillis = MAX_SECONDS <= 20 ? MAX_SECONDS * 1000L
                     : ThreadLocalRandom.current().nextLong(1000, MAX_SECONDS * 1000L);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runMillis);
-            while (lines.size() < ACKS_BEFORE_KILL && System.nanoTime() < deadline) {
+            // every other cycle is killed right after it started writing: before its second checkpoint
+            int acks = cycle % 2 == 0 ? ACKS_BEFORE_KILL : 3;
+            while (lines.size() < acks && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the child's
@@ -128,7 +135,8 @@ class CrashDurabilityTest {
     private Process startChild(Path store, int cycle) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashWorker.class.getName(), store.toString(), Integer.toString(cycle), "6", "3");
+                CrashWorker.class.getName(), store.toString(), Integer.toString(cycle), "6", "3",
+                Long.toString(cycle % 2 == 0 ? CHECKPOINT_MILLIS : 600_000));
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         return pb.start();
     }

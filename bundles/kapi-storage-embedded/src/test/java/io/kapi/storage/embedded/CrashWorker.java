@@ -23,7 +23,9 @@ public final class CrashWorker {
         int creators = Integer.parseInt(args[2]);
         int updaters = Integer.parseInt(args[3]);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        EmbeddedStorage store = EmbeddedStorage.open(Paths.get(dir));
+        long checkpointMillis = args.length > 4 ? Long.parseLong(args[4]) : 2000;
+        EmbeddedStorage store = EmbeddedStorage.open(Paths.get(dir),
+                new EmbeddedStorage.Options().checkpointIntervalMillis(checkpointMillis));
         synchronized (out) {
             out.println("READY " + store.currentRevision());
             out.flush();

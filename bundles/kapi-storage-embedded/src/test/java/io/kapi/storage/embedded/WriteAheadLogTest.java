@@ -129,7 +129,41 @@ class WriteAheadLogTest {
         assertEquals(5, read.get(read.size() - 1).revision());
     }
 
+    @Test
+    void anInterruptedWriterDoesNotCloseTheLog() throws IOException {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            Thread.currentThread().interrupt();
+            try {
+                wal.append(List.of(put(1, "/a", "1")));
+                wal.sync();
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt is left for the caller");
+            }
+            wal.append(List.of(put(2, "/b", "2")));
+            wal.sync();
+        }
+        assertEquals(2, reopen().size());
+    }
+
     // ---------------------------------------------------------------- through EmbeddedStorage
+
+    @Test
+    void writesAndReadsFromInterruptedThreadsLeaveTheStoreWorking() throws IOException {
+        Path store = dir.resolve("store");
+        try (EmbeddedStorage s = EmbeddedStorage.open(store)) {
+            Thread.currentThread().interrupt();
+            try {
+                s.create("/registry/x/a", v("a"));
+                assertNotNull(s.get("/registry/x/a"));
+            } finally {
+                Thread.interrupted();
+            }
+            s.create("/registry/x/b", v("b"));
+        }
+        try (EmbeddedStorage s = EmbeddedStorage.open(store)) {
+            assertEquals(2, s.count("/registry/x/"));
+        }
+    }
 
     private static byte[] v(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
