@@ -216,4 +216,21 @@ class WriteAheadLogTest {
         assertEquals(StorageException.Code.UNAVAILABLE, e.code());
         assertTrue(e.getMessage().contains("are missing"), e.getMessage());
     }
+
+    @Test
+    void aStoreFileFromAnotherHistoryIsRefused() throws IOException {
+        Path one = dir.resolve("one");
+        Path other = dir.resolve("other");
+        try (EmbeddedStorage s = EmbeddedStorage.open(one)) {
+            s.create("/registry/x/a", v("a"));
+        }
+        try (EmbeddedStorage s = EmbeddedStorage.open(other)) {
+            s.create("/registry/x/b", v("b"));
+        }
+        // same revisions, different changes: the log must not be skipped as if the file had them
+        Files.copy(other.resolve(EmbeddedStorage.FILE_NAME), one.resolve(EmbeddedStorage.FILE_NAME),
+                StandardCopyOption.REPLACE_EXISTING);
+        StorageException e = assertThrows(StorageException.class, () -> EmbeddedStorage.open(one));
+        assertTrue(e.getMessage().contains("disagree at revision 1"), e.getMessage());
+    }
 }
