@@ -1,12 +1,11 @@
 package io.kapi.core.cache;
 
-import io.kapi.api.storage.KeyValue;
-import io.kapi.api.storage.ListResult;
 import io.kapi.api.storage.Storage;
 import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.Watch;
 import io.kapi.api.storage.WatchEvent;
 import io.kapi.api.storage.WatchListener;
+import io.kapi.storage.testsupport.ForwardingStorage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +14,12 @@ import java.util.List;
  * A backend whose watches can be cut and whose watch calls can be refused, to stand in for an etcd
  * connection that drops (the real backends only end watches when they shut down).
  */
-final class FlakyStorage implements Storage {
-    private final Storage delegate;
+final class FlakyStorage extends ForwardingStorage {
     private final List<Gate> gates = new ArrayList<>(); // guarded by this
     private volatile boolean refuseWatches;
 
     FlakyStorage(Storage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** While true, watch() fails with UNAVAILABLE as an unreachable backend would. */
@@ -104,50 +102,5 @@ final class FlakyStorage implements Storage {
                 w.close();
             }
         }
-    }
-
-    @Override
-    public long currentRevision() {
-        return delegate.currentRevision();
-    }
-
-    @Override
-    public long compactedRevision() {
-        return delegate.compactedRevision();
-    }
-
-    @Override
-    public KeyValue create(String key, byte[] value) {
-        return delegate.create(key, value);
-    }
-
-    @Override
-    public KeyValue get(String key) {
-        return delegate.get(key);
-    }
-
-    @Override
-    public ListResult list(String prefix, long revision, String startAfter, int limit) {
-        return delegate.list(prefix, revision, startAfter, limit);
-    }
-
-    @Override
-    public long count(String prefix) {
-        return delegate.count(prefix);
-    }
-
-    @Override
-    public KeyValue update(String key, long expectedModRevision, byte[] value) {
-        return delegate.update(key, expectedModRevision, value);
-    }
-
-    @Override
-    public KeyValue delete(String key, long expectedModRevision) {
-        return delegate.delete(key, expectedModRevision);
-    }
-
-    @Override
-    public void compact(long revision) {
-        delegate.compact(revision);
     }
 }

@@ -2,12 +2,10 @@ package io.kapi.core.registry;
 
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.storage.KeyValue;
-import io.kapi.api.storage.ListResult;
 import io.kapi.api.storage.Storage;
-import io.kapi.api.storage.Watch;
-import io.kapi.api.storage.WatchListener;
 import io.kapi.core.cache.WatchCache;
 import io.kapi.storage.embedded.EmbeddedStorage;
+import io.kapi.storage.testsupport.ForwardingStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -91,68 +88,17 @@ class StorageNamespaceGuardTest {
     }
 
     /** Counts the consistent single-key reads that reach the backend. */
-    private static final class CountingStorage implements Storage {
-        final Storage delegate;
+    private static final class CountingStorage extends ForwardingStorage {
         final AtomicInteger gets = new AtomicInteger();
 
         CountingStorage(Storage delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public KeyValue get(String key) {
             gets.incrementAndGet();
             return delegate.get(key);
-        }
-
-        @Override
-        public KeyValue create(String key, byte[] value) {
-            return delegate.create(key, value);
-        }
-
-        @Override
-        public KeyValue update(String key, long expectedModRevision, byte[] value) {
-            return delegate.update(key, expectedModRevision, value);
-        }
-
-        @Override
-        public KeyValue delete(String key, long expectedModRevision) {
-            return delegate.delete(key, expectedModRevision);
-        }
-
-        @Override
-        public KeyValue guaranteedUpdate(String key, UnaryOperator<KeyValue> update) {
-            return delegate.guaranteedUpdate(key, update);
-        }
-
-        @Override
-        public ListResult list(String prefix, long revision, String startAfter, int limit) {
-            return delegate.list(prefix, revision, startAfter, limit);
-        }
-
-        @Override
-        public Watch watch(String keyOrPrefix, long fromRevision, WatchListener listener) {
-            return delegate.watch(keyOrPrefix, fromRevision, listener);
-        }
-
-        @Override
-        public long currentRevision() {
-            return delegate.currentRevision();
-        }
-
-        @Override
-        public long compactedRevision() {
-            return delegate.compactedRevision();
-        }
-
-        @Override
-        public void compact(long revision) {
-            delegate.compact(revision);
-        }
-
-        @Override
-        public long count(String prefix) {
-            return delegate.count(prefix);
         }
     }
 }

@@ -608,18 +608,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     private void awaitDurable(long rev) {
         while (true) {
             synchronized (commitMonitor) {
-                boolean interrupted = false;
-                while (durable < rev && failure == null && committing) {
-                    try {
-                        commitMonitor.wait();
-                    } catch (InterruptedException e) {
-                        // The write is applied already; leaving now would leave its outcome unknown.
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitLeaderLocked(() -> durable < rev);
                 if (durable >= rev) {
                     return;
                 }
@@ -629,6 +618,25 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                 committing = true;
             }
             commitRound();
+        }
+    }
+
+    /**
+     * Waits, holding {@code commitMonitor}, while another leader commits and {@code needed} holds.
+     * Not interruptible: the caller's write is applied already, and leaving would leave its outcome
+     * unknown; the interrupt is kept for the caller.
+     */
+    private void awaitLeaderLocked(java.util.function.BooleanSupplier needed) {
+        boolean interrupted = false;
+        while (committing && failure == null && needed.getAsBoolean()) {
+            try {
+                commitMonitor.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -721,17 +729,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     private void checkpoint() {
         synchronized (checkpointLock) {
             synchronized (commitMonitor) {
-                boolean interrupted = false;
-                while (committing && failure == null) {
-                    try {
-                        commitMonitor.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitLeaderLocked(() -> true);
                 if (failure != null) {
                     return;
                 }
