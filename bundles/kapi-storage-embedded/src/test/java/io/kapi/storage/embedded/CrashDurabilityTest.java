@@ -74,7 +74,8 @@ class CrashDurabilityTest {
                     "the child opens at the revision the last recovery saw");
             long runMillis = MAX_SECONDS <= 20 ? MAX_SECONDS * 1000L
                     : ThreadLocalRandom.current().nextLong(1000, MAX_SECONDS * 1000L);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runMillis);
+            long started = System.nanoTime();
+            long deadline = started + TimeUnit.MILLISECONDS.toNanos(runMillis);
             // every other cycle is killed right after it started writing: before its second checkpoint
             int acks = cycle % 2 == 0 ? ACKS_BEFORE_KILL : 3;
             while (lines.size() < acks && System.nanoTime() < deadline) {
@@ -85,7 +86,8 @@ class CrashDurabilityTest {
             child.toHandle().destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             reader.join(10_000);
-            System.out.printf("cycle %d: %d acknowledged in %d ms%n", cycle, lines.size() - 1, runMillis);
+            System.out.printf("cycle %d: %d acknowledged in %d ms%n", cycle, lines.size() - 1,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
             Map<String, Long> created = new HashMap<>();
             Map<String, long[]> updated = new HashMap<>();
