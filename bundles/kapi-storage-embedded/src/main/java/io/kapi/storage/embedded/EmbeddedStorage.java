@@ -675,11 +675,6 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                 // outside the write lock: writers go on applying while this batch is logged and synced
                 log(batch);
             }
-            if (committed) {
-                store.sync();
-                lastCheckpoint = target;
-                wal.checkpointed(target);
-            }
         } catch (IOException | RuntimeException | Error e) {
             fail(e);
             synchronized (commitMonitor) {
@@ -693,6 +688,18 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         synchronized (commitMonitor) {
             committing = false;
             commitMonitor.notifyAll();
+        }
+        if (committed) {
+            // after giving up the leader's role: the next group commits need not wait for the file's sync
+            // (the caller holds checkpointLock, so checkpoints still follow each other in order)
+            try {
+                store.sync();
+                lastCheckpoint = target;
+                wal.checkpointed(target);
+            } catch (IOException | RuntimeException | Error e) {
+                fail(e);
+                throw unavailable("checkpoint failed", e);
+            }
         }
         if (!checkpoint && wal.bytesSinceCheckpoint() > CHECKPOINT_LOG_BYTES
                 && checkpointQueued.compareAndSet(false, true)) {
