@@ -95,7 +95,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         private long autoCompactionIntervalMillis = 0;
         private int cacheSizeMiB = 64;
         private boolean syncWrites = true;
-        private long checkpointIntervalMillis = 2000;
+        private long checkpointIntervalMillis = 30_000;
 
         /** Largest accepted value; larger ones fail with TOO_LARGE. */
         public Options maxValueBytes(int bytes) {

@@ -48,7 +48,7 @@ public final class OSGiEmbeddedStorage {
         int cacheSizeMiB() default 64;
 
         /** How often the store file takes in the write-ahead log (a checkpoint). */
-        long checkpointIntervalMillis() default 2000;
+        long checkpointIntervalMillis() default 30_000;
     }
 
     private EmbeddedStorage storage;
