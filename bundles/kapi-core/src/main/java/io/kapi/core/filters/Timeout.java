@@ -58,16 +58,27 @@ public final class Timeout implements HandlerFilter {
             throw StatusException.tooManyRequests("Too many requests, please try again later.", 1);
         }
         try {
-            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // never interrupt the handler: an interrupt closes the storage's file channel (kube abandons, too)
-            f.cancel(false);
-            throw StatusException.timeout("Timeout: request did not complete within requested timeout - context deadline exceeded", 0);
+            try {
+                f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (buffered.abandon()) {
+                    // never interrupt the handler: kube abandons it too; what it writes from now on is dropped
+                    f.cancel(false);
+                    throw StatusException.timeout("Timeout: request did not complete within requested timeout - context deadline exceeded", 0);
+                }
+                // the answer is already streaming to the client, so no 504 can replace it: let it finish
+                // (kube would cut the connection instead)
+                f.get();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StatusException.timeout("Timeout: request was interrupted", 0);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (buffered.isCommitted()) {
+                // part of the answer is out already: no Status can follow it, the connection is cut instead
+                throw new IOException("the handler failed after its answer began streaming", cause);
+            }
             if (cause instanceof UncheckedIOException u) {
                 throw u.getCause();
             }
@@ -119,8 +130,18 @@ public final class Timeout implements HandlerFilter {
         return Duration.ofNanos(nanos);
     }
 
-    /** Holds status, headers and body until the handler finished in time. */
+    /**
+     * Holds status, headers and body until the handler finished in time, so a timeout can still answer
+     * 504 instead. A body that grows past {@link #STREAM_AFTER_BYTES} (a large LIST) is not held any
+     * longer: status and headers go out and the body streams from then on, as kube's timeout writer does.
+     */
     static final class BufferedResponse extends HttpServletResponseWrapper {
+        static final int STREAM_AFTER_BYTES = 1024 * 1024;
+        private final HttpServletResponse response;
+        private final Object lock = new Object();
+        private boolean streaming; // guarded by lock: the body goes straight to the response
+        private boolean abandoned; // guarded by lock: timed out before streaming; the handler's writes are dropped
+        private java.io.OutputStream direct; // guarded by lock
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private final List<String[]> headers = new ArrayList<>();
         private int status = 200;
@@ -137,18 +158,60 @@ public final class Timeout implements HandlerFilter {
             }
 
             @Override
-            public void write(int b) {
-                body.write(b);
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
             }
 
             @Override
-            public void write(byte[] b, int off, int len) {
-                body.write(b, off, len);
+            public void write(byte[] b, int off, int len) throws IOException {
+                synchronized (lock) {
+                    if (abandoned) {
+                        return;
+                    }
+                    if (streaming) {
+                        direct.write(b, off, len);
+                        return;
+                    }
+                    body.write(b, off, len);
+                    if (body.size() > STREAM_AFTER_BYTES && writer == null) {
+                        startStreaming();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                synchronized (lock) {
+                    if (streaming) {
+                        direct.flush();
+                    }
+                }
             }
         };
 
         BufferedResponse(HttpServletResponse response) {
             super(response);
+            this.response = response;
+        }
+
+        /** Sends status and headers, then what is held; from now on writes go straight out (caller holds lock). */
+        private void startStreaming() throws IOException {
+            commitHeaders(response);
+            direct = response.getOutputStream();
+            body.writeTo(direct);
+            body.reset();
+            streaming = true;
+        }
+
+        /** The timeout struck: true when nothing was sent yet, and nothing will be; false when the body streams. */
+        boolean abandon() {
+            synchronized (lock) {
+                if (streaming) {
+                    return false;
+                }
+                abandoned = true;
+                return true;
+            }
         }
 
         @Override
@@ -205,29 +268,57 @@ public final class Timeout implements HandlerFilter {
 
         @Override
         public boolean isCommitted() {
-            return false;
+            synchronized (lock) {
+                return streaming;
+            }
         }
 
         @Override
         public void resetBuffer() {
+            checkNotStreaming();
             body.reset();
+        }
+
+        private void checkNotStreaming() {
+            synchronized (lock) {
+                if (streaming) {
+                    throw new IllegalStateException("the response is committed");
+                }
+            }
         }
 
         @Override
         public void reset() {
+            checkNotStreaming();
             body.reset();
             headers.clear();
             status = 200;
         }
 
         @Override
-        public void flushBuffer() {
+        public void flushBuffer() throws IOException {
+            stream.flush();
         }
 
         void commitTo(HttpServletResponse response) throws IOException {
+            synchronized (lock) {
+                if (streaming) {
+                    direct.flush();
+                    return;
+                }
+            }
             if (writer != null) {
                 writer.flush();
             }
+            commitHeaders(response);
+            if (status == 304 || status == 204) {
+                return;
+            }
+            response.setContentLength(body.size());
+            body.writeTo(response.getOutputStream());
+        }
+
+        private void commitHeaders(HttpServletResponse response) {
             response.setStatus(status);
             if (contentType != null) {
                 response.setContentType(contentType);
@@ -239,11 +330,6 @@ public final class Timeout implements HandlerFilter {
                     response.addHeader(h[0], h[1]);
                 }
             }
-            if (status == 304 || status == 204) {
-                return;
-            }
-            response.setContentLength(body.size());
-            body.writeTo(response.getOutputStream());
         }
     }
 
