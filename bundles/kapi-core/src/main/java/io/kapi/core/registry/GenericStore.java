@@ -233,7 +233,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             decoded.add(obj);
         }
 
-        public int size() {
+        int size() {
             return stored.size();
         }
     }

@@ -144,14 +144,20 @@ class KapiServerTest {
         assertEquals(200, call("GET", "/apis/things.example.com/v1/widgets", null).status);
     }
 
-    @Test
-    void removalTakesRoutesAndDiscoveryAwayButKeepsData() throws Exception {
+    /** Security, the storage, the kube server and a widgets group from bundle "b", served. */
+    private Contribution<APIGroupProvider> serveWidgets() {
         wireSecurity();
         server.contributions().addStorage(c(storage, 0, "store", Map.of()));
         server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
         Contribution<APIGroupProvider> widgets = c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of());
         server.contributions().addProvider(widgets);
         server.rebuild();
+        return widgets;
+    }
+
+    @Test
+    void removalTakesRoutesAndDiscoveryAwayButKeepsData() throws Exception {
+        Contribution<APIGroupProvider> widgets = serveWidgets();
         assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}").status);
         assertTrue(call("GET", "/apis", null).text().contains("things.example.com"));
         server.contributions().removeProvider(widgets.serviceId());
@@ -265,12 +271,7 @@ class KapiServerTest {
 
     @Test
     void concurrentWatchesAreServedAsynchronouslyWithTheSameFramesAndEndWhenTheirResourceLeaves() throws Exception {
-        wireSecurity();
-        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
-        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
-        Contribution<APIGroupProvider> widgets = c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of());
-        server.contributions().addProvider(widgets);
-        server.rebuild();
+        Contribution<APIGroupProvider> widgets = serveWidgets();
         List<FakeHttp.Async> asyncs = new java.util.ArrayList<>();
         List<FakeHttp.Response> watches = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {

@@ -299,12 +299,6 @@ final class WriteAheadLog implements Closeable {
         }
     }
 
-    int segmentCount() {
-        synchronized (lock) {
-            return segments.size();
-        }
-    }
-
     @Override
     public void close() throws IOException {
         synchronized (lock) {
