@@ -46,7 +46,7 @@ public class ApiBenchmark {
     private static final String VALUE = "x".repeat(1024);
     private static final byte[] VALUE_BYTES = ("{\"data\":{\"v\":\"" + VALUE + "\"}}").getBytes(StandardCharsets.UTF_8);
     private static final Pattern NAME = Pattern.compile("\"name\":\"([^\"]+)\"");
-    /** Which parts run: -Dkapi.bench=raw,storage,embedded,etcd (all by default). */
+    /** Which parts run: -Dkapi.bench=raw,storage,embedded,etcd (all by default; "fanout" runs only the watch fan-outs). */
     private static final List<String> PARTS = List.of(System.getProperty("kapi.bench", "raw,storage,embedded,etcd").split(","));
     /** API operations before each API measurement, unmeasured, so both JVMs are compiled (JIT) when it starts. */
     private static final int API_WARM_UP = 10_000;
@@ -118,6 +118,9 @@ public class ApiBenchmark {
             }
             if (PARTS.contains("etcd")) {
                 apiOnEtcd(etcd, ratios);
+            }
+            if (PARTS.contains("fanout")) {
+                fanOutOnly();
             }
             section("Ratios (same run)");
             for (int c : PARTS.size() == 4 ? new int[] {16, 64} : new int[0]) {
@@ -251,8 +254,7 @@ public class ApiBenchmark {
     }
 
     private static Api api(Distribution dist) throws Exception {
-        String token = Files.readAllLines(dist.home.resolve("etc/kapi/tokens.csv")).stream()
-                .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().split(",")[0].trim();
+        String token = dist.token();
         return new Api(dist, Distribution.insecureClient(), token, "https://127.0.0.1:" + dist.securePort);
     }
 
@@ -376,6 +378,21 @@ public class ApiBenchmark {
             t0 = System.nanoTime();
             dist.start();
             row("restart to /readyz = ok with 100 000 objects", dist.awaitReady(t0) + " ms", "graceful stop, then bin/karaf server; the watch cache lists the store before /readyz");
+            fanOutWarmUp(api);
+            fanOut(api, 500);
+            fanOut(api, 2000);
+        }
+    }
+
+    /** Only the watch fan-outs, on a fresh embedded distribution (-Dkapi.bench=fanout), to compare changes to them. */
+    private void fanOutOnly() throws Exception {
+        section("Watch fan-out only, on the embedded store");
+        try (Distribution dist = new Distribution("benchmark-fanout")) {
+            long t0 = System.nanoTime();
+            dist.start();
+            dist.awaitReady(t0);
+            Api api = api(dist);
+            fanOutWarmUp(api);
             fanOut(api, 500);
             fanOut(api, 2000);
         }
@@ -399,152 +416,117 @@ public class ApiBenchmark {
 
     // ------------------------------------------------------------------ watch fan-out
 
+    /** Watches per HTTP/2 connection in the fan-out: under Jetty's default limit of 128 streams per connection. */
+    private static final int WATCHES_PER_CONNECTION = 100;
+
     /**
-     * {@code watchers} HTTP watches on the namespace, then 100 creates/s for 10 s: p50/p99 of the time
+     * {@code watchers} HTTP/2 watches on the namespace, then 100 creates/s for 10 s: p50/p99 of the time
      * from the start of each POST to the arrival of its ADDED event at each watcher, and events lost.
      */
     private void fanOut(Api api, int watchers) throws Exception {
+        fanOut(api, watchers, 1000, "fan" + watchers + "-");
+    }
+
+    /** Not measured: the JIT of both JVMs on the watch path (the creates before warm up the rest), 200 watchers × 300 events. */
+    private void fanOutWarmUp(Api api) throws Exception {
+        fanOut(api, 200, 300, null);
+    }
+
+    /** Runs a fan-out; reports it unless {@code prefix} (of the created names) is null: then it is a warm-up. */
+    private void fanOut(Api api, int watchers, int events, String prefix) throws Exception {
+        boolean measured = prefix != null;
+        if (!measured) {
+            prefix = "fan-warm-";
+        }
         String rv = JSON.readTree(api.get(CMS + "?limit=1").body()).path("metadata").path("resourceVersion").asText();
         Map<String, Long> sent = new ConcurrentHashMap<>();
-        int events = 1000;
         long[] latencies = new long[watchers * events];
         AtomicInteger received = new AtomicInteger();
         AtomicLong unexpected = new AtomicLong();
-        List<Flow.Subscription> streams = new ArrayList<>();
-        String prefix = "fan" + watchers + "-";
-        Flow.Subscriber<String> counter = new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                synchronized (streams) {
-                    streams.add(s);
-                }
-                s.request(Long.MAX_VALUE);
+        String names = prefix;
+        java.util.function.Consumer<byte[]> counter = line -> {
+            long now = System.nanoTime();
+            String name = Http2Watchers.firstName(line);
+            if (name == null || !name.startsWith(names)) {
+                return; // a bookmark or an older object's event
             }
-
-            @Override
-            public void onNext(String line) {
-                long now = System.nanoTime();
-                Matcher m = NAME.matcher(line);
-                if (!m.find() || !m.group(1).startsWith(prefix)) {
-                    return; // a bookmark or an older object's event
-                }
-                Long t = sent.get(m.group(1));
-                int slot = received.getAndIncrement();
-                if (t == null || slot >= latencies.length) {
-                    unexpected.incrementAndGet();
-                } else {
-                    latencies[slot] = now - t;
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onComplete() {
+            Long t = sent.get(name);
+            int slot = received.getAndIncrement();
+            if (t == null || slot >= latencies.length) {
+                unexpected.incrementAndGet();
+            } else {
+                latencies[slot] = now - t;
             }
         };
-        // informers connect over time, not all at once: batches of 100; a failed connection is retried
-        AtomicInteger retried = new AtomicInteger();
-        // one HTTP client (one selector thread) for all the watches, on the same two CPUs as the server
-        HttpClient client = api.client();
-        for (int batch = 0; batch < watchers; batch += 100) {
-            int size = Math.min(100, watchers - batch);
-            java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(size);
-            for (int w = 0; w < size; w++) {
-                openWatch(client, api, CMS + "?watch=1&timeoutSeconds=600&resourceVersion=" + rv, counter, opened, retried, 5);
-            }
-            if (!opened.await(2, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("watches did not open: " + opened.getCount() + " of a batch of " + size);
-            }
-        }
-        Thread.sleep(1000);
-        long karaf = karafPid(api.dist());
-        long self = ProcessHandle.current().pid();
-        long serverCpu0 = cpuMillis(karaf);
-        long clientCpu0 = cpuMillis(self);
-        long wall0 = System.nanoTime();
-        // the creates go out every 10 ms whatever the answers take (sent asynchronously), so the rate is 100/s
-        // unless the client itself cannot keep up; the rate reached is reported
-        long period = TimeUnit.MILLISECONDS.toNanos(10);
-        long next = System.nanoTime();
-        List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> posts = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
-            String name = prefix + i;
-            sent.put(name, System.nanoTime());
-            posts.add(api.client().sendAsync(api.request(CMS).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"" + name + "\"}}")).build(),
-                    HttpResponse.BodyHandlers.discarding()));
-            next += period;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-        }
-        double sentRate = events / ((System.nanoTime() - wall0) / 1e9);
-        for (java.util.concurrent.CompletableFuture<HttpResponse<Void>> post : posts) {
-            int code = post.get(2, TimeUnit.MINUTES).statusCode();
-            if (code != 201) {
-                throw new IllegalStateException("create answered " + code);
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (received.get() < watchers * events && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - wall0);
-        long serverCpu = cpuMillis(karaf) - serverCpu0;
-        long clientCpu = cpuMillis(self) - clientCpu0;
-        int got = Math.min(received.get(), latencies.length);
-        long[] sorted = Arrays.copyOf(latencies, got);
-        Arrays.sort(sorted);
-        synchronized (streams) {
-            streams.forEach(Flow.Subscription::cancel);
-        }
-        row("watch fan-out to " + watchers + " watchers at 100 writes/s",
-                String.format("p50 %.1f ms, p99 %.1f ms, lost %d of %d", sorted[got / 2] / 1e6, sorted[(int) (got * 0.99)] / 1e6,
-                        (long) watchers * events - got + unexpected.get(), (long) watchers * events),
-                watchers + " HTTPS watches (HTTP/1.1, one connection each, opened 100 at a time by one HTTP client, " + retried.get()
-                        + " connection attempts retried) on the namespace; " + events
-                        + String.format(" creates of small ConfigMaps sent at %.0f/s", sentRate)
-                        + "; from the start of each POST to its ADDED event at each watcher; target p99 < 100 ms"
-                        + String.format("; until the last event arrived %.1f s, in which Kapi used %.1f s of CPU and the benchmark's client %.1f s (2 CPUs)",
-                                wallMillis / 1e3, serverCpu / 1e3, clientCpu / 1e3));
-    }
-
-    /** Opens one watch whose lines go to {@code lines}; counts {@code opened} down once it streams; retries a failed connection. */
-    private static void openWatch(HttpClient client, Api api, String path, Flow.Subscriber<String> lines, java.util.concurrent.CountDownLatch opened,
-                                  AtomicInteger retried, int attempts) {
-        java.util.concurrent.atomic.AtomicBoolean streaming = new java.util.concurrent.atomic.AtomicBoolean();
-        client.sendAsync(api.request(path).GET().build(), HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                lines.onSubscribe(s);
-                if (streaming.compareAndSet(false, true)) {
-                    opened.countDown();
+        String token = api.token();
+        try (Http2Watchers h2 = new Http2Watchers(api.dist().securePort, token)) {
+            // informers connect over time, not all at once: one connection of 100 watches at a time
+            for (int batch = 0; batch < watchers; batch += WATCHES_PER_CONNECTION) {
+                int size = Math.min(WATCHES_PER_CONNECTION, watchers - batch);
+                java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(size);
+                org.eclipse.jetty.http2.api.Session session = h2.connect();
+                for (int w = 0; w < size; w++) {
+                    h2.watch(session, CMS + "?watch=1&timeoutSeconds=600&resourceVersion=" + rv, counter, opened);
+                }
+                if (!opened.await(2, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("watches did not open: " + opened.getCount() + " of a batch of " + size);
                 }
             }
-
-            @Override
-            public void onNext(String line) {
-                lines.onNext(line);
+            Thread.sleep(1000);
+            int connections = connectionsTo(api.dist().securePort);
+            long karaf = karafPid(api.dist());
+            long self = ProcessHandle.current().pid();
+            long serverCpu0 = cpuMillis(karaf);
+            long clientCpu0 = cpuMillis(self);
+            long wall0 = System.nanoTime();
+            // the creates go out every 10 ms whatever the answers take (sent asynchronously), so the rate is 100/s
+            // unless the client itself cannot keep up; the rate reached is reported
+            long period = TimeUnit.MILLISECONDS.toNanos(10);
+            long next = System.nanoTime();
+            List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> posts = new ArrayList<>();
+            for (int i = 0; i < events; i++) {
+                String name = prefix + i;
+                sent.put(name, System.nanoTime());
+                posts.add(api.client().sendAsync(api.request(CMS).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"" + name + "\"}}")).build(),
+                        HttpResponse.BodyHandlers.discarding()));
+                next += period;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
             }
-
-            @Override
-            public void onError(Throwable t) {
+            double sentRate = events / ((System.nanoTime() - wall0) / 1e9);
+            for (java.util.concurrent.CompletableFuture<HttpResponse<Void>> post : posts) {
+                int code = post.get(2, TimeUnit.MINUTES).statusCode();
+                if (code != 201) {
+                    throw new IllegalStateException("create answered " + code);
+                }
             }
-
-            @Override
-            public void onComplete() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (received.get() < watchers * events && System.nanoTime() < deadline) {
+                Thread.sleep(100);
             }
-        })).whenComplete((r, e) -> {
-            // the future of sendAsync completes at the end of the body, or exceptionally when the connection failed
-            if (e != null && !streaming.get() && attempts > 1) {
-                retried.incrementAndGet();
-                openWatch(client, api, path, lines, opened, retried, attempts - 1);
+            long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - wall0);
+            long bytesPerEvent = h2.bytesReceived() / Math.max(1, received.get());
+            long serverCpu = cpuMillis(karaf) - serverCpu0;
+            long clientCpu = cpuMillis(self) - clientCpu0;
+            int got = Math.min(received.get(), latencies.length);
+            long[] sorted = Arrays.copyOf(latencies, got);
+            Arrays.sort(sorted);
+            if (!measured) {
+                return;
             }
-        });
+            row("watch fan-out to " + watchers + " watchers at 100 writes/s",
+                    String.format("p50 %.1f ms, p99 %.1f ms, lost %d of %d", sorted[got / 2] / 1e6, sorted[(int) (got * 0.99)] / 1e6,
+                            (long) watchers * events - got + unexpected.get(), (long) watchers * events),
+                    watchers + " HTTPS watches on the namespace over HTTP/2, " + WATCHES_PER_CONNECTION + " per connection (" + connections
+                            + " TCP connections to Kapi while they ran, Jetty's HTTP/2 client in the benchmark's JVM), opened one connection at a time; " + events
+                            + String.format(" creates of small ConfigMaps sent at %.0f/s (%d B per event)", sentRate, bytesPerEvent)
+                            + "; from the start of each POST to its ADDED event at each watcher; target p99 < 100 ms"
+                            + String.format("; until the last event arrived %.1f s, in which Kapi used %.1f s of CPU and the benchmark %.1f s (2 CPUs)",
+                                    wallMillis / 1e3, serverCpu / 1e3, clientCpu / 1e3));
+        }
     }
 
     // ------------------------------------------------------------------ heap
@@ -555,6 +537,14 @@ public class ApiBenchmark {
                 .filter(h -> h.info().commandLine().map(c -> c.contains("java") && c.contains(dist.home.toString())
                         && c.contains("org.apache.karaf.main.Main")).orElse(false))
                 .mapToLong(ProcessHandle::pid).findFirst().orElseThrow(() -> new IllegalStateException("Karaf's JVM not found"));
+    }
+
+    /** Established TCP connections to a local port, through {@code ss} (iproute2). */
+    private static int connectionsTo(int port) throws Exception {
+        Process p = new ProcessBuilder("ss", "-Htn", "state", "established", "( dport = :" + port + " )").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return (int) out.lines().filter(l -> !l.isBlank()).count();
     }
 
     /** CPU time a process has used so far, in milliseconds (user + system). */

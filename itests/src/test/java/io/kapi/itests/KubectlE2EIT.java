@@ -4,11 +4,22 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -162,5 +173,50 @@ public class KubectlE2EIT {
         assertTrue(r.out(), r.code() != 0 && r.out().contains("NotFound"));
         Distribution.Result refused = dist.kubectl("create", "configmap", "late", "-n", "doomed", "--from-literal=a=1");
         assertTrue(refused.out(), refused.code() != 0 && refused.out().contains("namespaces \"doomed\" not found"));
+    }
+
+    /**
+     * HTTP/2 over TLS (ALPN "h2") as kube-apiserver serves it, next to HTTP/1.1: the JDK's client, which
+     * prefers h2 as client-go does, gets it, and multiplexes 50 watches over it; each sees the change.
+     */
+    @Test
+    public void h_http2NextToHttp11() throws Exception {
+        String base = "https://127.0.0.1:" + dist.securePort;
+        String token = dist.token();
+        HttpClient h1 = Distribution.insecureClient(HttpClient.Version.HTTP_1_1);
+        HttpResponse<String> v1 = h1.send(HttpRequest.newBuilder(URI.create(base + "/version")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(v1.body(), HttpClient.Version.HTTP_1_1, v1.version());
+        HttpClient h2 = Distribution.insecureClient();
+        HttpResponse<String> v2 = h2.send(HttpRequest.newBuilder(URI.create(base + "/version")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(v2.body(), HttpClient.Version.HTTP_2, v2.version());
+        int watches = 50;
+        CountDownLatch seen = new CountDownLatch(watches);
+        List<CompletableFuture<HttpResponse<Stream<String>>>> streams = new ArrayList<>();
+        for (int i = 0; i < watches; i++) {
+            streams.add(h2.sendAsync(HttpRequest.newBuilder(URI.create(base
+                            + "/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name%3Dh2-watched&timeoutSeconds=60"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofLines()));
+        }
+        ExecutorService readers = Executors.newFixedThreadPool(watches);
+        try {
+            for (var f : streams) {
+                HttpResponse<Stream<String>> r = f.get(30, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode());
+                assertEquals(HttpClient.Version.HTTP_2, r.version());
+                readers.execute(() -> {
+                    if (r.body().anyMatch(line -> line.contains("\"ADDED\"") && line.contains("h2-watched"))) {
+                        seen.countDown();
+                    }
+                });
+            }
+            ok("create", "configmap", "h2-watched", "-n", "default", "--from-literal=x=1");
+            assertTrue(seen.getCount() + " of " + watches + " watches did not see the ADDED event", seen.await(30, TimeUnit.SECONDS));
+        } finally {
+            readers.shutdownNow();
+            streams.forEach(f -> f.thenAccept(r -> r.body().close()));
+            dist.kubectl("delete", "configmap", "h2-watched", "-n", "default");
+        }
     }
 }
