@@ -162,44 +162,45 @@ public class ApiBenchmark {
         } else {
             row("`etcdctl check perf`", "not run", "install etcd-client (`apt-get install -y etcd-client`) for it");
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        BlockingHttp http = BlockingHttp.plain();
+        Map<String, String> json = Map.of("Content-Type", "application/json");
         Base64.Encoder b64 = Base64.getEncoder();
         String value = b64.encodeToString(VALUE_BYTES);
-        rate(16, API_WARM_UP, i -> http.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/kv/put")).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"key\":\"" + b64.encodeToString(("/raw/warm/" + i).getBytes(StandardCharsets.UTF_8)) + "\",\"value\":\"" + value + "\"}")).build(),
-                HttpResponse.BodyHandlers.discarding())); // warm-up, not measured
+        rate(16, API_WARM_UP, i -> http.send("POST", etcd.endpoint() + "/v3/kv/put", json, ("{\"key\":\""
+                + b64.encodeToString(("/raw/warm/" + i).getBytes(StandardCharsets.UTF_8)) + "\",\"value\":\"" + value + "\"}").getBytes(StandardCharsets.UTF_8))); // warm-up, not measured
         for (int c : new int[] {16, 64}) {
             String prefix = "/raw/c" + c + "/";
+            long etcdCpu0 = cpuMillis(etcd.pid());
             double puts = rate(c, API_CREATES, i -> {
                 String body = "{\"key\":\"" + b64.encodeToString((prefix + i).getBytes(StandardCharsets.UTF_8)) + "\",\"value\":\"" + value + "\"}";
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/kv/put"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException(r.body());
+                BlockingHttp.Response r = http.send("POST", etcd.endpoint() + "/v3/kv/put", json, body.getBytes(StandardCharsets.UTF_8));
+                if (r.code() != 200) {
+                    throw new IllegalStateException(r.text());
                 }
             });
             ratios.put("raw-put-" + c, puts);
-            row("raw etcd puts/s, concurrency " + c, String.format("%.0f", puts), API_CREATES + " puts of 1 KiB through etcd's JSON gateway (POST /v3/kv/put), HTTP/1.1 keep-alive, etcd fsyncs its WAL");
+            row("raw etcd puts/s, concurrency " + c, String.format("%.0f", puts), API_CREATES + " puts of 1 KiB through etcd's JSON gateway (POST /v3/kv/put), " + LOAD
+                    + ", etcd fsyncs its WAL; " + perOp(etcd.pid(), etcdCpu0, API_CREATES) + " µs of etcd CPU per put");
+            etcdCpu0 = cpuMillis(etcd.pid());
             // what a create is in etcd (kube's and Kapi's): a transaction that puts only if the key does not exist
             String txPrefix = "/raw-txn/c" + c + "/";
             double txns = rate(c, API_CREATES, i -> {
                 String k = b64.encodeToString((txPrefix + i).getBytes(StandardCharsets.UTF_8));
                 String body = "{\"compare\":[{\"target\":\"CREATE\",\"key\":\"" + k + "\",\"result\":\"EQUAL\",\"create_revision\":\"0\"}],"
                         + "\"success\":[{\"request_put\":{\"key\":\"" + k + "\",\"value\":\"" + value + "\"}}]}";
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/kv/txn"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200 || !r.body().contains("\"succeeded\":true")) {
-                    throw new IllegalStateException(r.body());
+                BlockingHttp.Response r = http.send("POST", etcd.endpoint() + "/v3/kv/txn", json, body.getBytes(StandardCharsets.UTF_8));
+                if (r.code() != 200 || !r.text().contains("\"succeeded\":true")) {
+                    throw new IllegalStateException(r.text());
                 }
             });
             ratios.put("raw-txn-" + c, txns);
-            row("raw etcd create transactions/s, concurrency " + c, String.format("%.0f", txns), API_CREATES + " put-if-absent transactions of 1 KiB (POST /v3/kv/txn), what a create is in etcd for kube and Kapi");
+            row("raw etcd create transactions/s, concurrency " + c, String.format("%.0f", txns), API_CREATES + " put-if-absent transactions of 1 KiB (POST /v3/kv/txn), what a create is in etcd for kube and Kapi; "
+                    + perOp(etcd.pid(), etcdCpu0, API_CREATES) + " µs of etcd CPU per transaction");
             double ranges = rate(c, 20000, i -> {
                 String body = "{\"key\":\"" + b64.encodeToString((prefix + (i % API_CREATES)).getBytes(StandardCharsets.UTF_8)) + "\"}";
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/kv/range"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException(r.body());
+                BlockingHttp.Response r = http.send("POST", etcd.endpoint() + "/v3/kv/range", json, body.getBytes(StandardCharsets.UTF_8));
+                if (r.code() != 200) {
+                    throw new IllegalStateException(r.text());
                 }
             });
             row("raw etcd ranges/s (one key), concurrency " + c, String.format("%.0f", ranges), "20000 linearizable single-key ranges (POST /v3/kv/range)");
@@ -236,26 +237,31 @@ public class ApiBenchmark {
 
     // ------------------------------------------------------------------ the API
 
-    /** The real distribution, its admin token and an HTTPS client. */
-    private record Api(Distribution dist, HttpClient client, String token, String base) {
+    /** The blocking load generator every request/response figure of this benchmark is measured with. */
+    private static final String LOAD = "HTTP/1.1 keep-alive, one connection per concurrent caller (the JDK's blocking HttpURLConnection)";
+
+    /**
+     * The real distribution, its admin token, the blocking client the creates, GETs and LISTs are measured
+     * with, and an asynchronous JDK client (the fan-out's creates, sent at a fixed rate without waiting).
+     */
+    private record Api(Distribution dist, BlockingHttp load, HttpClient client, String token, String base) {
         HttpRequest.Builder request(String path) {
             return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
                     .timeout(Duration.ofMinutes(5));
         }
 
-        int post(String path, String body) throws IOException, InterruptedException {
-            return client.send(request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int post(String path, String body) throws IOException {
+            return load.send("POST", base + path, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
+                    body.getBytes(StandardCharsets.UTF_8)).code();
         }
 
-        HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-            return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        BlockingHttp.Response get(String path) throws IOException {
+            return load.send("GET", base + path, Map.of("Authorization", "Bearer " + token, "Accept", "application/json"), null);
         }
     }
 
     private static Api api(Distribution dist) throws Exception {
-        String token = dist.token();
-        return new Api(dist, Distribution.insecureClient(), token, "https://127.0.0.1:" + dist.securePort);
+        return new Api(dist, BlockingHttp.insecure(), Distribution.insecureClient(), dist.token(), "https://127.0.0.1:" + dist.securePort);
     }
 
     private static String configMap(String name) {
@@ -264,7 +270,13 @@ public class ApiBenchmark {
 
     private static final String CMS = "/api/v1/namespaces/default/configmaps";
 
-    private void createsAndGets(String backend, Api api, Map<String, Double> ratios) throws Exception {
+    /** CPU time a process used since {@code cpu0} (its {@link #cpuMillis}), per operation, in µs. */
+    private static long perOp(long pid, long cpu0, int ops) {
+        return (cpuMillis(pid) - cpu0) * 1000 / ops;
+    }
+
+    /** Creates and GETs through the API; {@code etcd} is the backend's etcd, or null on the embedded store. */
+    private void createsAndGets(String backend, Api api, Map<String, Double> ratios, EtcdServer etcd) throws Exception {
         // warm-up, not measured: the JIT of both JVMs and the connection pool; in a namespace of its own, so
         // the namespace the LISTs read holds exactly the measured creates
         String warm = "/api/v1/namespaces/bench-warm/configmaps";
@@ -277,6 +289,9 @@ public class ApiBenchmark {
         for (int c : new int[] {16, 64}) {
             int n = API_CREATES;
             String prefix = "c" + c + "-";
+            long karaf = karafPid(api.dist());
+            long kapiCpu0 = cpuMillis(karaf);
+            long etcdCpu0 = etcd == null ? 0 : cpuMillis(etcd.pid());
             double creates = rate(c, n, i -> {
                 int code = api.post(CMS, configMap(prefix + i));
                 if (code != 201) {
@@ -284,9 +299,10 @@ public class ApiBenchmark {
                 }
             });
             ratios.put("api-" + backend + "-create-" + c, creates);
-            row("API creates/s, concurrency " + c, String.format("%.0f", creates), n + " POSTs of 1 KiB ConfigMaps over HTTPS (bearer token)");
+            row("API creates/s, concurrency " + c, String.format("%.0f", creates), n + " POSTs of 1 KiB ConfigMaps over HTTPS (bearer token), " + LOAD
+                    + "; " + perOp(karaf, kapiCpu0, n) + " µs of Kapi CPU per create" + (etcd == null ? "" : ", " + perOp(etcd.pid(), etcdCpu0, n) + " µs of etcd CPU"));
             double gets = rate(c, 20000, i -> {
-                int code = api.get(CMS + "/" + prefix + (i % n)).statusCode();
+                int code = api.get(CMS + "/" + prefix + (i % n)).code();
                 if (code != 200) {
                     throw new IllegalStateException("get answered " + code);
                 }
@@ -302,10 +318,10 @@ public class ApiBenchmark {
         long bytes = 0;
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
-            HttpResponse<byte[]> r = api.get(CMS + query);
+            BlockingHttp.Response r = api.get(CMS + query);
             best = Math.min(best, System.nanoTime() - t0);
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("list answered " + r.statusCode());
+            if (r.code() != 200) {
+                throw new IllegalStateException("list answered " + r.code());
             }
             bytes = r.body().length;
             items = JSON.readTree(r.body()).path("items").size();
@@ -320,7 +336,7 @@ public class ApiBenchmark {
         long items = 0;
         long pages = 0;
         do {
-            HttpResponse<byte[]> r = api.get(CMS + "?limit=500" + (cont.isEmpty() ? "" : "&continue=" + cont));
+            BlockingHttp.Response r = api.get(CMS + "?limit=500" + (cont.isEmpty() ? "" : "&continue=" + cont));
             JsonNode page = JSON.readTree(r.body());
             items += page.path("items").size();
             pages++;
@@ -352,7 +368,7 @@ public class ApiBenchmark {
             }
             row("cold start to /readyz = ok (empty store)", Arrays.toString(starts) + " ms", "bin/karaf server launched, HTTPS /readyz polled every 100 ms; 3 starts (1st creates the PKI and store)");
             Api api = api(dist);
-            createsAndGets("embedded", api, ratios);
+            createsAndGets("embedded", api, ratios, null);
             // 2 × 5 000 measured creates: 10 000 objects in the namespace
             long[] l = list(api, "", 5);
             row("full LIST of " + l[0] + " ConfigMaps (from the watch cache)", String.format("%.0f ms", l[2] / 1e6),
@@ -406,7 +422,7 @@ public class ApiBenchmark {
             dist.start();
             row("cold start to /readyz = ok", dist.awaitReady(t0) + " ms", "first start on etcd");
             Api api = api(dist);
-            createsAndGets("etcd", api, ratios);
+            createsAndGets("etcd", api, ratios, etcd);
             long[] l = list(api, "", 5);
             row("full LIST of " + l[0] + " ConfigMaps (from the watch cache)", String.format("%.0f ms", l[2] / 1e6), "best of 5");
             l = list(api, "?resourceVersion=0", 5);
@@ -439,20 +455,20 @@ public class ApiBenchmark {
             prefix = "fan-warm-";
         }
         String rv = JSON.readTree(api.get(CMS + "?limit=1").body()).path("metadata").path("resourceVersion").asText();
-        Map<String, Long> sent = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLongArray sent = new java.util.concurrent.atomic.AtomicLongArray(events); // nanoTime of each POST
         long[] latencies = new long[watchers * events];
         AtomicInteger received = new AtomicInteger();
         AtomicLong unexpected = new AtomicLong();
-        String names = prefix;
+        byte[] names = prefix.getBytes(StandardCharsets.US_ASCII);
         java.util.function.Consumer<byte[]> counter = line -> {
             long now = System.nanoTime();
-            String name = Http2Watchers.firstName(line);
-            if (name == null || !name.startsWith(names)) {
+            int i = Http2Watchers.numberAfter(line, names);
+            if (i < 0) {
                 return; // a bookmark or an older object's event
             }
-            Long t = sent.get(name);
+            long t = i < events ? sent.get(i) : 0;
             int slot = received.getAndIncrement();
-            if (t == null || slot >= latencies.length) {
+            if (t == 0 || slot >= latencies.length) {
                 unexpected.incrementAndGet();
             } else {
                 latencies[slot] = now - t;
@@ -486,7 +502,7 @@ public class ApiBenchmark {
             List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> posts = new ArrayList<>();
             for (int i = 0; i < events; i++) {
                 String name = prefix + i;
-                sent.put(name, System.nanoTime());
+                sent.set(i, System.nanoTime());
                 posts.add(api.client().sendAsync(api.request(CMS).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"" + name + "\"}}")).build(),
                         HttpResponse.BodyHandlers.discarding()));
@@ -558,12 +574,16 @@ public class ApiBenchmark {
         jcmd(jcmd, pid, "GC.run");
         jcmd(jcmd, pid, "GC.run");
         String info = jcmd(jcmd, pid, "GC.heap_info");
-        // G1: " garbage-first heap   total 262144K, used 123456K [...]"
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+        // G1: " garbage-first heap   total 262144K, used 123456K [...]"; ZGC: " ZHeap   used 338M, capacity 1024M, ..."
+        Matcher m = Pattern.compile("(?:garbage-first heap|ZHeap)\\s+.*?used (\\d+)([KMG])").matcher(info);
         if (!m.find()) {
             throw new IllegalStateException("unexpected GC.heap_info: " + info);
         }
-        return Long.parseLong(m.group(1)) * 1024;
+        return Long.parseLong(m.group(1)) << switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            default -> 30;
+        };
     }
 
     private static String jcmd(String jcmd, long pid, String command) throws Exception {

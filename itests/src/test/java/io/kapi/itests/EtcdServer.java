@@ -66,6 +66,11 @@ final class EtcdServer implements AutoCloseable {
         return "http://127.0.0.1:" + clientPort;
     }
 
+    /** The etcd process's PID. */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

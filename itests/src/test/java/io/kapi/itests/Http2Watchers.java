@@ -107,20 +107,27 @@ final class Http2Watchers implements AutoCloseable {
         return received.get();
     }
 
-    /** The value of the first {@code "name":"…"} in a line (the object's name in a watch event), or null. */
-    static String firstName(byte[] line) {
+    /**
+     * For a watch event whose object is named {@code prefix} followed by a number (the first
+     * {@code "name":"…"} of the line, the object's name), that number; -1 for any other line.
+     * Reads the bytes in place: the fan-out calls it for every event at every watcher.
+     */
+    static int numberAfter(byte[] line, byte[] prefix) {
         for (int i = 0; i + NAME_KEY.length < line.length; i++) {
             if (line[i] == '"' && line[i + 1] == 'n' && Arrays.equals(line, i, i + NAME_KEY.length, NAME_KEY, 0, NAME_KEY.length)) {
-                int start = i + NAME_KEY.length;
-                for (int end = start; end < line.length; end++) {
-                    if (line[end] == '"') {
-                        return new String(line, start, end - start, StandardCharsets.UTF_8);
-                    }
+                int p = i + NAME_KEY.length;
+                if (p + prefix.length >= line.length || !Arrays.equals(line, p, p + prefix.length, prefix, 0, prefix.length)) {
+                    return -1;
                 }
-                return null;
+                int n = 0;
+                int digits = 0;
+                for (p += prefix.length; p < line.length && line[p] >= '0' && line[p] <= '9'; p++, digits++) {
+                    n = n * 10 + (line[p] - '0');
+                }
+                return digits > 0 && p < line.length && line[p] == '"' ? n : -1;
             }
         }
-        return null;
+        return -1;
     }
 
     private static final byte[] NAME_KEY = "\"name\":\"".getBytes(StandardCharsets.US_ASCII);
