@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +44,6 @@ public class ApiBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String VALUE = "x".repeat(1024);
     private static final byte[] VALUE_BYTES = ("{\"data\":{\"v\":\"" + VALUE + "\"}}").getBytes(StandardCharsets.UTF_8);
-    private static final Pattern NAME = Pattern.compile("\"name\":\"([^\"]+)\"");
     /** Which parts run: -Dkapi.bench=raw,storage,embedded,etcd (all by default; "fanout" runs only the watch fan-outs). */
     private static final List<String> PARTS = List.of(System.getProperty("kapi.bench", "raw,storage,embedded,etcd").split(","));
     /** API operations before each API measurement, unmeasured, so both JVMs are compiled (JIT) when it starts. */

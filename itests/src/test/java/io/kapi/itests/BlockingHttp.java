@@ -6,13 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The benchmark's load generator for request/response measurements: the JDK's blocking
@@ -46,22 +42,7 @@ final class BlockingHttp {
 
     /** For https, trusting any certificate (the benchmark checks the API, not the chain). */
     static BlockingHttp insecure() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return new BlockingHttp(ctx.getSocketFactory());
+        return new BlockingHttp(Distribution.trustingAnyCertificate().getSocketFactory());
     }
 
     /** One request; the whole answer is read so that the connection goes back to the keep-alive cache. */
