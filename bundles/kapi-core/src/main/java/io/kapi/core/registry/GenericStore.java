@@ -339,6 +339,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
 
     /** The items a LIST answers and its list metadata (resourceVersion, continue, remainingItemCount). */
     public Listing listing(RequestContext ctx, ListOptions options) {
+        ListOptionsValidation.check(options, false);
         Selection selection = new Selection(options);
         String prefix = listPrefix(ctx.namespace());
         long revision = 0;
@@ -354,21 +355,14 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             startAfter = token.startAfter();
         } else if (rv != null && !rv.isEmpty()) {
             long parsed = parseResourceVersion(rv);
-            if ("Exact".equals(match)) {
-                if (parsed == 0) {
-                    throw invalidOption("resourceVersionMatch", "Exact", "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
-                }
-                revision = parsed;
-            } else if (match == null || match.isEmpty() || "NotOlderThan".equals(match)) {
+            if (ListOptionsValidation.EXACT.equals(match)) {
+                revision = parsed; // not 0: ListOptionsValidation refused that
+            } else {
                 long current = storage.currentRevision();
                 if (parsed > current) {
                     throw StatusException.timeout("Too large resource version: " + parsed + ", current: " + current, 1);
                 }
-            } else {
-                throw invalidOption("resourceVersionMatch", match, "supported values: \"Exact\", \"NotOlderThan\"");
             }
-        } else if (match != null && !match.isEmpty()) {
-            throw invalidOption("resourceVersionMatch", match, "resourceVersionMatch is forbidden unless resourceVersion is provided");
         }
         String single = selection.fields.exactMatch("metadata.name");
         int limit = (int) Math.max(0, Math.min(options.limit(), Integer.MAX_VALUE));
@@ -449,10 +443,6 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             }
         }
         return items;
-    }
-
-    private static StatusException invalidOption(String field, String value, String detail) {
-        return StatusException.invalid("", "ListOptions", "", List.of(FieldCause.invalid(field, value, detail)));
     }
 
     static long parseResourceVersion(String rv) {
@@ -757,6 +747,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
 
     @Override
     public AutoCloseable watch(RequestContext ctx, ListOptions options, WatchSink sink) {
+        ListOptionsValidation.check(options, true);
         Selection selection = new Selection(options);
         String single = selection.fields.exactMatch("metadata.name");
         String watchKey = single != null && (!meta.namespaced() || !ctx.namespace().isEmpty())
@@ -776,8 +767,10 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         // (getAllEventsSinceLocked: "resourceVersion < oldest-1" fails with "too old resource version:
         // %d (%d)", resourceVersion, oldest-1), the number in parentheses is the oldest one a watch can
         // start from. The endpoint sends this 410 as the stream's only (ERROR) event.
+        // With sendInitialEvents the state sent is the newest, which is "not older than" any resourceVersion
+        // asked for (kube's only match for it), so only a watch without initial events can be too old.
         long compacted = storage.compactedRevision();
-        if (from > 0 && from < compacted) {
+        if (!initial && from > 0 && from < compacted) {
             throw tooOld(from, compacted);
         }
         long current = storage.currentRevision();
@@ -785,10 +778,11 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             throw StatusException.timeout("Too large resource version: " + from + ", current: " + current, 1);
         }
         if (initial) {
-            // synthetic ADDEDs of the state at one revision, then changes after it (kube's "Get State and Start")
+            // synthetic ADDEDs of the newest state, then the changes after its revision (kube's "Get State and
+            // Start"; with a resourceVersion, sendInitialEvents means NotOlderThan it)
             ListResult state;
             try {
-                state = watchKey.endsWith("/") ? storage.list(watchKey, from, null, 0) : readOne(watchKey);
+                state = watchKey.endsWith("/") ? storage.list(watchKey, 0, null, 0) : readOne(watchKey);
             } catch (StorageException e) {
                 throw toStatus(e, meta, "");
             }

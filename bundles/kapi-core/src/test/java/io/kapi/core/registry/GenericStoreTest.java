@@ -238,6 +238,69 @@ class GenericStoreTest {
         assertEquals("too old resource version: " + (Long.parseLong(rv) - 1) + " (" + rv + ")", older.getMessage());
     }
 
+    static ListOptions rvOptions(String rv, String match, String cont, Boolean sendInitialEvents, boolean bookmarks) {
+        return new ListOptions(null, null, 0, cont, rv, match, bookmarks, 0, sendInitialEvents);
+    }
+
+    static String invalidListOptions(org.junit.jupiter.api.function.Executable call) {
+        StatusException e = assertThrows(StatusException.class, call);
+        assertEquals(422, e.code());
+        assertEquals("Invalid", e.reason());
+        return e.getMessage();
+    }
+
+    /** kube's ValidateListOptions / validateWatchOptions (WatchList on): 422 for ListOptions.meta.k8s.io, kube's texts. */
+    @Test
+    void listOptionCombinationsKubeRefusesAre422() {
+        String prefix = "ListOptions.meta.k8s.io \"\" is invalid: ";
+        assertEquals(prefix + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
+                invalidListOptions(() -> configmaps.list(dflt, rvOptions(null, "NotOlderThan", null, null, false))));
+        assertEquals(prefix + "resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+                invalidListOptions(() -> configmaps.list(dflt, rvOptions("0", "Exact", null, null, false))));
+        assertEquals(prefix + "resourceVersionMatch: Unsupported value: \"Newest\": supported values: \"Exact\", \"NotOlderThan\", \"\"",
+                invalidListOptions(() -> configmaps.list(dflt, rvOptions("1", "Newest", null, null, false))));
+        assertEquals(prefix + "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list",
+                invalidListOptions(() -> configmaps.list(dflt, rvOptions(null, null, null, true, false))));
+        assertEquals(prefix + "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                invalidListOptions(() -> configmaps.watch(dflt, rvOptions(null, null, null, true, true), new Sink())));
+        assertEquals(prefix + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                invalidListOptions(() -> configmaps.watch(dflt, rvOptions("1", "NotOlderThan", null, null, false), new Sink())));
+        assertEquals(prefix + "[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, "
+                        + "resourceVersionMatch: Unsupported value: \"Exact\": supported values: \"NotOlderThan\"]",
+                invalidListOptions(() -> configmaps.watch(dflt, rvOptions("1", "Exact", null, true, true), new Sink())));
+        // what kube accepts still works: a plain watch, an exact list, a NotOlderThan list
+        assertEquals(0, configmaps.list(dflt, rvOptions("1", "NotOlderThan", null, null, false)).get("items").size());
+    }
+
+    /**
+     * sendInitialEvents=true with resourceVersionMatch=NotOlderThan (watch-list): the newest state, which is not
+     * older than the resourceVersion asked for, even when that one is compacted away, then the initial-events-end
+     * bookmark and the changes after it (kube's cacher waits until it is that fresh and sends its current state).
+     */
+    @Test
+    void watchListSendsTheNewestStateForAnyResourceVersion() throws Exception {
+        configmaps.create(dflt, cm("one", ""));
+        String old = configmaps.list(dflt, ListOptions.NONE).get("metadata").get("resourceVersion").asText();
+        configmaps.create(dflt, cm("two", ""));
+        storage.compact(storage.currentRevision());
+        assertTrue(Long.parseLong(old) < storage.compactedRevision());
+        for (String rv : List.of(old, Long.toString(storage.compactedRevision()), "")) {
+            Sink sink = new Sink();
+            try (AutoCloseable w = configmaps.watch(dflt, rvOptions(rv, "NotOlderThan", null, true, true), sink)) {
+                assertEquals("ADDED one", sink.events.poll(5, TimeUnit.SECONDS), "resourceVersion " + rv);
+                assertEquals("ADDED two", sink.events.poll(5, TimeUnit.SECONDS));
+                assertEquals("BOOKMARK ", sink.events.poll(5, TimeUnit.SECONDS));
+                configmaps.create(dflt, cm("later-" + (rv.isEmpty() ? "now" : rv), ""));
+                assertEquals("ADDED later-" + (rv.isEmpty() ? "now" : rv), sink.events.poll(5, TimeUnit.SECONDS));
+                configmaps.delete(dflt, "later-" + (rv.isEmpty() ? "now" : rv), null);
+                assertEquals("DELETED later-" + (rv.isEmpty() ? "now" : rv), sink.events.poll(5, TimeUnit.SECONDS));
+            }
+        }
+        // without initial events, the compacted resourceVersion is still too old
+        StatusException expired = assertThrows(StatusException.class, () -> configmaps.watch(dflt, rvOptions(old, null, null, null, false), new Sink()));
+        assertEquals(410, expired.code());
+    }
+
     static final class Sink implements WatchSink {
         final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
 
