@@ -32,7 +32,8 @@
  * {@code kapi-security} feature installs Pax Web's {@code pax-web-jetty-http2} and
  * {@code pax-web-jetty-http2-jdk9} features, and Pax Web then offers ALPN "h2" next to "http/1.1" on
  * the secure connector with Jetty's defaults (128 concurrent streams per connection, where
- * kube-apiserver's generic server sets 100 unless {@code --http2-max-streams-per-connection} says otherwise). Jetty's {@code SecureRequestCustomizer}, which Pax Web adds to the secure connector,
+ * kube-apiserver's generic server sets 100 unless {@code --http2-max-streams-per-connection} says
+ * otherwise). Jetty's {@code SecureRequestCustomizer}, which Pax Web adds to the secure connector,
  * puts the client chain in the {@code javax.servlet.request.X509Certificate} request attribute.
  * The configuration is written only when one of these values differs, because every update
  * restarts Jetty; fileinstall saves it back to {@code etc/org.ops4j.pax.web.cfg} when the
