@@ -20,9 +20,27 @@ final class ApiClient {
         // the test checks the API, not the certificate chain (the kubectl end-to-end test checks that)
         this.http = Distribution.insecureClient();
         this.base = "https://127.0.0.1:" + port;
-        String line = Files.readAllLines(Path.of(System.getProperty("karaf.etc"), "kapi", "tokens.csv")).stream()
-                .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow();
-        this.token = line.split(",")[0].trim();
+        this.token = adminToken(Path.of(System.getProperty("karaf.etc"), "kapi", "tokens.csv"));
+    }
+
+    /**
+     * The first token of the file the security bundle writes when it activates, which may be after
+     * the runtime is ready (requests get 401 until its authenticators are there): waits for it.
+     */
+    private static String adminToken(Path tokens) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            if (Files.exists(tokens)) {
+                var line = Files.readAllLines(tokens).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst();
+                if (line.isPresent()) {
+                    return line.get().split(",")[0].trim();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no admin token in " + tokens + " after 60 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     HttpRequest.Builder request(String path) {

@@ -4,4 +4,14 @@ package io.kapi.api.storage;
 public interface Watch extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * Asks for a progress notification soon (etcd's RequestProgress): once the watch has delivered
+     * every matching event up to the store's newest revision, its listener gets
+     * {@code onProgress(that revision)}. A watch still catching up from history may not answer;
+     * callers repeat the request while they wait (kube's cacher does every 100 ms) and must not rely
+     * on an answer. Backends without the notion do nothing.
+     */
+    default void requestProgress() {
+    }
 }

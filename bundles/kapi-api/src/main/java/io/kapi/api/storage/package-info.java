@@ -5,5 +5,5 @@
  * uid preconditions, encoding) belong to the generic registry store above it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.kapi.api.storage;

@@ -47,8 +47,9 @@ import java.util.function.UnaryOperator;
  *   <li>{@code get(key)} and {@code list(prefix, 0, startAfter, limit)}: from memory when the cache
  *       has caught up with the backend's {@link Storage#currentRevision()} read at the start of the
  *       call (kube's "consistent reads from cache"); the call waits for that up to
- *       {@link Options#consistentReadWaitMillis(long)} and otherwise reads the backend. The answer is
- *       therefore never older than a direct backend read started at the same moment.</li>
+ *       {@link Options#consistentReadWaitMillis(long)}, asking the backend watch for progress
+ *       ({@link Watch#requestProgress()}) every 100 ms meanwhile, and otherwise reads the backend. The
+ *       answer is therefore never older than a direct backend read started at the same moment.</li>
  *   <li>{@code list(prefix, revision, startAfter, limit)} with {@code revision} &gt; 0: from memory only
  *       when {@code revision} is exactly the cache's revision (the cache then holds that very
  *       snapshot, the usual case for the next page of a list just served from memory while nothing
@@ -159,6 +160,8 @@ public final class WatchCache implements Storage, AutoCloseable {
     /** Most events a catching-up watcher copies out of the window at once (its queue may exceed capacity by this). */
     private static final int CATCH_UP_CHUNK = 256;
     private static final long INITIAL_BACKOFF_MILLIS = 50;
+    /** How often a consistent read that waits for the cache asks the backend watch for progress (kube's 100 ms). */
+    private static final long PROGRESS_REQUEST_MILLIS = 100;
 
     private final Storage backend;
     private final String root;
@@ -440,7 +443,13 @@ public final class WatchCache implements Storage, AutoCloseable {
                     if (left <= 0 || closed) {
                         return false;
                     }
-                    revisionMonitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    // The newest revision may belong to a write outside the root: only the backend can
+                    // tell the cache it has seen everything up to it (kube's cacher asks etcd every 100 ms).
+                    Watch w = backendWatch;
+                    if (w != null) {
+                        w.requestProgress();
+                    }
+                    revisionMonitor.wait(Math.max(1, Math.min(PROGRESS_REQUEST_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
                 }
                 return true;
             }

@@ -753,9 +753,15 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         String watchKey = single != null && (!meta.namespaced() || !ctx.namespace().isEmpty())
                 ? key(ctx.namespace(), single) : listPrefix(ctx.namespace());
         String rv = options.resourceVersion();
+        boolean fromNowOrAny = rv == null || rv.isEmpty() || rv.equals("0");
+        // kube's SetListOptionsDefaults with WatchList on (kube 1.32's default): such a watch naming neither
+        // sendInitialEvents nor resourceVersionMatch is a watch-list (sendInitialEvents=true, NotOlderThan)
+        boolean watchList = Boolean.TRUE.equals(options.sendInitialEvents())
+                || fromNowOrAny && options.sendInitialEvents() == null
+                && (options.resourceVersionMatch() == null || options.resourceVersionMatch().isEmpty());
         long from;
         boolean initial;
-        if (rv == null || rv.isEmpty() || rv.equals("0")) {
+        if (fromNowOrAny) {
             initial = options.sendInitialEvents() == null || options.sendInitialEvents();
             from = 0;
         } else {
@@ -792,7 +798,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                     sink.event("ADDED", obj);
                 }
             }
-            if (options.sendInitialEvents() != null && options.sendInitialEvents() && options.allowWatchBookmarks()) {
+            if (watchList && options.allowWatchBookmarks()) {
                 ObjectNode bookmark = bookmark(state.revision());
                 Json.metadata(bookmark).putObject("annotations").put("k8s.io/initial-events-end", "true");
                 sink.event("BOOKMARK", bookmark);

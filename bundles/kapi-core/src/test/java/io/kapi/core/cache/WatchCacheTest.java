@@ -377,6 +377,28 @@ class WatchCacheTest {
     }
 
     @Test
+    void consistentReadAfterAWriteOutsideTheRootAsksTheBackendForProgress() throws Exception {
+        // No periodic progress at all: only a progress request can tell the cache that it has seen
+        // everything up to a revision that belongs to a write outside its root.
+        EmbeddedStorage quiet = EmbeddedStorage.open(dir.resolve("quiet"),
+                new EmbeddedStorage.Options().syncWrites(false).progressIntervalMillis(0));
+        toClose.add(quiet);
+        WatchCache cache = new WatchCache(quiet, "/registry/pods/", new WatchCache.Options().consistentReadWaitMillis(30_000));
+        toClose.add(cache);
+        KeyValue pod = cache.create("/registry/pods/ns/a", bytes("a"));
+        assertEquals(pod.modRevision(), cache.get(pod.key()).modRevision());
+        long memory = cache.readsFromMemory();
+        for (int i = 0; i < 5; i++) {
+            KeyValue other = quiet.create("/registry/configmaps/ns/c" + i, bytes("c"));
+            assertTrue(other.modRevision() > cache.cachedRevision());
+            assertEquals(1, cache.list("/registry/pods/", 0, null, 0).items().size());
+            assertTrue(cache.cachedRevision() >= other.modRevision(), "the cache learnt it is at the newest revision");
+        }
+        assertEquals(memory + 5, cache.readsFromMemory());
+        assertEquals(0, cache.readsFromBackend(), "no read waited out the 30 s and fell back to the backend");
+    }
+
+    @Test
     void backendWatchLossResumesWithoutGapsOrDuplicates() throws Exception {
         FlakyStorage flaky = new FlakyStorage(backend);
         WatchCache cache = cache(flaky, new WatchCache.Options().maxRetryBackoffMillis(50));

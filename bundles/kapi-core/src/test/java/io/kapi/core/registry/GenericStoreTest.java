@@ -289,7 +289,7 @@ class GenericStoreTest {
             try (AutoCloseable w = configmaps.watch(dflt, rvOptions(rv, "NotOlderThan", null, true, true), sink)) {
                 assertEquals("ADDED one", sink.events.poll(5, TimeUnit.SECONDS), "resourceVersion " + rv);
                 assertEquals("ADDED two", sink.events.poll(5, TimeUnit.SECONDS));
-                assertEquals("BOOKMARK ", sink.events.poll(5, TimeUnit.SECONDS));
+                assertEquals("BOOKMARK k8s.io/initial-events-end", sink.events.poll(5, TimeUnit.SECONDS));
                 String later = "later-" + (rv.isEmpty() ? "now" : rv);
                 configmaps.create(dflt, cm(later, ""));
                 assertEquals("ADDED " + later, sink.events.poll(5, TimeUnit.SECONDS));
@@ -302,12 +302,42 @@ class GenericStoreTest {
         assertEquals(410, expired.code());
     }
 
+    @Test
+    void aWatchFromNowOrFromAnyIsAWatchListAsWithWatchListOn() throws Exception {
+        // kube 1.32 (WatchList on) defaults a watch with resourceVersion "" or "0" that names neither
+        // sendInitialEvents nor resourceVersionMatch to sendInitialEvents=true + NotOlderThan
+        // (SetListOptionsDefaults): the same initial ADDEDs, then the initial-events-end bookmark for a
+        // client that allows bookmarks.
+        configmaps.create(dflt, cm("one", ""));
+        for (String rv : List.of("", "0")) {
+            Sink bookmarking = new Sink();
+            try (AutoCloseable w = configmaps.watch(dflt, rvOptions(rv, null, null, null, true), bookmarking)) {
+                assertEquals("ADDED one", bookmarking.events.poll(5, TimeUnit.SECONDS), "resourceVersion '" + rv + "'");
+                assertEquals("BOOKMARK k8s.io/initial-events-end", bookmarking.events.poll(5, TimeUnit.SECONDS));
+            }
+            Sink plain = new Sink();
+            try (AutoCloseable w = configmaps.watch(dflt, rvOptions(rv, null, null, null, false), plain)) {
+                assertEquals("ADDED one", plain.events.poll(5, TimeUnit.SECONDS));
+                configmaps.create(dflt, cm("after" + rv, ""));
+                assertEquals("ADDED after" + rv, plain.events.poll(5, TimeUnit.SECONDS), "no bookmark without allowWatchBookmarks");
+            }
+            configmaps.delete(dflt, "after" + rv, null);
+        }
+        // naming either one leaves the request as it is: sendInitialEvents=false sends no state
+        Sink none = new Sink();
+        try (AutoCloseable w = configmaps.watch(dflt, rvOptions("", "NotOlderThan", null, false, true), none)) {
+            configmaps.create(dflt, cm("later", ""));
+            assertEquals("ADDED later", none.events.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
     static final class Sink implements WatchSink {
         final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
 
         @Override
         public void event(String type, ObjectNode object) {
-            events.add(type + " " + Json.name(object));
+            JsonNode end = object.path("metadata").path("annotations").path("k8s.io/initial-events-end");
+            events.add(type + " " + Json.name(object) + (end.isMissingNode() ? "" : "k8s.io/initial-events-end"));
         }
 
         @Override

@@ -101,6 +101,15 @@ final class WatchHub {
         }
     }
 
+    /** A live watcher's progress at the last published revision, queued behind its events. */
+    void requestProgress(Watcher w) {
+        synchronized (lock) {
+            if (live.contains(w)) {
+                w.progressNow(published);
+            }
+        }
+    }
+
     int watcherCount() {
         synchronized (lock) {
             return all.size();
@@ -194,6 +203,21 @@ final class WatchHub {
                 }
                 busySinceTick = false;
             }
+        }
+
+        /** Progress at {@code revision} on request, whether or not events are queued ahead of it. */
+        void progressNow(long revision) {
+            synchronized (this) {
+                if (end == null && revision >= lastQueued) {
+                    queue.add(revision);
+                    scheduleLocked();
+                }
+            }
+        }
+
+        @Override
+        public void requestProgress() {
+            WatchHub.this.requestProgress(this);
         }
 
         @Override

@@ -7,22 +7,34 @@ import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.Watch;
 import io.kapi.api.storage.WatchListener;
 
-import javax.net.ssl.SSLContext;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.Compare;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.DeleteRangeResponse;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.ResponseOp;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
+import io.etcd.jetcd.api.WatchCreateRequest;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
- * {@link Storage} on etcd v3, spoken to through etcd's gRPC-JSON gateway ({@code /v3/kv/range},
- * {@code /v3/kv/put}, {@code /v3/kv/txn}, {@code /v3/kv/deleterange}, {@code /v3/kv/compaction},
- * {@code /v3/watch}) with the JDK's HTTP client.
+ * {@link Storage} on etcd v3, spoken to through etcd's gRPC API (KV Range, Txn, DeleteRange,
+ * Compact and Watch), as kube-apiserver does.
  *
  * <p>etcd's revisions are the store's revisions, so resourceVersions are etcd's, exactly as with
  * kube-apiserver, and several instances (or a kube-apiserver) on one etcd agree on them. Writes
@@ -40,23 +52,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * list or watch sees it; recording costs one revision. Periodic compaction, kube's compactor proper,
  * is {@link EtcdCompactor}.
  *
- * <p>Each watch holds its own HTTP stream (one connection); fine for the handful of watches a
- * watch cache opens, not meant for thousands of direct watchers.
+ * <p>Each watch is a gRPC stream of its own on the endpoint's one HTTP/2 connection; fine for the
+ * handful of watches a watch cache opens, not meant for thousands of direct watchers.
  */
 public final class EtcdStorage implements Storage, AutoCloseable {
 
     static final String COMPACT_REV_KEY = "compact_rev_key";
-    private static final Base64.Encoder B64 = Base64.getEncoder();
-    private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final EtcdConfig config;
-    private final Gateway gateway;
+    private final EtcdRpc rpc;
     private final byte[] prefix;
-    private final String compactKey;
+    private final ByteString compactKey;
     /** The highest compacted revision seen; only grows. */
     private final AtomicLong compacted = new AtomicLong();
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Whether etcd answers progress requests in order with events; null until asked. */
+    private volatile Boolean progressRequests;
 
     /**
      * Prepares the client; it does not contact etcd, so it can be created while etcd is down
@@ -64,11 +76,11 @@ public final class EtcdStorage implements Storage, AutoCloseable {
      */
     public EtcdStorage(EtcdConfig config) {
         this.config = config;
-        SSLContext ssl = config.caFile() != null || config.certFile() != null
-                ? Tls.context(config.caFile(), config.certFile(), config.keyFile()) : null;
-        this.gateway = new Gateway(config.endpoints(), config.requestTimeout(), ssl);
+        Tls.Material tls = config.caFile() != null || config.certFile() != null
+                ? Tls.material(config.caFile(), config.certFile(), config.keyFile()) : null;
+        this.rpc = new EtcdRpc(config.endpoints(), config.requestTimeout(), tls);
         this.prefix = config.prefix().getBytes(StandardCharsets.UTF_8);
-        this.compactKey = b64(concat(prefix, COMPACT_REV_KEY.getBytes(StandardCharsets.UTF_8)));
+        this.compactKey = ByteString.copyFrom(concat(prefix, COMPACT_REV_KEY.getBytes(StandardCharsets.UTF_8)));
     }
 
     public EtcdConfig config() {
@@ -96,17 +108,16 @@ public final class EtcdStorage implements Storage, AutoCloseable {
     }
 
     private CompactRecord readCompactRecord() {
-        Map<String, Object> r = call("/v3/kv/range", obj("key", compactKey), true, null);
-        return compactRecord(r, headerRevision(r));
+        RangeResponse r = call("Range", true, null, kv -> kv.range(RangeRequest.newBuilder().setKey(compactKey).build()));
+        return compactRecord(r, r.getHeader().getRevision());
     }
 
-    private CompactRecord compactRecord(Map<String, Object> r, long rev) {
+    private CompactRecord compactRecord(RangeResponse r, long rev) {
         long value = 0;
         long version = 0;
-        List<Map<String, Object>> kvs = Json.objects(r, "kvs");
-        if (!kvs.isEmpty()) {
-            version = Json.lng(kvs.get(0), "version");
-            String text = new String(value(kvs.get(0)), StandardCharsets.UTF_8).trim();
+        if (r.getKvsCount() > 0) {
+            version = r.getKvs(0).getVersion();
+            String text = r.getKvs(0).getValue().toStringUtf8().trim();
             try {
                 value = Long.parseLong(text);
             } catch (NumberFormatException e) {
@@ -122,9 +133,8 @@ public final class EtcdStorage implements Storage, AutoCloseable {
 
     @Override
     public KeyValue get(String key) {
-        Map<String, Object> r = call("/v3/kv/range", obj("key", b64(full(key))), true, key);
-        List<Map<String, Object>> kvs = Json.objects(r, "kvs");
-        return kvs.isEmpty() ? null : keyValue(kvs.get(0));
+        RangeResponse r = call("Range", true, key, kv -> kv.range(RangeRequest.newBuilder().setKey(full(key)).build()));
+        return r.getKvsCount() == 0 ? null : keyValue(r.getKvs(0));
     }
 
     @Override
@@ -132,50 +142,49 @@ public final class EtcdStorage implements Storage, AutoCloseable {
         if (revision < 0 || limit < 0) {
             throw new IllegalArgumentException("revision and limit must not be negative");
         }
-        byte[] from = startAfter == null ? full(keyPrefix) : concat(full(startAfter), new byte[] {0});
-        Map<String, Object> req = obj(
-                "key", b64(from),
-                "range_end", b64(rangeEnd(full(keyPrefix))));
-        if (revision > 0) {
-            req.put("revision", revision);
-        }
-        if (limit > 0) {
-            req.put("limit", (long) limit);
-        }
-        Map<String, Object> r;
+        byte[] p = fullBytes(keyPrefix);
+        byte[] from = startAfter == null ? p : concat(fullBytes(startAfter), new byte[] {0});
+        RangeRequest.Builder req = RangeRequest.newBuilder()
+                .setKey(UnsafeByteOperations.unsafeWrap(from))
+                .setRangeEnd(UnsafeByteOperations.unsafeWrap(rangeEnd(p)))
+                .setRevision(revision)
+                .setLimit(limit);
+        RangeResponse r;
         if (revision == 0) {
-            r = call("/v3/kv/range", req, true, keyPrefix);
+            r = call("Range", true, keyPrefix, kv -> kv.range(req.build()));
         } else {
             // A page at a given revision must also be checked against the compaction record (etcd
             // still serves the compacted revision itself): one read-only transaction does both.
-            Map<String, Object> txn = call("/v3/kv/txn", obj("success", List.of(
-                    obj("request_range", obj("key", compactKey)),
-                    obj("request_range", req))), true, keyPrefix);
-            List<Map<String, Object>> responses = Json.objects(txn, "responses");
-            long c = compactRecord(Json.obj(responses.get(0), "response_range"), 0).compacted;
+            TxnResponse txn = call("Txn", true, keyPrefix, kv -> kv.txn(TxnRequest.newBuilder()
+                    .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(compactKey)))
+                    .addSuccess(RequestOp.newBuilder().setRequestRange(req))
+                    .build()));
+            long c = compactRecord(txn.getResponses(0).getResponseRange(), 0).compacted;
             if (revision <= c) {
                 throw StorageException.compacted(c);
             }
-            r = Json.obj(responses.get(1), "response_range");
+            r = txn.getResponses(1).getResponseRange();
         }
-        List<KeyValue> items = new ArrayList<>();
-        for (Map<String, Object> kv : Json.objects(r, "kvs")) {
+        List<KeyValue> items = new ArrayList<>(r.getKvsCount());
+        for (io.etcd.jetcd.api.KeyValue kv : r.getKvsList()) {
             items.add(keyValue(kv));
         }
-        boolean more = Json.bool(r, "more");
+        boolean more = r.getMore();
         // etcd's count is every key in [key, range_end) at that revision, regardless of limit.
-        long remaining = more ? Math.max(0, Json.lng(r, "count") - items.size()) : 0;
+        long remaining = more ? Math.max(0, r.getCount() - items.size()) : 0;
         // etcd's header carries the newest revision; the page was read at the requested one.
-        long at = revision > 0 ? revision : headerRevision(r);
+        long at = revision > 0 ? revision : r.getHeader().getRevision();
         return new ListResult(List.copyOf(items), at, more, remaining);
     }
 
     @Override
     public long count(String keyPrefix) {
-        byte[] p = full(keyPrefix);
-        Map<String, Object> r = call("/v3/kv/range",
-                obj("key", b64(p), "range_end", b64(rangeEnd(p)), "count_only", true), true, keyPrefix);
-        return Json.lng(r, "count");
+        byte[] p = fullBytes(keyPrefix);
+        RangeResponse r = call("Range", true, keyPrefix, kv -> kv.range(RangeRequest.newBuilder()
+                .setKey(UnsafeByteOperations.unsafeWrap(p))
+                .setRangeEnd(UnsafeByteOperations.unsafeWrap(rangeEnd(p)))
+                .setCountOnly(true).build()));
+        return r.getCount();
     }
 
     private void checkNotCompacted(long revision) {
@@ -194,74 +203,81 @@ public final class EtcdStorage implements Storage, AutoCloseable {
     @Override
     public KeyValue create(String key, byte[] value) {
         checkSize(key, value);
-        String k = b64(full(key));
-        Map<String, Object> r = call("/v3/kv/txn", obj(
-                "compare", List.of(compare("CREATE", k, "EQUAL", "create_revision", 0)),
-                "success", List.of(obj("request_put", obj("key", k, "value", b64(value))))), false, key);
-        if (!Json.bool(r, "succeeded")) {
+        ByteString k = full(key);
+        byte[] stored = value.clone();
+        TxnResponse r = call("Txn", false, key, kv -> kv.txn(TxnRequest.newBuilder()
+                .addCompare(compare(k, Compare.CompareTarget.CREATE, Compare.CompareResult.EQUAL).setCreateRevision(0))
+                .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
+                        .setKey(k).setValue(UnsafeByteOperations.unsafeWrap(stored))))
+                .build()));
+        if (!r.getSucceeded()) {
             throw StorageException.exists(key);
         }
-        long rev = headerRevision(r);
-        return new KeyValue(key, value.clone(), rev, rev);
+        long rev = r.getHeader().getRevision();
+        return new KeyValue(key, stored, rev, rev);
     }
 
     @Override
     public KeyValue update(String key, long expectedModRevision, byte[] value) {
         checkSize(key, value);
-        String k = b64(full(key));
-        Map<String, Object> r = call("/v3/kv/txn", obj(
-                "compare", List.of(
-                        compare("MOD", k, "EQUAL", "mod_revision", expectedModRevision),
-                        // an absent key has mod_revision 0: without this an update "expecting 0" would create it
-                        compare("CREATE", k, "GREATER", "create_revision", 0)),
-                "success", List.of(obj("request_put", obj("key", k, "value", b64(value), "prev_kv", true))),
-                "failure", List.of(obj("request_range", obj("key", k)))), false, key);
-        Map<String, Object> response = firstResponse(r);
-        if (!Json.bool(r, "succeeded")) {
-            throw notFoundOrConflict(key, Json.obj(response, "response_range"));
+        ByteString k = full(key);
+        byte[] stored = value.clone();
+        TxnResponse r = call("Txn", false, key, kv -> kv.txn(guarded(k, expectedModRevision)
+                .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
+                        .setKey(k).setValue(UnsafeByteOperations.unsafeWrap(stored)).setPrevKv(true)))
+                .build()));
+        ResponseOp response = firstResponse(r);
+        if (!r.getSucceeded()) {
+            throw notFoundOrConflict(key, response.getResponseRange());
         }
-        long rev = headerRevision(r);
-        Map<String, Object> prev = Json.obj(Json.obj(response, "response_put"), "prev_kv");
-        return new KeyValue(key, value.clone(), Json.lng(prev, "create_revision"), rev);
+        long rev = r.getHeader().getRevision();
+        return new KeyValue(key, stored, response.getResponsePut().getPrevKv().getCreateRevision(), rev);
     }
 
     @Override
     public KeyValue delete(String key, long expectedModRevision) {
-        String k = b64(full(key));
-        Map<String, Object> deleted;
+        ByteString k = full(key);
+        DeleteRangeRequest request = DeleteRangeRequest.newBuilder().setKey(k).setPrevKv(true).build();
+        DeleteRangeResponse deleted;
         long rev;
         if (expectedModRevision == 0) {
-            Map<String, Object> r = call("/v3/kv/deleterange", obj("key", k, "prev_kv", true), false, key);
-            deleted = r;
-            rev = headerRevision(r);
+            deleted = call("DeleteRange", false, key, kv -> kv.deleteRange(request));
+            rev = deleted.getHeader().getRevision();
         } else {
-            Map<String, Object> r = call("/v3/kv/txn", obj(
-                    "compare", List.of(
-                            compare("MOD", k, "EQUAL", "mod_revision", expectedModRevision),
-                            compare("CREATE", k, "GREATER", "create_revision", 0)),
-                    "success", List.of(obj("request_delete_range", obj("key", k, "prev_kv", true))),
-                    "failure", List.of(obj("request_range", obj("key", k)))), false, key);
-            Map<String, Object> response = firstResponse(r);
-            if (!Json.bool(r, "succeeded")) {
-                throw notFoundOrConflict(key, Json.obj(response, "response_range"));
+            TxnResponse r = call("Txn", false, key, kv -> kv.txn(guarded(k, expectedModRevision)
+                    .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(request))
+                    .build()));
+            ResponseOp response = firstResponse(r);
+            if (!r.getSucceeded()) {
+                throw notFoundOrConflict(key, response.getResponseRange());
             }
-            deleted = Json.obj(response, "response_delete_range");
-            rev = headerRevision(r);
+            deleted = response.getResponseDeleteRange();
+            rev = r.getHeader().getRevision();
         }
-        List<Map<String, Object>> prev = Json.objects(deleted, "prev_kvs");
-        if (Json.lng(deleted, "deleted") == 0 || prev.isEmpty()) {
+        if (deleted.getDeleted() == 0 || deleted.getPrevKvsCount() == 0) {
             throw StorageException.notFound(key);
         }
-        Map<String, Object> p = prev.get(0);
-        return new KeyValue(key, value(p), Json.lng(p, "create_revision"), rev);
+        io.etcd.jetcd.api.KeyValue p = deleted.getPrevKvs(0);
+        return new KeyValue(key, p.getValue().toByteArray(), p.getCreateRevision(), rev);
     }
 
-    private static StorageException notFoundOrConflict(String key, Map<String, Object> range) {
-        List<Map<String, Object>> kvs = Json.objects(range, "kvs");
-        if (kvs.isEmpty()) {
+    /**
+     * A transaction on {@code k} that succeeds only while its mod_revision is {@code expected}, and
+     * otherwise reads the key back, to tell NOT_FOUND from CONFLICT.
+     */
+    private static TxnRequest.Builder guarded(ByteString k, long expected) {
+        return TxnRequest.newBuilder()
+                .addCompare(compare(k, Compare.CompareTarget.MOD, Compare.CompareResult.EQUAL).setModRevision(expected))
+                // an absent key has mod_revision 0: without this an update "expecting 0" would create it
+                .addCompare(compare(k, Compare.CompareTarget.CREATE, Compare.CompareResult.GREATER).setCreateRevision(0))
+                .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(k)));
+    }
+
+    private static StorageException notFoundOrConflict(String key, RangeResponse range) {
+        if (range.getKvsCount() == 0) {
             return StorageException.notFound(key);
         }
-        return StorageException.conflict(key, Json.lng(kvs.get(0), "mod_revision"));
+        return StorageException.conflict(key, range.getKvs(0).getModRevision());
     }
 
     private void checkSize(String key, byte[] value) {
@@ -289,19 +305,16 @@ public final class EtcdStorage implements Storage, AutoCloseable {
             }
             // kube's compactor: a CAS on the record's version, so concurrent compactors (other Kapi
             // instances) serialize and the record never goes backwards.
-            Map<String, Object> r = call("/v3/kv/txn", obj(
-                    "compare", List.of(compare("VERSION", compactKey, "EQUAL", "version", record.version)),
-                    "success", List.of(obj("request_put", obj("key", compactKey,
-                            "value", b64(Long.toString(revision).getBytes(StandardCharsets.UTF_8)))))),
-                    false, null);
-            if (Json.bool(r, "succeeded")) {
+            TxnResponse r = call("Txn", false, null, kv -> kv.txn(recordCas(record.version, revision).build()));
+            if (r.getSucceeded()) {
                 break;
             }
         }
         compacted.accumulateAndGet(revision, Math::max);
         try {
             // physical: answer only once etcd has really dropped the history, so callers can rely on it
-            call("/v3/kv/compaction", obj("revision", revision, "physical", true), false, null);
+            call("Compact", false, null, kv -> kv.compact(
+                    CompactionRequest.newBuilder().setRevision(revision).setPhysical(true).build()));
         } catch (StorageException e) {
             // Someone (another instance, etcd's auto-compaction) already compacted further: fine.
             if (e.code() != StorageException.Code.COMPACTED) {
@@ -334,15 +347,13 @@ public final class EtcdStorage implements Storage, AutoCloseable {
      * kube; the next winner's compaction covers that revision.
      */
     CompactorRound compactorRound(long knownVersion, long lastRevision) {
-        Map<String, Object> r = call("/v3/kv/txn", obj(
-                "compare", List.of(compare("VERSION", compactKey, "EQUAL", "version", knownVersion)),
-                "success", List.of(obj("request_put", obj("key", compactKey,
-                        "value", b64(Long.toString(lastRevision).getBytes(StandardCharsets.UTF_8))))),
-                "failure", List.of(obj("request_range", obj("key", compactKey)))), false, null);
-        long revision = headerRevision(r);
-        if (!Json.bool(r, "succeeded")) {
+        TxnResponse r = call("Txn", false, null, kv -> kv.txn(recordCas(knownVersion, lastRevision)
+                .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(compactKey)))
+                .build()));
+        long revision = r.getHeader().getRevision();
+        if (!r.getSucceeded()) {
             // kube reads Kvs[0].Version; a deleted record (version 0) is simply recreated next round
-            CompactRecord record = compactRecord(Json.obj(firstResponse(r), "response_range"), revision);
+            CompactRecord record = compactRecord(firstResponse(r).getResponseRange(), revision);
             return new CompactorRound(record.version, revision, false, 0, null);
         }
         compacted.accumulateAndGet(lastRevision, Math::max);
@@ -351,7 +362,7 @@ public final class EtcdStorage implements Storage, AutoCloseable {
         }
         try {
             // not physical, as kube's compactor: etcd answers once the compaction is applied
-            call("/v3/kv/compaction", obj("revision", lastRevision), false, null);
+            call("Compact", false, null, kv -> kv.compact(CompactionRequest.newBuilder().setRevision(lastRevision).build()));
         } catch (StorageException e) {
             // etcd already compacted further (its own auto-compaction, a manual compaction): fine.
             if (e.code() != StorageException.Code.COMPACTED) {
@@ -359,6 +370,15 @@ public final class EtcdStorage implements Storage, AutoCloseable {
             }
         }
         return new CompactorRound(knownVersion + 1, revision, true, lastRevision, null);
+    }
+
+    /** {@code if Version(compact_rev_key) == version then Put(compact_rev_key, revision)}. */
+    private TxnRequest.Builder recordCas(long version, long revision) {
+        return TxnRequest.newBuilder()
+                .addCompare(compare(compactKey, Compare.CompareTarget.VERSION, Compare.CompareResult.EQUAL)
+                        .setVersion(version))
+                .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
+                        .setKey(compactKey).setValue(ByteString.copyFromUtf8(Long.toString(revision)))));
     }
 
     /** The version of {@code <prefix>compact_rev_key}, 0 when absent: one per won compaction round. */
@@ -378,15 +398,16 @@ public final class EtcdStorage implements Storage, AutoCloseable {
             // from C needs revisions > C only: etcd's watch starts at C + 1, which compaction to C keeps
             checkNotCompacted(fromRevision + 1);
         }
-        byte[] k = full(keyOrPrefix);
-        Map<String, Object> create = obj("key", b64(k), "prev_kv", true, "progress_notify", true);
+        byte[] k = fullBytes(keyOrPrefix);
+        WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder()
+                .setKey(ByteString.copyFrom(k)).setPrevKv(true).setProgressNotify(true);
         if (keyOrPrefix.endsWith("/")) {
-            create.put("range_end", b64(rangeEnd(k)));
+            create.setRangeEnd(ByteString.copyFrom(rangeEnd(k)));
         }
         if (fromRevision > 0) {
-            create.put("start_revision", fromRevision + 1);
+            create.setStartRevision(fromRevision + 1);
         }
-        EtcdWatch w = new EtcdWatch(this, obj("create_request", create), listener);
+        EtcdWatch w = new EtcdWatch(this, create.build(), listener);
         watches.add(w);
         try {
             w.start(config.requestTimeout());
@@ -394,11 +415,56 @@ public final class EtcdStorage implements Storage, AutoCloseable {
             watches.remove(w);
             throw e;
         }
+        checkProgressRequests();
         return w;
     }
 
-    Gateway gateway() {
-        return gateway;
+    EtcdRpc rpc() {
+        return rpc;
+    }
+
+    /**
+     * Whether every endpoint answers progress requests only once its watches have sent every event
+     * up to the revision it reports. Older etcd answers at once with its newest revision, ahead of
+     * events still on their way (etcd-io/etcd#15220), which would make a cache believe it is
+     * current when it is not; kube-apiserver requests progress only from etcd 3.4.31+ within 3.4
+     * and 3.5.13+ (k8s.io/apiserver's feature support checker), and so does this. Never blocks:
+     * false until a watch has been opened and the versions could be read then.
+     */
+    boolean progressRequestsSupported() {
+        return Boolean.TRUE.equals(progressRequests);
+    }
+
+    /** Reads the endpoints' versions once (after a watch was opened, so etcd is there); retried on failure. */
+    private void checkProgressRequests() {
+        if (progressRequests == null) {
+            try {
+                progressRequests = rpc.versions().stream().allMatch(EtcdStorage::answersProgressInOrder);
+            } catch (StorageException unreachable) {
+                // asked again with the next watch
+            }
+        }
+    }
+
+    /** For tests on an etcd without the fix: sends progress requests anyway. */
+    void forceProgressRequests() {
+        progressRequests = true;
+    }
+
+    /** etcd releases with the fix of etcd-io/etcd#15220: 3.4.31+ within 3.4, 3.5.13+, and later minors. */
+    static boolean answersProgressInOrder(String version) {
+        String[] parts = version.split("[.-]");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = Integer.parseInt(parts[1]);
+            int patch = Integer.parseInt(parts[2]);
+            if (major != 3) {
+                return major > 3;
+            }
+            return minor == 4 ? patch >= 31 : minor == 5 ? patch >= 13 : minor > 5;
+        } catch (RuntimeException unparsable) {
+            return false;
+        }
     }
 
     void forget(EtcdWatch w) {
@@ -406,15 +472,15 @@ public final class EtcdStorage implements Storage, AutoCloseable {
     }
 
     /** The key as the contract knows it: etcd's key without the configured prefix. */
-    String strip(byte[] etcdKey) {
-        int from = etcdKey.length >= prefix.length
-                && Arrays.equals(etcdKey, 0, prefix.length, prefix, 0, prefix.length) ? prefix.length : 0;
-        return new String(etcdKey, from, etcdKey.length - from, StandardCharsets.UTF_8);
+    String strip(ByteString etcdKey) {
+        int from = etcdKey.size() >= prefix.length
+                && etcdKey.substring(0, prefix.length).equals(UnsafeByteOperations.unsafeWrap(prefix)) ? prefix.length : 0;
+        return etcdKey.substring(from).toStringUtf8();
     }
 
     // ------------------------------------------------------------ lifecycle
 
-    /** Ends every watch (their listeners get {@code onClose(null)}) and releases the HTTP client. */
+    /** Ends every watch (their listeners get {@code onClose(null)}) and closes the gRPC channels. */
     @Override
     public void close() {
         if (closed) {
@@ -424,7 +490,7 @@ public final class EtcdStorage implements Storage, AutoCloseable {
         for (EtcdWatch w : new ArrayList<>(watches)) {
             w.close();
         }
-        gateway.close();
+        rpc.close();
     }
 
     private void ensureOpen() {
@@ -435,17 +501,17 @@ public final class EtcdStorage implements Storage, AutoCloseable {
 
     // ------------------------------------------------------------ etcd plumbing
 
-    /** One gateway call, with etcd's refusals turned into the contract's codes. */
-    private Map<String, Object> call(String path, Map<String, Object> body, boolean idempotent, String key) {
+    /** One KV call, with etcd's refusals turned into the contract's codes. */
+    private <R> R call(String what, boolean idempotent, String key, Function<KVGrpc.KVBlockingStub, R> call) {
         ensureOpen();
         try {
-            return gateway.call(path, body, idempotent);
-        } catch (Gateway.EtcdError e) {
+            return rpc.call(what, idempotent, call);
+        } catch (EtcdRpc.EtcdError e) {
             throw translate(e, key);
         }
     }
 
-    StorageException translate(Gateway.EtcdError e, String key) {
+    StorageException translate(EtcdRpc.EtcdError e, String key) {
         if (e.mentions("required revision has been compacted")) {
             long c = compacted.get();
             try {
@@ -467,36 +533,28 @@ public final class EtcdStorage implements Storage, AutoCloseable {
         if (e.mentions("request is too large")) {
             return new StorageException(StorageException.Code.TOO_LARGE, key, 0, e.getMessage());
         }
-        return new StorageException(StorageException.Code.INTERNAL, key, "etcd refused the request (gRPC code "
-                + e.grpcCode + ", HTTP " + e.httpStatus + "): " + e.getMessage(), e);
+        return new StorageException(StorageException.Code.INTERNAL, key, "etcd refused the request (gRPC "
+                + e.code + "): " + e.getMessage(), e);
     }
 
-    KeyValue keyValue(Map<String, Object> kv) {
-        return new KeyValue(strip(B64D.decode(Json.str(kv, "key"))), value(kv),
-                Json.lng(kv, "create_revision"), Json.lng(kv, "mod_revision"));
+    KeyValue keyValue(io.etcd.jetcd.api.KeyValue kv) {
+        return new KeyValue(strip(kv.getKey()), kv.getValue().toByteArray(), kv.getCreateRevision(), kv.getModRevision());
     }
 
-    /** A stored value; proto3 JSON leaves out empty ones. */
-    static byte[] value(Map<String, Object> kv) {
-        String v = Json.str(kv, "value");
-        return v == null ? new byte[0] : B64D.decode(v);
+    private static ResponseOp firstResponse(TxnResponse txn) {
+        return txn.getResponsesCount() == 0 ? ResponseOp.getDefaultInstance() : txn.getResponses(0);
     }
 
-    static long headerRevision(Map<String, Object> response) {
-        return Json.lng(Json.obj(response, "header"), "revision");
+    private static Compare.Builder compare(ByteString key, Compare.CompareTarget target, Compare.CompareResult result) {
+        return Compare.newBuilder().setKey(key).setTarget(target).setResult(result);
     }
 
-    private static Map<String, Object> firstResponse(Map<String, Object> txn) {
-        List<Map<String, Object>> responses = Json.objects(txn, "responses");
-        return responses.isEmpty() ? Map.of() : responses.get(0);
-    }
-
-    private static Map<String, Object> compare(String target, String key, String result, String field, long v) {
-        return obj("target", target, "key", key, "result", result, field, v);
-    }
-
-    private byte[] full(String key) {
+    private byte[] fullBytes(String key) {
         return concat(prefix, key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ByteString full(String key) {
+        return UnsafeByteOperations.unsafeWrap(fullBytes(key));
     }
 
     /** etcd's prefix range end: the prefix with its last byte below 0xff incremented. */
@@ -518,20 +576,4 @@ public final class EtcdStorage implements Storage, AutoCloseable {
         return out;
     }
 
-    static String b64(byte[] b) {
-        return B64.encodeToString(b);
-    }
-
-    static byte[] b64d(String s) {
-        return s == null ? new byte[0] : B64D.decode(s);
-    }
-
-    /** A JSON object from alternating names and values, in order. */
-    static Map<String, Object> obj(Object... nameValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            m.put((String) nameValues[i], nameValues[i + 1]);
-        }
-        return m;
-    }
 }

@@ -1,76 +1,84 @@
 package io.kapi.storage.etcd;
 
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.WatchCreateRequest;
+import io.etcd.jetcd.api.WatchProgressRequest;
+import io.etcd.jetcd.api.WatchRequest;
+import io.etcd.jetcd.api.WatchResponse;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.Watch;
 import io.kapi.api.storage.WatchEvent;
 import io.kapi.api.storage.WatchListener;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One etcd watch on its own HTTP stream ({@code POST /v3/watch}, newline-separated JSON
- * {@code WatchResponse}s), read by one thread, which is also the thread that calls the listener,
- * so calls never overlap and keep etcd's revision order.
+ * One etcd watch on a gRPC stream of its own ({@code Watch/Watch}, one create request). gRPC
+ * calls the stream's observer one message at a time, and the listener is called from there, so
+ * calls never overlap and keep etcd's revision order; while the listener is busy gRPC reads no
+ * further, so a slow listener holds etcd back through HTTP/2 flow control instead of filling memory.
  *
- * <p>The gateway's request body is sent once, so a watch cannot be cancelled in-band: closing
- * the HTTP stream is the cancellation. For the same reason progress comes only from etcd's
- * periodic {@code progress_notify} (etcd's {@code --experimental-watch-progress-notify-interval},
- * 10 minutes by default), not from on-demand progress requests.
+ * <p>Closing cancels the stream. Progress comes from etcd's periodic {@code progress_notify}
+ * (etcd's {@code --experimental-watch-progress-notify-interval}, 10 minutes by default) and, on
+ * request, from etcd's progress requests ({@link #requestProgress()}).
  */
 final class EtcdWatch implements Watch {
 
-    private static final AtomicLong IDS = new AtomicLong();
-
     private final EtcdStorage storage;
-    private final Map<String, Object> request;
+    private final WatchCreateRequest request;
     private final WatchListener listener;
-    private final CompletableFuture<Void> created = new CompletableFuture<>();
-    private final Thread reader;
     /** Guarded by {@code this}: delivery and closing exclude each other, so nothing follows onClose. */
     private boolean closed;
-    private volatile InputStream stream;
+    private volatile Attempt attempt;
 
-    EtcdWatch(EtcdStorage storage, Map<String, Object> request, WatchListener listener) {
+    EtcdWatch(EtcdStorage storage, WatchCreateRequest request, WatchListener listener) {
         this.storage = storage;
         this.request = request;
         this.listener = listener;
-        this.reader = new Thread(this::run, "kapi-etcd-watch-" + IDS.incrementAndGet());
-        this.reader.setDaemon(true);
     }
 
-    /** Opens the stream and returns once etcd has confirmed the watch, so no later write is missed. */
+    /**
+     * Opens the stream and returns once etcd has confirmed the watch, so no later write is missed;
+     * moves on to the next endpoint when one cannot be connected to.
+     */
     void start(Duration timeout) {
-        reader.start();
-        try {
-            created.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            abandon();
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
+        int endpoints = storage.rpc().endpointCount();
+        Throwable last = null;
+        for (int i = 0; i < endpoints; i++) {
+            Attempt a = new Attempt();
+            attempt = a;
+            synchronized (a) {
+                a.requests = storage.rpc().watch(i, a);
             }
-            throw new StorageException(StorageException.Code.INTERNAL, null, "watch failed", cause);
-        } catch (TimeoutException e) {
-            abandon();
-            throw new StorageException(StorageException.Code.UNAVAILABLE, null, 0,
-                    "etcd did not confirm the watch within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            abandon();
-            Thread.currentThread().interrupt();
-            throw new StorageException(StorageException.Code.UNAVAILABLE, null, "interrupted while opening a watch", e);
+            a.send(WatchRequest.newBuilder().setCreateRequest(request).build());
+            try {
+                a.created.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                a.cancel();
+                last = e.getCause();
+                if (!EtcdRpc.connectFailure(last)) {
+                    break;
+                }
+            } catch (TimeoutException e) {
+                abandon();
+                throw new StorageException(StorageException.Code.UNAVAILABLE, null, 0,
+                        "etcd did not confirm the watch within " + timeout.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                abandon();
+                Thread.currentThread().interrupt();
+                throw new StorageException(StorageException.Code.UNAVAILABLE, null, "interrupted while opening a watch", e);
+            }
         }
+        abandon();
+        throw error(last);
     }
 
     @Override
@@ -88,6 +96,20 @@ final class EtcdWatch implements Watch {
         }
     }
 
+    /**
+     * Sends etcd a progress request on this watch's stream; etcd answers with the stream's current
+     * revision once the watch is synced (an empty response, delivered as {@code onProgress}). Only
+     * to an etcd that answers in order with the events ({@link EtcdStorage#progressRequestsSupported()});
+     * otherwise nothing is sent.
+     */
+    @Override
+    public void requestProgress() {
+        Attempt a = attempt;
+        if (a != null && a.created.isDone() && !a.done && storage.progressRequestsSupported()) {
+            a.send(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
+        }
+    }
+
     /** Ends a watch that never got started: no listener call at all. */
     private void abandon() {
         synchronized (this) {
@@ -98,42 +120,36 @@ final class EtcdWatch implements Watch {
 
     private void shutdownStream() {
         storage.forget(this);
-        InputStream in = stream;
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // closing is all we wanted
-            }
-        }
-        if (Thread.currentThread() != reader) {
-            // the JDK's response stream wakes a blocked reader on interrupt, not on close
-            reader.interrupt();
+        Attempt a = attempt;
+        if (a != null) {
+            a.cancel();
         }
     }
 
-    private void run() {
-        StorageException error;
-        try {
-            InputStream in = storage.gateway().stream("/v3/watch", request);
-            stream = in;
-            synchronized (this) {
-                if (closed) {
-                    in.close();
-                    return;
-                }
-            }
-            error = read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
-        } catch (Gateway.EtcdError e) {
-            error = storage.translate(e, null);
-        } catch (StorageException e) {
-            error = e;
-        } catch (IOException | RuntimeException e) {
-            error = new StorageException(StorageException.Code.UNAVAILABLE, null,
-                    "etcd watch stream broke: " + e, e);
+    /** What a failed stream ends the watch with. */
+    private StorageException error(Throwable t) {
+        if (t instanceof StorageException s) {
+            return s;
         }
-        if (!created.isDone()) {
-            created.completeExceptionally(error);
+        if (t instanceof StatusRuntimeException x) {
+            RuntimeException e = EtcdRpc.error(x);
+            if (e instanceof EtcdRpc.EtcdError ee) {
+                // Unless etcd says something specific, the watch is simply gone: UNAVAILABLE, so the
+                // watcher re-lists or resumes elsewhere.
+                StorageException s = storage.translate(ee, null);
+                return s.code() != StorageException.Code.INTERNAL ? s
+                        : new StorageException(StorageException.Code.UNAVAILABLE, null, s.getMessage(), x);
+            }
+            return (StorageException) e;
+        }
+        return new StorageException(StorageException.Code.UNAVAILABLE, null, "etcd watch stream broke: " + t, t);
+    }
+
+    /** Ends the watch with {@code error}: fails the start while etcd has not confirmed it yet. */
+    private void end(Attempt a, StorageException error) {
+        a.cancel();
+        if (!a.created.isDone()) {
+            a.created.completeExceptionally(error);
             return;
         }
         synchronized (this) {
@@ -146,72 +162,86 @@ final class EtcdWatch implements Watch {
         }
     }
 
-    /** Reads responses until the stream ends; returns the error the watch ends with. */
-    private StorageException read(BufferedReader in) throws IOException {
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
+    /** One stream: etcd's answers arrive here. */
+    private final class Attempt implements StreamObserver<WatchResponse> {
+        final CompletableFuture<Void> created = new CompletableFuture<>();
+        volatile StreamObserver<WatchRequest> requests;
+        private volatile boolean done;
+
+        /** Sends on the stream; a gRPC stream takes one sender at a time. */
+        synchronized void send(WatchRequest request) {
+            if (!done) {
+                requests.onNext(request);
             }
-            Map<String, Object> message = Json.parseObject(line);
-            if (message.containsKey("error")) {
-                // The gateway's in-stream error: the gRPC stream behind it failed (etcd shutting
-                // down, "transport is closing", ...). Unless etcd says something specific, the
-                // watch is simply gone: UNAVAILABLE, so the watcher re-lists or resumes elsewhere.
-                RuntimeException e = Gateway.error(500, line);
-                if (e instanceof Gateway.EtcdError) {
-                    StorageException s = storage.translate((Gateway.EtcdError) e, null);
-                    return s.code() != StorageException.Code.INTERNAL ? s
-                            : new StorageException(StorageException.Code.UNAVAILABLE, null, s.getMessage(), e);
-                }
-                return (StorageException) e;
+        }
+
+        synchronized void cancel() {
+            StreamObserver<WatchRequest> r = requests;
+            if (!done && r instanceof ClientCallStreamObserver<WatchRequest> call) {
+                done = true;
+                call.cancel("watch closed", null);
             }
-            Map<String, Object> result = Json.obj(message, "result");
-            long compactRevision = Json.lng(result, "compact_revision");
-            if (compactRevision != 0) {
+        }
+
+        @Override
+        public void onNext(WatchResponse result) {
+            if (result.getCompactRevision() != 0) {
                 // etcd cancels a watch whose start revision it no longer has
-                return StorageException.compacted(Math.max(compactRevision, storage.compactedRevisionCached()));
+                end(this, StorageException.compacted(Math.max(result.getCompactRevision(),
+                        storage.compactedRevisionCached())));
+                return;
             }
-            if (Json.bool(result, "canceled")) {
-                String reason = Json.str(result, "cancel_reason");
-                return new StorageException(StorageException.Code.UNAVAILABLE, null, 0,
-                        "etcd cancelled the watch" + (reason == null ? "" : ": " + reason));
+            if (result.getCanceled()) {
+                String reason = result.getCancelReason();
+                end(this, new StorageException(StorageException.Code.UNAVAILABLE, null, 0,
+                        "etcd cancelled the watch" + (reason.isEmpty() ? "" : ": " + reason)));
+                return;
             }
-            if (Json.bool(result, "created")) {
+            if (result.getCreated()) {
                 created.complete(null);
-                continue;
+                return;
             }
-            List<Map<String, Object>> events = Json.objects(result, "events");
-            synchronized (this) {
+            synchronized (EtcdWatch.this) {
                 if (closed) {
-                    return null;
+                    return;
                 }
-                if (events.isEmpty()) {
-                    listener.onProgress(EtcdStorage.headerRevision(result));
+                if (result.getEventsCount() == 0) {
+                    listener.onProgress(result.getHeader().getRevision());
                 } else {
-                    for (Map<String, Object> e : events) {
+                    for (Event e : result.getEventsList()) {
                         listener.onEvent(event(e));
                     }
                 }
             }
         }
-        return new StorageException(StorageException.Code.UNAVAILABLE, null, 0, "etcd closed the watch stream");
+
+        @Override
+        public void onError(Throwable t) {
+            done = true;
+            end(this, error(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            done = true;
+            end(this, new StorageException(StorageException.Code.UNAVAILABLE, null, 0, "etcd closed the watch stream"));
+        }
     }
 
-    private WatchEvent event(Map<String, Object> e) {
-        Map<String, Object> kv = Json.obj(e, "kv");
-        boolean hasPrev = e.containsKey("prev_kv");
-        Map<String, Object> prev = Json.obj(e, "prev_kv");
-        String key = storage.strip(EtcdStorage.b64d(Json.str(kv, "key")));
-        long revision = Json.lng(kv, "mod_revision");
-        if ("DELETE".equals(Json.str(e, "type"))) {
+    private WatchEvent event(Event e) {
+        io.etcd.jetcd.api.KeyValue kv = e.getKv();
+        boolean hasPrev = e.hasPrevKv();
+        io.etcd.jetcd.api.KeyValue prev = e.getPrevKv();
+        String key = storage.strip(kv.getKey());
+        long revision = kv.getModRevision();
+        if (e.getType() == Event.EventType.DELETE) {
             // etcd's DELETE event carries only key and revision; the rest is in prev_kv
-            return new WatchEvent(WatchEvent.Type.DELETE, key, null, hasPrev ? EtcdStorage.value(prev) : null,
-                    revision, Json.lng(prev, "create_revision"));
+            return new WatchEvent(WatchEvent.Type.DELETE, key, null, hasPrev ? prev.getValue().toByteArray() : null,
+                    revision, prev.getCreateRevision());
         }
         // version 1 is a creation, whatever prev_kv says (etcd omits it when it cannot fetch it)
-        boolean isCreate = Json.lng(kv, "version") == 1;
-        return new WatchEvent(WatchEvent.Type.PUT, key, EtcdStorage.value(kv),
-                isCreate || !hasPrev ? null : EtcdStorage.value(prev), revision, Json.lng(kv, "create_revision"));
+        boolean isCreate = kv.getVersion() == 1;
+        return new WatchEvent(WatchEvent.Type.PUT, key, kv.getValue().toByteArray(),
+                isCreate || !hasPrev ? null : prev.getValue().toByteArray(), revision, kv.getCreateRevision());
     }
 }

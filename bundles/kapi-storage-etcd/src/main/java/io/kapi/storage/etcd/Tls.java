@@ -1,9 +1,6 @@
 package io.kapi.storage.etcd;
 
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds an {@link SSLContext} from the PEM files etcd deployments use (etcd's own
+ * Loads the PEM files etcd deployments use (etcd's own
  * {@code --trusted-ca-file}, {@code --cert-file}, {@code --key-file} style), with nothing but
  * the JDK: certificates through {@link CertificateFactory}, keys in PKCS#8 ({@code PRIVATE KEY},
  * what OpenSSL 3 writes), PKCS#1 ({@code RSA PRIVATE KEY}) and SEC1 ({@code EC PRIVATE KEY},
@@ -42,9 +39,13 @@ final class Tls {
     private Tls() {
     }
 
-    static SSLContext context(Path caFile, Path certFile, Path keyFile) {
+    /** What to trust and what to present: JDK factories, {@code null} where a file is not given. */
+    record Material(TrustManagerFactory trust, KeyManagerFactory keys) {
+    }
+
+    static Material material(Path caFile, Path certFile, Path keyFile) {
         try {
-            TrustManager[] trust = null;
+            TrustManagerFactory tmf = null;
             if (caFile != null) {
                 KeyStore ts = KeyStore.getInstance("PKCS12");
                 ts.load(null, null);
@@ -55,11 +56,10 @@ final class Tls {
                 if (i == 0) {
                     throw new IllegalArgumentException("no certificate in " + caFile);
                 }
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(ts);
-                trust = tmf.getTrustManagers();
             }
-            KeyManager[] keys = null;
+            KeyManagerFactory kmf = null;
             if (certFile != null) {
                 List<Certificate> chain = certificates(certFile);
                 if (chain.isEmpty()) {
@@ -68,13 +68,10 @@ final class Tls {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
                 ks.setKeyEntry("client", privateKey(keyFile), NO_PASSWORD, chain.toArray(new Certificate[0]));
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, NO_PASSWORD);
-                keys = kmf.getKeyManagers();
             }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(keys, trust, null);
-            return ctx;
+            return new Material(tmf, kmf);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load etcd TLS material: " + e.getMessage(), e);
         }
