@@ -126,6 +126,15 @@ public class StatusException extends RuntimeException {
         return new StatusException(504, "Timeout", message, null, null, null, null, retryAfter);
     }
 
+    /**
+     * kube's {@code storage.NewTooLargeResourceVersionError}: 504 with a ResourceVersionTooLarge cause,
+     * which client-go's reflector recognises ({@code apierrors.IsTooLargeResourceVersion}).
+     */
+    public static StatusException tooLargeResourceVersion(long requested, long current) {
+        return new StatusException(504, "Timeout", "Too large resource version: " + requested + ", current: " + current,
+                null, null, null, List.of(new FieldCause("ResourceVersionTooLarge", "Too large resource version", null)), 1);
+    }
+
     public static StatusException internal(String message) {
         return new StatusException(500, "InternalError", "Internal error occurred: " + message);
     }

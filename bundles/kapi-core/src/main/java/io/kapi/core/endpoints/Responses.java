@@ -44,7 +44,9 @@ public final class Responses {
                     ObjectNode cn = causes.addObject();
                     cn.put("reason", c.type());
                     cn.put("message", c.message());
-                    cn.put("field", c.field());
+                    if (c.field() != null && !c.field().isEmpty()) {
+                        cn.put("field", c.field());
+                    }
                 }
             }
             if (e.retryAfterSeconds() > 0) {

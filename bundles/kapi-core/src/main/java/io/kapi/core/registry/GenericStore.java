@@ -44,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -117,6 +118,31 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
     }
 
     /** kube's 410 for a resourceVersion older than the oldest one still answerable. */
+    /** How long a read waits for the store to reach a resourceVersion from the future (kube's cacher: 3 s). */
+    private static final long FUTURE_REVISION_WAIT_MILLIS = 3_000;
+
+    /**
+     * Waits until the store has reached {@code rv}, as kube's cacher waits for its cache
+     * (waitUntilFreshAndBlock) before a read "not older than" a resourceVersion it has not seen; a
+     * client may have it from another server. After 3 s: 504 Too large resource version.
+     */
+    private void awaitRevision(long rv) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FUTURE_REVISION_WAIT_MILLIS);
+        long current = storage.currentRevision();
+        while (rv > current) {
+            if (System.nanoTime() >= deadline) {
+                throw StatusException.tooLargeResourceVersion(rv, current);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw StatusException.tooLargeResourceVersion(rv, current);
+            }
+            current = storage.currentRevision();
+        }
+    }
+
     private static StatusException tooOld(long requested, long oldest) {
         return StatusException.expired("too old resource version: " + requested + " (" + oldest + ")");
     }
@@ -358,10 +384,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             if (ListOptionsValidation.EXACT.equals(match)) {
                 revision = parsed; // not 0: ListOptionsValidation refused that
             } else {
-                long current = storage.currentRevision();
-                if (parsed > current) {
-                    throw StatusException.timeout("Too large resource version: " + parsed + ", current: " + current, 1);
-                }
+                awaitRevision(parsed);
             }
         }
         String single = selection.fields.exactMatch("metadata.name");
@@ -430,7 +453,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 throw tooOld(revision, storage.compactedRevision());
             }
             if (e.code() == StorageException.Code.FUTURE_REVISION) {
-                throw StatusException.timeout("Too large resource version: " + revision + ", current: " + storage.currentRevision(), 1);
+                throw StatusException.tooLargeResourceVersion(revision, storage.currentRevision());
             }
             throw toStatus(e, meta, "");
         }
@@ -779,10 +802,12 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         if (!initial && from > 0 && from < compacted) {
             throw tooOld(from, compacted);
         }
-        long current = storage.currentRevision();
-        if (from > current) {
-            throw StatusException.timeout("Too large resource version: " + from + ", current: " + current, 1);
+        if (initial && from > 0) {
+            // the state sent must be not older than the resourceVersion asked for
+            awaitRevision(from);
         }
+        // A watch from a resourceVersion the store has not reached yet is accepted, as by kube's watch
+        // cache: it delivers the changes after that resourceVersion once they happen.
         if (initial) {
             // synthetic ADDEDs of the newest state, then the changes after its revision (kube's "Get State and
             // Start"; with a resourceVersion, sendInitialEvents means NotOlderThan it)

@@ -331,6 +331,48 @@ class GenericStoreTest {
         }
     }
 
+    @Test
+    void aResourceVersionFromTheFutureIsWaitedForThenTooLarge() throws Exception {
+        // kube's cacher waits up to 3 s for a resourceVersion it has not reached (a client may have
+        // it from another server), then answers 504 with a ResourceVersionTooLarge cause
+        long next = storage.currentRevision() + 1;
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                configmaps.create(dflt, cm("soon", ""));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        ObjectNode list = configmaps.list(dflt, rvOptions(Long.toString(next), "NotOlderThan", null, null, false));
+        writer.join();
+        assertTrue(Long.parseLong(list.get("metadata").get("resourceVersion").asText()) >= next);
+        assertEquals("soon", list.get("items").get(0).get("metadata").get("name").asText());
+
+        long far = storage.currentRevision() + 1000;
+        long before = System.nanoTime();
+        StatusException e = assertThrows(StatusException.class, () -> configmaps.list(dflt, rvOptions(Long.toString(far), null, null, null, false)));
+        assertTrue(System.nanoTime() - before >= TimeUnit.MILLISECONDS.toNanos(2_900), "waited the 3 s first");
+        assertEquals(504, e.code());
+        assertEquals("Timeout", e.reason());
+        assertEquals("Too large resource version: " + far + ", current: " + storage.currentRevision(), e.getMessage());
+        assertEquals(List.of(new FieldCause("ResourceVersionTooLarge", "Too large resource version", null)), e.causes());
+        assertEquals(1, e.retryAfterSeconds());
+    }
+
+    @Test
+    void aWatchFromAFutureResourceVersionDeliversTheChangesAfterIt() throws Exception {
+        long from = storage.currentRevision() + 2;
+        Sink sink = new Sink();
+        try (AutoCloseable w = configmaps.watch(dflt, rvOptions(Long.toString(from), null, null, null, false), sink)) {
+            configmaps.create(dflt, cm("f1", ""));
+            configmaps.create(dflt, cm("f2", ""));
+            configmaps.create(dflt, cm("f3", ""));
+            assertEquals("ADDED f3", sink.events.poll(5, TimeUnit.SECONDS), "only the change after resourceVersion " + from);
+        }
+    }
+
     static final class Sink implements WatchSink {
         final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
 

@@ -367,9 +367,15 @@ class KapiServerTest {
         assertEquals(200, exact.status, exact.text());
         assertEquals("", exact.text().trim());
 
-        // other errors keep their HTTP status
+        // from a resourceVersion not reached yet (kube's watch cache accepts it): starts, ends cleanly
         FakeHttp.Response future = call("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=1&resourceVersion="
                 + (compacted + 1000), null);
-        assertEquals(504, future.status, future.text());
+        assertEquals(200, future.status, future.text());
+        assertEquals("", future.text().trim());
+
+        // other errors keep their HTTP status
+        FakeHttp.Response invalid = call("GET", "/apis/things.example.com/v1/widgets?watch=true&timeoutSeconds=1"
+                + "&resourceVersionMatch=NotOlderThan", null);
+        assertEquals(422, invalid.status, invalid.text());
     }
 }
