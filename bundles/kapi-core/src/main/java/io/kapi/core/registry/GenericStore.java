@@ -117,7 +117,6 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         return Json.bytes(copy);
     }
 
-    /** kube's 410 for a resourceVersion older than the oldest one still answerable. */
     /** How long a read waits for the store to reach a resourceVersion from the future (kube's cacher: 3 s). */
     private static final long FUTURE_REVISION_WAIT_MILLIS = 3_000;
 
@@ -143,6 +142,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         }
     }
 
+    /** kube's 410 for a resourceVersion older than the oldest one still answerable. */
     private static StatusException tooOld(long requested, long oldest) {
         return StatusException.expired("too old resource version: " + requested + " (" + oldest + ")");
     }
