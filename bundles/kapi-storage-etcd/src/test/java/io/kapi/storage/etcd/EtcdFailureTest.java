@@ -3,7 +3,6 @@ package io.kapi.storage.etcd;
 import io.kapi.api.storage.KeyValue;
 import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.WatchEvent;
-import io.kapi.api.storage.WatchListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.function.Executable;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,37 +52,18 @@ class EtcdFailureTest {
     void etcdDownIsUnavailableAndRecoversAfterRestartOnTheSameData() throws Exception {
         store = new EtcdStorage(EtcdConfig.of(etcd.endpoint()).withRequestTimeout(Duration.ofSeconds(2)));
         KeyValue a = store.create("/registry/f/a", bytes("1"));
-        LinkedBlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
-        CompletableFuture<StorageException> closed = new CompletableFuture<>();
-        store.watch("/registry/f/", 0, new WatchListener() {
-            @Override
-            public void onEvent(WatchEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onClose(StorageException error) {
-                closed.complete(error);
-            }
-        });
+        Collected first = new Collected();
+        store.watch("/registry/f/", 0, first);
 
         etcd.stop();
-        StorageException ended = closed.get(10, TimeUnit.SECONDS);
+        StorageException ended = first.closed.get(10, TimeUnit.SECONDS);
         assertNotNull(ended, "a broken watch stream ends with an error, not as a clean close");
         assertEquals(StorageException.Code.UNAVAILABLE, ended.code(), ended::getMessage);
         assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.get("/registry/f/a")));
         assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.create("/registry/f/b", bytes("x"))));
         assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.currentRevision()));
         assertEquals(StorageException.Code.UNAVAILABLE,
-                codeOf(() -> store.watch("/registry/f/", 0, new WatchListener() {
-                    @Override
-                    public void onEvent(WatchEvent event) {
-                    }
-
-                    @Override
-                    public void onClose(StorageException error) {
-                    }
-                })));
+                codeOf(() -> store.watch("/registry/f/", 0, new Collected())));
 
         etcd.restart();
         // the same client recovers by itself: no reconnect call
@@ -95,18 +73,9 @@ class EtcdFailureTest {
         assertEquals(a.modRevision() + 1, b.modRevision());
 
         // and a watch resumed from the last revision seen loses nothing
-        LinkedBlockingQueue<WatchEvent> resumed = new LinkedBlockingQueue<>();
-        store.watch("/registry/f/", a.modRevision(), new WatchListener() {
-            @Override
-            public void onEvent(WatchEvent event) {
-                resumed.add(event);
-            }
-
-            @Override
-            public void onClose(StorageException error) {
-            }
-        });
-        WatchEvent e = resumed.poll(10, TimeUnit.SECONDS);
+        Collected resumed = new Collected();
+        store.watch("/registry/f/", a.modRevision(), resumed);
+        WatchEvent e = resumed.nextEvent();
         assertNotNull(e);
         assertEquals(b.modRevision(), e.revision());
     }

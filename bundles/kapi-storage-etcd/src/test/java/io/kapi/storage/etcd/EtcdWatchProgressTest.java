@@ -1,10 +1,8 @@
 package io.kapi.storage.etcd;
 
 import io.kapi.api.storage.KeyValue;
-import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.Watch;
 import io.kapi.api.storage.WatchEvent;
-import io.kapi.api.storage.WatchListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,8 @@ class EtcdWatchProgressTest {
 
     private EtcdProcess etcd;
     private EtcdStorage store;
-    private final LinkedBlockingQueue<Object> seen = new LinkedBlockingQueue<>();
+    private final Collected collected = new Collected();
+    private final LinkedBlockingQueue<Object> seen = collected.seen;
 
     @BeforeEach
     void start() throws Exception {
@@ -49,21 +48,7 @@ class EtcdWatchProgressTest {
     }
 
     private Watch watchPods() {
-        return store.watch("/registry/pods/", 0, new WatchListener() {
-            @Override
-            public void onEvent(WatchEvent event) {
-                seen.add(event);
-            }
-
-            @Override
-            public void onProgress(long revision) {
-                seen.add(revision);
-            }
-
-            @Override
-            public void onClose(StorageException error) {
-            }
-        });
+        return store.watch("/registry/pods/", 0, collected);
     }
 
     private static byte[] bytes(String s) {
