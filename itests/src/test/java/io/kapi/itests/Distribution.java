@@ -155,14 +155,36 @@ final class Distribution implements AutoCloseable {
 
     /** Runs kubectl (the one on the PATH) with the generated admin kubeconfig. */
     Result kubectl(String... args) throws Exception {
+        return kubectlVersion("", args);
+    }
+
+    /**
+     * Runs the kubectl of one minor version ({@code 1.27}: {@code kubectl.1.27} beside the real file the
+     * PATH's kubectl links to), or the PATH's own for "".
+     */
+    Result kubectlVersion(String version, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
-        cmd.add("kubectl");
+        cmd.add(version.isEmpty() ? "kubectl" : kubectlBinary(version).toString());
         cmd.add("--kubeconfig=" + kubeconfig());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         p.waitFor(120, TimeUnit.SECONDS);
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static Path kubectlBinary(String version) throws IOException {
+        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+            Path onPath = Path.of(dir, "kubectl");
+            if (Files.isExecutable(onPath)) {
+                Path versioned = onPath.toRealPath().getParent().resolve("kubectl." + version);
+                if (!Files.isExecutable(versioned)) {
+                    throw new IOException("no kubectl " + version + " at " + versioned);
+                }
+                return versioned;
+            }
+        }
+        throw new IOException("no kubectl on the PATH");
     }
 
     Process kubectlBackground(File output, String... args) throws Exception {

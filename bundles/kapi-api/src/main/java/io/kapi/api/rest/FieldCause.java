@@ -24,7 +24,40 @@ public record FieldCause(String type, String message, String field) {
     }
 
     private static String quote(Object value) {
-        return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+        return value instanceof String s ? goQuote(s) : String.valueOf(value);
+    }
+
+    /**
+     * Go's {@code %q} of a string, which kube's field errors use for string values: double quotes,
+     * with backslash escapes for quotes, backslashes and non-printable characters.
+     */
+    public static String goQuote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                case 7 -> b.append("\\a");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                case 11 -> b.append("\\v");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\x%02x", c));
+                    } else if (Character.isISOControl(c) || !Character.isDefined(c)) {
+                        b.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     /** The text kube puts in the aggregated message: {@code field: message}. */

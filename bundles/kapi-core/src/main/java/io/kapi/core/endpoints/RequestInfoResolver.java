@@ -78,13 +78,10 @@ public final class RequestInfoResolver {
             default -> verb;
         };
         // as kube: ?watch turns a list into a watch; a named GET stays a get (only the legacy /watch/ path watches one name)
-        if (watchPrefix || ("list".equals(kubeVerb) && isTrue(watchParam))) {
+        // kube decodes ?watch with its parameter codec: every value but "0" and "false" (any case) is true
+        if (watchPrefix || ("list".equals(kubeVerb) && RequestOptions.bool(watchParam))) {
             kubeVerb = "watch";
         }
         return new RequestInfo(true, clean, kubeVerb, prefix, group, version, namespace, resource, sub, name, rest);
-    }
-
-    private static boolean isTrue(String v) {
-        return v != null && (v.equals("true") || v.equals("1"));
     }
 }

@@ -60,13 +60,8 @@ public final class ResourceHandler {
             throw new StatusException(404, "NotFound", "the server could not find the requested resource");
         }
         UserInfo user = request.user() == null ? UserInfo.ANONYMOUS : request.user();
-        String dryRunParam = http.getParameter("dryRun");
-        if (dryRunParam != null && !dryRunParam.isEmpty() && !dryRunParam.equals("All")) {
-            throw StatusException.invalid("", "Options", "", List.of(new io.kapi.api.rest.FieldCause("FieldValueNotSupported",
-                    "Unsupported value: \"" + dryRunParam + "\": supported values: \"All\"", "dryRun")));
-        }
-        boolean dryRun = "All".equals(dryRunParam);
-        RequestContext ctx = new RequestContext(info.namespace(), user, dryRun, http.getParameter("fieldManager"));
+        // reads carry no options of a write; each write builds its context from its own validated options
+        RequestContext ctx = new RequestContext(info.namespace(), user, false, null);
         switch (info.verb()) {
             case "get" -> {
                 Getter g = require(storage, Getter.class, "GET", meta);
@@ -107,6 +102,7 @@ public final class ResourceHandler {
             }
             case "create" -> {
                 Creater c = require(storage, Creater.class, "POST", meta);
+                ctx = writeContext(info, user, RequestOptions.create(http, ""));
                 ObjectNode body = Codecs.decode(http.getContentType(), readBody(http));
                 checkType(body, meta);
                 if (!info.name().isEmpty()) {
@@ -117,6 +113,7 @@ public final class ResourceHandler {
             }
             case "update" -> {
                 Updater u = require(storage, Updater.class, "PUT", meta);
+                ctx = writeContext(info, user, RequestOptions.update(http, info.name()));
                 ObjectNode body = Codecs.decode(http.getContentType(), readBody(http));
                 checkType(body, meta);
                 Updater.UpdateResult r = u.update(ctx, info.name(), current -> body.deepCopy());
@@ -126,7 +123,9 @@ public final class ResourceHandler {
                 Patcher p = require(storage, Patcher.class, "PATCH", meta);
                 // kube refuses an unknown patch type and a bad fieldValidation before it reads the object
                 String type = Patches.patchType(http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type());
-                FieldValidation validation = FieldValidation.of(http.getParameter("fieldValidation"));
+                RequestOptions.Write options = RequestOptions.patch(http, info.name(), false);
+                ctx = writeContext(info, user, options);
+                FieldValidation validation = options.fieldValidation();
                 byte[] patch = readBody(http);
                 Updater.UpdateResult r = p.update(ctx, info.name(), current -> {
                     if (current == null) {
@@ -140,7 +139,8 @@ public final class ResourceHandler {
             }
             case "delete" -> {
                 GracefulDeleter d = require(storage, GracefulDeleter.class, "DELETE", meta);
-                ObjectNode options = deleteOptions(http);
+                ObjectNode options = RequestOptions.delete(http, readBody(http));
+                ctx = deleteContext(info, user, options);
                 GracefulDeleter.DeleteResult r = d.delete(ctx, info.name(), options);
                 if (r.immediate()) {
                     // kube's store answers a Success Status for an immediate delete (ReturnDeletedObject is off for these types)
@@ -158,7 +158,9 @@ public final class ResourceHandler {
             }
             case "deletecollection" -> {
                 CollectionDeleter d = require(storage, CollectionDeleter.class, "DELETE", meta);
-                ObjectNode list = d.deleteCollection(ctx, deleteOptions(http), listOptions(http));
+                ListOptions listOptions = listOptions(http);
+                ObjectNode options = RequestOptions.delete(http, readBody(http));
+                ObjectNode list = d.deleteCollection(deleteContext(info, user, options), options, listOptions);
                 writeObject(resource, resp, accept, 200, list, true);
             }
             default -> throw StatusException.methodNotAllowed(info.verb().toUpperCase(), meta.group(), meta.resource());
@@ -206,40 +208,22 @@ public final class ResourceHandler {
         }
     }
 
-    private static ObjectNode deleteOptions(HttpServletRequest http) throws IOException {
-        byte[] body = readBody(http);
-        ObjectNode options = body.length == 0 ? Json.object() : Codecs.decode(http.getContentType(), body);
-        String pp = http.getParameter("propagationPolicy");
-        if (pp != null) {
-            options.put("propagationPolicy", pp);
-        }
-        String policy = Json.text(options, "propagationPolicy");
-        if (!policy.isEmpty() && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
-            throw StatusException.invalid("", "DeleteOptions", "", List.of(io.kapi.api.rest.FieldCause.invalid(
-                    "propagationPolicy", policy, "must be one of: Orphan, Background, Foreground")));
-        }
-        return options;
+    private static RequestContext writeContext(RequestInfo info, UserInfo user, RequestOptions.Write options) {
+        return new RequestContext(info.namespace(), user, options.isDryRun(), options.fieldManager());
+    }
+
+    private static RequestContext deleteContext(RequestInfo info, UserInfo user, ObjectNode deleteOptions) {
+        return new RequestContext(info.namespace(), user, !RequestOptions.dryRun(deleteOptions).isEmpty(), null);
     }
 
     static ListOptions listOptions(HttpServletRequest http) {
-        long limit = parseLong(http.getParameter("limit"), "limit");
-        long timeout = parseLong(http.getParameter("timeoutSeconds"), "timeoutSeconds");
-        String sie = http.getParameter("sendInitialEvents");
+        // kube's parameter codec: Go's query integers and booleans (watch=True, as the Python client sends it)
+        long limit = RequestOptions.int64(http.getParameter("limit"));
+        long timeout = RequestOptions.int64(http.getParameter("timeoutSeconds"));
         return new ListOptions(http.getParameter("labelSelector"), http.getParameter("fieldSelector"), limit,
                 http.getParameter("continue"), http.getParameter("resourceVersion"),
-                http.getParameter("resourceVersionMatch"), "true".equals(http.getParameter("allowWatchBookmarks")),
-                timeout, sie == null ? null : Boolean.valueOf(sie));
-    }
-
-    private static long parseLong(String v, String name) {
-        if (v == null || v.isEmpty()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw StatusException.badRequest("invalid value for " + name + ": " + v);
-        }
+                http.getParameter("resourceVersionMatch"), RequestOptions.bool(http.getParameter("allowWatchBookmarks")),
+                timeout, RequestOptions.optionalBool(http.getParameter("sendInitialEvents")));
     }
 
     // ---- output negotiation

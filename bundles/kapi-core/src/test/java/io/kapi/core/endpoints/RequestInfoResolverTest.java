@@ -37,6 +37,31 @@ class RequestInfoResolverTest {
     }
 
     @Test
+    void watchIsAQueryBooleanAsKubeDecodesIt() {
+        // kube's Convert_Slice_string_To_bool: "0" and "false" in any case are false, every other value true
+        for (String yes : new String[] {"true", "True", "1", "", "yes", "t"}) {
+            assertEquals("watch", RequestInfoResolver.resolve("GET", "/api/v1/configmaps", yes).verb(), "watch=" + yes);
+        }
+        for (String no : new String[] {"false", "False", "FALSE", "0"}) {
+            assertEquals("list", RequestInfoResolver.resolve("GET", "/api/v1/configmaps", no).verb(), "watch=" + no);
+        }
+        assertEquals("list", RequestInfoResolver.resolve("GET", "/api/v1/configmaps", null).verb());
+    }
+
+    @Test
+    void queryIntegersAreGoIntegers() {
+        assertEquals(500, RequestOptions.int64("500"));
+        assertEquals(-1, RequestOptions.int64("-1"));
+        assertEquals(0, RequestOptions.int64(null));
+        io.kapi.api.rest.StatusException bad = org.junit.jupiter.api.Assertions.assertThrows(io.kapi.api.rest.StatusException.class,
+                () -> RequestOptions.int64(""));
+        assertEquals("strconv.ParseInt: parsing \"\": invalid syntax", bad.getMessage());
+        assertEquals("strconv.ParseInt: parsing \"99999999999999999999\": value out of range",
+                org.junit.jupiter.api.Assertions.assertThrows(io.kapi.api.rest.StatusException.class,
+                        () -> RequestOptions.int64("99999999999999999999")).getMessage());
+    }
+
+    @Test
     void nonResourcePaths() {
         assertFalse(RequestInfoResolver.resolve("GET", "/healthz", null).resourceRequest());
         assertFalse(RequestInfoResolver.resolve("GET", "/apis", null).resourceRequest());

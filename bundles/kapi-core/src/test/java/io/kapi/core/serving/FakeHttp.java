@@ -4,8 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.servlet.AsyncContext;
 import javax.servlet.AsyncEvent;
@@ -29,11 +31,13 @@ final class FakeHttp {
     /** A request that supports {@code startAsync} through {@code async} (none when null). */
     static HttpServletRequest request(String method, String uri, Map<String, String> headers, String body, Async async) {
         String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
-        Map<String, String> params = new HashMap<>();
+        // every value of a repeated parameter, in order, as the servlet container keeps them
+        Map<String, List<String>> params = new HashMap<>();
         if (uri.contains("?")) {
             for (String kv : uri.substring(uri.indexOf('?') + 1).split("&")) {
                 String[] p = kv.split("=", 2);
-                params.put(p[0], p.length > 1 ? java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
+                params.computeIfAbsent(p[0], k -> new ArrayList<>())
+                        .add(p.length > 1 ? java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
             }
         }
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -63,8 +67,9 @@ final class FakeHttp {
                     case "getMethod" -> method;
                     case "getRequestURI" -> path;
                     case "getContextPath" -> "";
-                    case "getParameter" -> params.get((String) args[0]);
-                    case "getParameterValues" -> params.containsKey((String) args[0]) ? new String[] {params.get((String) args[0])} : null;
+                    case "getParameter" -> params.containsKey((String) args[0]) ? params.get((String) args[0]).get(0) : null;
+                    case "getParameterValues" -> params.containsKey((String) args[0])
+                            ? params.get((String) args[0]).toArray(new String[0]) : null;
                     case "getHeader" -> headers.get((String) args[0]);
                     case "getContentType" -> headers.get("Content-Type");
                     case "getContentLengthLong" -> (long) bytes.length;

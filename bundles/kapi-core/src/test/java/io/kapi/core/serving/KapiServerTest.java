@@ -13,104 +13,12 @@ import io.kapi.api.server.Director;
 import io.kapi.api.server.KapiRuntime;
 import io.kapi.api.server.ServerContext;
 import io.kapi.storage.embedded.EmbeddedStorage;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The dynamics of the serving snapshot, without OSGi: chain order, ranked conflicts, fail-closed security, 503s. */
-class KapiServerTest {
-    @TempDir
-    Path dir;
-    EmbeddedStorage storage;
-    KapiServer server;
-    long ids = 100;
-
-    @BeforeEach
-    void setUp() {
-        storage = EmbeddedStorage.open(dir);
-        server = new KapiServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.shutdown();
-        storage.close();
-    }
-
-    <T> Contribution<T> c(T service, int ranking, String bundle, Map<String, Object> props) {
-        return new Contribution<>(service, ids++, ranking, ids, bundle, props);
-    }
-
-    static DelegationTarget target(String name) {
-        return new DelegationTarget() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Director director(ServerContext ctx) {
-                Director hosted = ctx.hostedApis();
-                Director root = ctx.mergedRootDiscovery();
-                return (req, resp) -> hosted.serve(req, resp) || root.serve(req, resp);
-            }
-        };
-    }
-
-    static APIGroupProvider provider(String group, String resource, String kind) {
-        return new APIGroupProvider() {
-            @Override
-            public String group() {
-                return group;
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", resource, kind.toLowerCase(), kind, false, List.of(), List.of(), null, null, null));
-            }
-        };
-    }
-
-    void wireAuthentication() {
-        Authenticator token = req -> "Bearer t".equals(req.getHeader("Authorization"))
-                ? new UserInfo("admin", "", List.of("system:masters")) : null;
-        server.contributions().addAuthenticator(c(token, 0, "sec", Map.of()));
-    }
-
-    void wireSecurity() {
-        wireAuthentication();
-        wireAuthorization();
-    }
-
-    void wireAuthorization() {
-        Authorizer admin = (user, info) -> user.groups().contains("system:masters") ? Authorizer.Decision.ALLOW : Authorizer.Decision.NO_OPINION;
-        server.contributions().addAuthorizer(c(admin, 0, "sec", Map.of()));
-    }
-
-    FakeHttp.Response call(String method, String uri, String body) throws Exception {
-        FakeHttp.Async async = new FakeHttp.Async();
-        FakeHttp.Response resp = start(method, uri, "application/json", body, async);
-        async.awaitCompletion();
-        return resp;
-    }
-
-    /** Serves a request; a watch goes on asynchronously until {@code async} completes. */
-    FakeHttp.Response start(String method, String uri, String accept, String body, FakeHttp.Async async) throws Exception {
-        FakeHttp.Response resp = new FakeHttp.Response();
-        server.service(FakeHttp.request(method, uri, Map.of("Authorization", "Bearer t", "Accept", accept,
-                "Content-Type", "application/json"), body, async), resp.proxy);
-        return resp;
-    }
-
+class KapiServerTest extends ServingTestBase {
     @Test
     void chainIsOrderedAndConflictsAreRanked() throws Exception {
         server.contributions().addStorage(c(storage, 0, "store", Map.of()));
@@ -142,17 +50,6 @@ class KapiServerTest {
         server.service(FakeHttp.request("GET", "/healthz", Map.of(), null), health.proxy);
         assertEquals(200, health.status);
         assertEquals(200, call("GET", "/apis/things.example.com/v1/widgets", null).status);
-    }
-
-    /** Security, the storage, the kube server and a widgets group from bundle "b", served. */
-    private Contribution<APIGroupProvider> serveWidgets() {
-        wireSecurity();
-        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
-        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
-        Contribution<APIGroupProvider> widgets = c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of());
-        server.contributions().addProvider(widgets);
-        server.rebuild();
-        return widgets;
     }
 
     @Test

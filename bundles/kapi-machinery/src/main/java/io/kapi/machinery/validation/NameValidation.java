@@ -1,5 +1,6 @@
 package io.kapi.machinery.validation;
 
+import io.kapi.api.rest.FieldCause;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -169,36 +170,8 @@ public final class NameValidation {
         return errs;
     }
 
-    /**
-     * Go's {@code %q} of a string, which kube's field errors use for string values: double quotes,
-     * with backslash escapes for quotes, backslashes and non-printable characters.
-     */
+    /** Go's {@code %q} of a string, as {@link FieldCause#goQuote(String)}. */
     public static String goQuote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); ) {
-            int c = s.codePointAt(i);
-            i += Character.charCount(c);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                case 7 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                case 11 -> b.append("\\v");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\x%02x", c));
-                    } else if (Character.isISOControl(c) || !Character.isDefined(c)) {
-                        b.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
-                    } else {
-                        b.appendCodePoint(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return FieldCause.goQuote(s);
     }
 }
