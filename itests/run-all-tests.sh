@@ -7,9 +7,13 @@ if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
   export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64   # Karaf 4.4 needs Java 17 (not 25)
 fi
 command -v kubectl >/dev/null || { echo "kubectl is needed on the PATH for the end-to-end tests" >&2; exit 1; }
-if [ ! -x /usr/bin/etcd ]; then
-  # the etcd backend's tests and the storage-switch test run against a real etcd from Debian
+# from Debian: a real etcd for the etcd backend's tests and the storage-switch test; the official
+# Kubernetes Python client, which the end-to-end tests run with /usr/bin/python3
+packages=""
+[ -x /usr/bin/etcd ] || packages="$packages etcd-server"
+/usr/bin/python3 -c 'import kubernetes' 2>/dev/null || packages="$packages python3-kubernetes"
+if [ -n "$packages" ]; then
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
-  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server
+  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages
 fi
 mvn -B install "$@"

@@ -3,9 +3,19 @@ package io.kapi.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -14,7 +24,9 @@ import org.junit.runners.MethodSorters;
 
 /**
  * Unmodified clients of several versions against the started distribution, on what makes them tell
- * a server from kube-apiserver: dry runs that never write (kubectl 1.27, 1.30, 1.32, 1.33).
+ * a server from kube-apiserver: dry runs that never write (kubectl 1.27, 1.30, 1.32, 1.33); the
+ * generated kubeconfig as fabric8 and the official Python client load it; the Python client's list,
+ * watch (it sends {@code watch=True}), resume and conflict.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClientFidelityE2EIT {
@@ -102,5 +114,43 @@ public class ClientFidelityE2EIT {
         Distribution.Result bad = dist.kubectl("delete", "--raw", "/api/v1/namespaces/default/configmaps/probe?dryRun=Yes");
         assertTrue(bad.out(), bad.code() != 0 && bad.out().contains("Unsupported value: []string{\"Yes\"}: supported values: \"All\""));
         assertEquals("configmap/probe", ok("", "get", "cm", "probe", "-n", "default", "-o", "name").trim());
+    }
+
+    private static KubernetesClient fabric8() throws Exception {
+        // the generated kubeconfig as it is: CA, client certificate and its SEC1 EC key
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(dist.kubeconfig()))).build();
+    }
+
+    @Test
+    public void c_fabric8LoadsTheKubeconfigAndWritesAndReads() throws Exception {
+        try (KubernetesClient k = fabric8()) {
+            k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("fabric8").endMetadata().build()).create();
+            ConfigMap created = k.configMaps().inNamespace("fabric8").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("f1").endMetadata().withData(Map.of("a", "1")).build()).create();
+            assertTrue(created.getMetadata().getResourceVersion() != null && created.getMetadata().getUid() != null);
+            ConfigMap edited = k.configMaps().inNamespace("fabric8").withName("f1").edit(cm -> new ConfigMapBuilder(cm).addToData("b", "2").build());
+            assertEquals(Map.of("a", "1", "b", "2"), edited.getData());
+            assertTrue(k.configMaps().inNamespace("fabric8").list().getItems().stream().anyMatch(cm -> cm.getMetadata().getName().equals("f1")));
+            ConfigMap stale = new ConfigMapBuilder(created).addToData("c", "3").build();
+            try {
+                k.configMaps().inNamespace("fabric8").resource(stale).update();
+                throw new AssertionError("a stale update went through");
+            } catch (KubernetesClientException e) {
+                assertEquals(409, e.getCode());
+            }
+            assertEquals(1, k.configMaps().inNamespace("fabric8").withName("f1").delete().size());
+            assertEquals(null, k.configMaps().inNamespace("fabric8").withName("f1").get());
+        }
+    }
+
+    @Test
+    public void d_pythonClientListsWatchesResumesAndConflicts() throws Exception {
+        Path script = Path.of("src/test/python/client_e2e.py").toAbsolutePath();
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), dist.kubeconfig().toString(), "python")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("python client timed out: " + out, p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(out, 0, p.exitValue());
+        assertTrue(out, out.contains("done"));
     }
 }

@@ -3,6 +3,7 @@ package io.kapi.security.pki;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -21,8 +22,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -69,11 +73,32 @@ public final class Certificates {
     }
 
     /**
-     * PKCS#8 "PRIVATE KEY" PEM block: Go's {@code tls.X509KeyPair} (kubectl, client-go), openssl and
-     * Python's ssl module all read it for EC and RSA keys alike.
+     * The PEM block kube's {@code keyutil.MarshalPrivateKeyToPEM} writes (and kubeadm, k3s): an EC key
+     * as SEC1 {@code EC PRIVATE KEY} with its named curve and public key, an RSA key as PKCS#1
+     * {@code RSA PRIVATE KEY}, anything else as PKCS#8 {@code PRIVATE KEY}. Every client reads these:
+     * fabric8 reads no PKCS#8 EC key ("Invalid DER: object is not integer"), while kubectl, openssl and
+     * Python's ssl module read all three.
      */
-    public static String toPem(PrivateKey key) {
-        return pem("PRIVATE KEY", key.getEncoded());
+    public static String toPem(PrivateKey key) throws IOException {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(oid)) {
+            return pem("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+        }
+        if (!X9ObjectIdentifiers.id_ecPublicKey.equals(oid)) {
+            return pem("PRIVATE KEY", key.getEncoded());
+        }
+        // Go's x509.MarshalECPrivateKey: version 1, the private value, the curve's OID, the public point
+        ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
+        X9ECParameters params = ECNamedCurveTable.getByOID(curve);
+        if (params == null) {
+            throw new IOException("unknown named curve " + curve);
+        }
+        BigInteger d = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey()).getKey();
+        byte[] point = params.getG().multiply(d).normalize().getEncoded(false);
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                params.getN().bitLength(), d, new DERBitString(point), curve);
+        return pem("EC PRIVATE KEY", sec1.getEncoded());
     }
 
     /**

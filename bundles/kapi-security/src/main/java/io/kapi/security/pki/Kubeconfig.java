@@ -57,7 +57,9 @@ public final class Kubeconfig {
      * restart. Returns whether it was written.
      */
     public static boolean write(Path target, String serverUrl, Pki pki) throws IOException {
-        String yaml = render(serverUrl, pki.pem(Pki.CA_CRT), pki.pem(Pki.ADMIN_CRT), pki.pem(Pki.ADMIN_KEY));
+        // the key as kube's keyutil writes it, also when an older installation stored it as PKCS#8
+        String key = Certificates.toPem(Certificates.readPrivateKey(pki.pem(Pki.ADMIN_KEY)));
+        String yaml = render(serverUrl, pki.pem(Pki.CA_CRT), pki.pem(Pki.ADMIN_CRT), key);
         return SecureFiles.writeIfChanged(target, yaml.getBytes(StandardCharsets.UTF_8), true);
     }
 
