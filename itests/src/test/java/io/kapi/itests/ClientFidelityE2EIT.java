@@ -26,7 +26,8 @@ import org.junit.runners.MethodSorters;
  * Unmodified clients of several versions against the started distribution, on what makes them tell
  * a server from kube-apiserver: dry runs that never write (kubectl 1.27, 1.30, 1.32, 1.33); the
  * generated kubeconfig as fabric8 and the official Python client load it; the Python client's list,
- * watch (it sends {@code watch=True}), resume and conflict.
+ * watch (it sends {@code watch=True}), resume and conflict; field validation as kubectl asks for it;
+ * YAML bodies with aliases, and a billion-laughs body refused.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClientFidelityE2EIT {
@@ -152,5 +153,59 @@ public class ClientFidelityE2EIT {
         assertTrue("python client timed out: " + out, p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(out, 0, p.exitValue());
         assertTrue(out, out.contains("done"));
+    }
+
+    @Test
+    public void e_fieldValidationStrictWarnIgnore() throws Exception {
+        Path unknown = file("unknown.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fv\n  namespace: default\n"
+                + "  labelz: {a: b}\ndata:\n  a: \"1\"\nextra: field\n");
+        for (String v : List.of("1.30", "1.32", "1.33")) {
+            Distribution.Result strict = dist.kubectlVersion(v, "create", "-f", unknown.toString(), "--validate=strict");
+            assertTrue(v + ": " + strict.out(), strict.code() != 0 && strict.out().contains(
+                    "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: "
+                            + "unknown field \"extra\", unknown field \"metadata.labelz\""));
+            assertTrue(dist.kubectl("get", "cm", "fv", "-n", "default").code() != 0);
+            String warned = ok(v, "create", "-f", unknown.toString(), "--validate=warn");
+            assertTrue(v + ": " + warned, warned.contains("Warning: unknown field \"extra\"")
+                    && warned.contains("Warning: unknown field \"metadata.labelz\"") && warned.contains("configmap/fv created"));
+            String stored = ok("", "get", "cm", "fv", "-n", "default", "-o", "json");
+            assertTrue(stored, !stored.contains("extra") && !stored.contains("labelz"));
+            ok("", "delete", "cm", "fv", "-n", "default");
+            String ignored = ok(v, "create", "-f", unknown.toString(), "--validate=ignore");
+            assertTrue(v + ": " + ignored, !ignored.contains("Warning"));
+            assertTrue(!ok("", "get", "cm", "fv", "-n", "default", "-o", "json").contains("extra"));
+            ok("", "delete", "cm", "fv", "-n", "default");
+        }
+        Distribution.Result selector = dist.kubectl("get", "cm", "-n", "default", "--field-selector", "data.a=1");
+        assertTrue(selector.out(), selector.code() != 0 && selector.out().contains("field label not supported: data.a"));
+    }
+
+    @Test
+    public void f_yamlBodiesWithAliasesAndABillionLaughs() throws Exception {
+        java.net.http.HttpClient http = Distribution.insecureClient();
+        String url = dist.baseUrl() + "/api/v1/namespaces/default/configmaps";
+        String aliases = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aliased\n  labels: &l {team: blue}\n"
+                + "  annotations: *l\ndata:\n  a: &v shared\n  b: *v\n";
+        java.net.http.HttpResponse<String> created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer " + dist.token()).header("Content-Type", "application/yaml")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(aliases)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(created.body(), 201, created.statusCode());
+        assertEquals("shared shared blue", ok("", "get", "cm", "aliased", "-n", "default", "-o",
+                "jsonpath={.data.a} {.data.b} {.metadata.annotations.team}"));
+        StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml-bomb\n  namespace: default\ndata:\n"
+                + "  a: &a [\"web\",\"web\",\"web\",\"web\",\"web\",\"web\",\"web\",\"web\",\"web\"]\n");
+        String prev = "a";
+        for (char c = 'b'; c <= 'i'; c++) {
+            bomb.append("  ").append(c).append(": &").append(c).append(" [").append(String.join(",", java.util.Collections.nCopies(9, "*" + prev))).append("]\n");
+            prev = String.valueOf(c);
+        }
+        java.net.http.HttpResponse<String> refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer " + dist.token()).header("Content-Type", "application/yaml")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(bomb.toString())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(refused.body(), 400, refused.statusCode());
+        assertTrue(refused.body(), refused.body().contains("document contains excessive aliasing"));
+        assertTrue(dist.kubectl("get", "cm", "yaml-bomb", "-n", "default").code() != 0);
+        assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dist.baseUrl() + "/readyz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 }

@@ -46,7 +46,10 @@ public interface Strategy {
 
     /**
      * Field-selector fields beyond {@code metadata.name} and {@code metadata.namespace}, as kube's
-     * {@code GetAttrs} (e.g. {@code type} for Secrets).
+     * {@code GetAttrs} (e.g. {@code type} for Secrets). The keys are the same for every object, an
+     * empty one too ({@code ""} for a value the object lacks): they are the fields the resource
+     * supports, and a selector on any other field is refused with kube's 400
+     * {@code field label not supported: <field>}.
      */
     default Map<String, String> selectableFields(ObjectNode object) {
         return Map.of();

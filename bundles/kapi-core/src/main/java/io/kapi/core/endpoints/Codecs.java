@@ -23,14 +23,14 @@ public final class Codecs {
             switch (type) {
                 case MediaType.JSON, "application/json-patch+json", "application/merge-patch+json",
                         "application/strategic-merge-patch+json" -> node = Json.MAPPER.readTree(body);
-                case MediaType.YAML, "application/apply-patch+yaml" -> node = Json.YAML.readTree(body);
+                case MediaType.YAML, "application/apply-patch+yaml" -> node = YamlBodies.decode(body).value();
                 case MediaType.PROTOBUF -> {
                     return PROTOBUF.decode(body);
                 }
                 default -> throw StatusException.unsupportedMediaType("the body of the request was in an unknown format - "
                         + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
             }
-            if (node == null || node.isMissingNode()) {
+            if (node == null || node.isMissingNode() || node.isNull()) {
                 throw StatusException.badRequest("the body of the request was empty");
             }
             if (!(node instanceof ObjectNode o)) {

@@ -102,8 +102,9 @@ public final class ResourceHandler {
             }
             case "create" -> {
                 Creater c = require(storage, Creater.class, "POST", meta);
-                ctx = writeContext(info, user, RequestOptions.create(http, ""));
-                ObjectNode body = Codecs.decode(http.getContentType(), readBody(http));
+                RequestOptions.Write options = RequestOptions.create(http, "");
+                ctx = writeContext(info, user, options);
+                ObjectNode body = decodeObject(resource, http, resp, options);
                 checkType(body, meta);
                 if (!info.name().isEmpty()) {
                     throw StatusException.methodNotAllowed("POST", meta.group(), meta.resource());
@@ -113,8 +114,9 @@ public final class ResourceHandler {
             }
             case "update" -> {
                 Updater u = require(storage, Updater.class, "PUT", meta);
-                ctx = writeContext(info, user, RequestOptions.update(http, info.name()));
-                ObjectNode body = Codecs.decode(http.getContentType(), readBody(http));
+                RequestOptions.Write options = RequestOptions.update(http, info.name());
+                ctx = writeContext(info, user, options);
+                ObjectNode body = decodeObject(resource, http, resp, options);
                 checkType(body, meta);
                 Updater.UpdateResult r = u.update(ctx, info.name(), current -> body.deepCopy());
                 writeObject(resource, resp, accept, r.created() ? 201 : 200, r.object(), false);
@@ -127,14 +129,17 @@ public final class ResourceHandler {
                 ctx = writeContext(info, user, options);
                 FieldValidation validation = options.fieldValidation();
                 byte[] patch = readBody(http);
+                // a retried transform reports the same fields again: each warning once
+                java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
                 Updater.UpdateResult r = p.update(ctx, info.name(), current -> {
                     if (current == null) {
                         throw StatusException.notFound(meta.group(), meta.resource(), info.name());
                     }
                     ObjectNode patched = Patches.apply(type, current, patch, SmpSchema.objectMeta(), validation);
                     checkType(patched, meta);
-                    return patched;
+                    return ObjectDecoder.checkPatched(resource, patched, validation, warnings);
                 });
+                ObjectDecoder.writeWarnings(resp, warnings);
                 writeObject(resource, resp, accept, 200, r.object(), false);
             }
             case "delete" -> {
@@ -206,6 +211,15 @@ public final class ResourceHandler {
             }
             return out.toByteArray();
         }
+    }
+
+    /** A create's or update's body in the resource's kind; the fieldValidation warnings go out as headers. */
+    private static ObjectNode decodeObject(ServedResource resource, HttpServletRequest http, HttpServletResponse resp,
+                                           RequestOptions.Write options) throws IOException {
+        List<String> warnings = new java.util.ArrayList<>();
+        ObjectNode body = ObjectDecoder.decode(resource, http.getContentType(), readBody(http), options.fieldValidation(), warnings);
+        ObjectDecoder.writeWarnings(resp, warnings);
+        return body;
     }
 
     private static RequestContext writeContext(RequestInfo info, UserInfo user, RequestOptions.Write options) {

@@ -9,7 +9,9 @@ import io.kapi.api.rest.Patcher;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.Updater;
 import io.kapi.api.rest.Watcher;
+import io.kapi.core.openapi.OpenApi;
 import io.kapi.core.registry.ResourceMeta;
+import io.kapi.machinery.validation.StrictDecoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +27,7 @@ public final class ServedResource {
     private final ResourceDefinition definition;
     private final Object storage;
     private final List<String> verbs;
+    private final StrictDecoding decoding;
     private final Set<AutoCloseable> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -33,6 +36,13 @@ public final class ServedResource {
         this.definition = definition;
         this.storage = storage;
         this.verbs = verbsOf(storage);
+        // the schema is walked as it is, once per request; built here once per resource
+        this.decoding = new StrictDecoding(definition == null ? null : definition.schema(), OpenApi::commonSchema);
+    }
+
+    /** How a body is decoded into this resource's kind: unknown fields dropped and reported, duplicates reported. */
+    public StrictDecoding decoding() {
+        return decoding;
     }
 
     /** The verbs the storage implements, in kube's discovery order. */

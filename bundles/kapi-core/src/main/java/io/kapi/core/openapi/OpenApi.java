@@ -251,4 +251,10 @@ public final class OpenApi {
     static JsonNode common() {
         return COMMON;
     }
+
+    /** The schema a {@code $ref} of a resource's schema names among the shared ones (ObjectMeta, ...); null if none. */
+    public static JsonNode commonSchema(String ref) {
+        String prefix = "#/components/schemas/";
+        return ref.startsWith(prefix) ? COMMON.get(ref.substring(prefix.length())) : null;
+    }
 }

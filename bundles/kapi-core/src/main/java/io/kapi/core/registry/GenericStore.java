@@ -66,6 +66,8 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
     private final NamespaceGuard namespaces;
     private final NameValidator nameValidator;
     private final TableConvertor table;
+    /** The field-selector fields this resource answers (kube's field label conversion), from the strategy. */
+    private final java.util.Set<String> selectableFields;
 
     public GenericStore(ResourceMeta meta, Strategy strategy, Storage storage, NamespaceGuard namespaces,
                         NameValidator nameValidator) {
@@ -76,6 +78,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         this.nameValidator = nameValidator;
         TableConvertor t = strategy.table();
         this.table = t != null ? t : Printer.nameAndAge();
+        this.selectableFields = java.util.Set.copyOf(fieldsOf(withType(Json.object())).keySet());
     }
 
     public ResourceMeta meta() {
@@ -222,6 +225,12 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         Selection(ListOptions options) {
             this.labels = LabelSelector.parse(options.labelSelector() == null ? "" : options.labelSelector());
             this.fields = FieldSelector.parse(options.fieldSelector() == null ? "" : options.fieldSelector());
+            for (String field : fields.fields()) {
+                if (!selectableFields.contains(field)) {
+                    // kube's ConvertFieldLabel refuses a field the kind does not support, before anything is read
+                    throw StatusException.badRequest("field label not supported: " + field);
+                }
+            }
         }
 
         boolean everything() {
@@ -239,9 +248,8 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
     Map<String, String> fieldsOf(ObjectNode obj) {
         Map<String, String> f = new HashMap<>(strategy.selectableFields(obj));
         f.put("metadata.name", Json.name(obj));
-        if (meta.namespaced()) {
-            f.put("metadata.namespace", Json.namespace(obj));
-        }
+        // kube converts metadata.namespace for every kind; a cluster-scoped object has none ("")
+        f.put("metadata.namespace", meta.namespaced() ? Json.namespace(obj) : "");
         return f;
     }
 

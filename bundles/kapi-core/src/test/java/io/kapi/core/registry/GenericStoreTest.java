@@ -109,6 +109,20 @@ class GenericStoreTest {
     }
 
     @Test
+    void aFieldSelectorOnAFieldTheKindDoesNotSupportIsRefused() {
+        configmaps.create(dflt, cm("one", ""));
+        ListOptions byName = new ListOptions(null, "metadata.name=one", 0, null, null, null, false, 0, null);
+        assertEquals(1, configmaps.list(dflt, byName).get("items").size());
+        ListOptions unsupported = new ListOptions(null, "spec.foo=bar", 0, null, null, null, false, 0, null);
+        StatusException list = assertThrows(StatusException.class, () -> configmaps.list(dflt, unsupported));
+        assertEquals(400, list.code());
+        assertEquals("field label not supported: spec.foo", list.getMessage());
+        assertThrows(StatusException.class, () -> configmaps.watch(dflt, unsupported, null));
+        assertThrows(StatusException.class, () -> configmaps.deleteCollection(dflt, Json.object(), unsupported));
+        assertEquals(1, configmaps.list(dflt, byName).get("items").size(), "nothing deleted");
+    }
+
+    @Test
     void generateName() {
         ObjectNode created = configmaps.create(dflt, obj("{\"metadata\":{\"generateName\":\"gen-\"}}"));
         assertTrue(Json.name(created).matches("gen-[a-z0-9]{5}"));

@@ -1,0 +1,175 @@
+package io.kapi.machinery.validation;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.FieldCause;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Decoding a JSON object into a kind that has a schema, as kube decodes a body into a built-in Go
+ * type with {@code sigs.k8s.io/json}'s strict options: a field the schema does not know is dropped
+ * (a Go struct has nowhere to keep it) and reported as {@code unknown field "spec.foo"}, a field that
+ * occurs twice in one object keeps its last value and is reported as {@code duplicate field
+ * "metadata.name"}. Paths join keys with {@code .} and array indices as {@code [0]}; errors come in
+ * document order, each once, at most 100, as kube's decoder keeps them.
+ *
+ * <p>The schema is an OpenAPI v3 schema of the kind. An object schema with {@code properties} knows
+ * those names; with {@code additionalProperties} (a map) every key; with
+ * {@code x-kubernetes-preserve-unknown-fields} or without either (a raw extension) it keeps
+ * everything. {@code $ref} (also the {@code allOf: [{$ref}]} form kube's documents use) is resolved
+ * through {@code refs}. A null schema keeps every field and only duplicates are reported.
+ * Thread-safe: instances hold no state.
+ */
+public final class StrictDecoding {
+    private static final int MAX_ERRORS = 100;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final JsonNode schema;
+    private final Function<String, JsonNode> refs;
+
+    /**
+     * @param schema the kind's schema, or null for none
+     * @param refs resolves a {@code $ref} value ({@code #/components/schemas/…}) to its schema; null if unknown
+     */
+    public StrictDecoding(JsonNode schema, Function<String, JsonNode> refs) {
+        this.schema = schema;
+        this.refs = refs;
+    }
+
+    /** The decoded object (unknown fields dropped) and the strict errors, empty when there were none. */
+    public record Result(ObjectNode object, List<String> errors) {
+    }
+
+    /** Decodes a JSON object from a parser positioned before its first token. */
+    public Result decode(JsonParser parser) throws IOException {
+        Walk walk = new Walk();
+        JsonToken first = parser.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            throw new IOException("not a JSON object");
+        }
+        ObjectNode object = (ObjectNode) walk.value(parser, first, schema, new StringBuilder());
+        return new Result(object, List.copyOf(walk.errors));
+    }
+
+    /** Checks an already decoded object (a patch's result, a YAML document): only unknown fields can be found. */
+    public Result decode(ObjectNode object, ObjectMapper mapper) {
+        try (JsonParser p = mapper.treeAsTokens(object)) {
+            return decode(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("walking a tree cannot fail", e);
+        }
+    }
+
+    /** The message kube answers for strict errors under {@code fieldValidation=Strict} (a 400 BadRequest). */
+    public static String strictDecodingError(List<String> errors) {
+        return "strict decoding error: " + String.join(", ", errors);
+    }
+
+    private final class Walk {
+        final Set<String> errors = new LinkedHashSet<>();
+
+        void report(String type, CharSequence path) {
+            if (errors.size() < MAX_ERRORS) {
+                errors.add(type + " " + FieldCause.goQuote(path.toString()));
+            }
+        }
+
+        JsonNode value(JsonParser p, JsonToken token, JsonNode schema, StringBuilder path) throws IOException {
+            JsonNode s = resolve(schema);
+            return switch (token) {
+                case START_OBJECT -> object(p, s, path);
+                case START_ARRAY -> array(p, s == null ? null : s.get("items"), path);
+                case VALUE_STRING -> NODES.textNode(p.getText());
+                case VALUE_NUMBER_INT -> numberInt(p);
+                // as a default ObjectMapper reads trees: doubles
+                case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+                case VALUE_TRUE -> NODES.booleanNode(true);
+                case VALUE_FALSE -> NODES.booleanNode(false);
+                case VALUE_NULL -> NODES.nullNode();
+                case VALUE_EMBEDDED_OBJECT -> NODES.pojoNode(p.getEmbeddedObject());
+                default -> throw new IOException("unexpected " + token);
+            };
+        }
+
+        private JsonNode numberInt(JsonParser p) throws IOException {
+            return switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> NODES.numberNode(p.getBigIntegerValue());
+            };
+        }
+
+        private ObjectNode object(JsonParser p, JsonNode s, StringBuilder path) throws IOException {
+            ObjectNode out = NODES.objectNode();
+            JsonNode properties = s == null ? null : s.get("properties");
+            JsonNode additional = s == null ? null : s.get("additionalProperties");
+            boolean keepAll = s == null || properties == null || additional != null
+                    || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+            Set<String> seen = new HashSet<>();
+            int mark = path.length();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken valueToken = p.nextToken();
+                if (mark > 0) {
+                    path.append('.');
+                }
+                path.append(name);
+                if (!seen.add(name)) {
+                    report("duplicate field", path);
+                }
+                JsonNode fieldSchema = properties == null ? null : properties.get(name);
+                if (fieldSchema == null && additional != null && additional.isObject()) {
+                    fieldSchema = additional;
+                }
+                if (fieldSchema == null && !keepAll) {
+                    report("unknown field", path);
+                    p.skipChildren();
+                } else {
+                    out.set(name, value(p, valueToken, fieldSchema, path));
+                }
+                path.setLength(mark);
+            }
+            return out;
+        }
+
+        private ArrayNode array(JsonParser p, JsonNode items, StringBuilder path) throws IOException {
+            ArrayNode out = NODES.arrayNode();
+            int mark = path.length();
+            int i = 0;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                path.append('[').append(i++).append(']');
+                out.add(value(p, t, items, path));
+                path.setLength(mark);
+            }
+            return out;
+        }
+
+        /** Follows {@code $ref} and kube's single-element {@code allOf} wrapper of a reference. */
+        private JsonNode resolve(JsonNode s) {
+            JsonNode current = s;
+            for (int hops = 0; current != null && hops < 16; hops++) {
+                JsonNode ref = current.get("$ref");
+                JsonNode allOf = current.get("allOf");
+                if (ref == null && allOf != null && allOf.size() == 1 && allOf.get(0).has("$ref")) {
+                    ref = allOf.get(0).get("$ref");
+                }
+                if (ref == null) {
+                    return current;
+                }
+                current = refs == null ? null : refs.apply(ref.asText());
+            }
+            return current;
+        }
+    }
+}
