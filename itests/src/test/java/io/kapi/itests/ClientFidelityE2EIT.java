@@ -208,4 +208,99 @@ public class ClientFidelityE2EIT {
         assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dist.baseUrl() + "/readyz")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
     }
+
+    @Test
+    public void g_fabric8WatchAndInformer() throws Exception {
+        try (KubernetesClient k = fabric8()) {
+            k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("informed").endMetadata().build()).create();
+            java.util.concurrent.BlockingQueue<String> watched = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.BlockingQueue<String> informed = new java.util.concurrent.LinkedBlockingQueue<>();
+            try (io.fabric8.kubernetes.client.Watch w = k.configMaps().inNamespace("informed").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                @Override
+                public void eventReceived(Action action, ConfigMap cm) {
+                    watched.add(action + " " + cm.getMetadata().getName());
+                }
+
+                @Override
+                public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                    watched.add("CLOSED " + cause);
+                }
+            })) {
+                var informer = k.configMaps().inNamespace("informed").inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(ConfigMap cm) {
+                        informed.add("add " + cm.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(ConfigMap old, ConfigMap cm) {
+                        if (!old.getMetadata().getResourceVersion().equals(cm.getMetadata().getResourceVersion())) {
+                            informed.add("update " + cm.getMetadata().getName() + " " + cm.getData());
+                        }
+                    }
+
+                    @Override
+                    public void onDelete(ConfigMap cm, boolean unknownFinalState) {
+                        informed.add("delete " + cm.getMetadata().getName());
+                    }
+                });
+                try {
+                    informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    assertTrue("informer synced", informer.hasSynced());
+                    k.configMaps().inNamespace("informed").resource(new ConfigMapBuilder().withNewMetadata().withName("i1").endMetadata()
+                            .withData(Map.of("a", "1")).build()).create();
+                    k.configMaps().inNamespace("informed").withName("i1").edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("a", "2")).build());
+                    k.configMaps().inNamespace("informed").withName("i1").delete();
+                    for (String expected : List.of("ADDED i1", "MODIFIED i1", "DELETED i1")) {
+                        assertEquals(expected, watched.poll(30, TimeUnit.SECONDS));
+                    }
+                    for (String expected : List.of("add i1", "update i1 {a=2}", "delete i1")) {
+                        assertEquals(expected, informed.poll(30, TimeUnit.SECONDS));
+                    }
+                } finally {
+                    informer.close();
+                }
+            }
+        }
+    }
+
+    /** kube's HandleWS: one event per text message (the JSON frame with its newline), a normal close at the end. */
+    @Test
+    public void h_webSocketWatchAsKubeServesIt() throws Exception {
+        ok("", "create", "configmap", "ws-1", "-n", "default", "--from-literal=a=1");
+        java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket ws = Distribution.insecureClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + dist.token())
+                .buildAsync(java.net.URI.create("wss://127.0.0.1:" + dist.securePort
+                        + "/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dws-1&timeoutSeconds=3"),
+                        new java.net.http.WebSocket.Listener() {
+                            private final StringBuilder partial = new StringBuilder();
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                                partial.append(data);
+                                if (last) {
+                                    messages.add(partial.toString());
+                                    partial.setLength(0);
+                                }
+                                w.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int statusCode, String reason) {
+                                closed.complete(statusCode);
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+        String first = messages.poll(10, TimeUnit.SECONDS);
+        assertTrue(first, first != null && first.startsWith("{\"type\":\"ADDED\"") && first.contains("\"name\":\"ws-1\"")
+                && first.endsWith("}\n") && first.indexOf('\n') == first.length() - 1);
+        ok("", "label", "cm", "ws-1", "-n", "default", "seen=yes");
+        String second = messages.poll(10, TimeUnit.SECONDS);
+        assertTrue(second, second != null && second.startsWith("{\"type\":\"MODIFIED\""));
+        assertEquals("the watch's timeout closes the socket normally", Integer.valueOf(1000), closed.get(15, TimeUnit.SECONDS));
+        ws.abort();
+    }
 }

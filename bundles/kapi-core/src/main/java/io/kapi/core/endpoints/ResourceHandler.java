@@ -366,7 +366,7 @@ public final class ResourceHandler {
     // ---- watch streaming
 
     private static void watch(ServedResource resource, Watcher watcher, RequestContext ctx, ListOptions options,
-                              HttpServletRequest http, HttpServletResponse resp, String accept) {
+                              HttpServletRequest http, HttpServletResponse resp, String accept) throws IOException {
         Negotiated n = negotiate(accept, true);
         long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds()
                 : WATCH_MIN_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(WATCH_MIN_TIMEOUT_SECONDS);
@@ -398,10 +398,21 @@ public final class ResourceHandler {
             closeQuietly(handle);
             throw StatusException.notFound(resource.meta().group(), resource.meta().resource(), "");
         }
-        stream.serve(http, resp, timeout, () -> {
+        Runnable cleanup = () -> {
             resource.removeWatch(ender);
             closeQuietly(handle);
-        });
+        };
+        if (WebSocketWatches.isUpgrade(http)) {
+            try {
+                if (WebSocketWatches.accept(http, resp, stream, false, timeout, cleanup)) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                cleanup.run();
+                throw e;
+            }
+        }
+        stream.serve(http, resp, timeout, cleanup);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -38,12 +38,26 @@ import javax.servlet.http.HttpServletResponse;
  * <p>The queue is unbounded while the initial state is produced (it is sent before the stream
  * starts); live events are bounded: a watcher that falls behind is ended, as kube's cacher ends it,
  * without an ERROR, so the client resumes from its last resourceVersion. The end marker always fits.
+ *
+ * <p>Over a WebSocket ({@link #serveMessages}) the same frames go out one per message, one message in
+ * flight at a time, and the end closes the connection normally, as kube's {@code HandleWS} does.
  */
 final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     static final int QUEUE = 1024;
 
     /** Writes of every async watch: a write never blocks, so a few threads serve thousands of watches. */
-    private static final ExecutorService WRITERS = writers();
+    static final ExecutorService WRITERS = writers();
+    /** Ends WebSocket watches at their timeout (an HTTP watch has its AsyncContext's). */
+    private static final java.util.concurrent.ScheduledExecutorService TIMEOUTS = timeouts();
+
+    /** Where a WebSocket watch sends its frames: one message each. */
+    interface MessageSink {
+        /** Sends one message without blocking; {@code written} or {@code failed} runs once it is done. */
+        void send(byte[] message, Runnable written, Runnable failed);
+
+        /** Closes the connection normally (status 1000). */
+        void close();
+    }
 
     private record Item(byte[] frame, StatusException error, boolean end) {
     }
@@ -64,6 +78,9 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private boolean completed; // guarded by writeLock
     private boolean unflushed; // guarded by writeLock
     private Runnable cleanup = () -> { };
+    private MessageSink messages; // guarded by writeLock once set: the stream goes out as WebSocket messages
+    private boolean sending; // guarded by writeLock: a message is in flight
+    private java.util.concurrent.ScheduledFuture<?> timeout;
 
     WatchStream(ServedResource resource, ResourceHandler.Output output) {
         this.resource = resource;
@@ -196,6 +213,25 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
         serveBlocking(timeoutSeconds);
     }
 
+    /**
+     * Sends the stream as WebSocket messages once the connection is open; {@code cleanup} runs once
+     * when it is over (the watch's timeout, the store or the resource ending it, the client closing).
+     */
+    void serveMessages(MessageSink sink, long timeoutSeconds, Runnable cleanup) {
+        synchronized (writeLock) {
+            this.cleanup = cleanup;
+            this.messages = sink;
+            this.timeout = TIMEOUTS.schedule(() -> end(null), timeoutSeconds, TimeUnit.SECONDS);
+        }
+        writing = true;
+        signal();
+    }
+
+    /** The client closed the WebSocket or it failed: the watch is over. */
+    void clientGone() {
+        fail();
+    }
+
     private void serveBlocking(long timeoutSeconds) {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -258,6 +294,10 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
             if (completed) {
                 return;
             }
+            if (messages != null) {
+                drainMessages();
+                return;
+            }
             try {
                 while (out.isReady()) {
                     Item e = queue.poll();
@@ -286,13 +326,49 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
         }
     }
 
+    /** One message in flight; the next goes when it is written. Called holding writeLock. */
+    private void drainMessages() {
+        if (sending) {
+            return;
+        }
+        Item e = queue.poll();
+        if (e == null) {
+            return;
+        }
+        byte[] frame = e.end ? (e.error == null ? null : frame(resource, output, "ERROR", Responses.status(e.error))) : e.frame;
+        if (frame == null) {
+            completeLocked();
+            return;
+        }
+        sending = true;
+        try {
+            messages.send(frame, () -> {
+                synchronized (writeLock) {
+                    sending = false;
+                    if (e.end) {
+                        completeLocked();
+                        return;
+                    }
+                }
+                signal();
+            }, this::fail);
+        } catch (RuntimeException closed) {
+            completeLocked();
+        }
+    }
+
     private void completeLocked() {
         if (!completed) {
             completed = true;
-            try {
-                async.complete(); // writes what is pending, then ends the chunked body
-            } catch (IllegalStateException alreadyOver) {
-                // the container ended it (error, timeout)
+            if (messages != null) {
+                timeout.cancel(false);
+                messages.close();
+            } else {
+                try {
+                    async.complete(); // writes what is pending, then ends the chunked body
+                } catch (IllegalStateException alreadyOver) {
+                    // the container ended it (error, timeout)
+                }
             }
         }
         finish();
@@ -349,6 +425,19 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     @Override
     public void onStartAsync(AsyncEvent event) {
         // not re-started
+    }
+
+    private static java.util.concurrent.ScheduledExecutorService timeouts() {
+        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "kapi-watch-timeouts");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        // the thread ends when no timeout is pending (a pending one keeps the last thread), as the writers do
+        t.setKeepAliveTime(30, TimeUnit.SECONDS);
+        t.allowCoreThreadTimeOut(true);
+        return t;
     }
 
     private static ExecutorService writers() {

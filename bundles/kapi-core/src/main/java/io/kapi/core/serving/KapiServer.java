@@ -141,6 +141,7 @@ public final class KapiServer implements KapiRuntime {
         if (s != null) {
             s.served().forEach(ServedResource::closeWatches);
         }
+        io.kapi.core.endpoints.WebSocketWatches.stop();
     }
 
     // ---- deployment batching

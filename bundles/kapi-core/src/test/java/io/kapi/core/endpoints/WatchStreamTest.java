@@ -145,4 +145,77 @@ class WatchStreamTest {
         assertEquals(null, s.nextFrame(0));
         h.close();
     }
+
+    /** A WebSocket's sending side: records messages; completes each send only when told to. */
+    private static final class Messages implements WatchStream.MessageSink {
+        final java.util.concurrent.BlockingQueue<String> sent = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.BlockingQueue<Runnable> pending = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        volatile int maxInFlight;
+
+        @Override
+        public void send(byte[] message, Runnable written, Runnable failed) {
+            maxInFlight = Math.max(maxInFlight, inFlight.incrementAndGet());
+            sent.add(new String(message, StandardCharsets.UTF_8));
+            pending.add(() -> {
+                inFlight.decrementAndGet();
+                written.run();
+            });
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+
+        String next() throws InterruptedException {
+            String m = sent.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(m, "no message");
+            pending.poll(10, java.util.concurrent.TimeUnit.SECONDS).run();
+            return m;
+        }
+    }
+
+    @Test
+    void overAWebSocketEachEventIsOneMessageOneInFlightAndTheEndCloses() throws Exception {
+        WatchStream s = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        AutoCloseable handle = store.watch(dflt, everything, s);
+        s.goLive();
+        java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
+        Messages ws = new Messages();
+        s.serveMessages(ws, 600, cleaned::countDown);
+        for (String name : List.of("a", "b", "c")) {
+            store.create(dflt, cm(name));
+        }
+        for (String name : List.of("a", "b", "c")) {
+            JsonNode ev = Json.MAPPER.readTree(ws.next());
+            assertEquals("ADDED", ev.get("type").asText());
+            assertEquals(name, ev.at("/object/metadata/name").asText());
+        }
+        assertEquals(1, ws.maxInFlight, "the next message waits for the previous one");
+        handle.close();
+        s.closed(null);
+        assertTrue(ws.closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the end closes the socket");
+        assertTrue(cleaned.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aWebSocketWatchEndsAtItsTimeoutAndWhenTheClientGoes() throws Exception {
+        WatchStream timed = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        timed.goLive();
+        Messages ws = new Messages();
+        java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
+        timed.serveMessages(ws, 1, cleaned::countDown);
+        assertTrue(ws.closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "closed at the watch's timeout");
+        assertTrue(cleaned.await(10, java.util.concurrent.TimeUnit.SECONDS));
+
+        WatchStream gone = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        gone.goLive();
+        java.util.concurrent.CountDownLatch cleaned2 = new java.util.concurrent.CountDownLatch(1);
+        gone.serveMessages(new Messages(), 600, cleaned2::countDown);
+        gone.clientGone();
+        assertTrue(cleaned2.await(10, java.util.concurrent.TimeUnit.SECONDS), "the client's close ends the watch");
+        assertTrue(gone.hasEnded());
+    }
 }
