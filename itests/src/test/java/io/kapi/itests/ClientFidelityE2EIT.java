@@ -84,8 +84,8 @@ public class ClientFidelityE2EIT {
         Path changed = file("c1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\n  namespace: dry\ndata:\n  a: \"2\"\n");
         String before = store();
         for (String v : KUBECTL_VERSIONS) {
-            // kubectl 1.27 looks its field validation up in /openapi/v2, which is not served yet
-            String validate = v.equals("1.27") ? "--validate=false" : "--validate=strict";
+            // kubectl 1.27 looks its field validation up in /openapi/v2 (protobuf), the later ones in /openapi/v3
+            String validate = "--validate=strict";
             assertTrue(ok(v, "create", "configmap", "new", "-n", "dry", "--from-literal=a=1", "--dry-run=server")
                     .contains("configmap/new created (server dry run)"));
             assertTrue(ok(v, "create", "-f", fresh.toString(), validate, "--dry-run=server").contains("(server dry run)"));
@@ -159,7 +159,7 @@ public class ClientFidelityE2EIT {
     public void e_fieldValidationStrictWarnIgnore() throws Exception {
         Path unknown = file("unknown.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fv\n  namespace: default\n"
                 + "  labelz: {a: b}\ndata:\n  a: \"1\"\nextra: field\n");
-        for (String v : List.of("1.30", "1.32", "1.33")) {
+        for (String v : KUBECTL_VERSIONS) {
             Distribution.Result strict = dist.kubectlVersion(v, "create", "-f", unknown.toString(), "--validate=strict");
             assertTrue(v + ": " + strict.out(), strict.code() != 0 && strict.out().contains(
                     "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: "
@@ -302,5 +302,24 @@ public class ClientFidelityE2EIT {
         assertTrue(second, second != null && second.startsWith("{\"type\":\"MODIFIED\""));
         assertEquals("the watch's timeout closes the socket normally", Integer.valueOf(1000), closed.get(15, TimeUnit.SECONDS));
         ws.abort();
+    }
+
+    /** kubectl 1.27 reads /openapi/v2 in protobuf for create, apply, diff and explain. */
+    @Test
+    public void i_openApiV2ForOlderKubectl() throws Exception {
+        String v = "1.27";
+        Path cm = file("v2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v2\n  namespace: default\ndata:\n  a: \"1\"\n");
+        assertTrue(ok(v, "apply", "-f", cm.toString()).contains("configmap/v2 created"));
+        Path changed = file("v2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v2\n  namespace: default\ndata:\n  a: \"2\"\n");
+        Distribution.Result diff = dist.kubectlVersion(v, "diff", "-f", changed.toString());
+        assertEquals(diff.out(), 1, diff.code()); // kubectl diff: 1 when there are differences
+        assertTrue(diff.out(), diff.out().contains("-  a: \"1\"") && diff.out().contains("+  a: \"2\""));
+        assertTrue(ok(v, "apply", "-f", changed.toString()).contains("configmap/v2 configured"));
+        assertEquals("2", ok(v, "get", "cm", "v2", "-n", "default", "-o", "jsonpath={.data.a}"));
+        String explain = ok(v, "explain", "configmap.data", "--output", "plaintext-openapiv2");
+        assertTrue(explain, explain.contains("map[string]string"));
+        String raw = ok(v, "get", "--raw", "/openapi/v2");
+        assertTrue(raw.startsWith("{\"swagger\":\"2.0\""));
+        assertTrue(raw.contains("\"io.k8s.api.core.v1.ConfigMap\""));
     }
 }

@@ -26,7 +26,11 @@ public record MediaType(String type, Map<String, String> params) {
         return new MediaType(type, params);
     }
 
-    /** The ranges of an Accept header in the client's order (q=0 ranges dropped). */
+    /**
+     * The ranges of an Accept header, preferred first, as kube's negotiation (goautoneg) orders them:
+     * by q-value, then a specific type before {@code type/*} before {@code * /*}, then the client's
+     * order; ranges with q=0 are dropped. No header is {@code * /*}.
+     */
     public static List<MediaType> parseAccept(String header) {
         List<MediaType> out = new ArrayList<>();
         if (header == null || header.isBlank()) {
@@ -36,12 +40,31 @@ public record MediaType(String type, Map<String, String> params) {
         for (String range : header.split(",")) {
             if (!range.isBlank()) {
                 MediaType mt = parse(range);
-                if (!"0".equals(mt.params.get("q"))) {
+                if (mt.q() > 0) {
                     out.add(mt);
                 }
             }
         }
+        // a stable sort keeps the client's order among equals
+        out.sort(java.util.Comparator.comparingDouble(MediaType::q).reversed().thenComparingInt(MediaType::wildcards));
         return out;
+    }
+
+    /** The q-value (1 when absent or unreadable, as goautoneg reads it). */
+    double q() {
+        String q = params.get("q");
+        if (q == null) {
+            return 1;
+        }
+        try {
+            return Double.parseDouble(q);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private int wildcards() {
+        return type.equals("*/*") ? 2 : type.endsWith("/*") ? 1 : 0;
     }
 
     public String param(String name) {

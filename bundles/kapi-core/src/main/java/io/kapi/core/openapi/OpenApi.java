@@ -28,6 +28,7 @@ public final class OpenApi {
     private final Map<String, byte[]> docs = new LinkedHashMap<>();
     private final Map<String, String> hashes = new LinkedHashMap<>();
     private final byte[] index;
+    private final OpenApiV2 v2 = new OpenApiV2(this::v3Documents);
 
     public OpenApi(List<GroupView> groups) {
         ObjectNode paths = Json.object();
@@ -205,7 +206,20 @@ public final class OpenApi {
         return p;
     }
 
-    private static byte[] sha512(byte[] data) {
+    /** The group-version documents, parsed again (for the v2 document, built on its first request). */
+    private List<ObjectNode> v3Documents() {
+        List<ObjectNode> out = new java.util.ArrayList<>();
+        for (byte[] doc : docs.values()) {
+            try {
+                out.add(Json.parseObject(doc));
+            } catch (IOException e) {
+                throw new IllegalStateException("a document this class wrote does not parse", e);
+            }
+        }
+        return out;
+    }
+
+    static byte[] sha512(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-512").digest(data);
         } catch (NoSuchAlgorithmException e) {
@@ -213,10 +227,14 @@ public final class OpenApi {
         }
     }
 
-    /** Serves {@code /openapi/v3} and {@code /openapi/v3/<gv>}; other /openapi paths are not found. */
+    /** Serves {@code /openapi/v2}, {@code /openapi/v3} and {@code /openapi/v3/<gv>}; other /openapi paths are not found. */
     public Director director() {
         return (request, resp) -> {
             String path = request.info().path().replaceAll("/+$", "");
+            if (path.equals("/openapi/v2")) {
+                v2.serve(request.http(), resp);
+                return true;
+            }
             if (path.equals("/openapi/v3")) {
                 write(resp, index, null);
                 return true;
