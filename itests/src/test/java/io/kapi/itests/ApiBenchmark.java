@@ -605,7 +605,7 @@ public class ApiBenchmark {
     // ------------------------------------------------------------------ heap
 
     /** Used heap of Karaf's JVM after a full GC, in bytes, through the JDK's jcmd. */
-    private static long karafPid(Distribution dist) {
+    static long karafPid(Distribution dist) {
         return ProcessHandle.allProcesses()
                 .filter(h -> h.info().commandLine().map(c -> c.contains("java") && c.contains(dist.home.toString())
                         && c.contains("org.apache.karaf.main.Main")).orElse(false))
@@ -621,7 +621,7 @@ public class ApiBenchmark {
     }
 
     /** CPU time a process has used so far, in milliseconds (user + system). */
-    private static long cpuMillis(long pid) {
+    static long cpuMillis(long pid) {
         return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(java.time.Duration::toMillis).orElse(-1L);
     }
 

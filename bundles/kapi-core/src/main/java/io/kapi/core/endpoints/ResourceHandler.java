@@ -66,13 +66,13 @@ public final class ResourceHandler {
             case "get" -> {
                 Getter g = require(storage, Getter.class, "GET", meta);
                 ObjectNode obj = g.get(ctx, info.name(), http.getParameter("resourceVersion"));
-                writeObject(resource, resp, accept, 200, obj, false);
+                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, obj, false);
             }
             case "list" -> {
                 Lister l = require(storage, Lister.class, "LIST", meta);
-                Negotiated n = negotiate(accept, false);
+                ObjectOutput.Negotiated n = ObjectOutput.negotiate(http, false);
                 // only GenericStore itself: a subclass may answer its lists differently
-                if (l.getClass() == GenericStore.class && n.output == Output.OBJECT && n.media.equals(MediaType.JSON)) {
+                if (l.getClass() == GenericStore.class && n.output() == ObjectOutput.Output.OBJECT && n.media().equals(MediaType.JSON)) {
                     GenericStore store = (GenericStore) l;
                     // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
                     GenericStore.Listing listing = store.listing(ctx, listOptions(http));
@@ -83,7 +83,7 @@ public final class ResourceHandler {
                     }
                 } else {
                     ObjectNode list = l.list(ctx, listOptions(http));
-                    writeObject(resource, resp, accept, 200, list, true);
+                    ObjectOutput.write(resource, resp, n, 200, list, true);
                 }
             }
             case "watch" -> {
@@ -110,7 +110,7 @@ public final class ResourceHandler {
                     throw StatusException.methodNotAllowed("POST", meta.group(), meta.resource());
                 }
                 ObjectNode created = c.create(ctx, body);
-                writeObject(resource, resp, accept, 201, created, false);
+                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 201, created, false);
             }
             case "update" -> {
                 Updater u = require(storage, Updater.class, "PUT", meta);
@@ -119,7 +119,7 @@ public final class ResourceHandler {
                 ObjectNode body = decodeObject(resource, http, resp, options);
                 checkType(body, meta);
                 Updater.UpdateResult r = u.update(ctx, info.name(), current -> body.deepCopy());
-                writeObject(resource, resp, accept, r.created() ? 201 : 200, r.object(), false);
+                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), r.created() ? 201 : 200, r.object(), false);
             }
             case "patch" -> {
                 Patcher p = require(storage, Patcher.class, "PATCH", meta);
@@ -140,7 +140,7 @@ public final class ResourceHandler {
                     return ObjectDecoder.checkPatched(resource, patched, validation, warnings);
                 });
                 ObjectDecoder.writeWarnings(resp, warnings);
-                writeObject(resource, resp, accept, 200, r.object(), false);
+                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
             }
             case "delete" -> {
                 GracefulDeleter d = require(storage, GracefulDeleter.class, "DELETE", meta);
@@ -156,9 +156,9 @@ public final class ResourceHandler {
                     }
                     details.put("kind", meta.resource());
                     details.put("uid", Json.text(r.object().get("metadata"), "uid"));
-                    writeObject(resource, resp, accept, 200, Responses.success(details), false);
+                    ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, Responses.success(details), false);
                 } else {
-                    writeObject(resource, resp, accept, 200, r.object(), false);
+                    ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
                 }
             }
             case "deletecollection" -> {
@@ -166,7 +166,7 @@ public final class ResourceHandler {
                 ListOptions listOptions = listOptions(http);
                 ObjectNode options = RequestOptions.delete(http, readBody(http));
                 ObjectNode list = d.deleteCollection(deleteContext(info, user, options), options, listOptions);
-                writeObject(resource, resp, accept, 200, list, true);
+                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, list, true);
             }
             default -> throw StatusException.methodNotAllowed(info.verb().toUpperCase(), meta.group(), meta.resource());
         }
@@ -240,137 +240,20 @@ public final class ResourceHandler {
                 timeout, RequestOptions.optionalBool(http.getParameter("sendInitialEvents")));
     }
 
-    // ---- output negotiation
-
-    enum Output { OBJECT, TABLE, METADATA }
-
-    private record Negotiated(String media, Output output) {
-    }
-
-    private static Negotiated negotiate(String accept, boolean watch) {
-        for (MediaType mt : MediaType.parseAccept(accept)) {
-            String as = mt.param("as");
-            if (!as.isEmpty()) {
-                if (!mt.isJsonLike() && !mt.type().equals(MediaType.YAML)) {
-                    continue;
-                }
-                if (as.equals("Table") && mt.param("g").equals("meta.k8s.io")
-                        && (mt.param("v").equals("v1") || mt.param("v").equals("v1beta1"))) {
-                    return new Negotiated(mt.type().equals(MediaType.YAML) ? MediaType.YAML : MediaType.JSON, Output.TABLE);
-                }
-                if ((as.equals("PartialObjectMetadata") || as.equals("PartialObjectMetadataList"))
-                        && mt.param("g").equals("meta.k8s.io")) {
-                    return new Negotiated(MediaType.JSON, Output.METADATA);
-                }
-                continue;
-            }
-            if (mt.isJsonLike()) {
-                return new Negotiated(MediaType.JSON, Output.OBJECT);
-            }
-            if (mt.type().equals(MediaType.YAML) && !watch) {
-                return new Negotiated(MediaType.YAML, Output.OBJECT);
-            }
-            if (mt.type().equals(MediaType.PROTOBUF) && !watch) {
-                return new Negotiated(MediaType.PROTOBUF, Output.OBJECT);
-            }
-        }
-        throw StatusException.notAcceptable("only the following media types are accepted: application/json, "
-                + "application/yaml, application/vnd.kubernetes.protobuf");
-    }
-
-    private static void writeObject(ServedResource resource, HttpServletResponse resp, String accept, int code,
-                                    ObjectNode obj, boolean isList) throws IOException {
-        Negotiated n = negotiate(accept, false);
-        JsonNode out = obj;
-        if (!"Status".equals(Json.text(obj, "kind"))) {
-            if (n.output == Output.TABLE) {
-                out = table(resource, obj, isList);
-            } else if (n.output == Output.METADATA) {
-                out = isList ? metadataList(obj) : partialMetadata(obj);
-            }
-        }
-        String media = n.media;
-        if (media.equals(MediaType.PROTOBUF) && !Codecs.PROTOBUF.canEncode(Json.text(out, "apiVersion"), Json.text(out, "kind"))) {
-            media = MediaType.JSON;
-        }
-        Responses.write(resp, code, media, out);
-    }
-
-    static ObjectNode partialMetadata(ObjectNode obj) {
-        ObjectNode p = Json.object();
-        p.put("kind", "PartialObjectMetadata");
-        p.put("apiVersion", "meta.k8s.io/v1");
-        p.set("metadata", obj.get("metadata"));
-        return p;
-    }
-
-    private static ObjectNode metadataList(ObjectNode list) {
-        ObjectNode p = Json.object();
-        p.put("kind", "PartialObjectMetadataList");
-        p.put("apiVersion", "meta.k8s.io/v1");
-        p.set("metadata", list.get("metadata"));
-        ArrayNode items = p.putArray("items");
-        for (JsonNode item : list.path("items")) {
-            items.add(partialMetadata((ObjectNode) item));
-        }
-        return p;
-    }
-
-    /** A {@code meta.k8s.io/v1 Table} of one object or a list, with {@code includeObject=Metadata} rows. */
-    static ObjectNode table(ServedResource resource, ObjectNode obj, boolean isList) {
-        TableConvertor convertor = resource.storage() instanceof TableConvertor t ? t : io.kapi.core.registry.Printer.nameAndAge();
-        ObjectNode table = Json.object();
-        table.put("kind", "Table");
-        table.put("apiVersion", "meta.k8s.io/v1");
-        ObjectNode tm = table.putObject("metadata");
-        if (isList) {
-            JsonNode lm = obj.get("metadata");
-            if (lm != null) {
-                lm.fields().forEachRemaining(e -> tm.set(e.getKey(), e.getValue()));
-            }
-        } else {
-            tm.put("resourceVersion", Json.text(obj.get("metadata"), "resourceVersion"));
-        }
-        List<TableColumn> columns = convertor.columns();
-        ArrayNode defs = table.putArray("columnDefinitions");
-        for (TableColumn c : columns) {
-            ObjectNode d = defs.addObject();
-            d.put("name", c.name());
-            d.put("type", c.type());
-            d.put("format", c.format());
-            d.put("description", c.description());
-            d.put("priority", c.priority());
-        }
-        ArrayNode rows = table.putArray("rows");
-        if (isList) {
-            for (JsonNode item : obj.path("items")) {
-                rows.add(row(convertor, (ObjectNode) item));
-            }
-        } else {
-            rows.add(row(convertor, obj));
-        }
-        return table;
-    }
-
-    private static ObjectNode row(TableConvertor convertor, ObjectNode obj) {
-        ObjectNode row = Json.object();
-        ArrayNode cells = row.putArray("cells");
-        List<Object> values = convertor.cells(obj);
-        for (Object v : values) {
-            cells.add(Json.MAPPER.valueToTree(v));
-        }
-        row.set("object", partialMetadata(obj));
-        return row;
-    }
-
     // ---- watch streaming
 
     private static void watch(ServedResource resource, Watcher watcher, RequestContext ctx, ListOptions options,
                               HttpServletRequest http, HttpServletResponse resp, String accept) throws IOException {
-        Negotiated n = negotiate(accept, true);
+        ObjectOutput.Negotiated n = ObjectOutput.negotiate(http, true);
+        ResourceMeta meta = resource.meta();
+        if (n.media().equals(MediaType.PROTOBUF) && n.output() == ObjectOutput.Output.OBJECT
+                && !Codecs.PROTOBUF.canEncode(meta.apiVersion(), meta.kind())) {
+            // a kind without a protobuf message (as kube's custom resources) watches in JSON
+            n = new ObjectOutput.Negotiated(MediaType.JSON, ObjectOutput.Output.OBJECT, n.include());
+        }
         long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds()
                 : WATCH_MIN_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(WATCH_MIN_TIMEOUT_SECONDS);
-        WatchStream stream = new WatchStream(resource, n.output);
+        WatchStream stream = new WatchStream(resource, n);
         AutoCloseable started;
         try {
             started = watcher.watch(ctx, options, stream);
@@ -404,7 +287,7 @@ public final class ResourceHandler {
         };
         if (WebSocketWatches.isUpgrade(http)) {
             try {
-                if (WebSocketWatches.accept(http, resp, stream, false, timeout, cleanup)) {
+                if (WebSocketWatches.accept(http, resp, stream, stream.protobuf(), timeout, cleanup)) {
                     return;
                 }
             } catch (IOException | RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.kapi.core.endpoints;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.SharedEncodings;
 import io.kapi.api.rest.StatusException;
@@ -63,7 +62,9 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     }
 
     private final ServedResource resource;
-    private final ResourceHandler.Output output;
+    private final ObjectOutput.Negotiated form;
+    /** Frames are kube's protobuf watch events (a 4-byte length, then a WatchEvent) instead of JSON lines. */
+    private final boolean protobuf;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean live;
@@ -82,32 +83,35 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private boolean sending; // guarded by writeLock: a message is in flight
     private java.util.concurrent.ScheduledFuture<?> timeout;
 
-    WatchStream(ServedResource resource, ResourceHandler.Output output) {
+    WatchStream(ServedResource resource, ObjectOutput.Negotiated form) {
         this.resource = resource;
-        this.output = output;
+        this.form = form;
+        this.protobuf = form.media().equals(MediaType.PROTOBUF);
+    }
+
+    /** Whether the frames are protobuf (a WebSocket then sends them as binary messages, without their length). */
+    boolean protobuf() {
+        return protobuf;
     }
 
     // ---- frames
 
     /** The id of the frame form this stream writes, for the shared encodings of a change. */
     private String frameId() {
-        return switch (output) {
-            case OBJECT -> "json";
-            case METADATA -> "json;as=PartialObjectMetadata";
+        String media = protobuf ? "protobuf" : "json";
+        return switch (form.output()) {
+            case OBJECT -> media;
+            case METADATA -> media + ";as=PartialObjectMetadata";
             // a Table carries time-dependent cells (AGE): share it among the watchers of the same second
-            case TABLE -> "json;as=Table;t=" + (System.currentTimeMillis() / 1000);
+            case TABLE -> "json;as=Table;include=" + form.include() + ";t=" + (System.currentTimeMillis() / 1000);
         };
     }
 
-    /** {@code {"type":..,"object":..}\n}; {@code object} is only read. */
-    static byte[] frame(ServedResource resource, ResourceHandler.Output output, String type, ObjectNode object) {
-        JsonNode o = object;
-        if (!type.equals("BOOKMARK") && !type.equals("ERROR")) {
-            if (output == ResourceHandler.Output.TABLE) {
-                o = ResourceHandler.table(resource, object, false);
-            } else if (output == ResourceHandler.Output.METADATA) {
-                o = ResourceHandler.partialMetadata(object);
-            }
+    /** This stream's frame of an event: {@code {"type":..,"object":..}\n} or kube's protobuf event; {@code object} is only read. */
+    private byte[] frame(String type, ObjectNode object) {
+        ObjectNode o = type.equals("BOOKMARK") || type.equals("ERROR") ? object : ObjectOutput.transform(resource, form, object, false);
+        if (protobuf) {
+            return Codecs.PROTOBUF.encodeWatchEvent(type, o);
         }
         ObjectNode ev = Json.object();
         ev.put("type", type);
@@ -123,14 +127,14 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     @Override
     public void event(String type, ObjectNode object) {
         if (!ended.get()) {
-            offer(frame(resource, output, type, object));
+            offer(frame(type, object));
         }
     }
 
     @Override
     public void event(String type, ObjectNode object, SharedEncodings shared) {
         if (!ended.get()) {
-            offer(shared.encode(frameId(), () -> frame(resource, output, type, object)));
+            offer(shared.encode(frameId(), () -> frame(type, object)));
         }
     }
 
@@ -185,7 +189,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
         boolean async = false;
         try {
             resp.setStatus(200);
-            resp.setContentType(MediaType.JSON);
+            resp.setContentType(protobuf ? MediaType.PROTOBUF + ";stream=watch" : MediaType.JSON);
             resp.setHeader("Transfer-Encoding", "chunked");
             out = resp.getOutputStream();
             resp.flushBuffer();
@@ -246,7 +250,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                 }
                 if (e.end) {
                     if (e.error != null) {
-                        out.write(frame(resource, output, "ERROR", Responses.status(e.error)));
+                        out.write(frame("ERROR", Responses.status(e.error)));
                     }
                     break;
                 }
@@ -311,7 +315,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                     }
                     if (e.end) {
                         if (e.error != null) {
-                            out.write(frame(resource, output, "ERROR", Responses.status(e.error)));
+                            out.write(frame("ERROR", Responses.status(e.error)));
                         }
                         completeLocked();
                         return;
@@ -335,7 +339,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
         if (e == null) {
             return;
         }
-        byte[] frame = e.end ? (e.error == null ? null : frame(resource, output, "ERROR", Responses.status(e.error))) : e.frame;
+        byte[] frame = e.end ? (e.error == null ? null : frame("ERROR", Responses.status(e.error))) : e.frame;
         if (frame == null) {
             completeLocked();
             return;

@@ -130,8 +130,9 @@ public final class WebSocketWatches {
             stream.serveMessages(new WatchStream.MessageSink() {
                 @Override
                 public void send(byte[] message, Runnable written, Runnable failed) {
-                    // the frame is shared between watchers: each send wraps it anew and nothing changes it
-                    ByteBuffer payload = ByteBuffer.wrap(message);
+                    // the frame is shared between watchers: each send wraps it anew and nothing changes it; a
+                    // protobuf frame's 4-byte length is the HTTP stream's framing, a message has its own
+                    ByteBuffer payload = binary ? ByteBuffer.wrap(message, 4, message.length - 4) : ByteBuffer.wrap(message);
                     remote.uncheckedSendFrame(binary ? new BinaryFrame().setPayload(payload) : new TextFrame().setPayload(payload),
                             new WriteCallback() {
                                 @Override

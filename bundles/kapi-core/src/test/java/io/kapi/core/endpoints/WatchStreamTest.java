@@ -54,6 +54,10 @@ class WatchStreamTest {
         backend.close();
     }
 
+    private static ObjectOutput.Negotiated json(ObjectOutput.Output output) {
+        return new ObjectOutput.Negotiated(MediaType.JSON, output, ObjectOutput.IncludeObject.METADATA);
+    }
+
     private static ObjectNode cm(String name) throws Exception {
         return (ObjectNode) Json.MAPPER.readTree("{\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"k\":\"v\"}}");
     }
@@ -75,11 +79,11 @@ class WatchStreamTest {
         List<WatchStream> tables = new ArrayList<>();
         List<AutoCloseable> handles = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            for (var form : List.of(ResourceHandler.Output.OBJECT, ResourceHandler.Output.METADATA, ResourceHandler.Output.TABLE)) {
-                WatchStream s = new WatchStream(resource, form);
+            for (var form : List.of(ObjectOutput.Output.OBJECT, ObjectOutput.Output.METADATA, ObjectOutput.Output.TABLE)) {
+                WatchStream s = new WatchStream(resource, json(form));
                 handles.add(store.watch(dflt, everything, s));
                 s.goLive();
-                (form == ResourceHandler.Output.OBJECT ? objects : form == ResourceHandler.Output.METADATA ? metadata : tables).add(s);
+                (form == ObjectOutput.Output.OBJECT ? objects : form == ObjectOutput.Output.METADATA ? metadata : tables).add(s);
             }
         }
         store.create(dflt, cm("a"));
@@ -130,7 +134,7 @@ class WatchStreamTest {
 
     @Test
     void aWatcherThatFallsBehindIsEndedWithoutAnError() throws Exception {
-        WatchStream s = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        WatchStream s = new WatchStream(resource, json(ObjectOutput.Output.OBJECT));
         AutoCloseable h = store.watch(dflt, everything, s);
         s.goLive();
         for (int i = 0; i < WatchStream.QUEUE + 5; i++) {
@@ -179,7 +183,7 @@ class WatchStreamTest {
 
     @Test
     void overAWebSocketEachEventIsOneMessageOneInFlightAndTheEndCloses() throws Exception {
-        WatchStream s = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        WatchStream s = new WatchStream(resource, json(ObjectOutput.Output.OBJECT));
         AutoCloseable handle = store.watch(dflt, everything, s);
         s.goLive();
         java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
@@ -202,7 +206,7 @@ class WatchStreamTest {
 
     @Test
     void aWebSocketWatchEndsAtItsTimeoutAndWhenTheClientGoes() throws Exception {
-        WatchStream timed = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        WatchStream timed = new WatchStream(resource, json(ObjectOutput.Output.OBJECT));
         timed.goLive();
         Messages ws = new Messages();
         java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
@@ -210,7 +214,7 @@ class WatchStreamTest {
         assertTrue(ws.closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "closed at the watch's timeout");
         assertTrue(cleaned.await(10, java.util.concurrent.TimeUnit.SECONDS));
 
-        WatchStream gone = new WatchStream(resource, ResourceHandler.Output.OBJECT);
+        WatchStream gone = new WatchStream(resource, json(ObjectOutput.Output.OBJECT));
         gone.goLive();
         java.util.concurrent.CountDownLatch cleaned2 = new java.util.concurrent.CountDownLatch(1);
         gone.serveMessages(new Messages(), 600, cleaned2::countDown);
