@@ -95,8 +95,10 @@ public class FidelityBenchmark {
         String token = dist.token();
         int objects = 1000;
         ApiBenchmark.rate(16, objects, i -> {
+            ObjectNode cm = configMap("get-" + i);
+            ((ObjectNode) cm.get("metadata")).remove(List.of("uid", "resourceVersion", "creationTimestamp"));
             int code = load.send("POST", base + CMS, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
-                    JSON.writeValueAsBytes(configMap("get-" + i))).code();
+                    JSON.writeValueAsBytes(cm)).code();
             if (code != 201) {
                 throw new IllegalStateException("create answered " + code);
             }
