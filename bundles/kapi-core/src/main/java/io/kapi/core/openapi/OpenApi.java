@@ -65,12 +65,17 @@ public final class OpenApi {
         return pkg + "." + version + "." + kind;
     }
 
-    private static ObjectNode document(GroupView g, String version) {
-        ObjectNode doc = Json.object();
-        doc.put("openapi", "3.0.0");
+    /** The {@code info} every document carries, v3 and v2: kube-apiserver's title and version. */
+    static void info(ObjectNode doc) {
         ObjectNode info = doc.putObject("info");
         info.put("title", "Kubernetes");
         info.put("version", "v1.32.0");
+    }
+
+    private static ObjectNode document(GroupView g, String version) {
+        ObjectNode doc = Json.object();
+        doc.put("openapi", "3.0.0");
+        info(doc);
         ObjectNode paths = doc.putObject("paths");
         ObjectNode components = doc.putObject("components");
         ObjectNode schemas = components.putObject("schemas");

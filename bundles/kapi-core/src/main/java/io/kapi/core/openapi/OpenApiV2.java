@@ -112,9 +112,7 @@ final class OpenApiV2 {
     static ObjectNode convert(List<ObjectNode> documents) {
         ObjectNode doc = Json.object();
         doc.put("swagger", "2.0");
-        ObjectNode info = doc.putObject("info");
-        info.put("title", "Kubernetes");
-        info.put("version", "v1.32.0");
+        OpenApi.info(doc);
         ObjectNode paths = doc.putObject("paths");
         ObjectNode definitions = doc.putObject("definitions");
         for (ObjectNode v3 : documents) {

@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.APIGroupProvider;
-import io.kapi.api.rest.ResourceDefinition;
-import io.kapi.api.server.DelegationTarget;
 import io.kapi.core.json.Json;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,27 +24,7 @@ class FieldValidationTest extends ServingTestBase {
         ObjectNode schema = (ObjectNode) Json.MAPPER.readTree(("{'type':'object','properties':{'apiVersion':{'type':'string'},"
                 + "'kind':{'type':'string'},'metadata':{'allOf':[{'$ref':'#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'}]},"
                 + "'spec':{'type':'object','properties':{'size':{'type':'integer'}}}}}").replace('\'', '"'));
-        APIGroupProvider provider = new APIGroupProvider() {
-            @Override
-            public String group() {
-                return "things.example.com";
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", "gadgets", "gadget", "Gadget", false, List.of(), List.of(), schema, null, null));
-            }
-        };
-        wireSecurity();
-        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
-        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
-        server.contributions().addProvider(c(provider, 0, "b", Map.of()));
-        server.rebuild();
+        serve(provider("things.example.com", "gadgets", "Gadget", schema));
     }
 
     private JsonNode get(String name) throws Exception {

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.UnknownFieldSet;
-import io.kapi.api.server.DelegationTarget;
 import io.kapi.core.endpoints.Codecs;
 import io.kapi.core.json.Json;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +23,7 @@ class OutputFormsTest extends ServingTestBase {
 
     @BeforeEach
     void configmaps() throws Exception {
-        wireSecurity();
-        server.contributions().addStorage(c(storage, 0, "store", Map.of()));
-        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
-        server.contributions().addProvider(c(provider("", "configmaps", "ConfigMap"), 0, "b", Map.of()));
-        server.rebuild();
+        serve(provider("", "configmaps", "ConfigMap"));
         assertEquals(201, call("POST", CONFIGMAPS, "{\"metadata\":{\"name\":\"c1\"},\"data\":{\"a\":\"1\"}}").status);
     }
 

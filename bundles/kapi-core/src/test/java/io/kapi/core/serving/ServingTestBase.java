@@ -1,6 +1,6 @@
 package io.kapi.core.serving;
 
-
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.UserInfo;
@@ -62,6 +62,11 @@ abstract class ServingTestBase {
     }
 
     static APIGroupProvider provider(String group, String resource, String kind) {
+        return provider(group, resource, kind, null);
+    }
+
+    /** A group of one cluster-scoped resource in v1, with the given OpenAPI schema (null: none). */
+    static APIGroupProvider provider(String group, String resource, String kind, ObjectNode schema) {
         return new APIGroupProvider() {
             @Override
             public String group() {
@@ -75,7 +80,7 @@ abstract class ServingTestBase {
 
             @Override
             public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", resource, kind.toLowerCase(), kind, false, List.of(), List.of(), null, null, null));
+                return List.of(new ResourceDefinition("v1", resource, kind.toLowerCase(), kind, false, List.of(), List.of(), schema, null, null));
             }
         };
     }
@@ -123,13 +128,17 @@ abstract class ServingTestBase {
 
     /** Security, the storage, the kube server and a widgets group from bundle "b", served. */
     Contribution<APIGroupProvider> serveWidgets() {
+        return serve(provider("things.example.com", "widgets", "Widget"));
+    }
+
+    /** Security, the storage, the kube server and {@code provider} from bundle "b", served. */
+    Contribution<APIGroupProvider> serve(APIGroupProvider provider) {
         wireSecurity();
         server.contributions().addStorage(c(storage, 0, "store", Map.of()));
         server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
-        Contribution<APIGroupProvider> widgets = c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of());
-        server.contributions().addProvider(widgets);
+        Contribution<APIGroupProvider> contribution = c(provider, 0, "b", Map.of());
+        server.contributions().addProvider(contribution);
         server.rebuild();
-        return widgets;
+        return contribution;
     }
-
 }
