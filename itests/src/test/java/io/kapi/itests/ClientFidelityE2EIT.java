@@ -322,4 +322,14 @@ public class ClientFidelityE2EIT {
         assertTrue(raw.startsWith("{\"swagger\":\"2.0\""));
         assertTrue(raw.contains("\"io.k8s.api.core.v1.ConfigMap\""));
     }
+
+    /** A strategic merge patch takes its merge keys from the kind's schema: a ServiceAccount's secrets merge by name. */
+    @Test
+    public void j_strategicMergePatchFromTheSchema() throws Exception {
+        ok("", "create", "serviceaccount", "smp", "-n", "default");
+        ok("", "patch", "sa", "smp", "-n", "default", "-p", "{\"secrets\":[{\"name\":\"one\"}]}");
+        ok("", "patch", "sa", "smp", "-n", "default", "-p", "{\"secrets\":[{\"name\":\"two\"}]}");
+        String names = ok("", "get", "sa", "smp", "-n", "default", "-o", "jsonpath={.secrets[*].name}");
+        assertTrue(names, names.contains("one") && names.contains("two"));
+    }
 }

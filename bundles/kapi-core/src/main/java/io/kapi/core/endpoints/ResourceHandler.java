@@ -24,7 +24,6 @@ import io.kapi.core.registry.GenericStore;
 import io.kapi.core.registry.ResourceMeta;
 import io.kapi.machinery.patch.FieldValidation;
 import io.kapi.machinery.patch.Patches;
-import io.kapi.machinery.patch.SmpSchema;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -135,7 +134,7 @@ public final class ResourceHandler {
                     if (current == null) {
                         throw StatusException.notFound(meta.group(), meta.resource(), info.name());
                     }
-                    ObjectNode patched = Patches.apply(type, current, patch, SmpSchema.objectMeta(), validation);
+                    ObjectNode patched = Patches.apply(type, current, patch, resource.patchSchema(), validation);
                     checkType(patched, meta);
                     return ObjectDecoder.checkPatched(resource, patched, validation, warnings);
                 });

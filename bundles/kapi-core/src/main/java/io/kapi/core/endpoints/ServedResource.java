@@ -11,6 +11,7 @@ import io.kapi.api.rest.Updater;
 import io.kapi.api.rest.Watcher;
 import io.kapi.core.openapi.OpenApi;
 import io.kapi.core.registry.ResourceMeta;
+import io.kapi.machinery.patch.SmpSchema;
 import io.kapi.machinery.validation.StrictDecoding;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class ServedResource {
     private final Object storage;
     private final List<String> verbs;
     private final StrictDecoding decoding;
+    private final SmpSchema patchSchema;
     private final Set<AutoCloseable> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -38,6 +40,12 @@ public final class ServedResource {
         this.verbs = verbsOf(storage);
         // the schema is walked as it is, once per request; built here once per resource
         this.decoding = new StrictDecoding(definition == null ? null : definition.schema(), OpenApi::commonSchema);
+        this.patchSchema = SmpSchema.fromOpenApi(definition == null ? null : definition.schema(), OpenApi::commonSchema);
+    }
+
+    /** The strategic merge patch metadata of this resource's kind, from its schema's patch strategies and merge keys. */
+    public SmpSchema patchSchema() {
+        return patchSchema;
     }
 
     /** How a body is decoded into this resource's kind: unknown fields dropped and reported, duplicates reported. */

@@ -1,8 +1,12 @@
 package io.kapi.machinery.patch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kapi.machinery.validation.OpenApiRefs;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The patch metadata a strategic merge patch needs: which fields carry kube's
@@ -61,6 +65,54 @@ public final class SmpSchema {
 
     public static Builder builder() {
         return new Builder(Map.of());
+    }
+
+    /**
+     * The patch metadata a kind's OpenAPI schema carries, added to ObjectMeta's: every property with
+     * {@code x-kubernetes-patch-strategy} ({@code merge}, {@code replace}; {@code merge,retainKeys} merges,
+     * retainKeys itself is not applied) and {@code x-kubernetes-patch-merge-key}, found through
+     * {@code properties} and list {@code items} (which add no path segment), with {@code $ref}s (also in
+     * kube's {@code allOf: [{$ref}]} form) resolved by {@code refs}. Map values and recursive types
+     * deeper than 32 levels are not followed.
+     */
+    public static SmpSchema fromOpenApi(JsonNode schema,
+                                        Function<String, JsonNode> refs) {
+        Builder b = OBJECT_META.toBuilder();
+        if (schema != null) {
+            collect(b, schema, "", refs, 0);
+        }
+        return b.build();
+    }
+
+    private static void collect(Builder b, JsonNode schema, String path,
+                                Function<String, JsonNode> refs, int depth) {
+        JsonNode s = OpenApiRefs.resolve(schema, refs);
+        if (s == null || depth > 32) {
+            return;
+        }
+        if (s.has("items")) {
+            collect(b, s.get("items"), path, refs, depth + 1);
+        }
+        JsonNode props = s.get("properties");
+        if (props == null) {
+            return;
+        }
+        props.fields().forEachRemaining(e -> {
+            String field = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            JsonNode p = e.getValue();
+            String strategy = p.path("x-kubernetes-patch-strategy").asText("");
+            String key = p.path("x-kubernetes-patch-merge-key").asText("");
+            if (List.of(strategy.split(",")).contains("merge")) {
+                if (key.isEmpty()) {
+                    b.primitiveMergeList(field);
+                } else {
+                    b.mergeList(field, key);
+                }
+            } else if (strategy.equals("replace")) {
+                b.replace(field);
+            }
+            collect(b, p, field, refs, depth + 1);
+        });
     }
 
     /** A builder holding this schema's fields, to add a kind's own. */

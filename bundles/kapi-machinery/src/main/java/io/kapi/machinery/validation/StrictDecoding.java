@@ -86,7 +86,7 @@ public final class StrictDecoding {
         }
 
         JsonNode value(JsonParser p, JsonToken token, JsonNode schema, StringBuilder path) throws IOException {
-            JsonNode s = resolve(schema);
+            JsonNode s = OpenApiRefs.resolve(schema, refs);
             return switch (token) {
                 case START_OBJECT -> object(p, s, path);
                 case START_ARRAY -> array(p, s == null ? null : s.get("items"), path);
@@ -153,23 +153,6 @@ public final class StrictDecoding {
                 path.setLength(mark);
             }
             return out;
-        }
-
-        /** Follows {@code $ref} and kube's single-element {@code allOf} wrapper of a reference. */
-        private JsonNode resolve(JsonNode s) {
-            JsonNode current = s;
-            for (int hops = 0; current != null && hops < 16; hops++) {
-                JsonNode ref = current.get("$ref");
-                JsonNode allOf = current.get("allOf");
-                if (ref == null && allOf != null && allOf.size() == 1 && allOf.get(0).has("$ref")) {
-                    ref = allOf.get(0).get("$ref");
-                }
-                if (ref == null) {
-                    return current;
-                }
-                current = refs == null ? null : refs.apply(ref.asText());
-            }
-            return current;
         }
     }
 }

@@ -1,0 +1,55 @@
+package io.kapi.machinery.patch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Strategic merge patch metadata read from a kind's OpenAPI schema, as kube's schemas carry it. */
+class SmpSchemaTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static JsonNode json(String s) throws Exception {
+        return MAPPER.readTree(s.replace('\'', '"'));
+    }
+
+    @Test
+    void patchStrategiesAndMergeKeysComeFromTheSchema() throws Exception {
+        // the shape of kube 1.32's published schema for a pod template's containers and a ServiceAccount's secrets
+        Map<String, JsonNode> refs = Map.of(
+                "#/components/schemas/Container", json("{'type':'object','properties':{'name':{'type':'string'},"
+                        + "'ports':{'type':'array','items':{'type':'object'},'x-kubernetes-patch-merge-key':'containerPort',"
+                        + "'x-kubernetes-patch-strategy':'merge'},'env':{'type':'array','items':{'type':'object'},"
+                        + "'x-kubernetes-patch-merge-key':'name','x-kubernetes-patch-strategy':'merge'}}}"));
+        JsonNode schema = json("{'type':'object','properties':{'secrets':{'type':'array','items':{'type':'object'},"
+                + "'x-kubernetes-patch-merge-key':'name','x-kubernetes-patch-strategy':'merge'},"
+                + "'spec':{'type':'object','properties':{'containers':{'type':'array','items':{'allOf':[{'$ref':'#/components/schemas/Container'}]},"
+                + "'x-kubernetes-patch-merge-key':'name','x-kubernetes-patch-strategy':'merge'},"
+                + "'volumes':{'type':'array','items':{'type':'object'},'x-kubernetes-patch-merge-key':'name',"
+                + "'x-kubernetes-patch-strategy':'merge,retainKeys'},"
+                + "'args':{'type':'array','items':{'type':'string'}},"
+                + "'selector':{'type':'object','x-kubernetes-patch-strategy':'replace'},"
+                + "'names':{'type':'array','items':{'type':'string'},'x-kubernetes-patch-strategy':'merge'}}}}}");
+        SmpSchema smp = SmpSchema.fromOpenApi(schema, refs::get);
+        assertEquals(new SmpSchema.FieldMeta(SmpSchema.Strategy.MERGE, "name"), smp.field("secrets"));
+        assertEquals(new SmpSchema.FieldMeta(SmpSchema.Strategy.MERGE, "name"), smp.field("spec.containers"));
+        assertEquals(new SmpSchema.FieldMeta(SmpSchema.Strategy.MERGE, "containerPort"), smp.field("spec.containers.ports"));
+        assertEquals(new SmpSchema.FieldMeta(SmpSchema.Strategy.MERGE, "name"), smp.field("spec.volumes"));
+        assertEquals(new SmpSchema.FieldMeta(SmpSchema.Strategy.REPLACE, ""), smp.field("spec.selector"));
+        assertEquals(new SmpSchema.FieldMeta(SmpSchema.Strategy.MERGE, ""), smp.field("spec.names"));
+        assertNull(smp.field("spec.args"), "untagged lists are replaced");
+        assertEquals(SmpSchema.objectMeta().field("metadata.ownerReferences"), smp.field("metadata.ownerReferences"));
+
+        // and a patch uses them: containers merge by name, a container's ports by containerPort
+        ObjectNode current = (ObjectNode) json("{'spec':{'containers':[{'name':'a','ports':[{'containerPort':80}]},{'name':'b'}],"
+                + "'args':['x','y']}}");
+        ObjectNode patched = Patches.apply(Patches.STRATEGIC_MERGE_PATCH, current,
+                "{\"spec\":{\"containers\":[{\"name\":\"a\",\"ports\":[{\"containerPort\":443}]}],\"args\":[\"z\"]}}".getBytes(), smp);
+        assertEquals(json("{'spec':{'containers':[{'name':'a','ports':[{'containerPort':443},{'containerPort':80}]},{'name':'b'}],"
+                + "'args':['z']}}"), patched);
+    }
+}
