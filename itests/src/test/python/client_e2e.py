@@ -3,6 +3,7 @@
 Run by ClientFidelityE2EIT with the distribution's admin kubeconfig as argv[1] and a namespace as
 argv[2]; prints one line per check and exits non-zero on the first failure.
 """
+import json
 import sys
 import threading
 import time
@@ -66,6 +67,24 @@ try:
     check(False, "stale update refused")
 except ApiException as e:
     check(e.status == 409 and "the object has been modified" in e.body, "stale update: 409 %s" % e.reason)
+
+# server-side apply through the client's dynamic client (application/apply-patch+yaml, fieldManager, force)
+from kubernetes import dynamic
+
+cms = dynamic.DynamicClient(client.ApiClient()).resources.get(api_version="v1", kind="ConfigMap")
+body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "py-ssa", "namespace": ns}, "data": {"a": "1"}}
+# this client sends a body of a content type without "json" in it only as text: the configuration as JSON (which is YAML)
+cms.server_side_apply(body=json.dumps(body), name="py-ssa", namespace=ns, field_manager="py-one")
+body["data"]["a"] = "2"
+try:
+    cms.server_side_apply(body=json.dumps(body), name="py-ssa", namespace=ns, field_manager="py-two")
+    check(False, "apply conflict")
+except dynamic.exceptions.ConflictError as e:
+    text = e.body.decode() if isinstance(e.body, bytes) else str(e.body)
+    check(e.status == 409 and 'conflict with \\"py-one\\": .data.a' in text, "apply conflict: 409 " + text[:120])
+applied = cms.server_side_apply(body=json.dumps(body), name="py-ssa", namespace=ns, field_manager="py-two", force_conflicts=True)
+check(applied.data["a"] == "2" and any(m["manager"] == "py-two" and m["operation"] == "Apply" for m in applied.metadata.managedFields),
+      "forced apply owns .data.a")
 
 v1.delete_namespace(ns)
 print("done", flush=True)

@@ -332,4 +332,63 @@ public class ClientFidelityE2EIT {
         String names = ok("", "get", "sa", "smp", "-n", "default", "-o", "jsonpath={.secrets[*].name}");
         assertTrue(names, names.contains("one") && names.contains("two"));
     }
+
+    /** Server-side apply as kubectl runs it: apply, a conflict from a second manager, --force-conflicts, the CSA upgrade. */
+    @Test
+    public void k_serverSideApplyWithKubectl() throws Exception {
+        for (String v : KUBECTL_VERSIONS) {
+            String name = "ssa-" + v.replace('.', '-');
+            Path mine = file(name + ".yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n"
+                    + "data:\n  a: \"1\"\n  b: \"1\"\n");
+            assertTrue(ok(v, "apply", "--server-side", "-f", mine.toString()).contains("serverside-applied"));
+            Path theirs = file(name + "-other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n"
+                    + "data:\n  a: \"2\"\n");
+            Distribution.Result conflict = dist.kubectlVersion(v, "apply", "--server-side", "--field-manager=other", "-f", theirs.toString());
+            assertTrue(v + ": " + conflict.out(), conflict.code() != 0
+                    && conflict.out().contains("Apply failed with 1 conflict: conflict with \"kubectl\": .data.a"));
+            assertEquals("1", ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a}"));
+            ok(v, "apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", theirs.toString());
+            assertEquals("2 1", ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a} {.data.b}"));
+            String managed = ok("", "get", "cm", name, "-n", "default", "-o", "json", "--show-managed-fields");
+            assertTrue(managed, managed.contains("\"manager\": \"other\"") && managed.contains("\"operation\": \"Apply\""));
+            // the applier drops b: nobody else owns it, so it goes
+            file(name + ".yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\ndata: {}\n");
+            ok(v, "apply", "--server-side", "-f", mine.toString());
+            assertEquals("2 ", ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a} {.data.b}"));
+            // from client-side apply to server-side apply: kubectl moves the ownership, no conflict
+            Path csa = file(name + "-csa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "-csa\n  namespace: default\n"
+                    + "data:\n  a: \"1\"\n");
+            ok(v, "apply", "-f", csa.toString());
+            file(name + "-csa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "-csa\n  namespace: default\n"
+                    + "data:\n  a: \"3\"\n");
+            assertTrue(ok(v, "apply", "--server-side", "-f", csa.toString()).contains("serverside-applied"));
+            assertEquals("3", ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.data.a}"));
+            // a server-side dry run of an apply writes nothing
+            String rv = ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.metadata.resourceVersion}");
+            file(name + "-csa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "-csa\n  namespace: default\n"
+                    + "data:\n  a: \"4\"\n");
+            ok(v, "apply", "--server-side", "--dry-run=server", "-f", csa.toString());
+            assertEquals(rv + " 3", ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.metadata.resourceVersion} {.data.a}"));
+        }
+    }
+
+    /** fabric8's server-side apply, with a conflict and force. */
+    @Test
+    public void l_fabric8ServerSideApply() throws Exception {
+        try (KubernetesClient k = fabric8()) {
+            ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("f8-ssa").withNamespace("default").endMetadata()
+                    .withData(Map.of("a", "1")).build();
+            k.resource(cm).fieldManager("fabric8-one").serverSideApply();
+            ConfigMap other = new ConfigMapBuilder(cm).withData(Map.of("a", "2")).build();
+            try {
+                k.resource(other).fieldManager("fabric8-two").serverSideApply();
+                throw new AssertionError("no conflict");
+            } catch (KubernetesClientException e) {
+                assertEquals(409, e.getCode());
+                assertTrue(e.getMessage(), e.getMessage().contains("conflict with \"fabric8-one\": .data.a"));
+            }
+            ConfigMap forced = k.resource(other).fieldManager("fabric8-two").forceConflicts().serverSideApply();
+            assertEquals("2", forced.getData().get("a"));
+        }
+    }
 }

@@ -108,6 +108,7 @@ public final class ResourceHandler {
                 if (!info.name().isEmpty()) {
                     throw StatusException.methodNotAllowed("POST", meta.group(), meta.resource());
                 }
+                resource.fieldManager().update(null, body, manager(http, options), Json.now());
                 ObjectNode created = c.create(ctx, body);
                 ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 201, created, false);
             }
@@ -117,26 +118,41 @@ public final class ResourceHandler {
                 ctx = writeContext(info, user, options);
                 ObjectNode body = decodeObject(resource, http, resp, options);
                 checkType(body, meta);
-                Updater.UpdateResult r = u.update(ctx, info.name(), current -> body.deepCopy());
+                String manager = manager(http, options);
+                String now = Json.now();
+                Updater.UpdateResult r = u.update(ctx, info.name(), current -> {
+                    ObjectNode updated = body.deepCopy();
+                    resource.fieldManager().update(current, updated, manager, now);
+                    return updated;
+                });
                 ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), r.created() ? 201 : 200, r.object(), false);
             }
             case "patch" -> {
                 Patcher p = require(storage, Patcher.class, "PATCH", meta);
+                String contentType = http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type();
+                if (contentType.equals(ApplyPatch.CONTENT_TYPE)) {
+                    ApplyPatch.serve(resource, p, require(storage, Creater.class, "PATCH", meta), info, user, http, resp);
+                    return;
+                }
                 // kube refuses an unknown patch type and a bad fieldValidation before it reads the object
-                String type = Patches.patchType(http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type());
+                String type = Patches.patchType(contentType);
                 RequestOptions.Write options = RequestOptions.patch(http, info.name(), false);
                 ctx = writeContext(info, user, options);
                 FieldValidation validation = options.fieldValidation();
                 byte[] patch = readBody(http);
                 // a retried transform reports the same fields again: each warning once
                 java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
+                String manager = manager(http, options);
+                String now = Json.now();
                 Updater.UpdateResult r = p.update(ctx, info.name(), current -> {
                     if (current == null) {
                         throw StatusException.notFound(meta.group(), meta.resource(), info.name());
                     }
                     ObjectNode patched = Patches.apply(type, current, patch, resource.patchSchema(), validation);
                     checkType(patched, meta);
-                    return ObjectDecoder.checkPatched(resource, patched, validation, warnings);
+                    ObjectNode checked = ObjectDecoder.checkPatched(resource, patched, validation, warnings);
+                    resource.fieldManager().update(current, checked, manager, now);
+                    return checked;
                 });
                 ObjectDecoder.writeWarnings(resp, warnings);
                 ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
@@ -178,7 +194,7 @@ public final class ResourceHandler {
         throw StatusException.methodNotAllowed(method, meta.group(), meta.resource());
     }
 
-    private static void checkType(ObjectNode body, ResourceMeta meta) {
+    static void checkType(ObjectNode body, ResourceMeta meta) {
         String apiVersion = Json.text(body, "apiVersion");
         String kind = Json.text(body, "kind");
         if (!apiVersion.isEmpty() && !apiVersion.equals(meta.apiVersion())) {
@@ -219,6 +235,22 @@ public final class ResourceHandler {
         ObjectNode body = ObjectDecoder.decode(resource, http.getContentType(), readBody(http), options.fieldValidation(), warnings);
         ObjectDecoder.writeWarnings(resp, warnings);
         return body;
+    }
+
+    /**
+     * kube's managerOrUserAgent: the fieldManager parameter, else what the User-Agent names before its
+     * first '/' (kubectl's "kubectl/v1.32.4 (linux/amd64) ..." is "kubectl"), at most 128 characters.
+     */
+    static String manager(HttpServletRequest http, RequestOptions.Write options) {
+        if (options.fieldManager() != null && !options.fieldManager().isEmpty()) {
+            return options.fieldManager();
+        }
+        String agent = http.getHeader("User-Agent");
+        if (agent == null) {
+            return "";
+        }
+        String prefix = agent.split("/", 2)[0];
+        return prefix.length() > 128 ? prefix.substring(0, 128) : prefix;
     }
 
     private static RequestContext writeContext(RequestInfo info, UserInfo user, RequestOptions.Write options) {

@@ -11,6 +11,7 @@ import io.kapi.api.rest.Updater;
 import io.kapi.api.rest.Watcher;
 import io.kapi.core.openapi.OpenApi;
 import io.kapi.core.registry.ResourceMeta;
+import io.kapi.machinery.apply.FieldManager;
 import io.kapi.machinery.patch.SmpSchema;
 import io.kapi.machinery.validation.StrictDecoding;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class ServedResource {
     private final List<String> verbs;
     private final StrictDecoding decoding;
     private final SmpSchema patchSchema;
+    private final FieldManager fieldManager;
     private final Set<AutoCloseable> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -41,6 +43,12 @@ public final class ServedResource {
         // the schema is walked as it is, once per request; built here once per resource
         this.decoding = new StrictDecoding(definition == null ? null : definition.schema(), OpenApi::commonSchema);
         this.patchSchema = SmpSchema.fromOpenApi(definition == null ? null : definition.schema(), OpenApi::commonSchema);
+        this.fieldManager = new FieldManager(definition == null ? null : definition.schema(), OpenApi::commonSchema, meta.apiVersion());
+    }
+
+    /** managedFields and server-side apply for this resource's kind. */
+    public FieldManager fieldManager() {
+        return fieldManager;
     }
 
     /** The strategic merge patch metadata of this resource's kind, from its schema's patch strategies and merge keys. */

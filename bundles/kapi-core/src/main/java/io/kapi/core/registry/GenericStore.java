@@ -521,7 +521,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         m.put("creationTimestamp", Json.now());
         m.remove("deletionTimestamp");
         m.remove("deletionGracePeriodSeconds");
-        m.remove("managedFields");
+        // managedFields are the field manager's (the endpoint sets them before the store sees the object)
         if (strategy.tracksGeneration()) {
             m.put("generation", 1);
         } else {
@@ -615,7 +615,6 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             copyField(oldMeta, m, "creationTimestamp");
             copyField(oldMeta, m, "deletionTimestamp");
             copyField(oldMeta, m, "deletionGracePeriodSeconds");
-            m.remove("managedFields");
             if (strategy.tracksGeneration()) {
                 copyField(oldMeta, m, "generation");
             } else {

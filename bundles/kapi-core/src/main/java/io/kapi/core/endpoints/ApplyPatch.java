@@ -1,0 +1,83 @@
+package io.kapi.core.endpoints;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.Creater;
+import io.kapi.api.rest.Patcher;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.Updater;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.api.server.RequestInfo;
+import io.kapi.core.json.Json;
+import io.kapi.core.registry.ResourceMeta;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * Server-side apply: a PATCH of type {@code application/apply-patch+yaml} (kube's {@code applyPatcher}).
+ * The body is a partial object in YAML or JSON, decoded into the kind with the request's field
+ * validation; it must name the kind's apiVersion and kind. The field manager merges it into the
+ * stored object, or creates the object when there is none (201); conflicts are 409s, {@code force}
+ * takes the fields. {@code fieldManager} is required (the options' validation says so).
+ */
+final class ApplyPatch {
+    static final String CONTENT_TYPE = "application/apply-patch+yaml";
+
+    private ApplyPatch() {
+    }
+
+    /** The object does not exist: the apply creates it. */
+    private static final class Missing extends RuntimeException {
+        Missing() {
+            super(null, null, false, false);
+        }
+    }
+
+    static void serve(ServedResource resource, Patcher patcher, Creater creater, RequestInfo info, UserInfo user,
+                      HttpServletRequest http, HttpServletResponse resp) throws IOException {
+        ResourceMeta meta = resource.meta();
+        RequestOptions.Write options = RequestOptions.patch(http, info.name(), true);
+        RequestContext ctx = new RequestContext(info.namespace(), user, options.isDryRun(), options.fieldManager());
+        List<String> warnings = new ArrayList<>();
+        // YAML is a superset of JSON: one decoder reads both forms of an apply configuration
+        ObjectNode config = ObjectDecoder.decode(resource, MediaType.YAML, ResourceHandler.readBody(http), options.fieldValidation(), warnings);
+        String apiVersion = Json.text(config, "apiVersion");
+        String kind = Json.text(config, "kind");
+        if (!apiVersion.equals(meta.apiVersion()) || !kind.equals(meta.kind())) {
+            // kube's versionCheckManager
+            throw StatusException.badRequest("invalid object type: " + gvk(apiVersion, kind));
+        }
+        String name = Json.text(config.get("metadata"), "name");
+        if (!name.isEmpty() && !name.equals(info.name())) {
+            throw StatusException.badRequest("the name of the object (" + name + ") does not match the name on the URL (" + info.name() + ")");
+        }
+        Json.metadata(config).put("name", info.name());
+        boolean force = Boolean.TRUE.equals(options.force());
+        String manager = options.fieldManager();
+        String now = Json.now();
+        ObjectDecoder.writeWarnings(resp, warnings);
+        try {
+            Updater.UpdateResult r = patcher.update(ctx, info.name(), current -> {
+                if (current == null) {
+                    throw new Missing();
+                }
+                return resource.fieldManager().apply(current, config, manager, force, now);
+            });
+            ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
+        } catch (Missing absent) {
+            ObjectNode created = creater.create(ctx, resource.fieldManager().apply(null, config, manager, force, now));
+            ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 201, created, false);
+        }
+    }
+
+    /** Go's {@code schema.GroupVersionKind.String()}: {@code group/version, Kind=kind}. */
+    private static String gvk(String apiVersion, String kind) {
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+        return group + "/" + version + ", Kind=" + kind;
+    }
+}

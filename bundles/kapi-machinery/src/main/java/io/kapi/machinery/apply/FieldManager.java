@@ -1,0 +1,309 @@
+package io.kapi.machinery.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.StatusException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Server-side apply and {@code managedFields}, as kube-apiserver's field manager runs them over
+ * structured-merge-diff ({@code k8s.io/apimachinery/pkg/util/managedfields/internal},
+ * {@code sigs.k8s.io/structured-merge-diff/merge/update.go}), for one kind:
+ * <ul>
+ *   <li>{@link #update}: a create, update or patch gives its manager (operation {@code Update}) the
+ *       fields it added or changed, and takes the fields it removed from every manager; an object
+ *       that has no managed fields is not tracked on update (kube's skipNonApplied), a created one is;</li>
+ *   <li>{@link #apply}: merges an applied configuration into the live object; fields another manager
+ *       owns whose value would change are conflicts (409 with one cause per field and manager) unless
+ *       {@code force} takes them; fields the applier set before and no longer sets are removed when
+ *       nobody else owns them; an object without managed fields is first attributed to
+ *       {@code before-first-apply}. For {@code kubectl}, conflicts inside the fields of a
+ *       {@code kubectl.kubernetes.io/last-applied-configuration} annotation are taken (the upgrade from
+ *       client-side apply), and that annotation is kept in step with the applied configuration.</li>
+ * </ul>
+ * Stored sets leave out what kube's stripMeta leaves out (apiVersion, kind, metadata's system fields).
+ * Entries are kept in kube's order (Apply before Update, then by time, manager, apiVersion,
+ * subresource). Thread-safe: instances hold only the schema.
+ */
+public final class FieldManager {
+    public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final FieldSet STRIPPED = stripped();
+
+    private final Structure root;
+    private final String apiVersion;
+
+    /**
+     * @param schema the kind's OpenAPI v3 schema (null: every object a granular map, every list atomic)
+     * @param refs resolves its {@code $ref}s
+     * @param apiVersion the served group/version, recorded in every entry
+     */
+    public FieldManager(JsonNode schema, Function<String, JsonNode> refs, String apiVersion) {
+        this.root = Structure.of(schema, refs);
+        this.apiVersion = apiVersion;
+    }
+
+    private static FieldSet stripped() {
+        FieldSet s = new FieldSet();
+        s.insert(List.of(FieldSet.field("apiVersion")));
+        s.insert(List.of(FieldSet.field("kind")));
+        s.insert(List.of(FieldSet.field("metadata")));
+        for (String f : List.of("name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation",
+                "managedFields", "resourceVersion")) {
+            s.insert(List.of(FieldSet.field("metadata"), FieldSet.field(f)));
+        }
+        return s;
+    }
+
+    /** One managedFields entry. */
+    private record Entry(String manager, String operation, String apiVersion, String time, String subresource, FieldSet set) {
+        String identity() {
+            return manager + '\0' + operation + '\0' + (operation.equals("Apply") ? "" : apiVersion) + '\0' + subresource;
+        }
+    }
+
+    private Map<String, Entry> decode(JsonNode object) {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        JsonNode mf = object == null ? null : object.path("metadata").get("managedFields");
+        if (mf == null || !mf.isArray()) {
+            return out;
+        }
+        for (JsonNode e : mf) {
+            if (!e.has("manager") && !e.has("fieldsV1")) {
+                continue;
+            }
+            Entry entry = new Entry(e.path("manager").asText(""), e.path("operation").asText("Update"), e.path("apiVersion").asText(""),
+                    e.hasNonNull("time") ? e.get("time").asText() : null, e.path("subresource").asText(""),
+                    FieldSet.fromFieldsV1(e.path("fieldsV1")));
+            out.put(entry.identity(), entry);
+        }
+        return out;
+    }
+
+    /** Sets {@code metadata.managedFields} of {@code object} from the entries (stripped, kube's order); none: removed. */
+    private static void encode(ObjectNode object, Map<String, Entry> entries) {
+        ObjectNode metadata = object.has("metadata") && object.get("metadata").isObject()
+                ? (ObjectNode) object.get("metadata") : object.putObject("metadata");
+        List<Entry> list = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            FieldSet set = e.set.difference(STRIPPED);
+            if (!set.isEmpty()) {
+                list.add(new Entry(e.manager, e.operation, e.apiVersion, e.time, e.subresource, set));
+            }
+        }
+        if (list.isEmpty()) {
+            metadata.remove("managedFields");
+            return;
+        }
+        list.sort(Comparator.comparing(Entry::operation).thenComparing(e -> e.time == null ? "" : e.time)
+                .thenComparing(Entry::manager).thenComparing(Entry::apiVersion).thenComparing(Entry::subresource));
+        ArrayNode out = metadata.putArray("managedFields");
+        for (Entry e : list) {
+            ObjectNode o = out.addObject();
+            o.put("manager", e.manager);
+            o.put("operation", e.operation);
+            o.put("apiVersion", e.apiVersion);
+            if (e.time != null) {
+                o.put("time", e.time);
+            }
+            o.put("fieldsType", "FieldsV1");
+            o.set("fieldsV1", e.set.toFieldsV1());
+            if (!e.subresource.isEmpty()) {
+                o.put("subresource", e.subresource);
+            }
+        }
+    }
+
+    private static ObjectNode withoutManagedFields(JsonNode object) {
+        ObjectNode copy = (ObjectNode) object.deepCopy();
+        if (copy.get("metadata") instanceof ObjectNode m) {
+            m.remove("managedFields");
+        }
+        return copy;
+    }
+
+    /**
+     * The managed fields of a write that is not an apply: {@code live} is the stored object (null for a
+     * create), {@code written} the object about to be stored, changed in place. A request that sets
+     * managedFields itself (kubectl's upgrade from client-side apply does) has them kept as given.
+     */
+    public void update(ObjectNode live, ObjectNode written, String manager, String now) {
+        Map<String, Entry> given = decode(written);
+        boolean liveHas = live != null && !decode(live).isEmpty();
+        if (!given.isEmpty() && (live == null || !written.path("metadata").path("managedFields")
+                .equals(live.path("metadata").path("managedFields")))) {
+            encode(written, given);
+            return;
+        }
+        Map<String, Entry> managers = live == null ? new LinkedHashMap<>() : decode(live);
+        if (live != null && !liveHas) {
+            // kube tracks an object's fields from its creation or its first apply on, not from an update
+            withoutManaged(written);
+            return;
+        }
+        Fields.Comparison c = Fields.compare(live == null ? null : withoutManagedFields(live), withoutManagedFields(written), root);
+        Entry mine = new Entry(manager, "Update", apiVersion, now, "", new FieldSet());
+        for (Map.Entry<String, Entry> e : new ArrayList<>(managers.entrySet())) {
+            Entry m = e.getValue();
+            if (m.identity().equals(mine.identity())) {
+                mine = m;
+                continue;
+            }
+            // an update takes what it changes from everyone else (SMD's update with force)
+            FieldSet left = m.set.difference(c.removed()).difference(c.addedOrModified());
+            managers.put(e.getKey(), new Entry(m.manager, m.operation, m.apiVersion, m.time, m.subresource, left));
+        }
+        FieldSet set = mine.set.union(c.addedOrModified()).difference(c.removed());
+        boolean changed = !set.difference(STRIPPED).equals(mine.set.difference(STRIPPED));
+        managers.put(mine.identity(), new Entry(manager, "Update", apiVersion, changed ? now : mine.time, "", set));
+        encode(written, managers);
+    }
+
+    private static void withoutManaged(ObjectNode written) {
+        if (written.get("metadata") instanceof ObjectNode m) {
+            m.remove("managedFields");
+        }
+    }
+
+    /**
+     * Applies {@code config} for {@code manager}: the object to store (with its managed fields), or
+     * {@code live} itself when nothing changes. {@code live} is null when the object does not exist.
+     *
+     * @throws StatusException 409 with kube's apply conflict message and causes
+     */
+    public ObjectNode apply(ObjectNode live, ObjectNode config, String manager, boolean force, String now) {
+        Map<String, Entry> managers = live == null ? new LinkedHashMap<>() : decode(live);
+        ObjectNode liveObject = live == null ? null : withoutManagedFields(live);
+        ObjectNode configObject = withoutManagedFields(config);
+        if (live != null && managers.isEmpty()) {
+            // skipNonApplied: an untracked object's fields are first given to before-first-apply
+            Entry before = new Entry("before-first-apply", "Update", apiVersion, now, "", Fields.toFieldSet(liveObject, root));
+            managers.put(before.identity(), before);
+        }
+        Entry previous = managers.get(new Entry(manager, "Apply", "", null, "", null).identity());
+        FieldSet applied = Fields.toFieldSet(configObject, root);
+        ObjectNode merged = (ObjectNode) Fields.merge(liveObject, configObject, root);
+        Entry mine = new Entry(manager, "Apply", apiVersion, now, "", applied);
+        managers.put(mine.identity(), mine);
+        if (previous != null) {
+            // what the applier set before and sets no more goes, unless someone (the applier too) owns it
+            FieldSet owned = new FieldSet();
+            for (Entry e : managers.values()) {
+                owned = owned.union(e.set);
+            }
+            Fields.prune(merged, root, previous.set, owned);
+        }
+        Fields.Comparison c = Fields.compare(liveObject, merged, root);
+        FieldSet changed = c.addedOrModified();
+        Map<String, FieldSet> conflicts = new TreeMap<>();
+        for (Entry e : managers.values()) {
+            if (e == mine) {
+                continue;
+            }
+            FieldSet conflict = e.set.intersection(changed).difference(STRIPPED);
+            if (!conflict.isEmpty()) {
+                conflicts.put(e.identity(), conflict);
+            }
+        }
+        if (!conflicts.isEmpty() && !force) {
+            FieldSet allowed = manager.equals("kubectl") ? lastAppliedFields(live) : null;
+            boolean allAllowed = allowed != null;
+            for (FieldSet conflict : conflicts.values()) {
+                allAllowed &= conflict.difference(allowed).isEmpty();
+            }
+            if (!allAllowed) {
+                throw conflictError(conflicts, managers);
+            }
+        }
+        for (Map.Entry<String, Entry> e : new ArrayList<>(managers.entrySet())) {
+            Entry m = e.getValue();
+            if (m == mine) {
+                continue;
+            }
+            FieldSet left = m.set.difference(c.removed()).difference(conflicts.getOrDefault(e.getKey(), new FieldSet()));
+            managers.put(e.getKey(), new Entry(m.manager, m.operation, m.apiVersion, m.time, m.subresource, left));
+        }
+        if (manager.equals("kubectl") && live != null && !lastApplied(live).isEmpty()) {
+            // kube's lastAppliedUpdater: the annotation follows what kubectl applies
+            ObjectNode annotations = ((ObjectNode) merged.with("metadata")).with("annotations");
+            annotations.put(LAST_APPLIED, lastAppliedValue(config));
+        }
+        if (previous != null && previous.set.difference(STRIPPED).equals(applied.difference(STRIPPED)) && c.isSame()) {
+            managers.put(mine.identity(), new Entry(manager, "Apply", apiVersion, previous.time, "", applied));
+        }
+        encode(merged, managers);
+        return merged;
+    }
+
+    private static String lastApplied(JsonNode live) {
+        return live == null ? "" : live.path("metadata").path("annotations").path(LAST_APPLIED).asText("");
+    }
+
+    /** The fields of the last-applied configuration: conflicts there are kubectl's own (client-side) changes. */
+    private FieldSet lastAppliedFields(JsonNode live) {
+        String text = lastApplied(live);
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return Fields.toFieldSet(MAPPER.readTree(text), root);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** kubectl's last-applied value of an applied configuration: its JSON without the annotation itself. */
+    private static String lastAppliedValue(ObjectNode config) {
+        ObjectNode copy = withoutManagedFields(config);
+        if (copy.path("metadata").path("annotations") instanceof ObjectNode a) {
+            a.remove(LAST_APPLIED);
+        }
+        return copy.toString();
+    }
+
+    /** kube's NewApplyConflict: the message of getConflictMessage, one FieldManagerConflict cause per field and manager. */
+    private static StatusException conflictError(Map<String, FieldSet> conflicts, Map<String, Entry> managers) {
+        List<FieldCause> causes = new ArrayList<>();
+        Map<String, List<String>> byManager = new TreeMap<>();
+        for (Map.Entry<String, FieldSet> c : conflicts.entrySet()) {
+            Entry m = managers.get(c.getKey());
+            String who = describe(m);
+            for (List<String> path : c.getValue().paths()) {
+                String p = FieldSet.pathString(path);
+                causes.add(new FieldCause("FieldManagerConflict", "conflict with " + who, p));
+                byManager.computeIfAbsent(who, k -> new ArrayList<>()).add(p);
+            }
+        }
+        String message;
+        if (causes.size() == 1) {
+            message = "Apply failed with 1 conflict: " + causes.get(0).message() + ": " + causes.get(0).field();
+        } else {
+            List<String> lines = new ArrayList<>();
+            byManager.forEach((who, paths) -> {
+                lines.add("conflicts with " + who + ":");
+                paths.forEach(p -> lines.add("- " + p));
+            });
+            message = "Apply failed with " + causes.size() + " conflicts: " + String.join("\n", lines);
+        }
+        return new StatusException(409, "Conflict", message, null, null, null, causes, 0);
+    }
+
+    /** kube's printManager: the name quoted, its subresource, and for an Update its apiVersion. */
+    private static String describe(Entry m) {
+        String s = FieldCause.goQuote(m.manager);
+        if (!m.subresource.isEmpty()) {
+            s += " with subresource " + FieldCause.goQuote(m.subresource);
+        }
+        return m.operation.equals("Update") ? s + " using " + m.apiVersion : s;
+    }
+}
