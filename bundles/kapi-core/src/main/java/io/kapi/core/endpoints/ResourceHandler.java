@@ -135,6 +135,10 @@ public final class ResourceHandler {
                     return;
                 }
                 // kube refuses an unknown patch type and a bad fieldValidation before it reads the object
+                if (!Patches.SUPPORTED.contains(contentType)) {
+                    throw Patches.unsupportedMediaType(List.of(Patches.JSON_PATCH, Patches.MERGE_PATCH, Patches.STRATEGIC_MERGE_PATCH,
+                            ApplyPatch.CONTENT_TYPE));
+                }
                 String type = Patches.patchType(contentType);
                 RequestOptions.Write options = RequestOptions.patch(http, info.name(), false);
                 ctx = writeContext(info, user, options);
