@@ -25,6 +25,7 @@ import org.junit.Test;
  *   <li>protobuf against JSON: encode and decode cost per object in this JVM (Jackson against
  *       kapi-protobuf's codec, the one the server uses), and GETs/s of the same objects over HTTPS in
  *       each form with the server's CPU per GET;</li>
+ *   <li>server-side apply against a plain update of the same object: rate, p50/p99, Kapi's CPU;</li>
  *   <li>the time from a group bundle's {@code bundle:start} returning to its OpenAPI v3 and v2
  *       documents being served.</li>
  * </ul>
@@ -131,6 +132,58 @@ public class FidelityBenchmark {
     }
 
 
+    /**
+     * Server-side apply against a plain update of the same object: each of 16 callers changes its own
+     * ConfigMap's value over and over, by a PUT or by an apply; latencies per request and Kapi's CPU.
+     */
+    private void applyAgainstUpdate(Distribution dist) throws Exception {
+        BlockingHttp load = BlockingHttp.insecure();
+        String base = dist.baseUrl();
+        String token = dist.token();
+        long karaf = ApiBenchmark.karafPid(dist);
+        int callers = 16;
+        for (int i = 0; i < callers; i++) {
+            ObjectNode cm = configMap("ssa-" + i);
+            ((ObjectNode) cm.get("metadata")).remove(List.of("uid", "resourceVersion", "creationTimestamp"));
+            load.send("POST", base + CMS + "?fieldManager=bench", Map.of("Authorization", "Bearer " + token,
+                    "Content-Type", "application/json"), JSON.writeValueAsBytes(cm));
+        }
+        for (int round = 0; round < 2; round++) {
+            for (String form : List.of("update", "apply")) {
+                int n = round == 0 ? 4000 : 8000;
+                long[] nanos = new long[n];
+                long cpu0 = ApiBenchmark.cpuMillis(karaf);
+                double rate = ApiBenchmark.rate(callers, n, i -> {
+                    ObjectNode cm = configMap("ssa-" + (i % callers));
+                    ObjectNode meta = (ObjectNode) cm.get("metadata");
+                    meta.remove(List.of("uid", "resourceVersion", "creationTimestamp"));
+                    ((ObjectNode) cm.get("data")).put("w", "v" + i);
+                    long t0 = System.nanoTime();
+                    BlockingHttp.Response r = form.equals("update")
+                            ? load.send("PUT", base + CMS + "/ssa-" + (i % callers) + "?fieldManager=bench",
+                                    Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"), JSON.writeValueAsBytes(cm))
+                            : load.send("PATCH", base + CMS + "/ssa-" + (i % callers) + "?fieldManager=bench&force=true",
+                                    Map.of("Authorization", "Bearer " + token, "Content-Type", "application/apply-patch+yaml"),
+                                    JSON.writeValueAsBytes(cm));
+                    nanos[i] = System.nanoTime() - t0;
+                    if (r.code() != 200) {
+                        throw new IllegalStateException(form + " answered " + r.code() + ": " + r.text());
+                    }
+                });
+                long cpu = (ApiBenchmark.cpuMillis(karaf) - cpu0) * 1000 / n;
+                if (round == 0) {
+                    continue; // warm-up
+                }
+                Arrays.sort(nanos);
+                row((form.equals("update") ? "PUT update" : "server-side apply") + " of a 1 KiB ConfigMap",
+                        String.format("%.0f/s, p50 %.1f ms, p99 %.1f ms, %d µs of Kapi CPU each", rate, nanos[n / 2] / 1e6,
+                                nanos[n * 99 / 100] / 1e6, cpu),
+                        n + " requests from " + callers + " callers, each on its own object (a changed value each time), "
+                                + "after 4 000 unmeasured of each form; the apply with force, as a controller applies");
+            }
+        }
+    }
+
     private static String client(Distribution dist, String command) throws Exception {
         Process p = new ProcessBuilder(dist.home.resolve("bin/client").toString(), "-b").redirectErrorStream(true).start();
         p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
@@ -195,6 +248,7 @@ public class FidelityBenchmark {
             dist.start();
             dist.awaitReady(System.nanoTime());
             gets(dist);
+            applyAgainstUpdate(dist);
             openApiAfterBundleStart(dist);
         }
         Path out = Path.of("target", "fidelity-benchmark.md");

@@ -41,14 +41,37 @@ final class ApplyPatch {
         ResourceMeta meta = resource.meta();
         RequestOptions.Write options = RequestOptions.patch(http, info.name(), true);
         RequestContext ctx = new RequestContext(info.namespace(), user, options.isDryRun(), options.fieldManager());
-        List<String> warnings = new ArrayList<>();
-        // YAML is a superset of JSON: one decoder reads both forms of an apply configuration
-        ObjectNode config = ObjectDecoder.decode(resource, MediaType.YAML, ResourceHandler.readBody(http), options.fieldValidation(), warnings);
+        // YAML is a superset of JSON: one decoder reads both forms of an apply configuration; its strict
+        // errors are sorted out below
+        List<String> errors = new ArrayList<>();
+        ObjectNode config = ObjectDecoder.decode(resource, MediaType.YAML, ResourceHandler.readBody(http),
+                io.kapi.machinery.patch.FieldValidation.WARN, errors);
         String apiVersion = Json.text(config, "apiVersion");
         String kind = Json.text(config, "kind");
         if (!apiVersion.equals(meta.apiVersion()) || !kind.equals(meta.kind())) {
             // kube's versionCheckManager
             throw StatusException.badRequest("invalid object type: " + gvk(apiVersion, kind));
+        }
+        // an apply configuration is typed whatever the field validation: a field the kind does not
+        // declare fails it (kube's typed patch object); duplicates follow the field validation
+        List<String> warnings = new ArrayList<>();
+        for (String e : errors) {
+            if (e.startsWith("unknown field \"")) {
+                String path = e.substring("unknown field \"".length(), e.length() - 1);
+                throw StatusException.badRequest("failed to create typed patch object (" + info.namespace()
+                        + (info.namespace().isEmpty() ? "" : "/") + info.name() + "; " + gvk(apiVersion, kind) + "): ." + path
+                        + ": field not declared in schema");
+            }
+            if (options.fieldValidation() == io.kapi.machinery.patch.FieldValidation.STRICT) {
+                throw StatusException.badRequest(io.kapi.machinery.validation.StrictDecoding.strictDecodingError(errors));
+            }
+            if (options.fieldValidation() == io.kapi.machinery.patch.FieldValidation.WARN) {
+                warnings.add(e);
+            }
+        }
+        // managedFields are not the applier's to set
+        if (config.path("metadata").has("managedFields")) {
+            throw StatusException.badRequest("metadata.managedFields must be nil");
         }
         String name = Json.text(config.get("metadata"), "name");
         if (!name.isEmpty() && !name.equals(info.name())) {
@@ -68,7 +91,23 @@ final class ApplyPatch {
             });
             ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
         } catch (Missing absent) {
-            ObjectNode created = creater.create(ctx, resource.fieldManager().apply(null, config, manager, force, now));
+            ObjectNode created;
+            try {
+                created = creater.create(ctx, resource.fieldManager().apply(null, config, manager, force, now));
+            } catch (StatusException e) {
+                if (!"AlreadyExists".equals(e.reason())) {
+                    throw e;
+                }
+                // created meanwhile by someone else: apply to it, as kube's patcher retries
+                Updater.UpdateResult r = patcher.update(ctx, info.name(), current -> {
+                    if (current == null) {
+                        throw e;
+                    }
+                    return resource.fieldManager().apply(current, config, manager, force, now);
+                });
+                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
+                return;
+            }
             ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 201, created, false);
         }
     }

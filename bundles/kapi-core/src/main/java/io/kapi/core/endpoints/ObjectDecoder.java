@@ -61,10 +61,12 @@ final class ObjectDecoder {
                     errors.add(yaml.duplicateKeys());
                 }
             }
-            default -> {
-                // protobuf (typed: nothing unknown or duplicate can reach the object) and the 415s
+            case MediaType.PROTOBUF -> {
+                // typed: nothing unknown or duplicate can reach the object
                 return Codecs.decode(contentType, body);
             }
+            default -> throw StatusException.unsupportedMediaType("the body of the request was in an unknown format - "
+                    + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
         }
         if (report(validation, errors, warnings)) {
             // kube's transformDecodeError for a body whose kind it knows

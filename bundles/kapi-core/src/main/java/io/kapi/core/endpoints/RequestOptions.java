@@ -148,7 +148,7 @@ public final class RequestOptions {
     }
 
     /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-    private static boolean isGoPrintable(int c) {
+    static boolean isGoPrintable(int c) {
         if (c == ' ') {
             return true;
         }

@@ -253,8 +253,9 @@ public final class ResourceHandler {
         if (agent == null) {
             return "";
         }
-        String prefix = agent.split("/", 2)[0];
-        return prefix.length() > 128 ? prefix.substring(0, 128) : prefix;
+        StringBuilder prefix = new StringBuilder();
+        agent.split("/", 2)[0].codePoints().filter(RequestOptions::isGoPrintable).forEach(prefix::appendCodePoint);
+        return prefix.length() > 128 ? prefix.substring(0, 128) : prefix.toString();
     }
 
     private static RequestContext writeContext(RequestInfo info, UserInfo user, RequestOptions.Write options) {
@@ -323,6 +324,11 @@ public final class ResourceHandler {
         if (WebSocketWatches.isUpgrade(http)) {
             try {
                 if (WebSocketWatches.accept(http, resp, stream, stream.protobuf(), timeout, cleanup)) {
+                    return;
+                }
+                if (resp.isCommitted()) {
+                    // Jetty answered the handshake itself (a 400): nothing more goes out
+                    cleanup.run();
                     return;
                 }
             } catch (IOException | RuntimeException e) {

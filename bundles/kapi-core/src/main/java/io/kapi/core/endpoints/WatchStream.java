@@ -218,17 +218,37 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     }
 
     /**
-     * Sends the stream as WebSocket messages once the connection is open; {@code cleanup} runs once
-     * when it is over (the watch's timeout, the store or the resource ending it, the client closing).
+     * The upgrade to a WebSocket was accepted: from now on {@code cleanup} runs once when the watch is
+     * over (its timeout, the store or the resource ending it, the client closing), also if the
+     * connection never opens; frames go out once {@link #connected} hands over the socket.
      */
-    void serveMessages(MessageSink sink, long timeoutSeconds, Runnable cleanup) {
+    void expectMessages(long timeoutSeconds, Runnable cleanup) {
         synchronized (writeLock) {
             this.cleanup = cleanup;
+            this.timeout = TIMEOUTS.schedule(() -> {
+                end(null);
+                synchronized (writeLock) {
+                    if (messages == null) {
+                        completeLocked(); // never connected
+                    }
+                }
+            }, timeoutSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The WebSocket is open: queued frames and later ones go out as its messages. */
+    void connected(MessageSink sink) {
+        synchronized (writeLock) {
             this.messages = sink;
-            this.timeout = TIMEOUTS.schedule(() -> end(null), timeoutSeconds, TimeUnit.SECONDS);
         }
         writing = true;
         signal();
+    }
+
+    /** {@link #expectMessages} and {@link #connected} at once (a socket already open). */
+    void serveMessages(MessageSink sink, long timeoutSeconds, Runnable cleanup) {
+        expectMessages(timeoutSeconds, cleanup);
+        connected(sink);
     }
 
     /** The client closed the WebSocket or it failed: the watch is over. */
@@ -364,10 +384,12 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private void completeLocked() {
         if (!completed) {
             completed = true;
-            if (messages != null) {
+            if (timeout != null) {
                 timeout.cancel(false);
+            }
+            if (messages != null) {
                 messages.close();
-            } else {
+            } else if (async != null) {
                 try {
                     async.complete(); // writes what is pending, then ends the chunked body
                 } catch (IllegalStateException alreadyOver) {

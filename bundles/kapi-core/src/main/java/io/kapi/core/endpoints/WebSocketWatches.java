@@ -49,7 +49,8 @@ public final class WebSocketWatches {
 
     /**
      * Upgrades the request and serves {@code stream} over it. Returns false when the container cannot
-     * upgrade it (not Jetty): the caller then serves the watch as an HTTP stream.
+     * upgrade it (not Jetty): the caller then serves the watch as an HTTP stream, unless the response
+     * is committed (Jetty refused the handshake itself, e.g. a missing Sec-WebSocket-Version).
      */
     static boolean accept(HttpServletRequest http, HttpServletResponse resp, WatchStream stream, boolean binary,
                           long timeoutSeconds, Runnable cleanup) throws java.io.IOException {
@@ -72,7 +73,9 @@ public final class WebSocketWatches {
             if (protocols.size() == 1) {
                 response.setAcceptedSubProtocol(protocols.get(0));
             }
-            return new Socket(stream, binary, timeoutSeconds, cleanup);
+            // accepted: the watch ends (and is cleaned up) at its timeout even if the socket never opens
+            stream.expectMessages(timeoutSeconds, cleanup);
+            return new Socket(stream, binary);
         }, http, resp);
     }
 
@@ -114,20 +117,16 @@ public final class WebSocketWatches {
     private static final class Socket implements WebSocketListener {
         private final WatchStream stream;
         private final boolean binary;
-        private final long timeoutSeconds;
-        private final Runnable cleanup;
 
-        Socket(WatchStream stream, boolean binary, long timeoutSeconds, Runnable cleanup) {
+        Socket(WatchStream stream, boolean binary) {
             this.stream = stream;
             this.binary = binary;
-            this.timeoutSeconds = timeoutSeconds;
-            this.cleanup = cleanup;
         }
 
         @Override
         public void onWebSocketConnect(Session session) {
             WebSocketRemoteEndpoint remote = (WebSocketRemoteEndpoint) session.getRemote();
-            stream.serveMessages(new WatchStream.MessageSink() {
+            stream.connected(new WatchStream.MessageSink() {
                 @Override
                 public void send(byte[] message, Runnable written, Runnable failed) {
                     // the frame is shared between watchers: each send wraps it anew and nothing changes it; a
@@ -151,7 +150,7 @@ public final class WebSocketWatches {
                 public void close() {
                     session.close(StatusCode.NORMAL, null);
                 }
-            }, timeoutSeconds, cleanup);
+            });
         }
 
         @Override

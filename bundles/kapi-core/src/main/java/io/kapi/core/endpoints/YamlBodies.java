@@ -130,19 +130,19 @@ final class YamlBodies {
             }
         }
 
-        /** go-yaml v2's merge: a mapping's keys, or a sequence of mappings with the earlier ones winning. */
+        /**
+         * go-yaml v2's merge: a mapping's keys, or a sequence of mappings (aliases to them too) with the
+         * earlier ones winning; anything else is refused. Every merged mapping goes through
+         * {@link #convert}, so it counts towards the depth and alias limits.
+         */
         private void merge(ObjectNode out, Node value, int depth) {
-            if (value instanceof SequenceNode seq) {
-                List<Node> items = seq.getValue();
-                for (int i = items.size() - 1; i >= 0; i--) {
-                    merge(out, items.get(i), depth);
+            List<Node> maps = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+            for (int i = maps.size() - 1; i >= 0; i--) {
+                if (!(maps.get(i) instanceof MappingNode)) {
+                    throw StatusException.badRequest("error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value");
                 }
-                return;
+                out.setAll((ObjectNode) convert(maps.get(i), depth));
             }
-            if (!(convert(value, depth) instanceof ObjectNode merged)) {
-                throw StatusException.badRequest("error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value");
-            }
-            out.setAll(merged);
         }
 
         private String key(Node node) {

@@ -84,4 +84,19 @@ class YamlBodiesTest {
         assertNull(decode("").value());
         assertEquals(400, assertThrows(StatusException.class, () -> decode("a: [1\n")).code());
     }
+
+    @Test
+    void mergeKeysTakeMapsOnlyAndCountTowardsTheLimits() {
+        // a merge of a sequence that holds itself, and a chain of merges doubling at each step
+        assertEquals(400, assertThrows(StatusException.class, () -> decode("x: {<<: &s [*s]}\n")).code());
+        StringBuilder chain = new StringBuilder("x0: &s0 {a: 1}\n");
+        for (int i = 1; i <= 60; i++) {
+            chain.append("x").append(i).append(": &s").append(i).append(" {<<: [*s").append(i - 1).append(", *s").append(i - 1).append("]}\n");
+        }
+        long t0 = System.nanoTime();
+        StatusException e = assertThrows(StatusException.class, () -> decode(chain.toString()));
+        assertEquals(400, e.code());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "refused early");
+        assertEquals(400, assertThrows(StatusException.class, () -> decode("x: {<<: [1, 2]}\n")).code());
+    }
 }

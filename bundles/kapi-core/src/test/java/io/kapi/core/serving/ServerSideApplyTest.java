@@ -14,8 +14,11 @@ class ServerSideApplyTest extends ServingTestBase {
     private static final String APPLY = "application/apply-patch+yaml";
 
     @BeforeEach
-    void configmaps() {
-        serve(provider("", "configmaps", "ConfigMap"));
+    void configmaps() throws Exception {
+        serve(provider("", "configmaps", "ConfigMap", (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(
+                ("{'type':'object','properties':{'apiVersion':{'type':'string'},'kind':{'type':'string'},"
+                        + "'metadata':{'allOf':[{'$ref':'#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'}]},"
+                        + "'data':{'type':'object','additionalProperties':{'type':'string'}}}}").replace('\'', '"'))));
     }
 
     private static JsonNode json(FakeHttp.Response r) throws Exception {
@@ -67,5 +70,30 @@ class ServerSideApplyTest extends ServingTestBase {
             String owns = e.path("fieldsV1").path("f:data").has("f:b") ? "b" : "a";
             assertEquals(e.path("manager").asText().equals("maker") ? "a" : "b", owns, entries.toString());
         }
+    }
+
+    @Test
+    void anApplyIsTypedAndOwnsNoManagedFieldsOfItsOwn() throws Exception {
+        FakeHttp.Response unknown = call("PATCH", CMS + "/c?fieldManager=m&fieldValidation=Ignore", APPLY,
+                "apiVersion: v1\nkind: ConfigMap\nextra: 1\n");
+        assertEquals(400, unknown.status);
+        assertEquals("failed to create typed patch object (c; /v1, Kind=ConfigMap): .extra: field not declared in schema",
+                json(unknown).path("message").asText());
+        FakeHttp.Response managed = call("PATCH", CMS + "/c?fieldManager=m", APPLY,
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  managedFields: []\n");
+        assertEquals(400, managed.status);
+        assertEquals("metadata.managedFields must be nil", json(managed).path("message").asText());
+        assertEquals(404, call("GET", CMS + "/c", null).status, "nothing created");
+    }
+
+    @Test
+    void badManagedFieldsAndBodiesOfPatchTypesAreRefused() throws Exception {
+        FakeHttp.Response op = call("POST", CMS, "{\"metadata\":{\"name\":\"m\",\"managedFields\":[{\"manager\":\"x\","
+                + "\"operation\":\"Bogus\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{}}}]}}");
+        assertEquals(422, op.status, op.text());
+        assertTrue(json(op).path("message").asText().contains("metadata.managedFields[0].operation: Invalid value: \"Bogus\": "
+                + "must be `Apply` or `Update`"), op.text());
+        FakeHttp.Response mergeBody = call("POST", CMS, "application/merge-patch+json", "{\"metadata\":{\"name\":\"m\"}}");
+        assertEquals(415, mergeBody.status);
     }
 }

@@ -72,22 +72,33 @@ public final class FieldManager {
         }
     }
 
+    /** The entries of an object's managedFields; null when they cannot be decoded (kube then keeps the live ones). */
     private Map<String, Entry> decode(JsonNode object) {
         Map<String, Entry> out = new LinkedHashMap<>();
         JsonNode mf = object == null ? null : object.path("metadata").get("managedFields");
-        if (mf == null || !mf.isArray()) {
+        if (mf == null || mf.isNull()) {
             return out;
         }
-        for (JsonNode e : mf) {
-            if (!e.has("manager") && !e.has("fieldsV1")) {
-                continue;
+        if (!mf.isArray()) {
+            return null;
+        }
+        try {
+            for (JsonNode e : mf) {
+                Entry entry = new Entry(e.path("manager").asText(""), e.path("operation").asText("Update"), e.path("apiVersion").asText(""),
+                        e.hasNonNull("time") ? e.get("time").asText() : null, e.path("subresource").asText(""),
+                        FieldSet.fromFieldsV1(e.get("fieldsV1")));
+                out.put(entry.identity(), entry);
             }
-            Entry entry = new Entry(e.path("manager").asText(""), e.path("operation").asText("Update"), e.path("apiVersion").asText(""),
-                    e.hasNonNull("time") ? e.get("time").asText() : null, e.path("subresource").asText(""),
-                    FieldSet.fromFieldsV1(e.path("fieldsV1")));
-            out.put(entry.identity(), entry);
+        } catch (IllegalArgumentException undecodable) {
+            return null;
         }
         return out;
+    }
+
+    /** kube's reset: managedFields set to a list of one empty entry clears them. */
+    private static boolean isReset(JsonNode object) {
+        JsonNode mf = object.path("metadata").get("managedFields");
+        return mf != null && mf.isArray() && mf.size() == 1 && mf.get(0).isObject() && mf.get(0).isEmpty();
     }
 
     /** Sets {@code metadata.managedFields} of {@code object} from the entries (stripped, kube's order); none: removed. */
@@ -138,15 +149,18 @@ public final class FieldManager {
      * managedFields itself (kubectl's upgrade from client-side apply does) has them kept as given.
      */
     public void update(ObjectNode live, ObjectNode written, String manager, String now) {
-        Map<String, Entry> given = decode(written);
-        boolean liveHas = live != null && !decode(live).isEmpty();
-        if (!given.isEmpty() && (live == null || !written.path("metadata").path("managedFields")
-                .equals(live.path("metadata").path("managedFields")))) {
-            encode(written, given);
+        if (isReset(written)) {
+            withoutManaged(written);
             return;
         }
-        Map<String, Entry> managers = live == null ? new LinkedHashMap<>() : decode(live);
-        if (live != null && !liveHas) {
+        // the request's own managedFields when it sets some (kubectl's upgrade from client-side apply
+        // does), else the stored ones; what cannot be decoded counts as not given
+        Map<String, Entry> given = decode(written);
+        Map<String, Entry> managers = given != null && !given.isEmpty() ? given : decode(live);
+        if (managers == null) {
+            managers = new LinkedHashMap<>();
+        }
+        if (live != null && managers.isEmpty()) {
             // kube tracks an object's fields from its creation or its first apply on, not from an update
             withoutManaged(written);
             return;
@@ -182,7 +196,8 @@ public final class FieldManager {
      * @throws StatusException 409 with kube's apply conflict message and causes
      */
     public ObjectNode apply(ObjectNode live, ObjectNode config, String manager, boolean force, String now) {
-        Map<String, Entry> managers = live == null ? new LinkedHashMap<>() : decode(live);
+        Map<String, Entry> decoded = live == null ? null : decode(live);
+        Map<String, Entry> managers = decoded == null ? new LinkedHashMap<>() : decoded;
         ObjectNode liveObject = live == null ? null : withoutManagedFields(live);
         ObjectNode configObject = withoutManagedFields(config);
         if (live != null && managers.isEmpty()) {
@@ -233,9 +248,9 @@ public final class FieldManager {
             FieldSet left = m.set.difference(c.removed()).difference(conflicts.getOrDefault(e.getKey(), new FieldSet()));
             managers.put(e.getKey(), new Entry(m.manager, m.operation, m.apiVersion, m.time, m.subresource, left));
         }
-        if (manager.equals("kubectl") && live != null && !lastApplied(live).isEmpty()) {
+        if (manager.equals("kubectl") && live != null && !lastApplied(live).isEmpty()
+                && merged.get("metadata") instanceof ObjectNode md && md.get("annotations") instanceof ObjectNode annotations) {
             // kube's lastAppliedUpdater: the annotation follows what kubectl applies
-            ObjectNode annotations = ((ObjectNode) merged.with("metadata")).with("annotations");
             annotations.put(LAST_APPLIED, lastAppliedValue(config));
         }
         if (previous != null && previous.set.difference(STRIPPED).equals(applied.difference(STRIPPED)) && c.isSame()) {

@@ -29,7 +29,7 @@ public final class FieldSet {
     private final TreeMap<String, FieldSet> children = new TreeMap<>(ORDER);
 
     private static int rank(String element) {
-        return switch (element.charAt(0)) {
+        return switch (element.isEmpty() ? ' ' : element.charAt(0)) {
             case 'f' -> 0;
             case 'k' -> 1;
             case 'v' -> 2;
@@ -212,22 +212,38 @@ public final class FieldSet {
         return o;
     }
 
-    /** Reads a {@code fieldsV1} object: a node with no children, or with {@code "."}, is a member. */
+    /**
+     * Reads a {@code fieldsV1} object: a node with no children, or with {@code "."}, is a member.
+     *
+     * @throws IllegalArgumentException for anything else than objects keyed by {@code f:}, {@code k:},
+     *         {@code v:}, {@code i:} elements and {@code "."}
+     */
     public static FieldSet fromFieldsV1(JsonNode fields) {
+        if (fields == null || !fields.isObject()) {
+            throw new IllegalArgumentException("fieldsV1 is not an object");
+        }
         FieldSet s = new FieldSet();
         read(fields, s, true);
         return s;
     }
 
     private static void read(JsonNode node, FieldSet into, boolean root) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("a fieldsV1 node is not an object");
+        }
         if (!root && (node.size() == 0 || node.has("."))) {
             into.member = true;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().equals(".")) {
-                read(e.getValue(), into.child(e.getKey()), false);
+            String k = e.getKey();
+            if (k.equals(".")) {
+                continue;
             }
+            if (k.length() < 2 || k.charAt(1) != ':' || "fkvi".indexOf(k.charAt(0)) < 0) {
+                throw new IllegalArgumentException("not a path element: " + k);
+            }
+            read(e.getValue(), into.child(k), false);
         }
     }
 

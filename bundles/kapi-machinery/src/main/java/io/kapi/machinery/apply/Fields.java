@@ -180,9 +180,8 @@ final class Fields {
         Set<String> done = new LinkedHashSet<>();
         for (int i = 0; i < lhs.size(); i++) {
             String e = element(s, lhs.get(i), i);
-            if (done.add(e)) {
-                out.add(merge(lhs.get(i), fromRhs.get(e), items));
-            }
+            // a live item whose key or value repeats is kept as it is, never dropped
+            out.add(done.add(e) ? merge(lhs.get(i), fromRhs.get(e), items) : lhs.get(i).deepCopy());
         }
         fromRhs.forEach((e, v) -> {
             if (done.add(e)) {

@@ -64,6 +64,27 @@ public final class ObjectMetaValidation {
         causes.addAll(validateAnnotations(m.get("annotations"), "metadata.annotations"));
         causes.addAll(validateOwnerReferences(m.get("ownerReferences"), "metadata.ownerReferences"));
         causes.addAll(validateFinalizers(m.get("finalizers"), "metadata.finalizers"));
+        causes.addAll(validateManagedFields(m.get("managedFields"), "metadata.managedFields"));
+        return causes;
+    }
+
+    /** kube's {@code ValidateManagedFields}: each entry's operation is Apply or Update, its fieldsType FieldsV1. */
+    public static List<FieldCause> validateManagedFields(JsonNode entries, String path) {
+        List<FieldCause> causes = new ArrayList<>();
+        if (entries == null || !entries.isArray()) {
+            return causes;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode e = entries.get(i);
+            String operation = text(e, "operation");
+            if (!operation.equals("Apply") && !operation.equals("Update")) {
+                causes.add(FieldCause.invalid(path + "[" + i + "].operation", operation, "must be `Apply` or `Update`"));
+            }
+            String fieldsType = text(e, "fieldsType");
+            if (!fieldsType.isEmpty() && !fieldsType.equals("FieldsV1")) {
+                causes.add(FieldCause.invalid(path + "[" + i + "].fieldsType", fieldsType, "must be `FieldsV1`"));
+            }
+        }
         return causes;
     }
 
@@ -105,6 +126,7 @@ public final class ObjectMetaValidation {
         causes.addAll(validateLabels(n.get("labels"), "metadata.labels"));
         causes.addAll(validateAnnotations(n.get("annotations"), "metadata.annotations"));
         causes.addAll(validateOwnerReferences(n.get("ownerReferences"), "metadata.ownerReferences"));
+        causes.addAll(validateManagedFields(n.get("managedFields"), "metadata.managedFields"));
         return causes;
     }
 

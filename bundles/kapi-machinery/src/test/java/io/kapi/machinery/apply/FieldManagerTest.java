@@ -158,4 +158,27 @@ class FieldManagerTest {
         assertThrows(StatusException.class, () -> configMaps.apply(live, json("{'metadata':{'name':'c'},'data':{'a':'2'}}"), "ci", false, T1),
                 "another manager still conflicts");
     }
+
+    @Test
+    void managedFieldsGivenByAWriteAreCheckedOrReset() throws Exception {
+        ObjectNode live = json("{'metadata':{'name':'c'},'data':{'a':'1'}}");
+        configMaps.update(null, live, "maker", T0);
+        // undecodable fieldsV1: the stored entries stay, and the write is tracked on top of them
+        ObjectNode bad = json("{'metadata':{'name':'c','managedFields':[{'manager':'x','operation':'Update','fieldsV1':{'':{}}}]},"
+                + "'data':{'a':'1','b':'2'}}");
+        configMaps.update(live, bad, "editor", T1);
+        assertEquals(json("{'f:data':{'.':{},'f:a':{}}}"), fields(bad, "maker"));
+        assertEquals(json("{'f:data':{'f:b':{}}}"), fields(bad, "editor"));
+        // [{}] resets them
+        ObjectNode reset = json("{'metadata':{'name':'c','managedFields':[{}]},'data':{'a':'1'}}");
+        configMaps.update(live, reset, "editor", T1);
+        assertTrue(reset.at("/metadata/managedFields").isMissingNode());
+    }
+
+    @Test
+    void repeatedItemsOfALiveListAreKeptByAnApply() throws Exception {
+        ObjectNode live = json("{'metadata':{'name':'c','finalizers':['a','a','b']}}");
+        ObjectNode applied = configMaps.apply(live, json("{'metadata':{'name':'c','finalizers':['c']}}"), "ci", false, T1);
+        assertEquals(MAPPER.readTree("[\"a\",\"a\",\"b\",\"c\"]"), applied.at("/metadata/finalizers"));
+    }
 }
