@@ -165,7 +165,7 @@ public final class FieldManager {
             withoutManaged(written);
             return;
         }
-        Fields.Comparison c = Fields.compare(live == null ? null : withoutManagedFields(live), withoutManagedFields(written), root);
+        Fields.Comparison c = Fields.compare(live, written, root);
         Entry mine = new Entry(manager, "Update", apiVersion, now, "", new FieldSet());
         for (Map.Entry<String, Entry> e : new ArrayList<>(managers.entrySet())) {
             Entry m = e.getValue();
@@ -176,6 +176,11 @@ public final class FieldManager {
             // an update takes what it changes from everyone else (SMD's update with force)
             FieldSet left = m.set.difference(c.removed()).difference(c.addedOrModified());
             managers.put(e.getKey(), new Entry(m.manager, m.operation, m.apiVersion, m.time, m.subresource, left));
+        }
+        if (c.isSame() && managers.containsKey(mine.identity())) {
+            // nothing changed: the entries stay as they are (a no-op update stays a no-op)
+            encode(written, managers);
+            return;
         }
         FieldSet set = mine.set.union(c.addedOrModified()).difference(c.removed());
         boolean changed = !set.difference(STRIPPED).equals(mine.set.difference(STRIPPED));

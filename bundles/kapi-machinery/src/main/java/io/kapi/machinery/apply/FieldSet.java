@@ -279,9 +279,27 @@ public final class FieldSet {
         return b.toString();
     }
 
+    /** The same members (empty subtrees do not count). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof FieldSet f && toFieldsV1().equals(f.toFieldsV1()) && member == f.member;
+        if (!(o instanceof FieldSet f)) {
+            return false;
+        }
+        if (member != f.member) {
+            return false;
+        }
+        for (Map.Entry<String, FieldSet> e : children.entrySet()) {
+            FieldSet other = f.children.get(e.getKey());
+            if (other == null ? !e.getValue().isEmpty() : !e.getValue().equals(other)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, FieldSet> e : f.children.entrySet()) {
+            if (!children.containsKey(e.getKey()) && !e.getValue().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -119,6 +119,10 @@ final class Fields {
             return;
         }
         Map<String, JsonNode[]> children = children(l, r, s);
+        if (path.size() == 1 && path.get(0).equals(FieldSet.field("metadata"))) {
+            // the managed fields themselves are never a change anyone owns
+            children.remove(FieldSet.field("managedFields"));
+        }
         children.forEach((element, pair) -> {
             path.add(element);
             compare(pair[0], pair[1], element.startsWith("f:") ? s.child(element.substring(2)) : s.items(), path, c);
