@@ -66,8 +66,21 @@ class EtcdFailureTest {
                 codeOf(() -> store.watch("/registry/f/", 0, new Collected())));
 
         etcd.restart();
-        // the same client recovers by itself: no reconnect call
-        assertEquals("1", new String(store.get("/registry/f/a").value(), StandardCharsets.UTF_8));
+        // the same client recovers by itself, no reconnect call: once gRPC's reconnect backoff (which
+        // grows with each failed attempt while etcd was down) lets it try again
+        KeyValue back = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (back == null) {
+            try {
+                back = store.get("/registry/f/a");
+            } catch (StorageException e) {
+                if (e.code() != StorageException.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        assertEquals("1", new String(back.value(), StandardCharsets.UTF_8));
         assertEquals(a.modRevision(), store.currentRevision());
         KeyValue b = store.create("/registry/f/b", bytes("2"));
         assertEquals(a.modRevision() + 1, b.modRevision());
