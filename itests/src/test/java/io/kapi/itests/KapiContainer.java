@@ -43,7 +43,7 @@ final class KapiContainer {
                     .unpackDirectory(new File("target/exam")).useDeployFolder(false).name("Kapi"),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
             logLevel(LogLevelOption.LogLevel.WARN),
-            // the probe and the exam feature come from the build's local repository (VERSIONS.md pitfall 3)
+            // the probe and the exam feature come from the build's local repository (Pax Exam cannot fetch them from inside an offline Karaf)
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
                     "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots,file:" + localRepo

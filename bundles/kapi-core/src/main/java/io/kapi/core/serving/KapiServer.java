@@ -495,7 +495,7 @@ public final class KapiServer implements KapiRuntime {
         return new ServedResource(meta, def, rest);
     }
 
-    /** Storage for resources while no storage backend is present: every verb answers 503 (DESIGN rule 8). */
+    /** Storage for resources while no storage backend is present: every verb answers 503, and /readyz fails until a backend is back. */
     static final class Unavailable implements io.kapi.api.rest.Patcher, io.kapi.api.rest.Lister, io.kapi.api.rest.Creater,
             io.kapi.api.rest.GracefulDeleter, io.kapi.api.rest.CollectionDeleter, io.kapi.api.rest.Watcher {
         private static StatusException unavailable() {
