@@ -37,6 +37,9 @@ import java.util.function.Function;
  */
 public final class FieldManager {
     public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    /** kube's DefaultMaxUpdateManagers. */
+    static final int MAX_UPDATE_MANAGERS = 10;
+    private static final String ANCIENT_CHANGES = "ancient-changes";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final FieldSet STRIPPED = stripped();
 
@@ -185,7 +188,46 @@ public final class FieldManager {
         FieldSet set = mine.set.union(c.addedOrModified()).difference(c.removed());
         boolean changed = !set.difference(STRIPPED).equals(mine.set.difference(STRIPPED));
         managers.put(mine.identity(), new Entry(manager, "Update", apiVersion, changed ? now : mine.time, "", set));
+        capUpdateManagers(managers);
         encode(written, managers);
+    }
+
+    /**
+     * kube's capManagersManager: past {@value #MAX_UPDATE_MANAGERS} Update entries, the oldest (by time,
+     * then name) are folded into one {@code ancient-changes} entry per apiVersion, which keeps the time of
+     * the newest entry folded in.
+     */
+    private void capUpdateManagers(Map<String, Entry> managers) {
+        List<Entry> updaters = new ArrayList<>();
+        for (Entry e : managers.values()) {
+            if (e.operation.equals("Update")) {
+                updaters.add(e);
+            }
+        }
+        if (updaters.size() <= MAX_UPDATE_MANAGERS) {
+            return;
+        }
+        updaters.sort(Comparator.comparing((Entry e) -> e.time == null ? "" : e.time).thenComparing(Entry::identity));
+        Map<String, Entry> firstOfVersion = new LinkedHashMap<>();
+        int length = updaters.size();
+        for (int i = 0; i < updaters.size() && length > MAX_UPDATE_MANAGERS; i++) {
+            Entry e = updaters.get(i);
+            Entry bucket = new Entry(ANCIENT_CHANGES, "Update", e.apiVersion, e.time, "", e.set);
+            Entry first = firstOfVersion.get(e.apiVersion);
+            if (first == null) {
+                firstOfVersion.put(e.apiVersion, e);
+                continue;
+            }
+            Entry existing = managers.get(bucket.identity());
+            if (existing == null) {
+                // the first entry of this version becomes the bucket
+                managers.remove(first.identity());
+                existing = new Entry(ANCIENT_CHANGES, "Update", first.apiVersion, first.time, "", first.set);
+            }
+            managers.put(bucket.identity(), new Entry(ANCIENT_CHANGES, "Update", e.apiVersion, e.time, "", existing.set.union(e.set)));
+            managers.remove(e.identity());
+            length--;
+        }
     }
 
     private static void withoutManaged(ObjectNode written) {

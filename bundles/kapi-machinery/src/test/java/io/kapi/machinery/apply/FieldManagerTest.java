@@ -181,4 +181,22 @@ class FieldManagerTest {
         ObjectNode applied = configMaps.apply(live, json("{'metadata':{'name':'c','finalizers':['c']}}"), "ci", false, T1);
         assertEquals(MAPPER.readTree("[\"a\",\"a\",\"b\",\"c\"]"), applied.at("/metadata/finalizers"));
     }
+
+    @Test
+    void moreThanTenUpdateManagersFoldTheOldestIntoAncientChanges() throws Exception {
+        ObjectNode live = json("{'metadata':{'name':'c'},'data':{'k0':'0'}}");
+        configMaps.update(null, live, "m0", "2026-12-05T08:00:00Z");
+        for (int i = 1; i <= 11; i++) {
+            ObjectNode next = live.deepCopy();
+            ((ObjectNode) next.get("data")).put("k" + i, "" + i);
+            configMaps.update(live, next, "m" + i, String.format("2026-12-05T08:%02d:00Z", i));
+            live = next;
+        }
+        java.util.List<String> managers = new java.util.ArrayList<>();
+        live.at("/metadata/managedFields").forEach(e -> managers.add(e.get("manager").asText()));
+        assertEquals(10, managers.size(), managers.toString());
+        assertTrue(managers.contains("ancient-changes") && !managers.contains("m0") && !managers.contains("m1")
+                && !managers.contains("m2") && managers.contains("m3") && managers.contains("m11"), managers.toString());
+        assertEquals(json("{'f:data':{'.':{},'f:k0':{},'f:k1':{},'f:k2':{}}}"), fields(live, "ancient-changes"));
+    }
 }
