@@ -37,7 +37,7 @@ final class ApplyPatch {
     }
 
     static void serve(ServedResource resource, Patcher patcher, Creater creater, RequestInfo info, UserInfo user,
-                      HttpServletRequest http, HttpServletResponse resp) throws IOException {
+                      HttpServletRequest http, HttpServletResponse resp, ObjectOutput.Negotiated out) throws IOException {
         ResourceMeta meta = resource.meta();
         RequestOptions.Write options = RequestOptions.patch(http, info.name(), true);
         RequestContext ctx = new RequestContext(info.namespace(), user, options.isDryRun(), options.fieldManager());
@@ -89,7 +89,7 @@ final class ApplyPatch {
                 }
                 return resource.fieldManager().apply(current, config, manager, force, now);
             });
-            ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
+            ObjectOutput.write(resource, resp, out, 200, r.object(), false);
         } catch (Missing absent) {
             ObjectNode created;
             try {
@@ -105,10 +105,10 @@ final class ApplyPatch {
                     }
                     return resource.fieldManager().apply(current, config, manager, force, now);
                 });
-                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
+                ObjectOutput.write(resource, resp, out, 200, r.object(), false);
                 return;
             }
-            ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 201, created, false);
+            ObjectOutput.write(resource, resp, out, 201, created, false);
         }
     }
 

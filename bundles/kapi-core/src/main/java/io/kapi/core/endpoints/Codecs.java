@@ -27,8 +27,7 @@ public final class Codecs {
                 case MediaType.PROTOBUF -> {
                     return PROTOBUF.decode(body);
                 }
-                default -> throw StatusException.unsupportedMediaType("the body of the request was in an unknown format - "
-                        + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
+                default -> throw unsupportedBody();
             }
             if (node == null || node.isMissingNode() || node.isNull()) {
                 throw StatusException.badRequest("the body of the request was empty");
@@ -40,6 +39,12 @@ public final class Codecs {
         } catch (IOException e) {
             throw StatusException.badRequest("the object provided is unrecognized: " + firstLine(e.getMessage()));
         }
+    }
+
+    /** kube's 415 for an object body in a form it does not decode. */
+    static StatusException unsupportedBody() {
+        return StatusException.unsupportedMediaType("the body of the request was in an unknown format - "
+                + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
     }
 
     static String firstLine(String s) {

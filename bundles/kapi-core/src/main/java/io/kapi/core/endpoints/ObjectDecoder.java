@@ -65,8 +65,7 @@ final class ObjectDecoder {
                 // typed: nothing unknown or duplicate can reach the object
                 return Codecs.decode(contentType, body);
             }
-            default -> throw StatusException.unsupportedMediaType("the body of the request was in an unknown format - "
-                    + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
+            default -> throw Codecs.unsupportedBody();
         }
         if (report(validation, errors, warnings)) {
             // kube's transformDecodeError for a body whose kind it knows

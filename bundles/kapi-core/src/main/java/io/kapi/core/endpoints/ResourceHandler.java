@@ -51,7 +51,6 @@ public final class ResourceHandler {
         HttpServletRequest http = request.http();
         ResourceMeta meta = resource.meta();
         Object storage = resource.storage();
-        String accept = http.getHeader("Accept");
         if (!info.subresource().isEmpty()) {
             throw StatusException.notFound(meta.group(), meta.resource() + "/" + info.subresource(), info.name());
         }
@@ -61,28 +60,30 @@ public final class ResourceHandler {
         UserInfo user = request.user() == null ? UserInfo.ANONYMOUS : request.user();
         // reads carry no options of a write; each write builds its context from its own validated options
         RequestContext ctx = new RequestContext(info.namespace(), user, false, null);
+        // the response's form is settled before anything is done, as kube negotiates first: an Accept the
+        // server cannot answer is a 406 that has changed nothing (a watch negotiates its own stream form)
+        ObjectOutput.Negotiated out = info.verb().equals("watch") ? null : ObjectOutput.negotiate(http, false);
         switch (info.verb()) {
             case "get" -> {
                 Getter g = require(storage, Getter.class, "GET", meta);
                 ObjectNode obj = g.get(ctx, info.name(), http.getParameter("resourceVersion"));
-                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, obj, false);
+                ObjectOutput.write(resource, resp, out, 200, obj, false);
             }
             case "list" -> {
                 Lister l = require(storage, Lister.class, "LIST", meta);
-                ObjectOutput.Negotiated n = ObjectOutput.negotiate(http, false);
                 // only GenericStore itself: a subclass may answer its lists differently
-                if (l.getClass() == GenericStore.class && n.output() == ObjectOutput.Output.OBJECT && n.media().equals(MediaType.JSON)) {
+                if (l.getClass() == GenericStore.class && out.output() == ObjectOutput.Output.OBJECT && out.media().equals(MediaType.JSON)) {
                     GenericStore store = (GenericStore) l;
                     // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
                     GenericStore.Listing listing = store.listing(ctx, listOptions(http));
                     resp.setStatus(200);
                     resp.setContentType(MediaType.JSON);
-                    try (OutputStream out = new BufferedOutputStream(resp.getOutputStream(), 64 * 1024)) {
-                        store.writeJson(listing, out);
+                    try (OutputStream body = new BufferedOutputStream(resp.getOutputStream(), 64 * 1024)) {
+                        store.writeJson(listing, body);
                     }
                 } else {
                     ObjectNode list = l.list(ctx, listOptions(http));
-                    ObjectOutput.write(resource, resp, n, 200, list, true);
+                    ObjectOutput.write(resource, resp, out, 200, list, true);
                 }
             }
             case "watch" -> {
@@ -97,7 +98,7 @@ public final class ResourceHandler {
                             options.continueToken(), options.resourceVersion(), options.resourceVersionMatch(),
                             options.allowWatchBookmarks(), options.timeoutSeconds(), options.sendInitialEvents());
                 }
-                watch(resource, w, ctx, options, http, resp, accept);
+                watch(resource, w, ctx, options, http, resp);
             }
             case "create" -> {
                 Creater c = require(storage, Creater.class, "POST", meta);
@@ -110,7 +111,7 @@ public final class ResourceHandler {
                 }
                 resource.fieldManager().update(null, body, manager(http, options), Json.now());
                 ObjectNode created = c.create(ctx, body);
-                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 201, created, false);
+                ObjectOutput.write(resource, resp, out, 201, created, false);
             }
             case "update" -> {
                 Updater u = require(storage, Updater.class, "PUT", meta);
@@ -125,13 +126,13 @@ public final class ResourceHandler {
                     resource.fieldManager().update(current, updated, manager, now);
                     return updated;
                 });
-                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), r.created() ? 201 : 200, r.object(), false);
+                ObjectOutput.write(resource, resp, out, r.created() ? 201 : 200, r.object(), false);
             }
             case "patch" -> {
                 Patcher p = require(storage, Patcher.class, "PATCH", meta);
                 String contentType = http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type();
                 if (contentType.equals(ApplyPatch.CONTENT_TYPE)) {
-                    ApplyPatch.serve(resource, p, require(storage, Creater.class, "PATCH", meta), info, user, http, resp);
+                    ApplyPatch.serve(resource, p, require(storage, Creater.class, "PATCH", meta), info, user, http, resp, out);
                     return;
                 }
                 // kube refuses an unknown patch type and a bad fieldValidation before it reads the object
@@ -139,7 +140,7 @@ public final class ResourceHandler {
                     throw Patches.unsupportedMediaType(List.of(Patches.JSON_PATCH, Patches.MERGE_PATCH, Patches.STRATEGIC_MERGE_PATCH,
                             ApplyPatch.CONTENT_TYPE));
                 }
-                String type = Patches.patchType(contentType);
+                String type = contentType;
                 RequestOptions.Write options = RequestOptions.patch(http, info.name(), false);
                 ctx = writeContext(info, user, options);
                 FieldValidation validation = options.fieldValidation();
@@ -159,7 +160,7 @@ public final class ResourceHandler {
                     return checked;
                 });
                 ObjectDecoder.writeWarnings(resp, warnings);
-                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
+                ObjectOutput.write(resource, resp, out, 200, r.object(), false);
             }
             case "delete" -> {
                 GracefulDeleter d = require(storage, GracefulDeleter.class, "DELETE", meta);
@@ -175,9 +176,9 @@ public final class ResourceHandler {
                     }
                     details.put("kind", meta.resource());
                     details.put("uid", Json.text(r.object().get("metadata"), "uid"));
-                    ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, Responses.success(details), false);
+                    ObjectOutput.write(resource, resp, out, 200, Responses.success(details), false);
                 } else {
-                    ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, r.object(), false);
+                    ObjectOutput.write(resource, resp, out, 200, r.object(), false);
                 }
             }
             case "deletecollection" -> {
@@ -185,7 +186,7 @@ public final class ResourceHandler {
                 ListOptions listOptions = listOptions(http);
                 ObjectNode options = RequestOptions.delete(http, readBody(http));
                 ObjectNode list = d.deleteCollection(deleteContext(info, user, options), options, listOptions);
-                ObjectOutput.write(resource, resp, ObjectOutput.negotiate(http, false), 200, list, true);
+                ObjectOutput.write(resource, resp, out, 200, list, true);
             }
             default -> throw StatusException.methodNotAllowed(info.verb().toUpperCase(), meta.group(), meta.resource());
         }
@@ -279,7 +280,7 @@ public final class ResourceHandler {
     // ---- watch streaming
 
     private static void watch(ServedResource resource, Watcher watcher, RequestContext ctx, ListOptions options,
-                              HttpServletRequest http, HttpServletResponse resp, String accept) throws IOException {
+                              HttpServletRequest http, HttpServletResponse resp) throws IOException {
         ObjectOutput.Negotiated n = ObjectOutput.negotiate(http, true);
         ResourceMeta meta = resource.meta();
         if (n.media().equals(MediaType.PROTOBUF) && n.output() == ObjectOutput.Output.OBJECT

@@ -38,7 +38,7 @@ import javax.servlet.http.HttpServletResponse;
  * starts); live events are bounded: a watcher that falls behind is ended, as kube's cacher ends it,
  * without an ERROR, so the client resumes from its last resourceVersion. The end marker always fits.
  *
- * <p>Over a WebSocket ({@link #serveMessages}) the same frames go out one per message, one message in
+ * <p>Over a WebSocket ({@link #expectMessages}, {@link #connected}) the same frames go out one per message, one message in
  * flight at a time, and the end closes the connection normally, as kube's {@code HandleWS} does.
  */
 final class WatchStream implements WatchSink, WriteListener, AsyncListener {
@@ -243,12 +243,6 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
         }
         writing = true;
         signal();
-    }
-
-    /** {@link #expectMessages} and {@link #connected} at once (a socket already open). */
-    void serveMessages(MessageSink sink, long timeoutSeconds, Runnable cleanup) {
-        expectMessages(timeoutSeconds, cleanup);
-        connected(sink);
     }
 
     /** The client closed the WebSocket or it failed: the watch is over. */

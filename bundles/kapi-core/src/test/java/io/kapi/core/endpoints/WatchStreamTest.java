@@ -188,7 +188,8 @@ class WatchStreamTest {
         s.goLive();
         java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
         Messages ws = new Messages();
-        s.serveMessages(ws, 600, cleaned::countDown);
+        s.expectMessages(600, cleaned::countDown);
+        s.connected(ws);
         for (String name : List.of("a", "b", "c")) {
             store.create(dflt, cm(name));
         }
@@ -210,14 +211,16 @@ class WatchStreamTest {
         timed.goLive();
         Messages ws = new Messages();
         java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
-        timed.serveMessages(ws, 1, cleaned::countDown);
+        timed.expectMessages(1, cleaned::countDown);
+        timed.connected(ws);
         assertTrue(ws.closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "closed at the watch's timeout");
         assertTrue(cleaned.await(10, java.util.concurrent.TimeUnit.SECONDS));
 
         WatchStream gone = new WatchStream(resource, json(ObjectOutput.Output.OBJECT));
         gone.goLive();
         java.util.concurrent.CountDownLatch cleaned2 = new java.util.concurrent.CountDownLatch(1);
-        gone.serveMessages(new Messages(), 600, cleaned2::countDown);
+        gone.expectMessages(600, cleaned2::countDown);
+        gone.connected(new Messages());
         gone.clientGone();
         assertTrue(cleaned2.await(10, java.util.concurrent.TimeUnit.SECONDS), "the client's close ends the watch");
         assertTrue(gone.hasEnded());

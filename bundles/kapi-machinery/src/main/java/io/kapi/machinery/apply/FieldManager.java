@@ -138,11 +138,10 @@ public final class FieldManager {
         }
     }
 
+    /** A copy of {@code object} without its managed fields. */
     private static ObjectNode withoutManagedFields(JsonNode object) {
         ObjectNode copy = (ObjectNode) object.deepCopy();
-        if (copy.get("metadata") instanceof ObjectNode m) {
-            m.remove("managedFields");
-        }
+        removeManagedFields(copy);
         return copy;
     }
 
@@ -153,7 +152,7 @@ public final class FieldManager {
      */
     public void update(ObjectNode live, ObjectNode written, String manager, String now) {
         if (isReset(written)) {
-            withoutManaged(written);
+            removeManagedFields(written);
             return;
         }
         // the request's own managedFields when it sets some (kubectl's upgrade from client-side apply
@@ -165,7 +164,7 @@ public final class FieldManager {
         }
         if (live != null && managers.isEmpty()) {
             // kube tracks an object's fields from its creation or its first apply on, not from an update
-            withoutManaged(written);
+            removeManagedFields(written);
             return;
         }
         Fields.Comparison c = Fields.compare(live, written, root);
@@ -230,8 +229,8 @@ public final class FieldManager {
         }
     }
 
-    private static void withoutManaged(ObjectNode written) {
-        if (written.get("metadata") instanceof ObjectNode m) {
+    private static void removeManagedFields(ObjectNode object) {
+        if (object.get("metadata") instanceof ObjectNode m) {
             m.remove("managedFields");
         }
     }
