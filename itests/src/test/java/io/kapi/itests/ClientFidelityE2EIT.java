@@ -264,16 +264,31 @@ public class ClientFidelityE2EIT {
         }
     }
 
-    /** kube's HandleWS: one event per text message (the JSON frame with its newline), a normal close at the end. */
+    /**
+     * kube's HandleWS: one event per text message (the JSON frame with its newline), a normal close at
+     * the end; the bearer token as a subprotocol; a handshake without Origin refused with 403.
+     */
     @Test
     public void h_webSocketWatchAsKubeServesIt() throws Exception {
         ok("", "create", "configmap", "ws-1", "-n", "default", "--from-literal=a=1");
         java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
         java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.URI watch = java.net.URI.create("wss://127.0.0.1:" + dist.securePort
+                + "/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dws-1&timeoutSeconds=3");
+        // x/net/websocket's handshake: no Origin, a bare 403
+        java.util.concurrent.ExecutionException refused = org.junit.Assert.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> Distribution.insecureClient().newWebSocketBuilder()
+                        .header("Authorization", "Bearer " + dist.token())
+                        .buildAsync(watch, new java.net.http.WebSocket.Listener() { }).get(10, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(refused.getCause()), refused.getCause() instanceof java.net.http.WebSocketHandshakeException
+                && ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode() == 403);
+        // the token as kube's subprotocol, beside the one the server echoes; no Authorization header
+        String tokenProtocol = "base64url.bearer.authorization.k8s.io."
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(dist.token().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         java.net.http.WebSocket ws = Distribution.insecureClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + dist.token())
-                .buildAsync(java.net.URI.create("wss://127.0.0.1:" + dist.securePort
-                        + "/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dws-1&timeoutSeconds=3"),
+                .header("Origin", "https://127.0.0.1:" + dist.securePort)
+                .subprotocols("watch.kapi.test", tokenProtocol)
+                .buildAsync(watch,
                         new java.net.http.WebSocket.Listener() {
                             private final StringBuilder partial = new StringBuilder();
 
@@ -294,6 +309,7 @@ public class ClientFidelityE2EIT {
                                 return null;
                             }
                         }).get(10, TimeUnit.SECONDS);
+        assertEquals("watch.kapi.test", ws.getSubprotocol());
         String first = messages.poll(10, TimeUnit.SECONDS);
         assertTrue(first, first != null && first.startsWith("{\"type\":\"ADDED\"") && first.contains("\"name\":\"ws-1\"")
                 && first.endsWith("}\n") && first.indexOf('\n') == first.length() - 1);

@@ -73,6 +73,8 @@ public final class TestCa {
                     case "getAttribute" -> attributes.get((String) args[0]);
                     case "getHeader" -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
                             .map(Map.Entry::getValue).findFirst().orElse(null);
+                    case "getHeaders" -> java.util.Collections.enumeration(headers.entrySet().stream()
+                            .filter(e -> e.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue).toList());
                     case "toString" -> "request" + headers;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });

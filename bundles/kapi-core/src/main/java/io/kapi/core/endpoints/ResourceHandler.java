@@ -328,7 +328,7 @@ public final class ResourceHandler {
                     return;
                 }
                 if (resp.isCommitted()) {
-                    // Jetty answered the handshake itself (a 400): nothing more goes out
+                    // the handshake was refused (Jetty's 400, the missing Origin's 403): nothing more goes out
                     cleanup.run();
                     return;
                 }

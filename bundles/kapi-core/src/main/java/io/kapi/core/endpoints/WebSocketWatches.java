@@ -23,8 +23,9 @@ import org.eclipse.jetty.websocket.server.WebSocketServerFactory;
  * a watch request that asks for the upgrade (fabric8's {@code watch()} and informers do) gets it, and
  * each event goes out as one message, text for JSON (the frame with its newline), binary for
  * protobuf; the end of the watch closes the connection with status 1000. What the client sends is
- * ignored. As Go's {@code x/net/websocket} handshake: one offered subprotocol is echoed, more than one
- * is a 400; no extension is negotiated. WebSocket runs over HTTP/1.1 only (Jetty 9.4 has no WebSocket
+ * ignored. As Go's {@code x/net/websocket} handshake: a request without an {@code Origin} is a bare 403,
+ * one offered subprotocol is echoed, more than one is a 400 (kube's bearer-token subprotocol is not
+ * counted: authentication read it); no extension is negotiated. WebSocket runs over HTTP/1.1 only (Jetty 9.4 has no WebSocket
  * over HTTP/2, and clients open their WebSockets on HTTP/1.1 connections).
  *
  * <p>The upgrade is Jetty's ({@link WebSocketServerFactory}, the servlet API's own upgrade is not
@@ -32,6 +33,9 @@ import org.eclipse.jetty.websocket.server.WebSocketServerFactory;
  * {@link #stop()}.
  */
 public final class WebSocketWatches {
+    /** The subprotocol prefix of kube's WebSocket bearer token (kapi-security reads the token). */
+    static final String BEARER_PROTOCOL_PREFIX = "base64url.bearer.authorization.k8s.io.";
+
     private static WebSocketServerFactory factory; // guarded by the class
     private static ServletContext context; // guarded by the class
 
@@ -50,24 +54,33 @@ public final class WebSocketWatches {
     /**
      * Upgrades the request and serves {@code stream} over it. Returns false when the container cannot
      * upgrade it (not Jetty): the caller then serves the watch as an HTTP stream, unless the response
-     * is committed (Jetty refused the handshake itself, e.g. a missing Sec-WebSocket-Version).
+     * is committed (the handshake was refused: by Jetty, e.g. a missing Sec-WebSocket-Version, or here
+     * for a missing Origin).
      */
     static boolean accept(HttpServletRequest http, HttpServletResponse resp, WatchStream stream, boolean binary,
                           long timeoutSeconds, Runnable cleanup) throws java.io.IOException {
         List<String> protocols = new ArrayList<>();
         for (java.util.Enumeration<String> e = http.getHeaders("Sec-WebSocket-Protocol"); e != null && e.hasMoreElements(); ) {
             for (String p : e.nextElement().split(",")) {
-                if (!p.isBlank()) {
-                    protocols.add(p.trim());
+                // the subprotocol that carried the bearer token was read by authentication and is not echoed
+                if (!p.isBlank() && !p.strip().startsWith(BEARER_PROTOCOL_PREFIX)) {
+                    protocols.add(p.strip());
                 }
             }
-        }
-        if (protocols.size() > 1) {
-            throw StatusException.badRequest("only one websocket subprotocol may be requested, got " + protocols.size());
         }
         WebSocketServerFactory f = factory(http.getServletContext());
         if (f == null || !f.isUpgradeRequest(http, resp)) {
             return false;
+        }
+        if (!hasOrigin(http)) {
+            // x/net/websocket's handshake (checkOrigin) refuses a missing or unparsable Origin: a bare 403
+            resp.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            resp.setContentLength(0);
+            resp.flushBuffer();
+            return false;
+        }
+        if (protocols.size() > 1) {
+            throw StatusException.badRequest("only one websocket subprotocol may be requested, got " + protocols.size());
         }
         return f.acceptWebSocket((request, response) -> {
             if (protocols.size() == 1) {
@@ -77,6 +90,23 @@ public final class WebSocketWatches {
             stream.expectMessages(timeoutSeconds, cleanup);
             return new Socket(stream, binary);
         }, http, resp);
+    }
+
+    /**
+     * Whether the request has an {@code Origin} Go's {@code url.ParseRequestURI} accepts: an absolute
+     * URI or an absolute path (browsers send {@code null} from opaque origins, which is refused).
+     */
+    static boolean hasOrigin(HttpServletRequest http) {
+        String origin = http.getHeader("Origin");
+        if (origin == null || origin.isEmpty()) {
+            return false;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(origin);
+            return uri.isAbsolute() || origin.startsWith("/");
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static synchronized WebSocketServerFactory factory(ServletContext servletContext) {

@@ -511,9 +511,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         } else {
             m.remove("namespace");
         }
-        if (!Json.text(m, "resourceVersion").isEmpty()) {
-            throw StatusException.badRequest("resourceVersion should not be set on objects to be created");
-        }
+        String resourceVersion = Json.text(m, "resourceVersion");
         if (Json.text(m, "name").isEmpty() && !Json.text(m, "generateName").isEmpty()) {
             m.put("name", Json.text(m, "generateName") + randomSuffix());
         }
@@ -530,6 +528,11 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         strategy.prepareForCreate(obj);
         List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), nameValidator));
         causes.addAll(strategy.validate(obj));
+        if (!resourceVersion.isEmpty()) {
+            // kube's storage refuses it after validation, as a plain error (a 500): here it is the 422 it is
+            causes.add(FieldCause.invalid("metadata.resourceVersion", resourceVersion,
+                    "resourceVersion should not be set on objects to be created"));
+        }
         String name = Json.text(m, "name");
         if (!causes.isEmpty()) {
             throw StatusException.invalid(meta.group(), meta.kind(), name, causes);

@@ -105,6 +105,11 @@ class GenericStoreTest {
         assertTrue(invalid.getMessage().startsWith("ConfigMap \"Bad_Name\" is invalid: ["), invalid.getMessage());
         StatusException noNs = assertThrows(StatusException.class, () -> configmaps.create(ctx("ghost"), cm("x", "")));
         assertEquals("namespaces \"ghost\" not found", noNs.getMessage());
+        StatusException withVersion = assertThrows(StatusException.class,
+                () -> configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"two\",\"resourceVersion\":\"5\"}}")));
+        assertEquals(422, withVersion.code());
+        assertEquals("ConfigMap \"two\" is invalid: metadata.resourceVersion: Invalid value: \"5\": "
+                + "resourceVersion should not be set on objects to be created", withVersion.getMessage());
         assertEquals(2, storage.count("/registry/"), "nothing half-written");
     }
 

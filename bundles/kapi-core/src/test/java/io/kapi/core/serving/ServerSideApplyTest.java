@@ -56,6 +56,9 @@ class ServerSideApplyTest extends ServingTestBase {
         FakeHttp.Response other = call("PATCH", CMS + "/c?fieldManager=m", "application/xml", "<x/>");
         assertEquals(415, other.status);
         assertTrue(json(other).path("message").asText().endsWith("application/strategic-merge-patch+json, application/apply-patch+yaml"));
+        // kube 1.32 lists apply-patch+cbor only with its alpha CBORServingAndStorage gate on (off by default)
+        FakeHttp.Response cbor = call("PATCH", CMS + "/c?fieldManager=m", "application/apply-patch+cbor", "\u00a0");
+        assertEquals(415, cbor.status);
     }
 
     @Test

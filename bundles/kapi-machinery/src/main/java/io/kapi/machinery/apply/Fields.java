@@ -3,11 +3,14 @@ package io.kapi.machinery.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -173,25 +176,81 @@ final class Fields {
             rhs.fields().forEachRemaining(e -> out.set(e.getKey(), merge(lhs.get(e.getKey()), e.getValue(), s.child(e.getKey()))));
             return out;
         }
-        // lists by element: the live items in their order (merged where the configuration has them too),
-        // then the configuration's new ones in its order
+        return mergeItems(lhs, rhs, s);
+    }
+
+    /**
+     * Two lists merged by element, in SMD's order ({@code visitListItems}): the items both lists have
+     * come in the applied list's order, each live-only item stays where it was relative to them, and
+     * each applied-only item comes where the applied list puts it. A live item whose key or value
+     * repeats is kept as it is while the applied list does not name it, and replaced by the applied
+     * item (once) when it does.
+     */
+    private static JsonNode mergeItems(JsonNode lhs, JsonNode rhs, Structure s) {
         Structure items = s.items();
-        Map<String, JsonNode> fromRhs = new LinkedHashMap<>();
+        List<String> rPes = new ArrayList<>(rhs.size());
+        Map<String, JsonNode> rObserved = new HashMap<>();
         for (int i = 0; i < rhs.size(); i++) {
-            fromRhs.put(element(s, rhs.get(i), i), rhs.get(i));
+            String e = element(s, rhs.get(i), i);
+            rPes.add(e);
+            rObserved.putIfAbsent(e, rhs.get(i));
         }
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        Set<String> done = new LinkedHashSet<>();
+        List<String> lPes = new ArrayList<>(lhs.size());
+        Map<String, JsonNode> lObserved = new HashMap<>();
         for (int i = 0; i < lhs.size(); i++) {
             String e = element(s, lhs.get(i), i);
-            // a live item whose key or value repeats is kept as it is, never dropped
-            out.add(done.add(e) ? merge(lhs.get(i), fromRhs.get(e), items) : lhs.get(i).deepCopy());
+            lPes.add(e);
+            // a repeated element is not merged with the applied item: the applied one replaces it
+            lObserved.merge(e, lhs.get(i), (a, b) -> NullNode.getInstance());
         }
-        fromRhs.forEach((e, v) -> {
-            if (done.add(e)) {
-                out.add(v.deepCopy());
+        ArrayDeque<String> shared = new ArrayDeque<>();
+        for (String e : rPes) {
+            if (lObserved.containsKey(e)) {
+                shared.add(e);
             }
-        });
+        }
+        String nextShared = shared.poll();
+        Set<String> mergedRhs = new HashSet<>();
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        int l = 0;
+        int r = 0;
+        while (l < lPes.size() || r < rPes.size()) {
+            if (l < lPes.size() && r < rPes.size()) {
+                String e = lPes.get(l);
+                if (e.equals(rPes.get(r))) {
+                    mergedRhs.add(e);
+                    out.add(merge(lObserved.get(e), rObserved.get(e), items));
+                    l++;
+                    r++;
+                    nextShared = shared.poll();
+                    continue;
+                }
+                if (rObserved.containsKey(e) && nextShared != null && !nextShared.equals(e)) {
+                    // a shared item, but not the next one in the applied order: it comes later
+                    l++;
+                    continue;
+                }
+            }
+            if (l < lPes.size()) {
+                String e = lPes.get(l);
+                if (!rObserved.containsKey(e)) {
+                    out.add(lhs.get(l).deepCopy());
+                    l++;
+                    continue;
+                } else if (mergedRhs.contains(e)) {
+                    l++;
+                }
+            }
+            if (r < rPes.size()) {
+                String e = rPes.get(r);
+                mergedRhs.add(e);
+                out.add(merge(lObserved.get(e), rObserved.get(e), items));
+                r++;
+                if (e.equals(nextShared)) {
+                    nextShared = shared.poll();
+                }
+            }
+        }
         return out;
     }
 

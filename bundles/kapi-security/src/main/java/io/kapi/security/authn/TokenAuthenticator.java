@@ -27,7 +27,8 @@ import javax.servlet.http.HttpServletRequest;
  * rather than locking every client out halfway through an edit.
  *
  * <p>As kube's {@code bearertoken} authenticator: no {@code Authorization: Bearer} header, or an
- * empty token, is "no credential" (null); a token that is not in the file is 401.
+ * empty token, is "no credential" (null); a token that is not in the file is 401. A WebSocket upgrade
+ * may carry its token as a subprotocol instead ({@link WebSocketBearerToken}).
  */
 public final class TokenAuthenticator implements Authenticator {
     private static final Logger LOG = Logger.getLogger(TokenAuthenticator.class.getName());
@@ -50,6 +51,9 @@ public final class TokenAuthenticator implements Authenticator {
     @Override
     public UserInfo authenticate(HttpServletRequest request) {
         String token = bearer(request.getHeader("Authorization"));
+        if (token == null) {
+            token = WebSocketBearerToken.of(request);
+        }
         if (token == null) {
             return null;
         }
