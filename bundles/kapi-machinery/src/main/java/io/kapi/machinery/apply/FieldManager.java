@@ -184,7 +184,9 @@ public final class FieldManager {
             encode(written, managers);
             return;
         }
-        FieldSet set = mine.set.union(c.addedOrModified()).difference(c.removed());
+        // SMD's order: what was removed goes first, then what was added or changed comes in (a duplicate that
+        // appears is both)
+        FieldSet set = mine.set.difference(c.removed()).union(c.addedOrModified());
         boolean changed = !set.difference(STRIPPED).equals(mine.set.difference(STRIPPED));
         managers.put(mine.identity(), new Entry(manager, "Update", apiVersion, changed ? now : mine.time, "", set));
         capUpdateManagers(managers);
@@ -262,7 +264,8 @@ public final class FieldManager {
             for (Entry e : managers.values()) {
                 owned = owned.union(e.set);
             }
-            Fields.prune(merged, root, previous.set, owned);
+            JsonNode pruned = Pruning.prune(merged, root, previous.set, owned);
+            merged = pruned instanceof ObjectNode o ? o : MAPPER.createObjectNode();
         }
         Fields.Comparison c = Fields.compare(liveObject, merged, root);
         FieldSet changed = c.addedOrModified();

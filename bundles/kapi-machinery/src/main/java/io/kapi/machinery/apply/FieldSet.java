@@ -45,13 +45,22 @@ public final class FieldSet {
     /** {@code k:{...}}: the key fields of a list item, sorted by name, as compact JSON. */
     public static String key(Map<String, JsonNode> keys) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        new TreeMap<>(keys).forEach(o::set);
+        new TreeMap<>(keys).forEach((k, v) -> o.set(k, goNumber(v)));
         return "k:" + o;
     }
 
     /** {@code v:<json>} */
     public static String value(JsonNode value) {
-        return "v:" + value;
+        return "v:" + goNumber(value);
+    }
+
+    /** A whole floating-point number as Go's JSON writes a float64 ({@code 2.0} is {@code 2}), so keys compare by value. */
+    private static JsonNode goNumber(JsonNode v) {
+        if (v.isFloatingPointNumber() && !v.isBigDecimal() && Math.rint(v.doubleValue()) == v.doubleValue()
+                && Math.abs(v.doubleValue()) < 1e15) {
+            return JsonNodeFactory.instance.numberNode(v.longValue());
+        }
+        return v;
     }
 
     /** {@code i:<index>} */

@@ -17,9 +17,9 @@ import java.util.Set;
 
 /**
  * structured-merge-diff's operations on values, with its rules ({@code typed/tofieldset.go},
- * {@code compare.go}, {@code merge.go}, {@code remove.go}): the field set a value sets, what changed
- * between two values, the merge of an applied configuration into a live object, and the removal of
- * fields. Stateless.
+ * {@code compare.go}, {@code merge.go}): the field set a value sets, what changed between two values,
+ * the merge of an applied configuration into a live object ({@link Pruning} removes what an applier
+ * dropped). Stateless.
  */
 final class Fields {
     private Fields() {
@@ -36,13 +36,24 @@ final class Fields {
         }
     }
 
-    /** The path element of a list item: its key fields for a map list, its value for a set, else its index. */
+    /**
+     * The path element of a list item: its key fields for a map list (a missing one by its default),
+     * its value for a set, else its index.
+     */
     static String element(Structure list, JsonNode item, int index) {
         if (list.kind() == Structure.Kind.LIST_MAP && item.isObject()) {
             Map<String, JsonNode> keys = new LinkedHashMap<>();
+            Structure items = null;
             for (String k : list.keys()) {
                 if (item.has(k)) {
                     keys.put(k, item.get(k));
+                    continue;
+                }
+                // a key field the item leaves out counts with its schema default (SMD's keys with defaults)
+                items = items == null ? list.items() : items;
+                JsonNode d = items.defaultOf(k);
+                if (d != null) {
+                    keys.put(k, d);
                 }
             }
             if (!keys.isEmpty()) {
@@ -84,11 +95,24 @@ final class Fields {
             }
             return;
         }
+        // an element that repeats is owned whole, once, and not descended into
         Structure items = s.items();
+        List<String> elements = new ArrayList<>(v.size());
+        Set<String> seen = new HashSet<>();
+        Set<String> repeated = new HashSet<>();
         for (int i = 0; i < v.size(); i++) {
-            JsonNode item = v.get(i);
-            path.add(element(s, item, i));
-            collect(item, items, path, out);
+            String e = element(s, v.get(i), i);
+            elements.add(e);
+            if (!seen.add(e)) {
+                repeated.add(e);
+            }
+        }
+        for (int i = 0; i < v.size(); i++) {
+            String e = elements.get(i);
+            path.add(e);
+            if (!repeated.contains(e)) {
+                collect(v.get(i), items, path, out);
+            }
             out.insert(path);
             path.remove(path.size() - 1);
         }
@@ -102,36 +126,38 @@ final class Fields {
         return c;
     }
 
+    /** The form SMD handles a value as (its {@code deduceAtom}): fixed by the schema, or by the value where the schema is untyped. */
+    enum Atom { MAP, ATOMIC_MAP, LIST, ATOMIC_LIST, SCALAR }
+
+    static Atom atom(Structure s, JsonNode v) {
+        return switch (s.kind()) {
+            case STRUCT, MAP -> Atom.MAP;
+            case ATOMIC_MAP -> Atom.ATOMIC_MAP;
+            case LIST_SET, LIST_MAP -> Atom.LIST;
+            case LIST_ATOMIC -> Atom.ATOMIC_LIST;
+            case SCALAR -> Atom.SCALAR;
+            // untyped: maps are granular, lists atomic; null (or absent) is taken as a map, SMD's first choice
+            case UNTYPED -> v == null || v.isNull() || v.isObject() ? Atom.MAP : v.isArray() ? Atom.ATOMIC_LIST : Atom.SCALAR;
+        };
+    }
+
+    /**
+     * One node of SMD's compare walk: {@code l} or {@code r} is null when absent (a JSON null is a
+     * value). Values of two forms (an untyped map against a string) are walked as both.
+     */
     private static void compare(JsonNode l, JsonNode r, Structure s, List<String> path, Comparison c) {
-        if (l == null && r == null) {
-            return;
+        Atom al = atom(s, l);
+        Atom ar = atom(s, r);
+        boolean leaf;
+        if (r == null) {
+            leaf = handle(al, l, r, s, path, c);
+        } else if (l == null || al == ar) {
+            leaf = handle(ar, l, r, s, path, c);
+        } else {
+            handle(al, l, r, s, path, c);
+            leaf = handle(ar, l, r, s, path, c);
         }
-        boolean lc = l != null && s.descendsInto(l);
-        boolean rc = r != null && s.descendsInto(r);
-        if ((l != null && !lc) || (r != null && !rc) || (lc && rc && l.getNodeType() != r.getNodeType())) {
-            // a leaf: compared as a whole
-            if (!path.isEmpty()) {
-                if (l == null) {
-                    c.added().insert(path);
-                } else if (r == null) {
-                    c.removed().insert(path);
-                } else if (!l.equals(r)) {
-                    c.modified().insert(path);
-                }
-            }
-            return;
-        }
-        Map<String, JsonNode[]> children = children(l, r, s);
-        if (path.size() == 1 && path.get(0).equals(FieldSet.field("metadata"))) {
-            // the managed fields themselves are never a change anyone owns
-            children.remove(FieldSet.field("managedFields"));
-        }
-        children.forEach((element, pair) -> {
-            path.add(element);
-            compare(pair[0], pair[1], element.startsWith("f:") ? s.child(element.substring(2)) : s.items(), path, c);
-            path.remove(path.size() - 1);
-        });
-        if (!path.isEmpty()) {
+        if (!leaf && !path.isEmpty()) {
             if (l == null) {
                 c.added().insert(path);
             } else if (r == null) {
@@ -140,43 +166,166 @@ final class Fields {
         }
     }
 
-    /** The children of two containers of one node by path element: {left, right}, either possibly null. */
-    private static Map<String, JsonNode[]> children(JsonNode l, JsonNode r, Structure s) {
-        Map<String, JsonNode[]> out = new LinkedHashMap<>();
-        for (int side = 0; side < 2; side++) {
-            JsonNode v = side == 0 ? l : r;
-            if (v == null) {
-                continue;
+    /** Walks one form of a node; true when the node was compared whole (a leaf). */
+    private static boolean handle(Atom atom, JsonNode l, JsonNode r, Structure s, List<String> path, Comparison c) {
+        switch (atom) {
+            case SCALAR -> {
+                return leaf(l, r, path, c);
             }
-            final int sd = side;
-            if (v.isObject()) {
-                v.fields().forEachRemaining(e -> out.computeIfAbsent(FieldSet.field(e.getKey()), k -> new JsonNode[2])[sd] = e.getValue());
-            } else {
-                for (int i = 0; i < v.size(); i++) {
-                    out.computeIfAbsent(element(s, v.get(i), i), k -> new JsonNode[2])[sd] = v.get(i);
+            case MAP, ATOMIC_MAP -> {
+                JsonNode lm = l != null && l.isObject() ? l : null;
+                JsonNode rm = r != null && r.isObject() ? r : null;
+                if (atom == Atom.ATOMIC_MAP || ((lm == null || lm.isEmpty()) && (rm == null || rm.isEmpty()))) {
+                    // empty or null on both sides: a leaf, which keeps the empty/null distinction
+                    return leaf(l, r, path, c);
                 }
+                Map<String, JsonNode[]> children = new LinkedHashMap<>();
+                if (lm != null) {
+                    lm.fields().forEachRemaining(e -> children.computeIfAbsent(e.getKey(), k -> new JsonNode[2])[0] = e.getValue());
+                }
+                if (rm != null) {
+                    rm.fields().forEachRemaining(e -> children.computeIfAbsent(e.getKey(), k -> new JsonNode[2])[1] = e.getValue());
+                }
+                if (path.size() == 1 && path.get(0).equals(FieldSet.field("metadata"))) {
+                    // the managed fields themselves are never a change anyone owns
+                    children.remove("managedFields");
+                }
+                children.forEach((name, pair) -> {
+                    path.add(FieldSet.field(name));
+                    compare(pair[0], pair[1], s.child(name), path, c);
+                    path.remove(path.size() - 1);
+                });
+                return false;
+            }
+            default -> {
+                JsonNode ll = l != null && l.isArray() ? l : null;
+                JsonNode rl = r != null && r.isArray() ? r : null;
+                if (atom == Atom.ATOMIC_LIST || ((ll == null || ll.isEmpty()) && (rl == null || rl.isEmpty()))) {
+                    return leaf(l, r, path, c);
+                }
+                compareItems(ll, rl, s, path, c);
+                return false;
             }
         }
-        return out;
+    }
+
+    /** SMD's {@code doLeaf}: a node compared whole. */
+    private static boolean leaf(JsonNode l, JsonNode r, List<String> path, Comparison c) {
+        if (!path.isEmpty()) {
+            if (l == null) {
+                c.added().insert(path);
+            } else if (r == null) {
+                c.removed().insert(path);
+            } else if (!l.equals(r)) {
+                c.modified().insert(path);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Two lists' items by element. An element that repeats on both sides is compared as a whole list
+     * of its repeats; one that stops repeating is removed and its single new item added; one that
+     * starts repeating is added and its single old item removed (SMD's {@code visitListItems}).
+     */
+    private static void compareItems(JsonNode l, JsonNode r, Structure s, List<String> path, Comparison c) {
+        Map<String, List<JsonNode>[]> byElement = new LinkedHashMap<>();
+        for (int side = 0; side < 2; side++) {
+            JsonNode list = side == 0 ? l : r;
+            if (list == null) {
+                continue;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                @SuppressWarnings("unchecked")
+                List<JsonNode>[] pair = byElement.computeIfAbsent(element(s, list.get(i), i), k -> new List[] {new ArrayList<>(), new ArrayList<>()});
+                pair[side].add(list.get(i));
+            }
+        }
+        Structure items = s.items();
+        byElement.forEach((e, pair) -> {
+            List<JsonNode> ls = pair[0];
+            List<JsonNode> rs = pair[1];
+            path.add(e);
+            if (ls.size() <= 1 && rs.size() <= 1) {
+                compare(ls.isEmpty() ? null : ls.get(0), rs.isEmpty() ? null : rs.get(0), items, path, c);
+            } else if (ls.size() >= 2 && rs.size() >= 2) {
+                if (!ls.equals(rs)) {
+                    c.modified().insert(path);
+                }
+            } else if (ls.size() >= 2) {
+                if (!rs.isEmpty()) {
+                    compare(null, rs.get(0), items, path, c);
+                }
+                c.removed().insert(path);
+            } else {
+                if (!ls.isEmpty()) {
+                    compare(ls.get(0), null, items, path, c);
+                }
+                c.added().insert(path);
+            }
+            path.remove(path.size() - 1);
+        });
     }
 
     // ---- applying a configuration (SMD's Merge)
 
-    /** {@code rhs} merged into {@code lhs}: leaves and atomic values from rhs, containers merged by element. */
+    /**
+     * {@code rhs} merged into {@code lhs} (either null when absent), as SMD's merging walker: leaves
+     * and atomic values from rhs, maps and non-atomic lists merged by element; a null or empty value
+     * against an empty one is a leaf (the distinction is kept), a null one against a populated
+     * container leaves the container as it is.
+     */
     static JsonNode merge(JsonNode lhs, JsonNode rhs, Structure s) {
-        if (rhs == null) {
-            return lhs == null ? null : lhs.deepCopy();
+        // a value of another form than lhs's is merged as its own form (SMD walks lhs's form too, to no effect)
+        return mergeAs(rhs == null ? atom(s, lhs) : atom(s, rhs), lhs, rhs, s);
+    }
+
+    private static JsonNode mergeAs(Atom atom, JsonNode l, JsonNode r, Structure s) {
+        switch (atom) {
+            case MAP, ATOMIC_MAP -> {
+                JsonNode lm = l != null && l.isObject() ? l : null;
+                JsonNode rm = r != null && r.isObject() ? r : null;
+                if (atom == Atom.ATOMIC_MAP || ((lm == null || lm.isEmpty()) && (rm == null || rm.isEmpty()))) {
+                    return mergedLeaf(l, r);
+                }
+                ObjectNode out = JsonNodeFactory.instance.objectNode();
+                if (lm != null) {
+                    lm.fields().forEachRemaining(e -> {
+                        JsonNode m = merge(e.getValue(), rm == null ? null : rm.get(e.getKey()), s.child(e.getKey()));
+                        if (m != null) {
+                            out.set(e.getKey(), m);
+                        }
+                    });
+                }
+                if (rm != null) {
+                    rm.fields().forEachRemaining(e -> {
+                        if (lm == null || !lm.has(e.getKey())) {
+                            JsonNode m = merge(null, e.getValue(), s.child(e.getKey()));
+                            if (m != null) {
+                                out.set(e.getKey(), m);
+                            }
+                        }
+                    });
+                }
+                return out;
+            }
+            case LIST -> {
+                JsonNode ll = l != null && l.isArray() ? l : null;
+                JsonNode rl = r != null && r.isArray() ? r : null;
+                if ((ll == null || ll.isEmpty()) && (rl == null || rl.isEmpty())) {
+                    return mergedLeaf(l, r);
+                }
+                ArrayNode empty = JsonNodeFactory.instance.arrayNode();
+                return mergeItems(ll == null ? empty : ll, rl == null ? empty : rl, s);
+            }
+            default -> {
+                return mergedLeaf(l, r);
+            }
         }
-        if (lhs == null || !s.descendsInto(lhs) || !s.descendsInto(rhs) || lhs.getNodeType() != rhs.getNodeType()) {
-            return rhs.deepCopy();
-        }
-        if (lhs.isObject()) {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            lhs.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue().deepCopy()));
-            rhs.fields().forEachRemaining(e -> out.set(e.getKey(), merge(lhs.get(e.getKey()), e.getValue(), s.child(e.getKey()))));
-            return out;
-        }
-        return mergeItems(lhs, rhs, s);
+    }
+
+    private static JsonNode mergedLeaf(JsonNode l, JsonNode r) {
+        return r != null ? r.deepCopy() : l == null ? null : l.deepCopy();
     }
 
     /**
@@ -252,52 +401,5 @@ final class Fields {
             }
         }
         return out;
-    }
-
-    // ---- pruning what an applier dropped (SMD's Updater.prune)
-
-    /**
-     * Removes from {@code value} the members of {@code candidates} that nobody owns: no member of
-     * {@code owned} at them or below them. {@code candidates} marks every named field on the way as a
-     * member (SMD's EnsureNamedFieldsAreMembers), so a struct field the applier dropped goes whole.
-     */
-    static void prune(JsonNode value, Structure s, FieldSet candidates, FieldSet owned) {
-        if (value == null || !s.descendsInto(value)) {
-            return;
-        }
-        if (value.isObject()) {
-            ObjectNode o = (ObjectNode) value;
-            List<String> names = new ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String name : names) {
-                String e = FieldSet.field(name);
-                FieldSet c = candidates.get(e);
-                if (c == null) {
-                    continue;
-                }
-                FieldSet own = owned == null ? null : owned.get(e);
-                if ((c.isMember() || s.declares(name)) && (own == null || own.isEmpty())) {
-                    o.remove(name);
-                } else {
-                    prune(o.get(name), s.child(name), c, own);
-                }
-            }
-            return;
-        }
-        ArrayNode a = (ArrayNode) value;
-        Structure items = s.items();
-        for (int i = a.size() - 1; i >= 0; i--) {
-            String e = element(s, a.get(i), i);
-            FieldSet c = candidates.get(e);
-            if (c == null) {
-                continue;
-            }
-            FieldSet own = owned == null ? null : owned.get(e);
-            if (own == null || own.isEmpty()) {
-                a.remove(i);
-            } else {
-                prune(a.get(i), items, c, own);
-            }
-        }
     }
 }

@@ -93,6 +93,17 @@ final class Structure {
         return a != null && a.isObject() ? of(a, refs) : UNTYPED;
     }
 
+    /** The {@code default} the schema gives field {@code name} of this struct, or null. */
+    JsonNode defaultOf(String name) {
+        if (schema == null) {
+            return null;
+        }
+        JsonNode p = schema.path("properties").get(name);
+        JsonNode resolved = p == null ? null : OpenApiRefs.resolve(p, refs);
+        JsonNode d = p == null ? null : p.get("default");
+        return d != null ? d : resolved == null ? null : resolved.get("default");
+    }
+
     /** The schema of a list's items. */
     Structure items() {
         return schema == null || !schema.has("items") ? UNTYPED : of(schema.get("items"), refs);
