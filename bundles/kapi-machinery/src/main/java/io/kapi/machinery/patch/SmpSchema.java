@@ -3,9 +3,11 @@ package io.kapi.machinery.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kapi.machinery.validation.OpenApiRefs;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -17,6 +19,9 @@ import java.util.function.Function;
  * {@code spec.template.spec.containers.ports}, and an object's owner references are
  * {@code metadata.ownerReferences}. Fields named with a dot cannot be addressed (kube's schemas
  * have none where a strategy applies).
+ *
+ * <p>A map's values (a schema's {@code additionalProperties}) add the segment {@code *} whatever
+ * their key: the ports of the containers of a map of pod specs are {@code specs.*.containers.ports}.
  *
  * <p>Fields not named here behave as kube's untagged fields: maps merge recursively, lists are
  * replaced whole.
@@ -38,16 +43,18 @@ public final class SmpSchema {
         }
     }
 
-    private static final SmpSchema EMPTY = new SmpSchema(Map.of());
+    private static final SmpSchema EMPTY = new SmpSchema(Map.of(), Set.of());
     private static final SmpSchema OBJECT_META = builder()
             .mergeList("metadata.ownerReferences", "uid")
             .primitiveMergeList("metadata.finalizers")
             .build();
 
     private final Map<String, FieldMeta> fields;
+    private final Set<String> maps;
 
-    private SmpSchema(Map<String, FieldMeta> fields) {
+    private SmpSchema(Map<String, FieldMeta> fields, Set<String> maps) {
         this.fields = Map.copyOf(fields);
+        this.maps = Set.copyOf(maps);
     }
 
     /** No tagged fields: every list is replaced. */
@@ -64,7 +71,7 @@ public final class SmpSchema {
     }
 
     public static Builder builder() {
-        return new Builder(Map.of());
+        return new Builder(Map.of(), Set.of());
     }
 
     /**
@@ -72,8 +79,8 @@ public final class SmpSchema {
      * {@code x-kubernetes-patch-strategy} ({@code merge}, {@code replace}; {@code merge,retainKeys} merges,
      * retainKeys itself is not applied) and {@code x-kubernetes-patch-merge-key}, found through
      * {@code properties} and list {@code items} (which add no path segment), with {@code $ref}s (also in
-     * kube's {@code allOf: [{$ref}]} form) resolved by {@code refs}. Map values and recursive types
-     * deeper than 32 levels are not followed.
+     * kube's {@code allOf: [{$ref}]} form) resolved by {@code refs}, and into map values
+     * ({@code additionalProperties}); recursive types deeper than 32 levels are not followed.
      */
     public static SmpSchema fromOpenApi(JsonNode schema,
                                         Function<String, JsonNode> refs) {
@@ -92,6 +99,14 @@ public final class SmpSchema {
         }
         if (s.has("items")) {
             collect(b, s.get("items"), path, refs, depth + 1);
+        }
+        JsonNode values = s.get("additionalProperties");
+        if (values != null && values.isObject() && !path.isEmpty()) {
+            int before = b.fields.size();
+            collect(b, values, path + ".*", refs, depth + 1);
+            if (b.fields.size() > before) {
+                b.map(path); // only maps whose values carry a strategy are recorded
+            }
         }
         JsonNode props = s.get("properties");
         if (props == null) {
@@ -117,7 +132,15 @@ public final class SmpSchema {
 
     /** A builder holding this schema's fields, to add a kind's own. */
     public Builder toBuilder() {
-        return new Builder(fields);
+        return new Builder(fields, maps);
+    }
+
+    /** The path of {@code key} under {@code path}: {@code *} for the values of a recorded map. */
+    public String childPath(String path, String key) {
+        if (path.isEmpty()) {
+            return key;
+        }
+        return path + "." + (maps.contains(path) ? "*" : key);
     }
 
     /** The metadata of the field at {@code path}, or null when untagged. */
@@ -131,24 +154,32 @@ public final class SmpSchema {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SmpSchema s && s.fields.equals(fields);
+        return o instanceof SmpSchema s && s.fields.equals(fields) && s.maps.equals(maps);
     }
 
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return fields.hashCode() * 31 + maps.hashCode();
     }
 
     @Override
     public String toString() {
-        return "SmpSchema" + fields;
+        return "SmpSchema" + fields + (maps.isEmpty() ? "" : " maps " + maps);
     }
 
     public static final class Builder {
         private final Map<String, FieldMeta> fields;
+        private final Set<String> maps;
 
-        private Builder(Map<String, FieldMeta> initial) {
+        private Builder(Map<String, FieldMeta> initial, Set<String> initialMaps) {
             this.fields = new HashMap<>(initial);
+            this.maps = new HashSet<>(initialMaps);
+        }
+
+        /** A map whose values' fields are addressed under {@code <path>.*}, whatever their key. */
+        public Builder map(String path) {
+            maps.add(path);
+            return this;
         }
 
         /** A list of maps merged by {@code mergeKey} ({@code patchStrategy:"merge" patchMergeKey:"<key>"}). */
@@ -173,7 +204,7 @@ public final class SmpSchema {
         }
 
         public SmpSchema build() {
-            return new SmpSchema(fields);
+            return new SmpSchema(fields, maps);
         }
     }
 }

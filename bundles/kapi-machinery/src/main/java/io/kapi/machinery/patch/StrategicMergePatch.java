@@ -146,10 +146,6 @@ public final class StrategicMergePatch {
         };
     }
 
-    private static String child(String path, String key) {
-        return path.isEmpty() ? key : path + "." + key;
-    }
-
     // ---- maps
 
     private ObjectNode mergeMap(ObjectNode original, ObjectNode patch, String path) {
@@ -189,7 +185,7 @@ public final class StrategicMergePatch {
                 }
                 continue;
             }
-            String childPath = child(path, key);
+            String childPath = schema.childPath(path, key);
             SmpSchema.FieldMeta meta = schema.field(childPath);
             if (current.isObject()) {
                 if (meta != null && meta.strategy() == SmpSchema.Strategy.REPLACE) {
@@ -326,7 +322,7 @@ public final class StrategicMergePatch {
             if (patchList != null && !patchList.isArray()) {
                 throw badArgType("[]interface {}", patchList);
             }
-            String childPath = child(path, field);
+            String childPath = schema.childPath(path, field);
             SmpSchema.FieldMeta meta = schema.field(childPath);
             String mergeKey = meta == null ? "" : meta.mergeKey();
             validateAgainstOrder((ArrayNode) patchList, (ArrayNode) order, mergeKey);

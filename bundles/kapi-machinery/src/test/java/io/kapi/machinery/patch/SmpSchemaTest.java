@@ -52,4 +52,20 @@ class SmpSchemaTest {
         assertEquals(json("{'spec':{'containers':[{'name':'a','ports':[{'containerPort':443},{'containerPort':80}]},{'name':'b'}],"
                 + "'args':['z']}}"), patched);
     }
+
+    @Test
+    void strategiesInsideMapValuesApplyWhateverTheKey() throws Exception {
+        // a map of pod-template-like values, as a custom kind's schema can carry it
+        JsonNode schema = json("{'type':'object','properties':{'templates':{'type':'object','additionalProperties':{'type':'object',"
+                + "'properties':{'containers':{'type':'array','items':{'type':'object'},'x-kubernetes-patch-merge-key':'name',"
+                + "'x-kubernetes-patch-strategy':'merge'}}}},'labels':{'type':'object','additionalProperties':{'type':'string'}}}}");
+        SmpSchema smp = SmpSchema.fromOpenApi(schema, r -> null);
+        assertEquals(new SmpSchema.FieldMeta(SmpSchema.Strategy.MERGE, "name"), smp.field("templates.*.containers"));
+        assertEquals("templates.*", smp.childPath("templates", "web"));
+        assertEquals("labels.app", smp.childPath("labels", "app"), "a map without strategies below keeps its keys");
+        ObjectNode current = (ObjectNode) json("{'templates':{'web':{'containers':[{'name':'a','image':'1'},{'name':'b'}]}}}");
+        ObjectNode patched = Patches.apply(Patches.STRATEGIC_MERGE_PATCH, current,
+                "{\"templates\":{\"web\":{\"containers\":[{\"name\":\"a\",\"image\":\"2\"}]}}}".getBytes(), smp);
+        assertEquals(json("{'templates':{'web':{'containers':[{'name':'a','image':'2'},{'name':'b'}]}}}"), patched);
+    }
 }
