@@ -17,3 +17,9 @@ if [ -n "$packages" ]; then
   $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages
 fi
 mvn -B install "$@"
+# the API baseline check must fail a build that breaks the group-author API without a major bump
+offline=""
+for a in "$@"; do
+  if [ "$a" = "-o" ] || [ "$a" = "--offline" ]; then offline="-o"; fi
+done
+MVN_OFFLINE="$offline" ./itests/api-baseline-guard.sh

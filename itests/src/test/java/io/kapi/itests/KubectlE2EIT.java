@@ -187,6 +187,15 @@ public class KubectlE2EIT {
         HttpResponse<String> v1 = h1.send(HttpRequest.newBuilder(URI.create(base + "/version")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(v1.body(), HttpClient.Version.HTTP_1_1, v1.version());
+        // /version reports the build: its git commit (this checkout's HEAD) and date, stamped by the build
+        com.fasterxml.jackson.databind.JsonNode version = new com.fasterxml.jackson.databind.ObjectMapper().readTree(v1.body());
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (git.waitFor() == 0) {
+            assertEquals(v1.body(), head, version.path("gitCommit").asText());
+            assertTrue(v1.body(), version.path("buildDate").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z"));
+        }
+        assertTrue(v1.body(), version.path("gitVersion").asText().startsWith("v1.32.0-kapi.0.1.0"));
         HttpClient h2 = Distribution.insecureClient();
         HttpResponse<String> v2 = h2.send(HttpRequest.newBuilder(URI.create(base + "/version")).build(),
                 HttpResponse.BodyHandlers.ofString());

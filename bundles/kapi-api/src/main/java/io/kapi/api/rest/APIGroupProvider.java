@@ -9,6 +9,7 @@ import java.util.List;
  *
  * <p>The provider must be immutable once published; to change, re-register.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface APIGroupProvider {
     String SERVER = "kapi.server";
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * propagationPolicy, gracePeriodSeconds), possibly empty. Returns the deleted object, or the object
  * as it now is when deletion is not immediate (e.g. a namespace that starts terminating).
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface GracefulDeleter {
     record DeleteResult(ObjectNode object, boolean immediate) {
     }

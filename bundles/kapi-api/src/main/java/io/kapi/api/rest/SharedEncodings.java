@@ -8,6 +8,7 @@ import java.util.function.Supplier;
  * media type and output form), is produced once and the same bytes are handed to every caller.
  */
 @FunctionalInterface
+@org.osgi.annotation.versioning.ProviderType
 public interface SharedEncodings {
     /**
      * The bytes of encoding {@code id}, made by {@code encode} the first time it is asked for. The

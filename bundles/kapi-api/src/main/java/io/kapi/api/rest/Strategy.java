@@ -7,9 +7,19 @@ import java.util.Map;
 /**
  * What is particular to one resource, as kube's {@code RESTCreateStrategy}/{@code RESTUpdateStrategy}:
  * the generic registry store does everything else (metadata, storage, watch, preconditions).
- * Every method has kube's generic default. Implementations are stateless and thread-safe.
+ * Every method has kube's generic default. Implementations are stateless and thread-safe. A strategy
+ * that also implements {@link GracefulDeletion} has its deletes marked first.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Strategy {
+
+    /**
+     * Sets the kind's defaults on an object being created or updated (kube's defaulting functions,
+     * which run when a request body is decoded), before {@link #prepareForCreate} or
+     * {@link #prepareForUpdate}. Unset fields only: what the client set is kept.
+     */
+    default void applyDefaults(ObjectNode object) {
+    }
 
     /** Clears fields a client may not set on create (e.g. status) and sets defaults. */
     default void prepareForCreate(ObjectNode object) {

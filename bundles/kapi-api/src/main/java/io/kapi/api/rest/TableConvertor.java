@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Turns objects into {@code meta.k8s.io/v1 Table} rows: the column definitions and one row of cells per object. */
+@org.osgi.annotation.versioning.ConsumerType
 public interface TableConvertor {
     List<TableColumn> columns();
 

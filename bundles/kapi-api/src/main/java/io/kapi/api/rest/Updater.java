@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
  * and returns the new one; it runs again on a fresh copy after a storage conflict, as kube's
  * {@code rest.UpdatedObjectInfo}. Throws Conflict when the new object's resourceVersion is stale.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Updater {
     record UpdateResult(ObjectNode object, boolean created) {
     }

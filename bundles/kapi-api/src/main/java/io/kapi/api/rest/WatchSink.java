@@ -3,6 +3,7 @@ package io.kapi.api.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Receives the events of a REST watch: ADDED, MODIFIED, DELETED, BOOKMARK, ERROR. */
+@org.osgi.annotation.versioning.ProviderType
 public interface WatchSink {
     void event(String type, ObjectNode object);
 

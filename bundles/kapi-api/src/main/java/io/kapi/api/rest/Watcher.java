@@ -6,6 +6,7 @@ package io.kapi.api.rest;
  * (below the compacted revision); the HTTP endpoint then answers, as kube-apiserver does, 200 with one
  * ERROR event carrying that Status. Other StatusExceptions are answered with their HTTP status.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Watcher {
     AutoCloseable watch(RequestContext ctx, ListOptions options, WatchSink sink);
 }

@@ -8,6 +8,7 @@ import javax.servlet.http.HttpServletRequest;
  * carries no credential of this kind; throws {@link io.kapi.api.rest.StatusException} (401) when it
  * carries one that is invalid.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Authenticator {
     UserInfo authenticate(HttpServletRequest request);
 }

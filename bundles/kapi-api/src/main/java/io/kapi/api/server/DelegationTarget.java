@@ -7,6 +7,7 @@ import java.util.List;
  * present by the service property {@value #ORDER} (aggregator 100, kube 200, apiextensions 300);
  * a server's not-found goes to the next one, the last one's to a 404 {@code Status}.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface DelegationTarget {
     String ORDER = "kapi.server.order";
 

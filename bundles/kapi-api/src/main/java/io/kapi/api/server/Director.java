@@ -8,6 +8,7 @@ import javax.servlet.http.HttpServletResponse;
  * thread-safe; built once per serving snapshot.
  */
 @FunctionalInterface
+@org.osgi.annotation.versioning.ConsumerType
 public interface Director {
     /** Serves the request if this server owns its path; returns false (having written nothing) otherwise. */
     boolean serve(ApiRequest request, HttpServletResponse response) throws IOException;

@@ -7,6 +7,7 @@ import javax.servlet.http.HttpServletResponse;
  * One filter of the head server's handler chain, ordered by {@code service.ranking} (highest runs
  * first, outermost). Service property {@value #NAME} names it for the shell.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface HandlerFilter {
     String NAME = "kapi.filter.name";
 

@@ -4,6 +4,7 @@ package io.kapi.api.server;
  * A health check (kube's {@code healthz.HealthChecker}) on {@code /healthz}, {@code /livez} and/or
  * {@code /readyz}. Must be fast and non-blocking.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface HealthCheck {
     String name();
 

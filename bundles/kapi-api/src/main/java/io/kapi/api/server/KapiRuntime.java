@@ -6,6 +6,7 @@ import java.util.List;
  * Describes the running server, from the current serving snapshot. Published with
  * {@code service.changecount} equal to {@link #generation()}; tests wait on it instead of sleeping.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface KapiRuntime {
 
     /** The generation of the serving snapshot; every swap bumps it. */

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * What the core offers a server while it builds the server's director for a snapshot.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface ServerContext {
     /** The groups (with versions) this server hosts in the snapshot being built. */
     List<String> hostedGroups();

@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Errors are {@link StorageException}s with a {@link StorageException.Code}.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Storage {
 
     /** The revision of the last write (0 for an empty store). */

@@ -1,6 +1,7 @@
 package io.kapi.api.storage;
 
 /** A running watch. Closing it is idempotent; after close no more events are delivered. */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Watch extends AutoCloseable {
     @Override
     void close();

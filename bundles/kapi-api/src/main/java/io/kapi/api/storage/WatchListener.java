@@ -4,6 +4,7 @@ package io.kapi.api.storage;
  * Receives a watch's events. Calls for one watch are made from one thread at a time, in revision
  * order. A listener must not block for long: a backend may close a watcher that cannot keep up.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface WatchListener {
     void onEvent(WatchEvent event);
 

@@ -118,7 +118,7 @@ final class ObjectOutput {
 
     /** A {@code meta.k8s.io/v1 Table} of one object or a list. */
     static ObjectNode table(ServedResource resource, ObjectNode obj, boolean isList, IncludeObject include) {
-        TableConvertor convertor = resource.storage() instanceof TableConvertor t ? t : io.kapi.core.registry.Printer.nameAndAge();
+        TableConvertor convertor = resource.storage() instanceof TableConvertor t ? t : io.kapi.api.rest.Printer.nameAndAge();
         ObjectNode table = Json.object();
         table.put("kind", "Table");
         table.put("apiVersion", "meta.k8s.io/v1");

@@ -9,35 +9,24 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The one ObjectMapper configuration and helpers for kube objects as ObjectNodes. Thread-safe. */
+/**
+ * The core's ObjectMapper configuration (internal: group bundles use {@link io.kapi.api.json.Json}),
+ * and the API's object helpers under the names the core's code uses. Thread-safe.
+ */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private Json() {
     }
 
-    /** Reads a JSON object shipped as a class-path resource next to {@code owner} (schemas, fixed documents). */
     public static ObjectNode resource(Class<?> owner, String name) {
-        try (java.io.InputStream in = owner.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " of " + owner.getName());
-            }
-            return (ObjectNode) MAPPER.readTree(in);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.kapi.api.json.Json.resource(owner, name);
     }
 
     public static ObjectNode object() {
@@ -60,50 +49,35 @@ public final class Json {
         throw new IOException("not a JSON object");
     }
 
-    /** RFC 3339 with second precision, as kube's {@code metav1.Time}. */
     public static String timestamp(Instant instant) {
-        return RFC3339.format(instant.truncatedTo(ChronoUnit.SECONDS));
+        return io.kapi.api.json.Json.timestamp(instant);
     }
 
     public static String now() {
-        return timestamp(Instant.now());
+        return io.kapi.api.json.Json.now();
     }
 
-    /** {@code metadata}, created when absent. */
     public static ObjectNode metadata(ObjectNode object) {
-        JsonNode m = object.get("metadata");
-        if (m instanceof ObjectNode o) {
-            return o;
-        }
-        return object.putObject("metadata");
+        return io.kapi.api.json.Json.metadata(object);
     }
 
     public static String text(JsonNode node, String field) {
-        if (node == null) {
-            return "";
-        }
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? "" : v.asText();
+        return io.kapi.api.json.Json.text(node, field);
     }
 
     public static String name(ObjectNode object) {
-        return text(object.get("metadata"), "name");
+        return io.kapi.api.json.Json.name(object);
     }
 
     public static String namespace(ObjectNode object) {
-        return text(object.get("metadata"), "namespace");
+        return io.kapi.api.json.Json.namespace(object);
     }
 
     public static Map<String, String> stringMap(JsonNode node) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (node != null && node.isObject()) {
-            node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-        }
-        return out;
+        return io.kapi.api.json.Json.stringMap(node);
     }
 
     public static Map<String, String> labels(ObjectNode object) {
-        JsonNode m = object.get("metadata");
-        return m == null ? Map.of() : stringMap(m.get("labels"));
+        return io.kapi.api.json.Json.labels(object);
     }
 }

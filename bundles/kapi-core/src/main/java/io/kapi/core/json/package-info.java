@@ -1,4 +1,2 @@
 /** Shared JSON/YAML mapping and small helpers on kube objects in their JSON form. */
-@org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
 package io.kapi.core.json;

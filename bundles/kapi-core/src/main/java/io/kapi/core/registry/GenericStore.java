@@ -5,28 +5,25 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.CollectionDeleter;
-import io.kapi.api.rest.Creater;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.GracefulDeleter;
+import io.kapi.api.rest.GracefulDeletion;
 import io.kapi.api.rest.ListOptions;
-import io.kapi.api.rest.Lister;
-import io.kapi.api.rest.Patcher;
+import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.SharedEncodings;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.api.rest.WatchSink;
-import io.kapi.api.rest.Watcher;
 import io.kapi.api.storage.KeyValue;
 import io.kapi.api.storage.ListResult;
 import io.kapi.api.storage.Storage;
 import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.WatchEvent;
 import io.kapi.api.storage.WatchListener;
-import io.kapi.core.json.HumanDuration;
 import io.kapi.core.json.Json;
 import io.kapi.machinery.selection.FieldSelector;
 import io.kapi.machinery.selection.LabelSelector;
@@ -36,8 +33,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -53,8 +48,7 @@ import java.util.function.UnaryOperator;
  * set from the key's modRevision when read, exactly as kube's etcd3 store does with its versioner.
  * Thread-safe and stateless apart from its immutable configuration.
  */
-public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, CollectionDeleter, Watcher,
-        TableConvertor {
+public class GenericStore implements RestStore, TableConvertor {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long BOOKMARK_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
@@ -525,6 +519,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         } else {
             m.remove("generation");
         }
+        strategy.applyDefaults(obj);
         strategy.prepareForCreate(obj);
         List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), nameValidator));
         causes.addAll(strategy.validate(obj));
@@ -623,6 +618,7 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
             } else {
                 m.remove("generation");
             }
+            strategy.applyDefaults(obj);
             strategy.prepareForUpdate(obj, old);
             if (strategy.tracksGeneration() && !java.util.Objects.equals(obj.get("spec"), old.get("spec"))) {
                 m.put("generation", oldMeta.path("generation").asLong(0) + 1);
@@ -957,23 +953,6 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
         return table.cells(object);
     }
 
-    /** The AGE cell kube's printers compute from creationTimestamp. */
-    public static String age(ObjectNode object) {
-        return since(Json.text(object.get("metadata"), "creationTimestamp"));
-    }
-
-    /** kube's {@code translateTimestampSince}: the human duration since an RFC 3339 time, {@code <unknown>} without one. */
-    public static String since(String ts) {
-        if (ts.isEmpty()) {
-            return "<unknown>";
-        }
-        try {
-            return HumanDuration.format(Duration.between(Instant.parse(ts), Instant.now()));
-        } catch (RuntimeException e) {
-            return "<unknown>";
-        }
-    }
-
     /** Continue tokens as kube encodes them: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<key after prefix>"}. */
     record ContinueToken(long revision, String startAfter) {
         static String encode(long revision, String lastKey, String prefix) {
@@ -1004,14 +983,5 @@ public class GenericStore implements Patcher, Lister, Creater, GracefulDeleter, 
                 throw StatusException.badRequest("continue key is not valid: " + e.getMessage());
             }
         }
-    }
-
-    /** A strategy whose deletes are graceful (kube's namespaces): the object is marked, a controller finishes it. */
-    public interface GracefulDeletion {
-        /** Adjusts the object being marked for deletion (e.g. status.phase=Terminating). */
-        void prepareForDelete(ObjectNode object);
-
-        /** Whether the marked object stays (true) or can go at once. */
-        boolean keepAfterMark(ObjectNode marked);
     }
 }

@@ -14,6 +14,7 @@ import io.kapi.api.server.HandlerFilter;
 import io.kapi.api.server.HealthCheck;
 import io.kapi.api.server.KapiRuntime;
 import io.kapi.api.server.PostStartHook;
+import io.kapi.api.server.PostStartHookContext;
 import io.kapi.api.server.ServerContext;
 import io.kapi.api.storage.Storage;
 import io.kapi.core.discovery.Discovery;
@@ -68,7 +69,7 @@ import javax.servlet.http.HttpServletResponse;
  */
 public final class KapiServer implements KapiRuntime {
     private static final Logger LOG = Logger.getLogger(KapiServer.class.getName());
-    public static final String VERSION = "v1.32.0-kapi.0.1.0";
+    private static final BuildInfo BUILD = BuildInfo.load();
     /**
      * Built-in filter rankings in kube's order ({@code DefaultBuildHandlerChain}): the highest runs
      * first. The in-flight limit sits after authentication, so anonymous floods do not use its slots.
@@ -106,6 +107,8 @@ public final class KapiServer implements KapiRuntime {
     private Storage cachedBackend;
     private io.kapi.core.cache.WatchCache cache;
     private NamespaceController namespaceController;
+    /** What post-start hooks are handed: the loopback client over the current snapshot. */
+    private final PostStartHookContext hookContext = () -> new Loopback(() -> current);
 
     private record HookState(String name, String server, String state, String error) {
     }
@@ -296,7 +299,7 @@ public final class KapiServer implements KapiRuntime {
         hookStates.put(hook, new HookState(hook.name(), owner, "running", null));
         rebuilder.execute(() -> {
             try {
-                hook.run();
+                hook.run(hookContext);
                 hookStates.put(hook, new HookState(hook.name(), owner, "done", null));
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
@@ -486,7 +489,7 @@ public final class KapiServer implements KapiRuntime {
             }
 
             @Override
-            public Object genericStore(io.kapi.api.rest.Strategy strategy) {
+            public io.kapi.api.rest.RestStore genericStore(io.kapi.api.rest.Strategy strategy) {
                 return new GenericStore(meta, strategy, storage, new StorageNamespaceGuard(storage),
                         NameValidator.DNS1123_SUBDOMAIN);
             }
@@ -496,8 +499,7 @@ public final class KapiServer implements KapiRuntime {
     }
 
     /** Storage for resources while no storage backend is present: every verb answers 503, and /readyz fails until a backend is back. */
-    static final class Unavailable implements io.kapi.api.rest.Patcher, io.kapi.api.rest.Lister, io.kapi.api.rest.Creater,
-            io.kapi.api.rest.GracefulDeleter, io.kapi.api.rest.CollectionDeleter, io.kapi.api.rest.Watcher {
+    static final class Unavailable implements io.kapi.api.rest.RestStore {
         private static StatusException unavailable() {
             return StatusException.serviceUnavailable("storage is not available", 1);
         }
@@ -653,16 +655,7 @@ public final class KapiServer implements KapiRuntime {
         return (request, resp) -> {
             String path = request.info().path();
             if (path.equals("/version") || path.equals("/version/")) {
-                ObjectNode v = Json.object();
-                v.put("major", "1");
-                v.put("minor", "32");
-                v.put("gitVersion", VERSION);
-                v.put("gitCommit", "");
-                v.put("gitTreeState", "clean");
-                v.put("buildDate", "2026-11-26T00:00:00Z");
-                v.put("goVersion", "java" + Runtime.version().feature());
-                v.put("compiler", "javac");
-                v.put("platform", System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
+                ObjectNode v = BUILD.toJson();
                 Responses.write(resp, 200, MediaType.JSON, v);
                 return true;
             }

@@ -1,13 +1,12 @@
 package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
-import io.kapi.core.json.Json;
-import io.kapi.core.registry.GenericStore;
-import io.kapi.core.registry.Printer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

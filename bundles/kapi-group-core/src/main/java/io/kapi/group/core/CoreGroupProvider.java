@@ -1,8 +1,8 @@
 package io.kapi.group.core;
 
+import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
-import io.kapi.core.json.Json;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 

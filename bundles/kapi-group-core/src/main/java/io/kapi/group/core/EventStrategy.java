@@ -1,13 +1,12 @@
 package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
-import io.kapi.core.json.Json;
-import io.kapi.core.registry.GenericStore;
-import io.kapi.core.registry.Printer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,10 +44,10 @@ final class EventStrategy implements Strategy {
         for (String f : List.of("lastTimestamp", "eventTime", "firstTimestamp")) {
             String t = Json.text(o, f);
             if (!t.isEmpty()) {
-                return GenericStore.since(t);
+                return Printer.since(t);
             }
         }
-        return GenericStore.age(o);
+        return Printer.age(o);
     }
 
     @Override

@@ -1,13 +1,13 @@
 package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.GracefulDeletion;
+import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
-import io.kapi.core.json.Json;
-import io.kapi.core.registry.GenericStore;
-import io.kapi.core.registry.Printer;
 import io.kapi.machinery.validation.NameValidator;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Map;
  * kept on update, names that are DNS-1123 labels, and graceful deletion: a delete marks the
  * namespace Terminating and the core's namespace controller empties and removes it.
  */
-final class NamespaceStrategy implements Strategy, GenericStore.GracefulDeletion {
+final class NamespaceStrategy implements Strategy, GracefulDeletion {
     @Override
     public void prepareForCreate(ObjectNode object) {
         ObjectNode spec = object.has("spec") && object.get("spec").isObject() ? (ObjectNode) object.get("spec") : object.putObject("spec");

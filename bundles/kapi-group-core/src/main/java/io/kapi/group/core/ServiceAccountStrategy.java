@@ -1,12 +1,11 @@
 package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.json.Json;
+import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
-import io.kapi.core.json.Json;
-import io.kapi.core.registry.GenericStore;
-import io.kapi.core.registry.Printer;
 import java.util.List;
 
 /** kube's serviceaccount strategy: generic, with the SECRETS column. */

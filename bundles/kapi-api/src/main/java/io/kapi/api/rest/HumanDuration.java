@@ -1,13 +1,13 @@
-package io.kapi.core.json;
+package io.kapi.api.rest;
 
 import java.time.Duration;
 
 /** kube's {@code duration.HumanDuration}, which kubectl shows in AGE columns. */
-public final class HumanDuration {
+final class HumanDuration {
     private HumanDuration() {
     }
 
-    public static String format(Duration d) {
+    static String format(Duration d) {
         long seconds = d.getSeconds();
         if (seconds < -1) {
             return "<invalid>";

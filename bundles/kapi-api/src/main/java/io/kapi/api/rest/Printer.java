@@ -1,16 +1,17 @@
-package io.kapi.core.registry;
+package io.kapi.api.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.TableColumn;
-import io.kapi.api.rest.TableConvertor;
-import io.kapi.core.json.Json;
+import io.kapi.api.json.Json;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * A table of columns each with the function computing its cell, as kube's printers declare theirs:
- * {@code Printer.builder().name().column(DATA, o -> ...).age().build()}. Immutable.
+ * {@code Printer.builder().name().column(DATA, o -> ...).age().build()}. Immutable. Cells are
+ * String, Long, Integer, Boolean or null.
  */
 public final class Printer implements TableConvertor {
     private final List<TableColumn> columns;
@@ -59,11 +60,31 @@ public final class Printer implements TableConvertor {
         }
 
         public Builder age() {
-            return column(TableColumn.ageColumn(), GenericStore::age);
+            return column(TableColumn.ageColumn(), Printer::age);
         }
 
         public Printer build() {
             return new Printer(columns, cells);
+        }
+    }
+
+    /** The AGE cell kube's printers compute from {@code metadata.creationTimestamp}. */
+    public static String age(ObjectNode object) {
+        return since(Json.text(object.get("metadata"), "creationTimestamp"));
+    }
+
+    /**
+     * kube's {@code translateTimestampSince}: the human duration (kube's {@code HumanDuration}, e.g.
+     * {@code 5m10s}, {@code 3d4h}) since an RFC 3339 time, {@code <unknown>} without a valid one.
+     */
+    public static String since(String timestamp) {
+        if (timestamp == null || timestamp.isEmpty()) {
+            return "<unknown>";
+        }
+        try {
+            return HumanDuration.format(Duration.between(Instant.parse(timestamp), Instant.now()));
+        } catch (RuntimeException e) {
+            return "<unknown>";
         }
     }
 }
