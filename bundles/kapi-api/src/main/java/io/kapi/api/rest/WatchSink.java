@@ -18,6 +18,15 @@ public interface WatchSink {
         event(type, object.deepCopy());
     }
 
+    /**
+     * The watch has delivered every change up to {@code revision}: resumed from it, it would miss
+     * nothing. A store calls it when it knows where its change feed starts (after a watch's initial
+     * events); the events that follow carry their own resourceVersions. The core uses it to move an
+     * open watch to a group's new version without the client noticing; the default ignores it.
+     */
+    default void progress(long revision) {
+    }
+
     /** The watch ended: {@code error} is null for a clean end (e.g. its group left), else the Status to send. */
     void closed(StatusException error);
 }

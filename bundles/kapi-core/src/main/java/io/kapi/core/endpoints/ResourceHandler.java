@@ -293,7 +293,7 @@ public final class ResourceHandler {
         WatchStream stream = new WatchStream(resource, n);
         AutoCloseable started;
         try {
-            started = watcher.watch(ctx, options, stream);
+            started = watcher.watch(ctx, options, stream.attach());
         } catch (StatusException e) {
             if (e.code() != 410) {
                 throw e; // 400, 403, 404, 504 "Too large resource version", ...: keep their HTTP status
@@ -308,20 +308,13 @@ public final class ResourceHandler {
             started = () -> { };
             stream.closed(e);
         }
-        AutoCloseable handle = started;
         stream.goLive();
-        AutoCloseable ender = () -> {
-            handle.close();
-            stream.closed(null);
-        };
-        if (!resource.addWatch(ender)) {
-            closeQuietly(handle);
+        HeldWatch held = new HeldWatch(resource, stream, ctx, options, started);
+        if (!resource.addWatch(held)) {
+            held.release();
             throw StatusException.notFound(resource.meta().group(), resource.meta().resource(), "");
         }
-        Runnable cleanup = () -> {
-            resource.removeWatch(ender);
-            closeQuietly(handle);
-        };
+        Runnable cleanup = held::release;
         if (WebSocketWatches.isUpgrade(http)) {
             try {
                 if (WebSocketWatches.accept(http, resp, stream, stream.protobuf(), timeout, cleanup)) {
@@ -338,13 +331,5 @@ public final class ResourceHandler {
             }
         }
         stream.serve(http, resp, timeout, cleanup);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // closing a finished watch
-        }
     }
 }

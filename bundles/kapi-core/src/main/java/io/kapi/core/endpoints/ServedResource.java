@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One resource as it is served: its identity, definition, REST storage and the watches open on it.
  * Lives as long as the contribution that made it; when it leaves the serving snapshot its watches
- * are ended cleanly ({@link #closeWatches()}).
+ * move to its successor ({@link #releaseWatches()}, {@link HeldWatch#moveTo}) or end cleanly
+ * ({@link #closeWatches()}).
  */
 public final class ServedResource {
     private final ResourceMeta meta;
@@ -32,10 +33,20 @@ public final class ServedResource {
     private final StrictDecoding decoding;
     private final SmpSchema patchSchema;
     private final FieldManager fieldManager;
-    private final Set<AutoCloseable> watches = ConcurrentHashMap.newKeySet();
+    private final Set<HeldWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Object backend;
     private volatile boolean closed;
 
     public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage) {
+        this(meta, definition, storage, null);
+    }
+
+    /**
+     * @param backend the storage backend under {@code storage}, or null: watches move only between
+     *     resources on the same backend, whose revisions they resume from
+     */
+    public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend) {
+        this.backend = backend;
         this.meta = meta;
         this.definition = definition;
         this.storage = storage;
@@ -92,7 +103,7 @@ public final class ServedResource {
     }
 
     /** Registers an open watch; false (and the watch is not kept) when the resource already left. */
-    boolean addWatch(AutoCloseable watch) {
+    boolean addWatch(HeldWatch watch) {
         watches.add(watch);
         if (closed) {
             watches.remove(watch);
@@ -101,20 +112,28 @@ public final class ServedResource {
         return true;
     }
 
-    void removeWatch(AutoCloseable watch) {
+    void removeWatch(HeldWatch watch) {
         watches.remove(watch);
     }
 
-    /** Ends every open watch cleanly: the resource left the serving snapshot. */
+    /** Whether a watch on this resource can resume on {@code successor}: both read the same storage backend. */
+    public boolean sameBackend(ServedResource successor) {
+        return backend != null && backend == successor.backend;
+    }
+
+    /** Ends every open watch cleanly: the resource left the serving snapshot for good. */
     public void closeWatches() {
+        releaseWatches().forEach(HeldWatch::end);
+    }
+
+    /**
+     * Takes the open watches away from this resource, which accepts none from now on, without ending
+     * them: the caller moves them to the resource's successor ({@link HeldWatch#moveTo}) or ends them.
+     */
+    public List<HeldWatch> releaseWatches() {
         closed = true;
-        for (AutoCloseable w : List.copyOf(watches)) {
-            try {
-                w.close();
-            } catch (Exception ignored) {
-                // a watch that fails to close is ended by its own connection anyway
-            }
-        }
-        watches.clear();
+        List<HeldWatch> out = new ArrayList<>(watches);
+        watches.removeAll(out);
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.kapi.core.endpoints;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.SharedEncodings;
 import io.kapi.api.rest.StatusException;
@@ -61,8 +62,12 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private record Item(byte[] frame, StatusException error, boolean end) {
     }
 
-    private final ServedResource resource;
+    private volatile ServedResource resource;
     private final ObjectOutput.Negotiated form;
+    // moving between store watches (a group's new version): see attach() and detachForResume()
+    private final Object attachLock = new Object();
+    private int attachment; // guarded by attachLock: the store watch whose events are taken
+    private long resumeRevision = -1; // guarded by attachLock: every change up to it was delivered; -1 while unknown
     /** Frames are kube's protobuf watch events (a 4-byte length, then a WatchEvent) instead of JSON lines. */
     private final boolean protobuf;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
@@ -120,6 +125,96 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
         byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
         line[json.length] = '\n';
         return line;
+    }
+
+    // ---- store watches feeding this stream
+
+    /**
+     * A sink for one store watch feeding this stream; the stream takes the events of the latest one
+     * only. The store calls {@link WatchSink#progress} once its change feed starts; from then on the
+     * stream knows the revision it could resume from.
+     */
+    WatchSink attach() {
+        synchronized (attachLock) {
+            return new Attachment(++attachment);
+        }
+    }
+
+    /**
+     * Stops taking the current store watch's events and returns the revision a new store watch must
+     * resume from to miss nothing and repeat nothing; -1 when it is not known (the watch was still
+     * sending its initial state).
+     */
+    long detachForResume() {
+        synchronized (attachLock) {
+            attachment++;
+            return resumeRevision;
+        }
+    }
+
+    /** The resource whose output form frames the events from now on (a group's new version). */
+    void resource(ServedResource next) {
+        this.resource = next;
+    }
+
+    private final class Attachment implements WatchSink {
+        private final int id;
+
+        Attachment(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public void event(String type, ObjectNode object) {
+            synchronized (attachLock) {
+                if (attachment == id) {
+                    noteRevision(object);
+                    WatchStream.this.event(type, object);
+                }
+            }
+        }
+
+        @Override
+        public void event(String type, ObjectNode object, SharedEncodings shared) {
+            synchronized (attachLock) {
+                if (attachment == id) {
+                    noteRevision(object);
+                    WatchStream.this.event(type, object, shared);
+                }
+            }
+        }
+
+        @Override
+        public void progress(long revision) {
+            synchronized (attachLock) {
+                if (attachment == id) {
+                    resumeRevision = Math.max(resumeRevision, revision);
+                }
+            }
+        }
+
+        @Override
+        public void closed(StatusException error) {
+            synchronized (attachLock) {
+                if (attachment == id) {
+                    WatchStream.this.closed(error);
+                }
+            }
+        }
+
+        /** After the feed started, each event's resourceVersion is where the stream stands (initial ADDEDs carry older ones). */
+        private void noteRevision(ObjectNode object) {
+            if (resumeRevision >= 0) {
+                JsonNode rv = object.path("metadata").get("resourceVersion");
+                if (rv != null) {
+                    try {
+                        resumeRevision = Math.max(resumeRevision, Long.parseLong(rv.asText()));
+                    } catch (NumberFormatException e) {
+                        // not a store's resourceVersion: the stream's position stays where it was
+                    }
+                }
+            }
+        }
     }
 
     // ---- WatchSink

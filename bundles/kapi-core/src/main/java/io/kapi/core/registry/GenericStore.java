@@ -837,6 +837,9 @@ public class GenericStore implements RestStore, TableConvertor {
             from = state.revision();
         }
         boolean bookmarks = options.allowWatchBookmarks();
+        // where the change feed starts: a watch resumed from here misses nothing (a watch from "now" starts
+        // at or after the current revision, so resuming from it may only repeat changes the client never saw)
+        sink.progress(from > 0 ? from : storage.currentRevision());
         try {
             return storage.watch(watchKey, from, new WatchListener() {
                 @Override
@@ -870,6 +873,7 @@ public class GenericStore implements RestStore, TableConvertor {
 
                 @Override
                 public void onProgress(long revision) {
+                    sink.progress(revision);
                     // kube's cacher sends a watcher a bookmark about once a minute, not on every progress notification
                     long now = System.nanoTime();
                     if (bookmarks && now - lastBookmark >= BOOKMARK_INTERVAL_NANOS) {

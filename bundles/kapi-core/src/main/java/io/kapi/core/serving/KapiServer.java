@@ -14,6 +14,7 @@ import io.kapi.api.server.HandlerFilter;
 import io.kapi.api.server.HealthCheck;
 import io.kapi.api.server.KapiRuntime;
 import io.kapi.api.server.PostStartHook;
+import io.kapi.api.server.RequestInfo;
 import io.kapi.api.server.PostStartHookContext;
 import io.kapi.api.server.ServerContext;
 import io.kapi.api.storage.Storage;
@@ -107,6 +108,9 @@ public final class KapiServer implements KapiRuntime {
     private Storage cachedBackend;
     private io.kapi.core.cache.WatchCache cache;
     private NamespaceController namespaceController;
+    /** Open watches of a resource that leaves: moved to its successor, or held while it may come back. */
+    private final WatchHandover handover = new WatchHandover(rebuilder, this, Duration.ofSeconds(5),
+            () -> generationListener.accept(generation));
     /** What post-start hooks are handed: the loopback client over the current snapshot. */
     private final PostStartHookContext hookContext = () -> new Loopback(() -> current);
 
@@ -128,6 +132,15 @@ public final class KapiServer implements KapiRuntime {
         return contributions;
     }
 
+    /**
+     * How long a resource that left the serving snapshot is waited for (a bundle update stops its bundle
+     * before starting it again): its open watches are held and its requests answer 503 meanwhile.
+     * Zero ends its watches at once. Default 5 s.
+     */
+    public void handoverGrace(Duration grace) {
+        handover.grace(grace);
+    }
+
     /** Called with the new generation after every swap (the OSGi adapter updates service.changecount). */
     public void onGeneration(LongConsumer listener) {
         this.generationListener = listener;
@@ -144,6 +157,7 @@ public final class KapiServer implements KapiRuntime {
         if (s != null) {
             s.served().forEach(ServedResource::closeWatches);
         }
+        handover.close();
         io.kapi.core.endpoints.WebSocketWatches.stop();
     }
 
@@ -201,14 +215,7 @@ public final class KapiServer implements KapiRuntime {
         ServingSnapshot previous = current;
         ServingSnapshot next = build(++generation);
         current = next;
-        if (previous != null) {
-            Set<ServedResource> kept = new HashSet<>(next.served());
-            for (ServedResource r : previous.served()) {
-                if (!kept.contains(r)) {
-                    r.closeWatches();
-                }
-            }
-        }
+        handover.swapped(previous, next);
         runControllers();
         runHooks();
         generationListener.accept(next.generation());
@@ -495,7 +502,7 @@ public final class KapiServer implements KapiRuntime {
             }
         };
         Object rest = def.storage() != null ? def.storage().create(binding) : binding.genericStore(def.strategy());
-        return new ServedResource(meta, def, rest);
+        return new ServedResource(meta, def, rest, storage);
     }
 
     /** Storage for resources while no storage backend is present: every verb answers 503, and /readyz fails until a backend is back. */
@@ -668,6 +675,11 @@ public final class KapiServer implements KapiRuntime {
         boolean api = path.startsWith("/api/") || path.equals("/api") || path.startsWith("/apis");
         if (api && (!complete || deploying)) {
             // controllers act on 404s; while the surface is incomplete, say "try again" (WithMuxAndDiscoveryComplete)
+            throw StatusException.serviceUnavailable("the server is currently unable to handle the request", 1);
+        }
+        RequestInfo info = request.info();
+        if (api && info.resourceRequest() && handover.away(info.apiGroup(), info.apiVersion(), info.resource())) {
+            // the resource left moments ago and may be on its way back (a bundle update): "try again"
             throw StatusException.serviceUnavailable("the server is currently unable to handle the request", 1);
         }
         if (api) {

@@ -54,6 +54,7 @@ class KapiServerTest extends ServingTestBase {
 
     @Test
     void removalTakesRoutesAndDiscoveryAwayButKeepsData() throws Exception {
+        server.handoverGrace(java.time.Duration.ZERO); // no wait for the group to come back (WatchHandoverTest)
         Contribution<APIGroupProvider> widgets = serveWidgets();
         assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}").status);
         assertTrue(call("GET", "/apis", null).text().contains("things.example.com"));
