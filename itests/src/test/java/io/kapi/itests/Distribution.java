@@ -173,6 +173,19 @@ final class Distribution implements AutoCloseable {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
+    /** Runs one Karaf shell command through bin/client (which logs the local operator in). */
+    Result client(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-b").redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor(60, TimeUnit.SECONDS);
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
     static Path kubectlBinary(String version) throws IOException {
         for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
             Path onPath = Path.of(dir, "kubectl");

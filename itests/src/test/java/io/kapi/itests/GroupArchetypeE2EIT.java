@@ -1,0 +1,201 @@
+package io.kapi.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * A user's group from the archetype to kubectl, as the README walks it: generated outside the reactor
+ * with kapi-group-archetype, built offline with its own unit tests and Pax Exam test, dropped into the running distribution's deploy/ and served; replaced by a new version while a
+ * watch is open (the watch goes on, no event lost); removed (the group goes, its data stays).
+ */
+public class GroupArchetypeE2EIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GADGETS = "/apis/gadgets.example.com/v1/namespaces/default/gadgets";
+    private static Distribution dist;
+    private static Path work;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        dist = new Distribution("archetype");
+        dist.start();
+        dist.awaitReady(System.nanoTime());
+        work = Path.of("target", "archetype-e2e").toAbsolutePath();
+        if (Files.exists(work)) {
+            new ProcessBuilder("rm", "-rf", work.toString()).start().waitFor();
+        }
+        Files.createDirectories(work);
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    /**
+     * Maven on a project outside the reactor, offline, with this build's local repository: building Kapi
+     * (kapi-group-parent) put everything a group's build needs there.
+     */
+    private static void mvn(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-o", "-Dmaven.repo.local=" + System.getProperty("maven.repo.local")));
+        cmd.addAll(List.of(args));
+        Path log = work.resolve("mvn-" + System.nanoTime() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        assertTrue("mvn " + String.join(" ", args) + " did not finish in 10 min", p.waitFor(10, TimeUnit.MINUTES));
+        if (p.exitValue() != 0) {
+            List<String> lines = Files.readAllLines(log);
+            throw new AssertionError("mvn " + String.join(" ", args) + " failed:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+        }
+    }
+
+    private static Distribution.Result kubectl(String... args) throws Exception {
+        return dist.kubectl(args);
+    }
+
+    /** Lands a jar in deploy/ in one step (fileinstall never sees half a file). */
+    private static void deploy(Path jar) throws Exception {
+        Path staged = dist.home.resolve("gadgets.jar.staged");
+        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, dist.home.resolve("deploy/gadgets.jar"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static long awaitKubectl(String what, boolean wantSuccess, String... args) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+        Distribution.Result r;
+        do {
+            r = kubectl(args);
+            if ((r.code() == 0) == wantSuccess) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(what + ": " + r.out());
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String name) throws Exception {
+        // retried while the group is between versions (503) or not yet served (404)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + GADGETS))
+                    .header("Authorization", "Bearer " + dist.token()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"gadgets.example.com/v1\",\"kind\":\"Gadget\","
+                            + "\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"color\":\"green\"}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if ((r.statusCode() != 503 && r.statusCode() != 404) || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    public void fromTheArchetypeToKubectlAndALiveUpgrade() throws Exception {
+        mvn(work, "org.apache.maven.plugins:maven-archetype-plugin:3.2.1:generate", "-DinteractiveMode=false",
+                "-DarchetypeGroupId=io.kapi", "-DarchetypeArtifactId=kapi-group-archetype",
+                "-DarchetypeVersion=" + System.getProperty("kapi.version"),
+                "-DgroupId=com.example", "-DartifactId=gadgets", "-Dversion=1.0.0", "-Dpackage=com.example.gadgets",
+                "-DapiGroup=gadgets.example.com", "-Dkind=Gadget", "-Dplural=gadgets");
+        Path project = work.resolve("gadgets");
+        // the generated unit tests and Pax Exam test run, outside this reactor
+        mvn(project, "verify");
+        assertTrue(Files.readString(project.resolve("target/failsafe-reports/TEST-com.example.gadgets.GadgetGroupIT.xml"))
+                .contains("tests=\"1\" errors=\"0\" skipped=\"0\" failures=\"0\""));
+
+        // dropped into deploy/ of the running distribution: served without a restart
+        deploy(project.resolve("target/gadgets-1.0.0.jar"));
+        long servedMs = awaitKubectl("gadgets served", true, "get", "gadgets", "-n", "default");
+        System.out.println("archetype group served " + servedMs + " ms after its jar landed in deploy/");
+        Path yaml = work.resolve("first.yaml");
+        Files.writeString(yaml, "apiVersion: gadgets.example.com/v1\nkind: Gadget\nmetadata:\n  name: first\n  namespace: default\nspec:\n  color: blue\n");
+        Distribution.Result applied = kubectl("apply", "-f", yaml.toString());
+        assertEquals(applied.out(), 0, applied.code());
+        String table = kubectl("get", "gadgets", "-n", "default").out();
+        assertTrue(table, table.contains("COLOR") && table.contains("SIZE") && table.contains("blue"));
+        String selected = kubectl("get", "gadgets", "-n", "default", "--field-selector", "spec.color=blue", "-o", "name").out();
+        assertEquals("gadget.gadgets.example.com/first", selected.trim());
+        Path bad = work.resolve("bad.yaml");
+        Files.writeString(bad, "apiVersion: gadgets.example.com/v1\nkind: Gadget\nmetadata:\n  name: bad\n  namespace: default\nspec:\n  color: red\n  size: 0\n");
+        Distribution.Result invalid = kubectl("create", "-f", bad.toString());
+        assertTrue(invalid.out(), invalid.code() != 0 && invalid.out().contains("spec.size: Invalid value: 0: must be between 1 and 100, inclusive"));
+        String uid = kubectl("get", "gadget", "first", "-n", "default", "-o", "jsonpath={.metadata.uid}").out();
+
+        // a new version replaces the jar while a watch is open: the watch goes on, no event is lost
+        HttpClient http = Distribution.insecureClient(HttpClient.Version.HTTP_1_1);
+        // the list's own resourceVersion (kubectl's -o json wraps items in a List without one)
+        String rv = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + GADGETS))
+                        .header("Authorization", "Bearer " + dist.token()).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .path("metadata").path("resourceVersion").asText();
+        assertFalse(rv.isEmpty());
+        HttpResponse<InputStream> watch = http.send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + GADGETS
+                        + "?watch=true&resourceVersion=" + rv)).header("Authorization", "Bearer " + dist.token()).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, watch.statusCode());
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.body(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    events.add(l);
+                }
+            } catch (Exception e) {
+                events.add("EXCEPTION " + e);
+            }
+        });
+        Path pom = project.resolve("pom.xml");
+        Files.writeString(pom, Files.readString(pom).replace("<version>1.0.0</version>", "<version>1.1.0</version>"));
+        mvn(project, "package", "-DskipTests");
+        deploy(project.resolve("target/gadgets-1.1.0.jar"));
+        Distribution.Result bundles;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        do {
+            Thread.sleep(200);
+            bundles = dist.client("bundle:list -s -t 0 gadgets");
+        } while (!bundles.out().contains("1.1.0") && System.nanoTime() < deadline);
+        assertTrue("the new version runs: " + bundles.out(), bundles.out().contains("1.1.0"));
+        HttpResponse<String> created = post(http, "after-upgrade");
+        assertEquals(created.body(), 201, created.statusCode());
+        String event = events.poll(30, TimeUnit.SECONDS);
+        assertTrue("the open watch sees the create after the upgrade: " + event,
+                event != null && event.startsWith("{\"type\":\"ADDED\"") && event.contains("\"after-upgrade\""));
+        assertFalse("the watch goes on", ended.isDone());
+        JsonNode first = JSON.readTree(kubectl("get", "gadget", "first", "-n", "default", "-o", "json").out());
+        assertEquals(uid, first.path("metadata").path("uid").asText());
+
+        // removed: the group goes, its data stays and is served again when the jar comes back
+        Files.delete(dist.home.resolve("deploy/gadgets.jar"));
+        awaitKubectl("gadgets gone", false, "get", "gadgets", "-n", "default");
+        deploy(project.resolve("target/gadgets-1.1.0.jar"));
+        awaitKubectl("gadgets back", true, "get", "gadget", "first", "-n", "default");
+        assertEquals(uid, kubectl("get", "gadget", "first", "-n", "default", "-o", "jsonpath={.metadata.uid}").out());
+    }
+}
