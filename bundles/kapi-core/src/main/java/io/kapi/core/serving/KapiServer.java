@@ -90,6 +90,8 @@ public final class KapiServer implements KapiRuntime {
     });
     private final ExecutorService requestExecutor;
     private final MaxInFlight maxInFlight = new MaxInFlight(400, 200);
+    /** Each group's share of the in-flight budget: half of it, so a stuck group leaves the other half to the rest. */
+    private volatile io.kapi.core.filters.GroupBudgets groupBudgets = new io.kapi.core.filters.GroupBudgets(200, 100);
     private final Timeout timeout;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
     private final Map<String, ServedResource> resourceCache = new HashMap<>();
@@ -139,6 +141,11 @@ public final class KapiServer implements KapiRuntime {
      */
     public void handoverGrace(Duration grace) {
         handover.grace(grace);
+    }
+
+    /** Each API group's share of in-flight requests (reads, writes); the server's own limits stay 400 and 200. */
+    public void groupShares(int readOnly, int mutating) {
+        groupBudgets = new io.kapi.core.filters.GroupBudgets(readOnly, mutating);
     }
 
     /** Called with the new generation after every swap (the OSGi adapter updates service.changecount). */
@@ -593,7 +600,13 @@ public final class KapiServer implements KapiRuntime {
                 if (r == null) {
                     return false;
                 }
-                ResourceHandler.serve(r, request, resp);
+                try (AutoCloseable slot = groupBudgets.acquire(info)) {
+                    ResourceHandler.serve(r, request, resp);
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e); // releasing a slot throws nothing
+                }
                 return true;
             }
             return own.serveGroupDocs(request, resp);

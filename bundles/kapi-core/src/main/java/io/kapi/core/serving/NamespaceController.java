@@ -16,6 +16,7 @@ import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.StorageNamespaceGuard;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
@@ -41,6 +42,13 @@ final class NamespaceController implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Collection deletes run here, each waited for a bounded time: a group that blocks holds a thread of its own. */
+    private final java.util.concurrent.ExecutorService deletes = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kapi-namespace-content-delete");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long DELETE_TIMEOUT_SECONDS = 30;
     private volatile Watch watch;
     private volatile boolean closed;
 
@@ -90,6 +98,9 @@ final class NamespaceController implements AutoCloseable {
      * Empties a namespace marked for deletion through each served resource's collection delete (so the
      * objects' own finalizers are honoured), and removes the namespace once nothing is left in it and
      * no finalizer other than its own {@code kubernetes} one remains; otherwise it looks again shortly.
+     * A group whose code fails or blocks (each collection delete gets {@value #DELETE_TIMEOUT_SECONDS}
+     * s) does not stop the others: it is reported in the namespace's conditions, as kube's namespace
+     * controller reports it ({@code NamespaceDeletionContentFailure}, {@code NamespaceContentRemaining}).
      */
     private void consider(String key, byte[] value) {
         try {
@@ -99,21 +110,27 @@ final class NamespaceController implements AutoCloseable {
             }
             String name = Json.name(ns);
             RequestContext ctx = new RequestContext(name, CONTROLLER, false, null);
-            boolean empty = true;
+            List<String> failures = new ArrayList<>();
+            List<String> remaining = new ArrayList<>();
             for (ServedResource r : served.get()) {
                 if (!r.meta().namespaced()) {
                     continue;
                 }
                 if (r.storage() instanceof CollectionDeleter deleter) {
-                    try {
-                        deleter.deleteCollection(ctx, Json.object(), ListOptions.NONE);
-                    } catch (StatusException e) {
-                        LOG.log(Level.FINE, "deleting " + r.meta().resource() + " in " + name + " failed; retrying", e);
+                    String failure = deleteAll(deleter, ctx);
+                    if (failure != null) {
+                        failures.add(failure);
                     }
                 }
-                empty &= storage.count(r.meta().keyPrefix() + name + "/") == 0;
+                long left = storage.count(r.meta().keyPrefix() + name + "/");
+                if (left > 0) {
+                    String qualified = r.meta().resource() + "." + r.meta().group();
+                    remaining.add(qualified + " has " + left + " resource instances");
+                }
             }
+            boolean empty = remaining.isEmpty();
             if (!empty || ns.path("metadata").path("finalizers").size() > 0) {
+                report(key, ns, failures, remaining);
                 worker.schedule(() -> recheck(key), RETRY_SECONDS, TimeUnit.SECONDS);
                 return;
             }
@@ -129,6 +146,85 @@ final class NamespaceController implements AutoCloseable {
         }
     }
 
+    /** One resource's collection delete, bounded in time; its failure as kube words it, or null. */
+    private String deleteAll(CollectionDeleter deleter, RequestContext ctx) {
+        java.util.concurrent.Future<?> f = deletes.submit(() -> deleter.deleteCollection(ctx, Json.object(), ListOptions.NONE));
+        try {
+            f.get(DELETE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            return "timed out after " + DELETE_TIMEOUT_SECONDS + "s";
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            LOG.log(cause instanceof StatusException ? Level.FINE : Level.WARNING,
+                    "deleting the content of namespace " + ctx.namespace() + " failed; retrying", cause);
+            return String.valueOf(cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
+     * Writes kube's deletion conditions into the namespace's status when they changed: the content
+     * that could not be deleted and why, and what remains.
+     */
+    private void report(String key, ObjectNode ns, List<String> failures, List<String> remaining) {
+        ObjectNode status = ns.with("status");
+        com.fasterxml.jackson.databind.JsonNode before = status.get("conditions");
+        com.fasterxml.jackson.databind.node.ArrayNode conditions = Json.NODES.arrayNode();
+        conditions.add(condition(before, "NamespaceDeletionDiscoveryFailure", false, "ResourcesDiscovered",
+                "All resources successfully discovered"));
+        conditions.add(condition(before, "NamespaceDeletionGroupVersionParsingFailure", false, "ParsedGroupVersions",
+                "All legacy kube types successfully parsed"));
+        conditions.add(failures.isEmpty()
+                ? condition(before, "NamespaceDeletionContentFailure", false, "ContentDeleted",
+                        "All content successfully deleted, may be waiting on finalization")
+                : condition(before, "NamespaceDeletionContentFailure", true, "ContentDeletionFailed",
+                        "Failed to delete all resource types, " + failures.size() + " remaining: " + String.join(", ", failures)));
+        conditions.add(remaining.isEmpty()
+                ? condition(before, "NamespaceContentRemaining", false, "ContentRemoved", "All content successfully removed")
+                : condition(before, "NamespaceContentRemaining", true, "SomeResourcesRemain",
+                        "Some resources are remaining: " + String.join(", ", remaining)));
+        conditions.add(condition(before, "NamespaceFinalizersRemaining", false, "ContentHasNoFinalizers",
+                "All content-preserving finalizers finished"));
+        if (conditions.equals(before)) {
+            return;
+        }
+        status.set("conditions", conditions);
+        KeyValue current = storage.get(key);
+        if (current != null) {
+            try {
+                storage.update(key, current.modRevision(), Json.bytes(ns));
+            } catch (StorageException e) {
+                // changed meanwhile: the next pass reports again
+                LOG.log(Level.FINE, "namespace conditions of " + key + " not written; the next pass writes them", e);
+            }
+        }
+    }
+
+    /** A condition as kube writes it; its lastTransitionTime stays while its status does. */
+    private static ObjectNode condition(com.fasterxml.jackson.databind.JsonNode before, String type, boolean status,
+                                        String reason, String message) {
+        String statusText = status ? "True" : "False";
+        String since = Json.now();
+        if (before != null) {
+            for (com.fasterxml.jackson.databind.JsonNode c : before) {
+                if (type.equals(Json.text(c, "type")) && statusText.equals(Json.text(c, "status"))) {
+                    since = Json.text(c, "lastTransitionTime");
+                }
+            }
+        }
+        ObjectNode c = Json.object();
+        c.put("type", type);
+        c.put("status", statusText);
+        c.put("lastTransitionTime", since);
+        c.put("reason", reason);
+        c.put("message", message);
+        return c;
+    }
+
     private void recheck(String key) {
         KeyValue kv = storage.get(key);
         if (kv != null) {
@@ -141,6 +237,7 @@ final class NamespaceController implements AutoCloseable {
         closed = true;
         Watch w = watch;
         worker.shutdownNow();
+        deletes.shutdownNow();
         if (w != null) {
             w.close();
         }
