@@ -12,6 +12,8 @@ command -v kubectl >/dev/null || { echo "kubectl is needed on the PATH for the e
 packages=""
 [ -x /usr/bin/etcd ] || packages="$packages etcd-server"
 /usr/bin/python3 -c 'import kubernetes' 2>/dev/null || packages="$packages python3-kubernetes"
+# Prometheus' own text-format parser reads /metrics in the end-to-end tests
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || packages="$packages python3-prometheus-client"
 if [ -n "$packages" ]; then
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
   $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages

@@ -228,4 +228,55 @@ public class KubectlE2EIT {
             dist.kubectl("delete", "configmap", "h2-watched", "-n", "default");
         }
     }
+
+    /** The value of a sample of /metrics as Prometheus' own text-format parser (Python's prometheus_client) reads it. */
+    private static double metric(String text, String name, String... labels) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c",
+                "import sys\n"
+                + "from prometheus_client.parser import text_string_to_metric_families\n"
+                + "want = dict(a.split('=', 1) for a in sys.argv[2:])\n"
+                + "total = 0.0\n"
+                + "for family in text_string_to_metric_families(sys.stdin.read()):\n"
+                + "    for s in family.samples:\n"
+                + "        if s.name == sys.argv[1] and all(s.labels.get(k) == v for k, v in want.items()):\n"
+                + "            total += s.value\n"
+                + "print(total)\n", name));
+        cmd.addAll(List.of(labels));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(out, 0, p.waitFor());
+        return Double.parseDouble(out);
+    }
+
+    private static String scrape() throws Exception {
+        HttpResponse<String> r = Distribution.insecureClient().send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + "/metrics"))
+                .header("Authorization", "Bearer " + dist.token()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(r.body(), 200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse(""), r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        return r.body();
+    }
+
+    /** /metrics, parsed by Prometheus' parser: kube's names and labels, counts matching the requests made. */
+    @Test
+    public void i_metricsCountTheRequests() throws Exception {
+        String[] leaseLists = {"verb=LIST", "group=coordination.k8s.io", "version=v1", "resource=leases", "scope=namespace",
+            "component=apiserver", "code=200"};
+        double before = metric(scrape(), "apiserver_request_total", leaseLists);
+        for (int i = 0; i < 5; i++) {
+            ok("get", "leases", "-n", "kube-system");
+        }
+        String text = scrape();
+        assertEquals(5.0, metric(text, "apiserver_request_total", leaseLists) - before, 0.0);
+        assertTrue(metric(text, "apiserver_request_duration_seconds_count", "verb=LIST", "resource=leases") >= 5);
+        assertTrue(metric(text, "apiserver_storage_objects", "resource=namespaces") >= 4);
+        assertTrue(metric(text, "jvm_memory_used_bytes") > 0);
+        assertTrue(metric(text, "kapi_snapshot_generation") >= 1);
+        // anonymous: 401, as every path but the health and version ones
+        HttpResponse<String> anonymous = Distribution.insecureClient().send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+    }
 }

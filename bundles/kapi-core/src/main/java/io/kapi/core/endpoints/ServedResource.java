@@ -116,6 +116,11 @@ public final class ServedResource {
         watches.remove(watch);
     }
 
+    /** The watches open on this resource now. */
+    public int watchCount() {
+        return watches.size();
+    }
+
     /** Whether a watch on this resource can resume on {@code successor}: both read the same storage backend. */
     public boolean sameBackend(ServedResource successor) {
         return backend != null && backend == successor.backend;

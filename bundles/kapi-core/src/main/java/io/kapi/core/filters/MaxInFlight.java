@@ -14,10 +14,19 @@ public final class MaxInFlight implements HandlerFilter {
             "post", "put");
     private final Semaphore readOnly;
     private final Semaphore mutating;
+    private final int readOnlyLimit;
+    private final int mutatingLimit;
 
     public MaxInFlight(int readOnlyLimit, int mutatingLimit) {
         this.readOnly = new Semaphore(readOnlyLimit);
         this.mutating = new Semaphore(mutatingLimit);
+        this.readOnlyLimit = readOnlyLimit;
+        this.mutatingLimit = mutatingLimit;
+    }
+
+    /** Requests of the kind being served now (kube's apiserver_current_inflight_requests). */
+    public int inFlight(boolean mutatingKind) {
+        return mutatingKind ? mutatingLimit - mutating.availablePermits() : readOnlyLimit - readOnly.availablePermits();
     }
 
     @Override

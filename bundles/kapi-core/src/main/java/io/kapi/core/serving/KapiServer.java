@@ -77,6 +77,7 @@ public final class KapiServer implements KapiRuntime {
      */
     public static final int PANIC_RANKING = 10000;
     public static final int REQUEST_INFO_RANKING = 9000;
+    public static final int METRICS_RANKING = 8500;
     public static final int TIMEOUT_RANKING = 8000;
     public static final int AUTHENTICATION_RANKING = 7000;
     public static final int MAX_IN_FLIGHT_RANKING = 6000;
@@ -90,6 +91,8 @@ public final class KapiServer implements KapiRuntime {
     });
     private final ExecutorService requestExecutor;
     private final MaxInFlight maxInFlight = new MaxInFlight(400, 200);
+    private final io.kapi.core.metrics.KapiMetrics metrics = new io.kapi.core.metrics.KapiMetrics(this::metricsState);
+    private final io.kapi.core.metrics.RequestMetrics requestMetrics = new io.kapi.core.metrics.RequestMetrics(metrics);
     /** Each group's share of the in-flight budget: half of it, so a stuck group leaves the other half to the rest. */
     private volatile io.kapi.core.filters.GroupBudgets groupBudgets = new io.kapi.core.filters.GroupBudgets(200, 100);
     private final Timeout timeout;
@@ -141,6 +144,70 @@ public final class KapiServer implements KapiRuntime {
      */
     public void handoverGrace(Duration grace) {
         handover.grace(grace);
+    }
+
+    /** What /metrics reads at each scrape: the current snapshot's watches, stored objects, in-flight requests, groups. */
+    private io.kapi.core.metrics.KapiMetrics.State metricsState() {
+        ServingSnapshot s = current;
+        Contribution<Storage> top = contributions.backend();
+        return new io.kapi.core.metrics.KapiMetrics.State() {
+            @Override
+            public List<io.kapi.core.metrics.KapiMetrics.Watching> watches() {
+                List<io.kapi.core.metrics.KapiMetrics.Watching> out = new ArrayList<>();
+                if (s != null) {
+                    for (ServedResource r : s.served()) {
+                        out.add(new io.kapi.core.metrics.KapiMetrics.Watching(r.meta().group(), r.meta().version(), r.meta().resource(),
+                                r.meta().kind(), r.meta().namespaced(), r.watchCount()));
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public List<Object[]> storageObjects() {
+                List<Object[]> out = new ArrayList<>();
+                if (s != null && top != null) {
+                    Set<String> seen = new HashSet<>();
+                    for (ServedResource r : s.served()) {
+                        String name = r.meta().resource() + (r.meta().group().isEmpty() ? "" : "." + r.meta().group());
+                        if (seen.add(name)) {
+                            try {
+                                out.add(new Object[] {name, top.service().count(r.meta().keyPrefix())});
+                            } catch (RuntimeException e) {
+                                LOG.log(Level.FINE, "object count of " + name + " unavailable", e);
+                            }
+                        }
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public int inFlight(boolean mutating) {
+                return maxInFlight.inFlight(mutating);
+            }
+
+            @Override
+            public long generation() {
+                return s == null ? 0 : s.generation();
+            }
+
+            @Override
+            public List<Object[]> servedGroups() {
+                Map<String, Set<String>> groups = new java.util.TreeMap<>();
+                if (s != null) {
+                    s.servers().forEach(sv -> groups.put(sv.name(), new HashSet<>()));
+                    for (KapiRuntime.GroupResourceInfo r : s.resources()) {
+                        if (!r.shadowed()) {
+                            groups.computeIfAbsent(r.server(), k -> new HashSet<>()).add(r.group());
+                        }
+                    }
+                }
+                List<Object[]> out = new ArrayList<>();
+                groups.forEach((server, gs) -> out.add(new Object[] {server, gs.size()}));
+                return out;
+            }
+        };
     }
 
     /** Each API group's share of in-flight requests (reads, writes); the server's own limits stay 400 and 200. */
@@ -223,6 +290,7 @@ public final class KapiServer implements KapiRuntime {
         ServingSnapshot next = build(++generation);
         current = next;
         handover.swapped(previous, next);
+        metrics.rebuilt();
         runControllers();
         runHooks();
         generationListener.accept(next.generation());
@@ -451,6 +519,7 @@ public final class KapiServer implements KapiRuntime {
         List<Contribution<HandlerFilter>> filters = new ArrayList<>(contributions.filters());
         filters.add(builtin("panic-recovery", PANIC_RANKING, new PanicRecovery()));
         filters.add(builtin("request-info", REQUEST_INFO_RANKING, new RequestInfoFilter()));
+        filters.add(builtin("metrics", METRICS_RANKING, requestMetrics));
         filters.add(builtin("max-in-flight", MAX_IN_FLIGHT_RANKING, maxInFlight));
         filters.add(builtin("timeout", TIMEOUT_RANKING, timeout));
         List<Authenticator> authenticators = new ArrayList<>();
@@ -669,11 +738,17 @@ public final class KapiServer implements KapiRuntime {
         return new Health(checks);
     }
 
-    private static Director coreNonApi(OpenApi openApi, Health health) {
+    private Director coreNonApi(OpenApi openApi, Health health) {
         Director openapi = openApi.director();
         Director healthz = health.director();
         return (request, resp) -> {
             String path = request.info().path();
+            if (path.equals("/metrics")) {
+                resp.setStatus(200);
+                resp.setContentType(io.kapi.core.metrics.KapiMetrics.contentType());
+                metrics.write(resp.getOutputStream());
+                return true;
+            }
             if (path.equals("/version") || path.equals("/version/")) {
                 ObjectNode v = BUILD.toJson();
                 Responses.write(resp, 200, MediaType.JSON, v);
