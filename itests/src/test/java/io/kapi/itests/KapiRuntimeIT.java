@@ -272,5 +272,14 @@ public class KapiRuntimeIT {
         assertTrue(namespaces, namespaces.contains("kube-system"));
         String yaml = shell("kapi:get -o yaml namespaces default");
         assertTrue(yaml, yaml.contains("name: \"default\"") || yaml.contains("name: default"));
+        String resolved = shell("kapi:resolve GET /apis/coordination.k8s.io/v1/namespaces/default/leases?watch=true");
+        assertTrue(resolved, resolved.contains("verb:     watch") && resolved.contains("server:   kube")
+                && resolved.contains("bundle:   kapi-group-coordination"));
+        String storage = shell("kapi:storage");
+        assertTrue(storage, storage.contains("backend:   embedded") && storage.contains("namespaces") && storage.contains("revision:"));
+        String health = shell("kapi:health");
+        assertTrue(health, health.contains("ready:      yes") && health.contains("start-system-namespaces-controller"));
+        String watchers = shell("kapi:watchers");
+        assertTrue(watchers, watchers.contains("open watches"));
     }
 }

@@ -32,6 +32,28 @@ public interface KapiRuntime {
     /** Contributions that could not be used (bad definitions, exceptions while building). */
     List<String> failures();
 
+    /** The open watches, per resource and user. */
+    List<WatchInfo> watches();
+
+    /**
+     * What would serve a request for {@code method} and {@code path} (a query after {@code ?} is read
+     * for {@code watch}) in the current snapshot: the server, the resource and its bundle; for a path no
+     * group serves, the resource fields are empty and the server is the one that answers it last.
+     */
+    Resolution resolve(String method, String path);
+
+    record WatchInfo(String group, String version, String resource, String user, int count) {
+    }
+
+    /**
+     * @param verb kube's verb for the request (get, list, watch, create, ...)
+     * @param server the server whose director serves it ({@code kube}, ...; the head for non-resource paths)
+     * @param bundle the bundle serving the resource, or "" for non-resource paths and unknown resources
+     */
+    record Resolution(String verb, boolean resourceRequest, String group, String version, String resource, String subresource,
+                      String server, String bundle) {
+    }
+
     record ServerInfo(String name, int order, long bundleId, String bundle) {
     }
 

@@ -31,6 +31,11 @@ public final class HeldWatch {
         this.handle = handle;
     }
 
+    /** Who opened the watch. */
+    public String user() {
+        return ctx.user() == null ? "" : ctx.user().name();
+    }
+
     /** Ends the watch cleanly (its resource left for good): the client resumes from its last resourceVersion. */
     public void end() {
         synchronized (this) {

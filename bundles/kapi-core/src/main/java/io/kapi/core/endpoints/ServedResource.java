@@ -121,6 +121,15 @@ public final class ServedResource {
         return watches.size();
     }
 
+    /** The open watches per user who opened them. */
+    public java.util.Map<String, Integer> watchesByUser() {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        for (HeldWatch w : watches) {
+            out.merge(w.user(), 1, Integer::sum);
+        }
+        return out;
+    }
+
     /** Whether a watch on this resource can resume on {@code successor}: both read the same storage backend. */
     public boolean sameBackend(ServedResource successor) {
         return backend != null && backend == successor.backend;

@@ -840,4 +840,14 @@ public final class KapiServer implements KapiRuntime {
         ServingSnapshot s = current;
         return s == null ? List.of() : s.failures();
     }
+
+    @Override
+    public List<KapiRuntime.WatchInfo> watches() {
+        return RuntimeQueries.watches(current);
+    }
+
+    @Override
+    public KapiRuntime.Resolution resolve(String method, String path) {
+        return RuntimeQueries.resolve(current, method, path);
+    }
 }
