@@ -52,9 +52,18 @@ final class ApiClient {
         return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
+        return http.send(request(path).setHeader("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return http.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> patch(String path, String contentType, String body) throws IOException, InterruptedException {
+        return http.send(request(path).header("Content-Type", contentType)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<InputStream> stream(String path) throws IOException, InterruptedException {

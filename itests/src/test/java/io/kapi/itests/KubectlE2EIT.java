@@ -279,4 +279,24 @@ public class KubectlE2EIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
     }
+
+    /** kapi:kubeconfig: a kubeconfig for a named user whose certificate the x509 authenticator maps to that user and groups. */
+    @Test
+    public void j_kubeconfigForANamedUser() throws Exception {
+        Path alice = work.resolve("alice.kubeconfig");
+        Distribution.Result wrote = dist.client("kapi:kubeconfig -g dev -o " + alice + " alice");
+        assertTrue(wrote.out(), wrote.out().contains("wrote " + alice));
+        Process p = new ProcessBuilder("kubectl", "--kubeconfig=" + alice, "get", "ns").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // authenticated as alice in dev: the admin-only authorizer refuses her, by name
+        assertEquals(out, 1, p.waitFor());
+        assertTrue(out, out.contains("User \"alice\" cannot list resource \"namespaces\""));
+        Path admin2 = work.resolve("admin2.kubeconfig");
+        dist.client("kapi:kubeconfig -g system:masters -o " + admin2 + " second-admin");
+        Process q = new ProcessBuilder("kubectl", "--kubeconfig=" + admin2, "get", "ns", "default", "-o", "name").redirectErrorStream(true).start();
+        String ok = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(ok, 0, q.waitFor());
+        assertEquals("namespace/default", ok.trim());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(alice)));
+    }
 }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The served resources, for code inside the server (kube's loopback client, minus HTTP): the REST
- * storage serving a group/version/resource in the current serving snapshot, with every verb's
- * validation, defaulting and admission, and the identity to call it with.
+ * storage serving a group/version/resource in the current serving snapshot — its strategy's
+ * defaulting and validation and its storage — and the identity to call it with. What the HTTP path
+ * adds before the storage (authorization, strict decoding of a body, managed fields) is not applied.
  */
 @org.osgi.annotation.versioning.ProviderType
 public interface LoopbackClient {
@@ -18,7 +19,8 @@ public interface LoopbackClient {
     /**
      * The store serving {@code resource} of {@code group}/{@code version} ("" for the core group).
      *
-     * @throws io.kapi.api.rest.StatusException 404 when no bundle serves it now
+     * @throws io.kapi.api.rest.StatusException 404 when no bundle serves it now (a post-start hook that
+     *     lets it through runs again with the next snapshot)
      */
     RestStore resource(String group, String version, String resource);
 

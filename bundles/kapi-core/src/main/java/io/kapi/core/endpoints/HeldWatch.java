@@ -85,8 +85,12 @@ public final class HeldWatch {
                         return true;
                     }
                     closeQuietly(handle);
-                } catch (StatusException e) {
-                    LOG.log(Level.INFO, "watch on " + next.meta().resource() + " not resumed on its new version: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    // a Status (410, 503), a storage error, or the new version's own code failing: the watch
+                    // ends cleanly and the client resumes it itself
+                    closeQuietly(handle);
+                    LOG.log(e instanceof StatusException ? Level.INFO : Level.WARNING,
+                            "watch on " + next.meta().resource() + " not resumed on its new version: " + e.getMessage(), e);
                 }
             }
             ended = true;

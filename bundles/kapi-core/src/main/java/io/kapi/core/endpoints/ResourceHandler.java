@@ -311,8 +311,10 @@ public final class ResourceHandler {
         stream.goLive();
         HeldWatch held = new HeldWatch(resource, stream, ctx, options, started);
         if (!resource.addWatch(held)) {
+            // the resource left the serving snapshot while this request started: its successor (or the 404)
+            // is one retry away
             held.release();
-            throw StatusException.notFound(resource.meta().group(), resource.meta().resource(), "");
+            throw StatusException.serviceUnavailable("the server is currently unable to handle the request", 1);
         }
         Runnable cleanup = held::release;
         if (WebSocketWatches.isUpgrade(http)) {

@@ -5,7 +5,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,8 +49,20 @@ public final class KapiMetrics {
     private final Counter requests;
     private final Histogram durations;
     private final Counter rebuilds;
+    private final Histogram storageLatency;
 
-    public KapiMetrics(Supplier<State> state) {
+    /** kube's valid verbs for the label; any other method is "other". */
+    private static final java.util.Set<String> VERBS = java.util.Set.of("APPLY", "CONNECT", "CREATE", "DELETE", "DELETECOLLECTION",
+            "GET", "LIST", "PATCH", "POST", "PROXY", "PUT", "UPDATE", "WATCH", "WATCHLIST", "HEAD", "OPTIONS");
+
+    private final java.util.function.Predicate<RequestInfo> served;
+
+    /**
+     * @param served whether a request names a resource served now: only those get resource labels, so
+     *     paths made up by clients (authenticated or not) cannot add series
+     */
+    public KapiMetrics(Supplier<State> state, java.util.function.Predicate<RequestInfo> served) {
+        this.served = served;
         requests = Counter.builder().name("apiserver_request").help("Counter of apiserver requests broken out for each verb, "
                         + "dry run value, group, version, resource, scope, component, and HTTP response code.")
                 .labelNames("verb", "dry_run", "group", "version", "resource", "subresource", "scope", "component", "code")
@@ -60,6 +71,9 @@ public final class KapiMetrics {
                         + "seconds for each verb, dry run value, group, version, resource, subresource, scope and component.")
                 .labelNames("verb", "dry_run", "group", "version", "resource", "subresource", "scope", "component")
                 .classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
+        storageLatency = Histogram.builder().name("etcd_request_duration_seconds").help("Etcd request latency in seconds for "
+                        + "each operation and object type (here: the storage backend's, whichever it is).")
+                .labelNames("operation", "type").classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
         rebuilds = Counter.builder().name("kapi_snapshot_rebuilds").help("Serving snapshots built and swapped in.").register(registry);
         GaugeWithCallback.builder().name("apiserver_longrunning_requests").help("Gauge of all active long-running apiserver "
                         + "requests broken out by verb, group, version, resource, scope and component.")
@@ -101,7 +115,21 @@ public final class KapiMetrics {
                         cb.call(((Number) g[1]).doubleValue(), (String) g[0]);
                     }
                 }).register(registry);
-        JvmMetrics.builder().register(registry);
+        // the JVM's, without the allocation metrics: those add GC listeners that would keep this registry
+        // (and the bundle's class loader) alive after the server or the bundle goes
+        io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics.builder().register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics.builder().register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics.builder().register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics.builder().register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics.builder().register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics.builder().register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric.builder().register(registry);
+        io.prometheus.metrics.instrumentation.jvm.ProcessMetrics.builder().register(registry);
+    }
+
+    /** {@code backend} with every call timed into {@code etcd_request_duration_seconds}. */
+    public io.kapi.api.storage.Storage timed(io.kapi.api.storage.Storage backend) {
+        return new TimedStorage(backend, storageLatency);
     }
 
     /** A snapshot was swapped in. */
@@ -112,11 +140,15 @@ public final class KapiMetrics {
     /** One request served: kube's verb for its method and request info, its status and duration. */
     public void request(RequestInfo info, String method, String contentType, boolean dryRun, int code, long nanos) {
         String verb = verb(info, method, contentType);
-        String group = info == null || !info.resourceRequest() ? "" : info.apiGroup();
-        String version = info == null || !info.resourceRequest() ? "" : info.apiVersion();
-        String resource = info == null || !info.resourceRequest() ? "" : info.resource();
-        String subresource = info == null || info.subresource() == null ? "" : info.subresource();
-        String scope = scope(info);
+        if (!VERBS.contains(verb)) {
+            verb = "other";
+        }
+        boolean labelled = info != null && info.resourceRequest() && served.test(info);
+        String group = labelled ? info.apiGroup() : "";
+        String version = labelled ? info.apiVersion() : "";
+        String resource = labelled ? info.resource() : "";
+        String subresource = labelled && info.subresource() != null ? info.subresource() : "";
+        String scope = labelled ? scope(info) : "";
         String dry = dryRun ? "All" : "";
         requests.labelValues(verb, dry, group, version, resource, subresource, scope, COMPONENT, Integer.toString(code)).inc();
         if (!verb.equals("WATCH")) {

@@ -91,7 +91,9 @@ public final class KapiServer implements KapiRuntime {
     });
     private final ExecutorService requestExecutor;
     private final MaxInFlight maxInFlight = new MaxInFlight(400, 200);
-    private final io.kapi.core.metrics.KapiMetrics metrics = new io.kapi.core.metrics.KapiMetrics(this::metricsState);
+    private final io.kapi.core.metrics.KapiMetrics metrics = new io.kapi.core.metrics.KapiMetrics(this::metricsState, this::serves);
+    /** group/version/resource of every resource the current snapshot serves. */
+    private volatile Set<String> servedKeys = Set.of();
     private final io.kapi.core.metrics.RequestMetrics requestMetrics = new io.kapi.core.metrics.RequestMetrics(metrics);
     /** Each group's share of the in-flight budget: half of it, so a stuck group leaves the other half to the rest. */
     private volatile io.kapi.core.filters.GroupBudgets groupBudgets = new io.kapi.core.filters.GroupBudgets(200, 100);
@@ -111,6 +113,9 @@ public final class KapiServer implements KapiRuntime {
             -1, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     private Storage controlledStorage;
     private Storage cachedBackend;
+    /** The backend with its calls timed, one per backend, so that it stays the same object across rebuilds. */
+    private Storage timedBackend;
+    private Storage timedBackendOf;
     private io.kapi.core.cache.WatchCache cache;
     private NamespaceController namespaceController;
     /** Open watches of a resource that leaves: moved to its successor, or held while it may come back. */
@@ -144,6 +149,10 @@ public final class KapiServer implements KapiRuntime {
      */
     public void handoverGrace(Duration grace) {
         handover.grace(grace);
+    }
+
+    private boolean serves(RequestInfo info) {
+        return servedKeys.contains(info.apiGroup() + "/" + info.apiVersion() + "/" + info.resource());
     }
 
     /** What /metrics reads at each scrape: the current snapshot's watches, stored objects, in-flight requests, groups. */
@@ -290,6 +299,9 @@ public final class KapiServer implements KapiRuntime {
         ServingSnapshot next = build(++generation);
         current = next;
         handover.swapped(previous, next);
+        Set<String> keys = new HashSet<>();
+        next.served().forEach(r -> keys.add(r.meta().group() + "/" + r.meta().version() + "/" + r.meta().resource()));
+        servedKeys = Set.copyOf(keys);
         metrics.rebuilt();
         runControllers();
         runHooks();
@@ -312,14 +324,17 @@ public final class KapiServer implements KapiRuntime {
             return cache;
         }
         closeCache();
+        Storage timed = timedBackend != null && timedBackendOf == backend ? timedBackend : metrics.timed(backend);
+        timedBackend = timed;
+        timedBackendOf = backend;
         try {
-            cache = new io.kapi.core.cache.WatchCache(backend, "/registry/");
+            cache = new io.kapi.core.cache.WatchCache(timed, "/registry/");
             cachedBackend = backend;
             return cache;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the watch cache could not start; serving from the storage backend directly", e);
             failures.add("watch cache not started (" + e.getMessage() + "): reads and watches go to the storage backend");
-            return backend;
+            return timed;
         }
     }
 
@@ -383,6 +398,15 @@ public final class KapiServer implements KapiRuntime {
             try {
                 hook.run(hookContext);
                 hookStates.put(hook, new HookState(hook.name(), owner, "done", null));
+            } catch (io.kapi.api.rest.StatusException e) {
+                if (e.code() != 404) {
+                    LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
+                    hookStates.put(hook, new HookState(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
+                } else {
+                    // a resource it needs is not served yet (its group arrives in a later snapshot): run again then
+                    LOG.log(Level.FINE, "post-start hook " + hook.name() + " waits for a resource: " + e.getMessage());
+                    hookStates.remove(hook);
+                }
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
                 hookStates.put(hook, new HookState(hook.name(), owner, "failed", String.valueOf(e.getMessage())));

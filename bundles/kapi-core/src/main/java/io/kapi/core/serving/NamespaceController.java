@@ -49,6 +49,9 @@ final class NamespaceController implements AutoCloseable {
         return t;
     });
     private static final long DELETE_TIMEOUT_SECONDS = 30;
+    private final java.util.Set<String> pendingRechecks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A collection delete still running past its time: not started again until it returns (its thread is the group's). */
+    private final java.util.Map<String, java.util.concurrent.Future<?>> runningDeletes = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Watch watch;
     private volatile boolean closed;
 
@@ -117,7 +120,7 @@ final class NamespaceController implements AutoCloseable {
                     continue;
                 }
                 if (r.storage() instanceof CollectionDeleter deleter) {
-                    String failure = deleteAll(deleter, ctx);
+                    String failure = deleteAll(r.meta().keyPrefix() + name + "/", deleter, ctx);
                     if (failure != null) {
                         failures.add(failure);
                     }
@@ -130,8 +133,8 @@ final class NamespaceController implements AutoCloseable {
             }
             boolean empty = remaining.isEmpty();
             if (!empty || ns.path("metadata").path("finalizers").size() > 0) {
-                report(key, ns, failures, remaining);
-                worker.schedule(() -> recheck(key), RETRY_SECONDS, TimeUnit.SECONDS);
+                report(key, failures, remaining);
+                scheduleRecheck(key);
                 return;
             }
             KeyValue current = storage.get(key);
@@ -140,22 +143,26 @@ final class NamespaceController implements AutoCloseable {
             }
         } catch (IOException | StorageException e) {
             LOG.log(Level.WARNING, "could not finish deleting namespace at " + key + "; retrying", e);
-            if (!worker.isShutdown()) {
-                worker.schedule(() -> recheck(key), RETRY_SECONDS, TimeUnit.SECONDS);
-            }
+            scheduleRecheck(key);
         }
     }
 
     /** One resource's collection delete, bounded in time; its failure as kube words it, or null. */
-    private String deleteAll(CollectionDeleter deleter, RequestContext ctx) {
-        java.util.concurrent.Future<?> f = deletes.submit(() -> deleter.deleteCollection(ctx, Json.object(), ListOptions.NONE));
+    private String deleteAll(String what, CollectionDeleter deleter, RequestContext ctx) {
+        java.util.concurrent.Future<?> f = runningDeletes.get(what);
+        if (f == null || f.isDone()) {
+            f = deletes.submit(() -> deleter.deleteCollection(ctx, Json.object(), ListOptions.NONE));
+            runningDeletes.put(what, f);
+        }
         try {
             f.get(DELETE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            runningDeletes.remove(what, f);
             return null;
         } catch (java.util.concurrent.TimeoutException e) {
-            f.cancel(true);
+            // left running: the next pass waits for it again rather than starting another one
             return "timed out after " + DELETE_TIMEOUT_SECONDS + "s";
         } catch (java.util.concurrent.ExecutionException e) {
+            runningDeletes.remove(what, f);
             Throwable cause = e.getCause();
             LOG.log(cause instanceof StatusException ? Level.FINE : Level.WARNING,
                     "deleting the content of namespace " + ctx.namespace() + " failed; retrying", cause);
@@ -170,7 +177,13 @@ final class NamespaceController implements AutoCloseable {
      * Writes kube's deletion conditions into the namespace's status when they changed: the content
      * that could not be deleted and why, and what remains.
      */
-    private void report(String key, ObjectNode ns, List<String> failures, List<String> remaining) {
+    private void report(String key, List<String> failures, List<String> remaining) throws IOException {
+        // the object as it is now (a pass can take a while; a finalizer removed meanwhile stays removed)
+        KeyValue current = storage.get(key);
+        if (current == null) {
+            return;
+        }
+        ObjectNode ns = Json.parseObject(current.value());
         ObjectNode status = ns.with("status");
         com.fasterxml.jackson.databind.JsonNode before = status.get("conditions");
         com.fasterxml.jackson.databind.node.ArrayNode conditions = Json.NODES.arrayNode();
@@ -193,14 +206,11 @@ final class NamespaceController implements AutoCloseable {
             return;
         }
         status.set("conditions", conditions);
-        KeyValue current = storage.get(key);
-        if (current != null) {
-            try {
-                storage.update(key, current.modRevision(), Json.bytes(ns));
-            } catch (StorageException e) {
-                // changed meanwhile: the next pass reports again
-                LOG.log(Level.FINE, "namespace conditions of " + key + " not written; the next pass writes them", e);
-            }
+        try {
+            storage.update(key, current.modRevision(), Json.bytes(ns));
+        } catch (StorageException e) {
+            // changed meanwhile: the next pass reports again
+            LOG.log(Level.FINE, "namespace conditions of " + key + " not written; the next pass writes them", e);
         }
     }
 
@@ -225,6 +235,16 @@ final class NamespaceController implements AutoCloseable {
         return c;
     }
 
+    /** One pending look per namespace, however many events and passes ask for it. */
+    private void scheduleRecheck(String key) {
+        if (!worker.isShutdown() && pendingRechecks.add(key)) {
+            worker.schedule(() -> {
+                pendingRechecks.remove(key);
+                recheck(key);
+            }, RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
     private void recheck(String key) {
         KeyValue kv = storage.get(key);
         if (kv != null) {
@@ -238,6 +258,7 @@ final class NamespaceController implements AutoCloseable {
         Watch w = watch;
         worker.shutdownNow();
         deletes.shutdownNow();
+        runningDeletes.clear();
         if (w != null) {
             w.close();
         }

@@ -105,8 +105,14 @@ final class WatchHandover {
     private void moveAll(List<HeldWatch> watches, ServedResource successor) {
         int moved = 0;
         for (HeldWatch w : watches) {
-            if (w.moveTo(successor)) {
-                moved++;
+            try {
+                if (w.moveTo(successor)) {
+                    moved++;
+                }
+            } catch (RuntimeException e) {
+                // moveTo ends what it cannot move; whatever else failed must not stop the others or the rebuild
+                LOG.log(java.util.logging.Level.WARNING, "an open watch on " + successor.meta().resource() + " could not be moved", e);
+                w.end();
             }
         }
         if (!watches.isEmpty()) {

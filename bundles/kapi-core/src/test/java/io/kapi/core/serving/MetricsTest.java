@@ -46,6 +46,8 @@ class MetricsTest extends ServingTestBase {
         // widgets, and authorization.k8s.io the core serves itself
         assertEquals(2, sample(text, "kapi_served_groups{server=\"kube\"}"), text);
         assertTrue(text.contains("jvm_memory_used_bytes{"), text);
+        // the backend's calls under the watch cache, as kube's etcd_request_duration_seconds
+        assertEquals(1, sample(text, "etcd_request_duration_seconds_count{operation=\"create\",type=\"widgets.things.example.com\"}"), text);
         server.shutdown();
         async.awaitCompletion();
         assertTrue(async.isComplete());

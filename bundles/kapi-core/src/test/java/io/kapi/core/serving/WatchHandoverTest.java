@@ -111,4 +111,96 @@ class WatchHandoverTest extends ServingTestBase {
             other.close();
         }
     }
+
+    /** A store that records the options of every watch opened on it, over the generic store. */
+    private static final class Recording implements io.kapi.api.rest.RestStore {
+        private final io.kapi.api.rest.RestStore store;
+        private final List<io.kapi.api.rest.ListOptions> watches;
+
+        Recording(io.kapi.api.rest.RestStore store, List<io.kapi.api.rest.ListOptions> watches) {
+            this.store = store;
+            this.watches = watches;
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode get(io.kapi.api.rest.RequestContext ctx, String name, String rv) {
+            return store.get(ctx, name, rv);
+        }
+
+        @Override
+        public UpdateResult update(io.kapi.api.rest.RequestContext ctx, String name,
+                                   java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> transform) {
+            return store.update(ctx, name, transform);
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode list(io.kapi.api.rest.RequestContext ctx, io.kapi.api.rest.ListOptions options) {
+            return store.list(ctx, options);
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode create(io.kapi.api.rest.RequestContext ctx, com.fasterxml.jackson.databind.node.ObjectNode object) {
+            return store.create(ctx, object);
+        }
+
+        @Override
+        public DeleteResult delete(io.kapi.api.rest.RequestContext ctx, String name, com.fasterxml.jackson.databind.node.ObjectNode options) {
+            return store.delete(ctx, name, options);
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode deleteCollection(io.kapi.api.rest.RequestContext ctx,
+                com.fasterxml.jackson.databind.node.ObjectNode deleteOptions, io.kapi.api.rest.ListOptions listOptions) {
+            return store.deleteCollection(ctx, deleteOptions, listOptions);
+        }
+
+        @Override
+        public AutoCloseable watch(io.kapi.api.rest.RequestContext ctx, io.kapi.api.rest.ListOptions options, io.kapi.api.rest.WatchSink sink) {
+            watches.add(options);
+            return store.watch(ctx, options, sink);
+        }
+    }
+
+    private static APIGroupProvider recording(List<io.kapi.api.rest.ListOptions> watches) {
+        return new APIGroupProvider() {
+            @Override
+            public String group() {
+                return "things.example.com";
+            }
+
+            @Override
+            public List<String> versions() {
+                return List.of("v1");
+            }
+
+            @Override
+            public List<io.kapi.api.rest.ResourceDefinition> resources() {
+                return List.of(new io.kapi.api.rest.ResourceDefinition("v1", "widgets", "widget", "Widget", false, List.of(), List.of(),
+                        null, null, binding -> new Recording(binding.genericStore(new io.kapi.api.rest.Strategy() { }), watches)));
+            }
+        };
+    }
+
+    /** The new store watch resumes exactly after the last change the stream delivered: its resourceVersion. */
+    @Test
+    void theMovedWatchResumesAfterTheLastDeliveredChange() throws Exception {
+        List<io.kapi.api.rest.ListOptions> watches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Contribution<APIGroupProvider> v1 = serve(recording(watches));
+        FakeHttp.Async async = new FakeHttp.Async();
+        FakeHttp.Response watch = start("GET", WATCH, "application/json", null, async);
+        create("w1");
+        create("w2");
+        await(watch, "\"w2\"");
+        String lastRv = watch.text().lines().reduce((a, b) -> b).orElseThrow().replaceAll(".*\"resourceVersion\":\"(\\d+)\".*", "$1");
+        server.contributions().removeProvider(v1.serviceId());
+        server.contributions().addProvider(c(recording(watches), 0, "b", Map.of()));
+        server.rebuild();
+        assertEquals(2, watches.size(), "one store watch per version");
+        io.kapi.api.rest.ListOptions resumed = watches.get(1);
+        assertEquals(lastRv, resumed.resourceVersion());
+        assertEquals(null, resumed.sendInitialEvents(), "no initial state again");
+        create("w3");
+        await(watch, "\"w3\"");
+        assertEquals(3, watch.text().lines().count(), "nothing repeated: " + watch.text());
+    }
 }

@@ -254,6 +254,12 @@ public final class FieldManager {
             managers.put(before.identity(), before);
         }
         Entry previous = managers.get(new Entry(manager, "Apply", "", null, "", null).identity());
+        String duplicate = Fields.duplicate(configObject, root);
+        if (duplicate != null) {
+            // SMD refuses such a configuration ("failed to create typed patch object"); kube answers it as an
+            // internal error, here it is the client's 400
+            throw StatusException.badRequest("failed to create typed patch object: " + duplicate);
+        }
         FieldSet applied = Fields.toFieldSet(configObject, root);
         ObjectNode merged = (ObjectNode) Fields.merge(liveObject, configObject, root);
         Entry mine = new Entry(manager, "Apply", apiVersion, now, "", applied);

@@ -216,7 +216,7 @@ final class Fields {
                 c.added().insert(path);
             } else if (r == null) {
                 c.removed().insert(path);
-            } else if (!l.equals(r)) {
+            } else if (!sameValue(l, r)) {
                 c.modified().insert(path);
             }
         }
@@ -249,7 +249,7 @@ final class Fields {
             if (ls.size() <= 1 && rs.size() <= 1) {
                 compare(ls.isEmpty() ? null : ls.get(0), rs.isEmpty() ? null : rs.get(0), items, path, c);
             } else if (ls.size() >= 2 && rs.size() >= 2) {
-                if (!ls.equals(rs)) {
+                if (!sameValues(ls, rs)) {
                     c.modified().insert(path);
                 }
             } else if (ls.size() >= 2) {
@@ -265,6 +265,73 @@ final class Fields {
             }
             path.remove(path.size() - 1);
         });
+    }
+
+    /** Numbers compare by value, as SMD's value.Equals ({@code 1} is {@code 1.0}); the rest as JSON. */
+    private static final java.util.Comparator<JsonNode> BY_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
+    static boolean sameValue(JsonNode a, JsonNode b) {
+        return a.equals(BY_VALUE, b);
+    }
+
+    private static boolean sameValues(List<JsonNode> a, List<JsonNode> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!sameValue(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first item of an associative list (a map list's key, a set's value) that appears twice in
+     * {@code value}, as SMD's path and element ({@code .spec.containers: duplicate entries for key
+     * [name="a"]}); null when there is none. An applied configuration may hold no such item.
+     */
+    static String duplicate(JsonNode value, Structure s) {
+        return duplicate(value, s, new ArrayList<>());
+    }
+
+    private static String duplicate(JsonNode v, Structure s, List<String> path) {
+        if (v == null || !s.descendsInto(v)) {
+            return null;
+        }
+        if (v.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                path.add(FieldSet.field(e.getKey()));
+                String d = duplicate(e.getValue(), s.child(e.getKey()), path);
+                path.remove(path.size() - 1);
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        Set<String> seen = new HashSet<>();
+        Structure items = s.items();
+        for (int i = 0; i < v.size(); i++) {
+            String e = element(s, v.get(i), i);
+            if (!seen.add(e)) {
+                String element = FieldSet.pathString(List.of(e));
+                return FieldSet.pathString(path) + ": duplicate entries for key " + element;
+            }
+            path.add(e);
+            String d = duplicate(v.get(i), items, path);
+            path.remove(path.size() - 1);
+            if (d != null) {
+                return d;
+            }
+        }
+        return null;
     }
 
     // ---- applying a configuration (SMD's Merge)

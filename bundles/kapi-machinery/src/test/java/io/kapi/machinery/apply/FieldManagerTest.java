@@ -199,4 +199,20 @@ class FieldManagerTest {
                 && !managers.contains("m2") && managers.contains("m3") && managers.contains("m11"), managers.toString());
         assertEquals(json("{'f:data':{'.':{},'f:k0':{},'f:k1':{},'f:k2':{}}}"), fields(live, "ancient-changes"));
     }
+
+    /** SMD refuses an applied list with a key twice; and compares numbers by value (1 is 1.0). */
+    @Test
+    void duplicateKeysAreRefusedAndNumbersCompareByValue() throws Exception {
+        StatusException dup = assertThrows(StatusException.class, () -> deployments.apply(null,
+                json("{'metadata':{'name':'d'},'spec':{'containers':[{'name':'a','image':'x'},{'name':'a','image':'y'}]}}"), "m1", false, T0));
+        assertEquals(400, dup.code());
+        assertEquals("failed to create typed patch object: .spec.containers: duplicate entries for key [name=\"a\"]", dup.getMessage());
+        ObjectNode live = deployments.apply(null, json("{'metadata':{'name':'d'},'spec':{'replicas':1}}"), "m1", false, T0);
+        // the same value written as 1.0 changes nothing: no conflict with m1, who keeps the field
+        ObjectNode same = deployments.apply(live, json("{'metadata':{'name':'d'},'spec':{'replicas':1.0}}"), "m2", false, T1);
+        assertTrue(fields(same, "m1").toString().contains("f:replicas"), same.toString());
+        StatusException other = assertThrows(StatusException.class, () -> deployments.apply(live,
+                json("{'metadata':{'name':'d'},'spec':{'replicas':2}}"), "m2", false, T1));
+        assertEquals(409, other.code());
+    }
 }

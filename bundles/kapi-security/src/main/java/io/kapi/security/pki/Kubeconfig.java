@@ -28,7 +28,13 @@ public final class Kubeconfig {
 
     /** The kubeconfig text for {@code serverUrl}, trusting {@code caPem} and authenticating with the given pair. */
     public static String render(String serverUrl, String caPem, String clientCertPem, String clientKeyPem) {
+        return render(serverUrl, caPem, USER, clientCertPem, clientKeyPem);
+    }
+
+    /** The same for the user named {@code user} (the names of its user entry and context). */
+    public static String render(String serverUrl, String caPem, String user, String clientCertPem, String clientKeyPem) {
         URI.create(serverUrl); // fail early on a malformed URL rather than in every client
+        String context = user + "@" + CLUSTER;
         return "apiVersion: v1\n"
                 + "kind: Config\n"
                 + "preferences: {}\n"
@@ -38,17 +44,17 @@ public final class Kubeconfig {
                 + "    server: " + serverUrl + "\n"
                 + "    certificate-authority-data: " + b64(caPem) + "\n"
                 + "users:\n"
-                + "- name: " + USER + "\n"
+                + "- name: " + user + "\n"
                 + "  user:\n"
                 + "    client-certificate-data: " + b64(clientCertPem) + "\n"
                 + "    client-key-data: " + b64(clientKeyPem) + "\n"
                 + "contexts:\n"
-                + "- name: " + CONTEXT + "\n"
+                + "- name: " + context + "\n"
                 + "  context:\n"
                 + "    cluster: " + CLUSTER + "\n"
-                + "    user: " + USER + "\n"
+                + "    user: " + user + "\n"
                 + "    namespace: default\n"
-                + "current-context: " + CONTEXT + "\n";
+                + "current-context: " + context + "\n";
     }
 
     /**

@@ -158,6 +158,14 @@ public final class Pki {
         return Certificates.parse(pem(ADMIN_CRT));
     }
 
+    /** The set in {@code dir} as it is, changing nothing (to issue client certificates from its CA). */
+    public static Pki open(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(CA_CRT)) || !Files.isRegularFile(dir.resolve(CA_KEY))) {
+            throw new IOException("no Kapi CA in " + dir);
+        }
+        return new Pki(dir, Set.of());
+    }
+
     /**
      * Makes {@code dir} hold a complete, valid set for {@code hostNames} (DNS names and IP literals;
      * "localhost", "127.0.0.1" and "::1" are always added) and returns it.
@@ -180,6 +188,37 @@ public final class Pki {
     }
 
     private record Issued(X509Certificate cert, PrivateKey key) {
+    }
+
+    /** A client certificate and its private key, PEM (the key as kube's keyutil writes it). */
+    public record ClientCredentials(String certificatePem, String keyPem) {
+    }
+
+    /**
+     * A new client certificate for {@code user} in {@code groups} (its CN and O values, as kube's x509
+     * authenticator reads them), signed by this CA, valid as long as the admin's.
+     */
+    public ClientCredentials issueClient(String user, List<String> groups) throws IOException, GeneralSecurityException {
+        if (user == null || user.isBlank()) {
+            throw new IllegalArgumentException("a user name is required");
+        }
+        Issued ca = load(dir, CA_CRT, CA_KEY);
+        if (ca == null) {
+            throw new IOException("no CA in " + dir);
+        }
+        org.bouncycastle.asn1.x500.X500NameBuilder subject = new org.bouncycastle.asn1.x500.X500NameBuilder(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE);
+        subject.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, user);
+        for (String g : groups) {
+            subject.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.O, g);
+        }
+        KeyPair keys = ecKeys();
+        try {
+            X509Certificate cert = sign(subject.build(), keys.getPublic(), ca.cert(), ca.key(), Instant.now(), LEAF_VALIDITY,
+                    KeyPurposeId.id_kp_clientAuth, null);
+            return new ClientCredentials(Certificates.toPem(cert), Certificates.toPem(keys.getPrivate()));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
     }
 
     private static Set<String> reconcile(Path dir, Set<String> names, Instant now)

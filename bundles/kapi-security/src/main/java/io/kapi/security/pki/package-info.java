@@ -4,5 +4,5 @@
  * owner-only file writing they share.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.kapi.security.pki;

@@ -3,6 +3,7 @@ package io.kapi.security.pki;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -212,5 +213,19 @@ class PkiTest {
             m.put(f, Files.readAllBytes(pki.file(f)));
         }
         return m;
+    }
+
+    @Test
+    void aClientCertificateForANamedUserAndItsGroups() throws Exception {
+        Path d = dir();
+        Pki.ensure(d, NAMES);
+        Pki pki = Pki.open(d);
+        Pki.ClientCredentials alice = pki.issueClient("alice", java.util.List.of("dev", "ops"));
+        java.security.cert.X509Certificate cert = Certificates.parse(alice.certificatePem());
+        assertEquals(new io.kapi.api.rest.UserInfo("alice", "", java.util.List.of("dev", "ops", "system:authenticated")),
+                new io.kapi.security.authn.X509Authenticator(pki.caCertificate()).authenticate(cert));
+        assertTrue(Certificates.matches(Certificates.readPrivateKey(alice.keyPem()), cert.getPublicKey()));
+        assertTrue(alice.keyPem().startsWith("-----BEGIN EC PRIVATE KEY-----"), "SEC1, as kube's keyutil writes it");
+        assertThrows(java.io.IOException.class, () -> Pki.open(d.resolve("missing")));
     }
 }

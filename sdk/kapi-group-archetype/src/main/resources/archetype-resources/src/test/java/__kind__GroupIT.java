@@ -58,7 +58,7 @@ public class ${kind}GroupIT {
             // Pax Exam's own bundles come from the local repository
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
-                    "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots,file:" + localRepo + "@id=local@snapshots"),
+#[[                    "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots,file:" + localRepo + "@id=local@snapshots"),]]#
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/io.kapi.server.cfg", "securePort", port),
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port.secure", port),
