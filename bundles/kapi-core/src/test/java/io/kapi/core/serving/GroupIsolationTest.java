@@ -33,22 +33,7 @@ class GroupIsolationTest extends ServingTestBase {
                 return List.of();
             }
         };
-        APIGroupProvider slow = new APIGroupProvider() {
-            @Override
-            public String group() {
-                return "slow.example.com";
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", "snails", "snail", "Snail", false, List.of(), List.of(), null, stuck, null));
-            }
-        };
+        APIGroupProvider slow = provider("slow.example.com", new ResourceDefinition("v1", "snails", "snail", "Snail", false, List.of(), List.of(), null, stuck, null));
         server.groupShares(2, 2);
         serveWidgets();
         server.contributions().addProvider(c(slow, 0, "slow-bundle", Map.of()));
@@ -85,38 +70,8 @@ class GroupIsolationTest extends ServingTestBase {
                 return true;
             }
         }
-        APIGroupProvider slow = new APIGroupProvider() {
-            @Override
-            public String group() {
-                return "slow.example.com";
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", "snails", "snail", "Snail", true, List.of(), List.of(), null, new Stubborn(), null));
-            }
-        };
-        APIGroupProvider things = new APIGroupProvider() {
-            @Override
-            public String group() {
-                return "things.example.com";
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", "gizmos", "gizmo", "Gizmo", true, List.of(), List.of(), null, null, null));
-            }
-        };
+        APIGroupProvider slow = provider("slow.example.com", new ResourceDefinition("v1", "snails", "snail", "Snail", true, List.of(), List.of(), null, new Stubborn(), null));
+        APIGroupProvider things = provider("things.example.com", new ResourceDefinition("v1", "gizmos", "gizmo", "Gizmo", true, List.of(), List.of(), null, null, null));
         serve(things);
         server.contributions().addProvider(c(slow, 0, "slow-bundle", Map.of()));
         server.rebuild();

@@ -65,6 +65,26 @@ abstract class ServingTestBase {
         return provider(group, resource, kind, null);
     }
 
+    /** A group serving one resource definition (of version v1). */
+    static APIGroupProvider provider(String group, ResourceDefinition definition) {
+        return new APIGroupProvider() {
+            @Override
+            public String group() {
+                return group;
+            }
+
+            @Override
+            public List<String> versions() {
+                return List.of("v1");
+            }
+
+            @Override
+            public List<ResourceDefinition> resources() {
+                return List.of(definition);
+            }
+        };
+    }
+
     /** A group of one cluster-scoped resource in v1, with the given OpenAPI schema (null: none). */
     static APIGroupProvider provider(String group, String resource, String kind, ObjectNode schema) {
         return new APIGroupProvider() {

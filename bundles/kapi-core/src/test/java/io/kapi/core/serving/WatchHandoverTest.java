@@ -162,23 +162,8 @@ class WatchHandoverTest extends ServingTestBase {
     }
 
     private static APIGroupProvider recording(List<io.kapi.api.rest.ListOptions> watches) {
-        return new APIGroupProvider() {
-            @Override
-            public String group() {
-                return "things.example.com";
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<io.kapi.api.rest.ResourceDefinition> resources() {
-                return List.of(new io.kapi.api.rest.ResourceDefinition("v1", "widgets", "widget", "Widget", false, List.of(), List.of(),
+        return provider("things.example.com", new io.kapi.api.rest.ResourceDefinition("v1", "widgets", "widget", "Widget", false, List.of(), List.of(),
                         null, null, binding -> new Recording(binding.genericStore(new io.kapi.api.rest.Strategy() { }), watches)));
-            }
-        };
     }
 
     /** The new store watch resumes exactly after the last change the stream delivered: its resourceVersion. */
