@@ -87,22 +87,7 @@ abstract class ServingTestBase {
 
     /** A group of one cluster-scoped resource in v1, with the given OpenAPI schema (null: none). */
     static APIGroupProvider provider(String group, String resource, String kind, ObjectNode schema) {
-        return new APIGroupProvider() {
-            @Override
-            public String group() {
-                return group;
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", resource, kind.toLowerCase(), kind, false, List.of(), List.of(), schema, null, null));
-            }
-        };
+        return provider(group, new ResourceDefinition("v1", resource, kind.toLowerCase(), kind, false, List.of(), List.of(), schema, null, null));
     }
 
     void wireAuthentication() {
