@@ -56,10 +56,7 @@ public class GroupDynamicsBenchmark {
 
     @Configuration
     public Option[] config() {
-        // the report goes to itests/target, wherever the container runs
-        List<Option> options = new ArrayList<>(List.of(KapiContainer.options()));
-        options.add(org.ops4j.pax.exam.CoreOptions.systemProperty("kapi.benchmark.dir").value(new java.io.File("target").getAbsolutePath()));
-        return options.toArray(new Option[0]);
+        return KapiContainer.benchmarkOptions();
     }
 
     @org.ops4j.pax.exam.ProbeBuilder

@@ -43,9 +43,7 @@ public class IsolationBenchmark {
 
     @Configuration
     public Option[] config() {
-        List<Option> options = new ArrayList<>(List.of(KapiContainer.options()));
-        options.add(org.ops4j.pax.exam.CoreOptions.systemProperty("kapi.benchmark.dir").value(new java.io.File("target").getAbsolutePath()));
-        return options.toArray(new Option[0]);
+        return KapiContainer.benchmarkOptions();
     }
 
     @org.ops4j.pax.exam.ProbeBuilder

@@ -34,6 +34,13 @@ final class KapiContainer {
         }
     }
 
+    /** {@link #options()}, and {@code kapi.benchmark.dir} naming itests/target, where a benchmark in the container writes its report. */
+    static Option[] benchmarkOptions() {
+        java.util.List<Option> options = new java.util.ArrayList<>(java.util.List.of(options()));
+        options.add(org.ops4j.pax.exam.CoreOptions.systemProperty("kapi.benchmark.dir").value(new File("target").getAbsolutePath()));
+        return options.toArray(new Option[0]);
+    }
+
     static Option[] options() {
         String distribution = System.getProperty("kapi.distribution");
         String localRepo = System.getProperty("maven.repo.local");

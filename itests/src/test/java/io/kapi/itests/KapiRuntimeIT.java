@@ -71,6 +71,20 @@ public class KapiRuntimeIT {
         RuntimeWaits.await(context, runtime, what, condition);
     }
 
+    /**
+     * Waits for the API to answer: the HTTPS listener comes up once the generated keystore is configured,
+     * and the default namespace once the system-namespaces hook ran.
+     */
+    private void awaitApi(ApiClient api) throws Exception {
+        awaitRuntime("default namespace", () -> {
+            try {
+                return api.get("/api/v1/namespaces/default").statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
     private ApiClient client() throws Exception {
         return new ApiClient(Integer.parseInt(System.getProperty("kapi.test.securePort")));
     }
@@ -108,13 +122,7 @@ public class KapiRuntimeIT {
     public void hotDeployOfTheCoordinationGroup() throws Exception {
         awaitRuntime("ready with leases", () -> runtime.ready() && serving("coordination.k8s.io", "leases"));
         ApiClient api = client();
-        awaitRuntime("default namespace", () -> {
-            try {
-                return api.get("/api/v1/namespaces/default").statusCode() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        awaitApi(api);
         HttpResponse<String> created = api.post("/apis/coordination.k8s.io/v1/namespaces/default/leases",
                 "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"hot\"},\"spec\":{\"holderIdentity\":\"me\"}}");
         assertEquals(created.body(), 201, created.statusCode());
@@ -169,14 +177,7 @@ public class KapiRuntimeIT {
     public void aBundleUpdateKeepsTheGroupsWatchesStreaming() throws Exception {
         awaitRuntime("ready with leases", () -> runtime.ready() && serving("coordination.k8s.io", "leases"));
         ApiClient api = client();
-        // the HTTPS listener comes up once the generated keystore is configured: wait for it as for the namespace
-        awaitRuntime("default namespace", () -> {
-            try {
-                return api.get("/api/v1/namespaces/default").statusCode() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        awaitApi(api);
         HttpResponse<String> first = api.post("/apis/coordination.k8s.io/v1/namespaces/default/leases",
                 "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"up-1\"}}");
         assertEquals(first.body(), 201, first.statusCode());
