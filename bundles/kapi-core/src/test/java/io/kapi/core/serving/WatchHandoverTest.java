@@ -27,6 +27,14 @@ class WatchHandoverTest extends ServingTestBase {
         assertTrue(r.text().contains(text), "expected " + text + " in " + r.text());
     }
 
+    /** Opens a watch on widgets, creates w1 and waits until the watch has delivered it. */
+    private FakeHttp.Response watchSeeingW1(FakeHttp.Async async) throws Exception {
+        FakeHttp.Response watch = start("GET", WATCH, "application/json", null, async);
+        create("w1");
+        await(watch, "\"w1\"");
+        return watch;
+    }
+
     private void create(String name) throws Exception {
         assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"" + name + "\"}}").status);
     }
@@ -35,9 +43,7 @@ class WatchHandoverTest extends ServingTestBase {
     void aWatchGoesOnOverTheGroupsNewVersionInTheSameRebuild() throws Exception {
         Contribution<APIGroupProvider> v1 = serveWidgets();
         FakeHttp.Async async = new FakeHttp.Async();
-        FakeHttp.Response watch = start("GET", WATCH, "application/json", null, async);
-        create("w1");
-        await(watch, "\"w1\"");
+        FakeHttp.Response watch = watchSeeingW1(async);
         // the bundle's new version registers before the old one is gone: one rebuild swaps them
         server.contributions().removeProvider(v1.serviceId());
         server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of()));
@@ -55,9 +61,7 @@ class WatchHandoverTest extends ServingTestBase {
         server.handoverGrace(Duration.ofSeconds(30));
         Contribution<APIGroupProvider> v1 = serveWidgets();
         FakeHttp.Async async = new FakeHttp.Async();
-        FakeHttp.Response watch = start("GET", WATCH, "application/json", null, async);
-        create("w1");
-        await(watch, "\"w1\"");
+        FakeHttp.Response watch = watchSeeingW1(async);
         server.contributions().removeProvider(v1.serviceId());
         server.rebuild();
         FakeHttp.Response away = call("GET", "/apis/things.example.com/v1/widgets", null);
@@ -82,9 +86,7 @@ class WatchHandoverTest extends ServingTestBase {
         server.handoverGrace(Duration.ofMillis(300));
         Contribution<APIGroupProvider> v1 = serveWidgets();
         FakeHttp.Async async = new FakeHttp.Async();
-        FakeHttp.Response watch = start("GET", WATCH, "application/json", null, async);
-        create("w1");
-        await(watch, "\"w1\"");
+        FakeHttp.Response watch = watchSeeingW1(async);
         server.contributions().removeProvider(v1.serviceId());
         server.rebuild();
         async.awaitCompletion();
@@ -96,9 +98,7 @@ class WatchHandoverTest extends ServingTestBase {
     void aWatchDoesNotMoveToAnotherStorageBackend() throws Exception {
         Contribution<APIGroupProvider> v1 = serveWidgets();
         FakeHttp.Async async = new FakeHttp.Async();
-        FakeHttp.Response watch = start("GET", WATCH, "application/json", null, async);
-        create("w1");
-        await(watch, "\"w1\"");
+        FakeHttp.Response watch = watchSeeingW1(async);
         // a higher-ranked backend takes over: its revisions are another history, the watch ends cleanly
         io.kapi.storage.embedded.EmbeddedStorage other = io.kapi.storage.embedded.EmbeddedStorage.open(dir.resolve("other"));
         try {
