@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * Fans durable events out to watchers.
  *
- * <p>A new watcher first catches up from the store's history on its own delivery thread and only
- * then joins the live set; the switch happens under the hub lock when the history it has read
+ * <p>A new watcher from the last published revision joins the live set at once. Any other first
+ * catches up from the store's history on its own delivery thread and only then joins the live set; the switch happens under the hub lock when the history it has read
  * reaches the last published revision, so nothing falls between history and live (the events
  * published later are filtered by revision, so nothing is seen twice either). Catching up from
  * history instead of buffering live events while replaying keeps the live buffer bounded.
@@ -66,6 +66,17 @@ final class WatchHub {
                 throw new StorageException(StorageException.Code.UNAVAILABLE, keyOrPrefix, 0, "storage is closed");
             }
             all.add(w);
+            if (after >= published) {
+                // Nothing to replay: live at once, as etcd puts a watch from its current revision straight
+                // into its synced group. Left to catch up on its delivery thread, a watch "from now" would
+                // replay the writes made meanwhile from history and could be ended as compacted by a
+                // compaction of revisions it was never behind on.
+                synchronized (w) {
+                    w.catchingUp = false;
+                }
+                live.add(w);
+                return w;
+            }
         }
         synchronized (w) {
             w.scheduleLocked();
