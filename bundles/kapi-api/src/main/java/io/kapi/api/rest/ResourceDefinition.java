@@ -2,10 +2,12 @@ package io.kapi.api.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One resource of an API group version, as kube's {@code APIResource} plus what serves it.
+ * One resource of an API group version, as kube's {@code APIResource} plus what serves it. Build one
+ * with {@link #builder}.
  *
  * @param version the group version serving it (e.g. {@code v1})
  * @param plural the resource name in paths ({@code configmaps})
@@ -17,10 +19,18 @@ import java.util.Objects;
  * @param schema the OpenAPI v3 schema of the kind (the whole object), or null
  * @param strategy the resource's strategy for the generic registry store
  * @param storage custom REST storage built from the storage binding, or null for the generic store
+ * @param status the {@code status} subresource, or null for none
+ * @param scale the {@code scale} subresource, or null for none
+ * @param storageVersion the version objects of this resource are stored in, or null: the group's most
+ *     preferred version that has the resource (as kube's default storage versions). Every version of a
+ *     resource must name the same one
+ * @param converter conversion between the versions of the resource, or null for kube's {@code None}
+ *     strategy (only {@code apiVersion} changes)
  */
 public record ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
                                  List<String> shortNames, List<String> categories, ObjectNode schema,
-                                 Strategy strategy, RestStorageFactory storage) {
+                                 Strategy strategy, RestStorageFactory storage, StatusStrategy status,
+                                 ScaleSubresource scale, String storageVersion, VersionConverter converter) {
     public ResourceDefinition {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(plural, "plural");
@@ -30,11 +40,114 @@ public record ResourceDefinition(String version, String plural, String singular,
         if (strategy == null && storage == null) {
             strategy = new Strategy() { };
         }
+        if ((status != null || scale != null) && strategy == null) {
+            throw new IllegalArgumentException("the status and scale subresources of " + plural
+                    + " are served by the generic store: they need a strategy");
+        }
+    }
+
+    /** A resource without subresources, stored in its own version (the form of the API's 2.0 release). */
+    public ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
+                              List<String> shortNames, List<String> categories, ObjectNode schema,
+                              Strategy strategy, RestStorageFactory storage) {
+        this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage,
+                null, null, null, null);
+    }
+
+    /** Starts a definition of {@code plural} of kind {@code kind} in {@code version}: cluster-scoped, no subresources. */
+    public static Builder builder(String version, String plural, String kind) {
+        return new Builder(version, plural, kind);
     }
 
     /** Builds custom REST storage; the returned object implements the verb interfaces it supports. */
     @FunctionalInterface
     public interface RestStorageFactory {
         Object create(StorageBinding binding);
+    }
+
+    /** A {@link ResourceDefinition} step by step; unset parts take the record's defaults. */
+    public static final class Builder {
+        private final String version;
+        private final String plural;
+        private final String kind;
+        private String singular;
+        private boolean namespaced;
+        private List<String> shortNames = List.of();
+        private List<String> categories = List.of();
+        private ObjectNode schema;
+        private Strategy strategy;
+        private RestStorageFactory storage;
+        private StatusStrategy status;
+        private ScaleSubresource scale;
+        private String storageVersion;
+        private VersionConverter converter;
+
+        private Builder(String version, String plural, String kind) {
+            this.version = version;
+            this.plural = plural;
+            this.kind = kind;
+        }
+
+        /** Defaults to the kind in lower case. */
+        public Builder singular(String singular) {
+            this.singular = singular;
+            return this;
+        }
+
+        public Builder namespaced(boolean namespaced) {
+            this.namespaced = namespaced;
+            return this;
+        }
+
+        public Builder shortNames(String... shortNames) {
+            this.shortNames = List.of(shortNames);
+            return this;
+        }
+
+        public Builder categories(String... categories) {
+            this.categories = List.of(categories);
+            return this;
+        }
+
+        public Builder schema(ObjectNode schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        public Builder strategy(Strategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        public Builder storage(RestStorageFactory storage) {
+            this.storage = storage;
+            return this;
+        }
+
+        public Builder status(StatusStrategy status) {
+            this.status = status;
+            return this;
+        }
+
+        public Builder scale(ScaleSubresource scale) {
+            this.scale = scale;
+            return this;
+        }
+
+        public Builder storageVersion(String storageVersion) {
+            this.storageVersion = storageVersion;
+            return this;
+        }
+
+        public Builder converter(VersionConverter converter) {
+            this.converter = converter;
+            return this;
+        }
+
+        public ResourceDefinition build() {
+            return new ResourceDefinition(version, plural,
+                    singular != null ? singular : kind == null ? null : kind.toLowerCase(Locale.ROOT), kind, namespaced,
+                    shortNames, categories, schema, strategy, storage, status, scale, storageVersion, converter);
+        }
     }
 }

@@ -103,6 +103,20 @@ public final class Discovery {
             r.verbs().forEach(verbs::add);
             namesAndCategories(rd, r);
             rd.put("storageVersionHash", storageVersionHash(r));
+            // kube lists a subresource as a resource of its own, "deployments/scale", with its kind
+            r.subresources().forEach((name, sub) -> {
+                ObjectNode sd = rs.addObject();
+                sd.put("name", r.meta().resource() + "/" + name);
+                sd.put("singularName", "");
+                sd.put("namespaced", r.meta().namespaced());
+                if (!sub.meta().group().equals(r.meta().group()) || !sub.meta().version().equals(r.meta().version())) {
+                    sd.put("group", sub.meta().group());
+                    sd.put("version", sub.meta().version());
+                }
+                sd.put("kind", sub.meta().kind());
+                ArrayNode sv = sd.putArray("verbs");
+                sub.verbs().forEach(sv::add);
+            });
         }
         return rl;
     }
@@ -162,6 +176,19 @@ public final class Discovery {
                     ArrayNode verbs = rd.putArray("verbs");
                     r.verbs().forEach(verbs::add);
                     namesAndCategories(rd, r);
+                    if (!r.subresources().isEmpty()) {
+                        ArrayNode subs = rd.putArray("subresources");
+                        r.subresources().forEach((name, sub) -> {
+                            ObjectNode sd = subs.addObject();
+                            sd.put("subresource", name);
+                            ObjectNode sk = sd.putObject("responseKind");
+                            sk.put("group", sub.meta().group());
+                            sk.put("version", sub.meta().version());
+                            sk.put("kind", sub.meta().kind());
+                            ArrayNode sv = sd.putArray("verbs");
+                            sub.verbs().forEach(sv::add);
+                        });
+                    }
                 }
                 vd.put("freshness", "Current");
             }

@@ -36,6 +36,7 @@ final class ApplyPatch {
         }
     }
 
+    /** @param creater what creates the object when it does not exist, or null (a subresource): 404 then */
     static void serve(ServedResource resource, Patcher patcher, Creater creater, RequestInfo info, UserInfo user,
                       HttpServletRequest http, HttpServletResponse resp, ObjectOutput.Negotiated out) throws IOException {
         ResourceMeta meta = resource.meta();
@@ -87,13 +88,17 @@ final class ApplyPatch {
                 if (current == null) {
                     throw new Missing();
                 }
-                return resource.fieldManager().apply(current, config, manager, force, now);
+                return resource.recordApply(current, config, manager, force, now);
             });
             ObjectOutput.write(resource, resp, out, 200, r.object(), false);
         } catch (Missing absent) {
+            if (creater == null) {
+                // a subresource applies to an object that exists
+                throw StatusException.notFound(meta.group(), meta.resource(), info.name());
+            }
             ObjectNode created;
             try {
-                created = creater.create(ctx, resource.fieldManager().apply(null, config, manager, force, now));
+                created = creater.create(ctx, resource.recordApply(null, config, manager, force, now));
             } catch (StatusException e) {
                 if (!"AlreadyExists".equals(e.reason())) {
                     throw e;
@@ -103,7 +108,7 @@ final class ApplyPatch {
                     if (current == null) {
                         throw e;
                     }
-                    return resource.fieldManager().apply(current, config, manager, force, now);
+                    return resource.recordApply(current, config, manager, force, now);
                 });
                 ObjectOutput.write(resource, resp, out, 200, r.object(), false);
                 return;

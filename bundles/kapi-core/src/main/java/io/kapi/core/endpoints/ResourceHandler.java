@@ -49,11 +49,15 @@ public final class ResourceHandler {
     public static void serve(ServedResource resource, ApiRequest request, HttpServletResponse resp) throws IOException {
         RequestInfo info = request.info();
         HttpServletRequest http = request.http();
+        if (!info.subresource().isEmpty()) {
+            ServedResource sub = resource.subresources().get(info.subresource());
+            if (sub == null) {
+                throw StatusException.notFound(resource.meta().group(), resource.meta().resource() + "/" + info.subresource(), info.name());
+            }
+            resource = sub;
+        }
         ResourceMeta meta = resource.meta();
         Object storage = resource.storage();
-        if (!info.subresource().isEmpty()) {
-            throw StatusException.notFound(meta.group(), meta.resource() + "/" + info.subresource(), info.name());
-        }
         if (!meta.namespaced() && !info.namespace().isEmpty()) {
             throw new StatusException(404, "NotFound", "the server could not find the requested resource");
         }
@@ -103,27 +107,28 @@ public final class ResourceHandler {
             case "create" -> {
                 Creater c = require(storage, Creater.class, "POST", meta);
                 RequestOptions.Write options = RequestOptions.create(http, "");
-                ctx = writeContext(info, user, options);
+                ctx = writeContext(info, user, options, http);
                 ObjectNode body = decodeObject(resource, http, resp, options);
                 checkType(body, meta);
                 if (!info.name().isEmpty()) {
                     throw StatusException.methodNotAllowed("POST", meta.group(), meta.resource());
                 }
-                resource.fieldManager().update(null, body, manager(http, options), Json.now());
+                resource.recordUpdate(null, body, ctx.fieldManager(), Json.now());
                 ObjectNode created = c.create(ctx, body);
                 ObjectOutput.write(resource, resp, out, 201, created, false);
             }
             case "update" -> {
                 Updater u = require(storage, Updater.class, "PUT", meta);
                 RequestOptions.Write options = RequestOptions.update(http, info.name());
-                ctx = writeContext(info, user, options);
+                ctx = writeContext(info, user, options, http);
                 ObjectNode body = decodeObject(resource, http, resp, options);
                 checkType(body, meta);
-                String manager = manager(http, options);
+                String manager = ctx.fieldManager();
                 String now = Json.now();
+                ServedResource served = resource;
                 Updater.UpdateResult r = u.update(ctx, info.name(), current -> {
                     ObjectNode updated = body.deepCopy();
-                    resource.fieldManager().update(current, updated, manager, now);
+                    served.recordUpdate(current, updated, manager, now);
                     return updated;
                 });
                 ObjectOutput.write(resource, resp, out, r.created() ? 201 : 200, r.object(), false);
@@ -132,7 +137,8 @@ public final class ResourceHandler {
                 Patcher p = require(storage, Patcher.class, "PATCH", meta);
                 String contentType = http.getContentType() == null ? "" : MediaType.parse(http.getContentType()).type();
                 if (contentType.equals(ApplyPatch.CONTENT_TYPE)) {
-                    ApplyPatch.serve(resource, p, require(storage, Creater.class, "PATCH", meta), info, user, http, resp, out);
+                    ApplyPatch.serve(resource, p, resource.subresource().isEmpty() ? require(storage, Creater.class, "PATCH", meta) : null,
+                            info, user, http, resp, out);
                     return;
                 }
                 // kube refuses an unknown patch type and a bad fieldValidation before it reads the object
@@ -142,21 +148,22 @@ public final class ResourceHandler {
                 }
                 String type = contentType;
                 RequestOptions.Write options = RequestOptions.patch(http, info.name(), false);
-                ctx = writeContext(info, user, options);
+                ctx = writeContext(info, user, options, http);
                 FieldValidation validation = options.fieldValidation();
                 byte[] patch = readBody(http);
                 // a retried transform reports the same fields again: each warning once
                 java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
-                String manager = manager(http, options);
+                String manager = ctx.fieldManager();
                 String now = Json.now();
+                ServedResource served = resource;
                 Updater.UpdateResult r = p.update(ctx, info.name(), current -> {
                     if (current == null) {
                         throw StatusException.notFound(meta.group(), meta.resource(), info.name());
                     }
-                    ObjectNode patched = Patches.apply(type, current, patch, resource.patchSchema(), validation);
+                    ObjectNode patched = Patches.apply(type, current, patch, served.patchSchema(), validation);
                     checkType(patched, meta);
-                    ObjectNode checked = ObjectDecoder.checkPatched(resource, patched, validation, warnings);
-                    resource.fieldManager().update(current, checked, manager, now);
+                    ObjectNode checked = ObjectDecoder.checkPatched(served, patched, validation, warnings);
+                    served.recordUpdate(current, checked, manager, now);
                     return checked;
                 });
                 ObjectDecoder.writeWarnings(resp, warnings);
@@ -259,8 +266,10 @@ public final class ResourceHandler {
         return prefix.length() > 128 ? prefix.substring(0, 128) : prefix.toString();
     }
 
-    private static RequestContext writeContext(RequestInfo info, UserInfo user, RequestOptions.Write options) {
-        return new RequestContext(info.namespace(), user, options.isDryRun(), options.fieldManager());
+    /** A write's context: its field manager is the parameter, else the one kube derives from the User-Agent. */
+    private static RequestContext writeContext(RequestInfo info, UserInfo user, RequestOptions.Write options,
+                                               HttpServletRequest http) {
+        return new RequestContext(info.namespace(), user, options.isDryRun(), manager(http, options));
     }
 
     private static RequestContext deleteContext(RequestInfo info, UserInfo user, ObjectNode deleteOptions) {

@@ -14,8 +14,15 @@ import io.kapi.core.registry.ResourceMeta;
 import io.kapi.machinery.apply.FieldManager;
 import io.kapi.machinery.patch.SmpSchema;
 import io.kapi.machinery.validation.StrictDecoding;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.StatusException;
+import io.kapi.core.json.Json;
+import io.kapi.core.registry.ScaleRest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,26 +42,129 @@ public final class ServedResource {
     private final FieldManager fieldManager;
     private final Set<HeldWatch> watches = ConcurrentHashMap.newKeySet();
     private final Object backend;
+    private final String subresource;
+    private final Map<String, ServedResource> subresources;
     private volatile boolean closed;
 
+    /** The {@code scale} subresource's kind, as kube's autoscaling/v1 Scale. */
+    private static final ObjectNode SCALE_SCHEMA = (ObjectNode) OpenApi.commonSchema("#/components/schemas/io.k8s.api.autoscaling.v1.Scale");
+
     public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage) {
-        this(meta, definition, storage, null);
+        this(meta, definition, storage, null, Map.of());
     }
 
     /**
      * @param backend the storage backend under {@code storage}, or null: watches move only between
      *     resources on the same backend, whose revisions they resume from
+     * @param subresourceStorage the REST storage of each subresource ({@code status}, {@code scale})
      */
-    public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend) {
+    public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend,
+                          Map<String, Object> subresourceStorage) {
+        this(meta, definition, storage, backend, "", definition == null ? null : definition.schema(),
+                subresourceStorage);
+    }
+
+    private ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend,
+                           String subresource, ObjectNode schema, Map<String, Object> subresourceStorage) {
         this.backend = backend;
         this.meta = meta;
         this.definition = definition;
         this.storage = storage;
+        this.subresource = subresource;
         this.verbs = verbsOf(storage);
         // the schema is walked as it is, once per request; built here once per resource
-        this.decoding = new StrictDecoding(definition == null ? null : definition.schema(), OpenApi::commonSchema);
-        this.patchSchema = SmpSchema.fromOpenApi(definition == null ? null : definition.schema(), OpenApi::commonSchema);
-        this.fieldManager = new FieldManager(definition == null ? null : definition.schema(), OpenApi::commonSchema, meta.apiVersion());
+        this.decoding = new StrictDecoding(schema, OpenApi::commonSchema);
+        this.patchSchema = SmpSchema.fromOpenApi(schema, OpenApi::commonSchema);
+        this.fieldManager = new FieldManager(schema, OpenApi::commonSchema, meta.apiVersion());
+        Map<String, ServedResource> subs = new TreeMap<>();
+        subresourceStorage.forEach((name, rest) -> {
+            if (name.equals("scale")) {
+                ResourceMeta scale = new ResourceMeta("autoscaling", "v1", meta.resource(), ScaleRest.KIND, meta.namespaced());
+                subs.put(name, new ServedResource(scale, definition, rest, null, name, SCALE_SCHEMA, Map.of()));
+            } else {
+                subs.put(name, new ServedResource(meta, definition, rest, null, name, schema, Map.of()));
+            }
+        });
+        this.subresources = Collections.unmodifiableMap(subs);
+    }
+
+    /** "" for a resource, else the name of the subresource this is ({@code status}, {@code scale}). */
+    public String subresource() {
+        return subresource;
+    }
+
+    /** The resource's subresources by name, in name order (kube's discovery order). */
+    public Map<String, ServedResource> subresources() {
+        return subresources;
+    }
+
+    /**
+     * Records the fields an update (or a patch) sets in {@code written}'s managed fields, after taking
+     * out what this endpoint does not let the client change, so that the writer owns only what it set:
+     * the status through the resource itself when it has a status subresource, everything but the
+     * status through {@code /status} (kube's reset fields). The scale subresource records its writes
+     * on the object itself ({@link ScaleRest}).
+     */
+    public void recordUpdate(ObjectNode current, ObjectNode written, String manager, String now) {
+        switch (subresource) {
+            case "" -> {
+                if (definition != null && definition.status() != null) {
+                    if (current == null) {
+                        written.remove("status");
+                    } else if (current.has("status")) {
+                        written.set("status", current.get("status"));
+                    } else {
+                        written.remove("status");
+                    }
+                }
+                fieldManager.update(current, written, manager, now);
+            }
+            case "status" -> {
+                if (current != null) {
+                    definition.status().prepareForUpdate(written, current);
+                }
+                fieldManager.update(current, written, manager, now, subresource);
+            }
+            default -> {
+                // the subresource's storage records the write on the object it changes
+            }
+        }
+    }
+
+    /**
+     * Server-side apply of {@code config} to {@code current} (null: the object is created), with what
+     * this endpoint does not let the client set taken out of the configuration first, as kube's reset
+     * fields are: the applier owns only the fields it may set here.
+     */
+    public ObjectNode recordApply(ObjectNode current, ObjectNode config, String manager, boolean force, String now) {
+        switch (subresource) {
+            case "" -> {
+                ObjectNode applied = config;
+                if (definition != null && definition.status() != null && config.has("status")) {
+                    applied = config.deepCopy();
+                    applied.remove("status");
+                }
+                return fieldManager.apply(current, applied, manager, force, now);
+            }
+            case "status" -> {
+                ObjectNode applied = Json.object();
+                applied.set("apiVersion", config.get("apiVersion"));
+                applied.set("kind", config.get("kind"));
+                ObjectNode m = applied.putObject("metadata");
+                for (String field : new String[] {"name", "namespace"}) {
+                    if (config.path("metadata").has(field)) {
+                        m.set(field, config.get("metadata").get(field));
+                    }
+                }
+                if (config.has("status")) {
+                    applied.set("status", config.get("status"));
+                }
+                return fieldManager.apply(current, applied, manager, force, now, subresource);
+            }
+            default -> throw StatusException.unsupportedMediaType("the body of the request was in an unknown format - "
+                    + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
+                    + "application/strategic-merge-patch+json");
+        }
     }
 
     /** managedFields and server-side apply for this resource's kind. */

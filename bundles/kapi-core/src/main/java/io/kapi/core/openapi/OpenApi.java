@@ -52,6 +52,8 @@ public final class OpenApi {
         String pkg;
         if (group.isEmpty()) {
             pkg = "io.k8s.api.core";
+        } else if (!group.contains(".")) {
+            pkg = "io.k8s.api." + group; // kube's own groups without a domain: apps, batch, autoscaling, policy
         } else if (group.endsWith(".k8s.io")) {
             pkg = "io.k8s.api." + group.substring(0, group.indexOf('.'));
         } else {
@@ -122,35 +124,56 @@ public final class OpenApi {
                 cp.set("delete", operation("deletecollection" + kind, "deletecollection", gvk,
                         "io.k8s.apimachinery.pkg.apis.meta.v1.Status", false));
             }
-            if (verbs.contains("get")) {
-                ip.set("get", operation("read" + kind, "get", gvk, name, false));
-            }
-            if (verbs.contains("update")) {
-                ip.set("put", operation("replace" + kind, "put", gvk, name, true));
-            }
-            if (verbs.contains("patch")) {
-                ObjectNode patch = operation("patch" + kind, "patch", gvk, name, false);
-                ObjectNode body = patch.putObject("requestBody");
-                ObjectNode content = body.putObject("content");
-                for (String t : List.of("application/apply-patch+yaml", "application/json-patch+json",
-                        "application/merge-patch+json", "application/strategic-merge-patch+json")) {
-                    content.putObject(t).putObject("schema").put("$ref", "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch");
-                }
-                body.put("required", true);
-                ip.set("patch", patch);
-            }
-            if (verbs.contains("delete")) {
-                ip.set("delete", operation("delete" + kind, "delete", gvk,
-                        "io.k8s.apimachinery.pkg.apis.meta.v1.Status", false));
-            }
-            ArrayNode params = ip.putArray("parameters");
-            params.add(pathParam("name", "name of the " + kind));
+            itemOperations(ip, kind, gvk, name, verbs, r.meta().namespaced());
             if (r.meta().namespaced()) {
-                params.add(pathParam("namespace", "object name and auth scope, such as for teams and projects"));
                 cp.putArray("parameters").add(pathParam("namespace", "object name and auth scope, such as for teams and projects"));
             }
+            r.subresources().forEach((sub, served) -> {
+                // kube's operations on a subresource: readNamespacedDeploymentStatus, ... of the subresource's kind
+                String subKind = served.meta().kind();
+                ObjectNode subGvk = Json.object();
+                subGvk.put("group", served.meta().group());
+                subGvk.put("kind", subKind);
+                subGvk.put("version", served.meta().version());
+                String subSchema = subKind.equals(kind) && served.meta().group().equals(g.group()) ? name
+                        : schemaName(served.meta().group(), served.meta().version(), subKind);
+                String suffix = Character.toUpperCase(sub.charAt(0)) + sub.substring(1);
+                itemOperations(paths.putObject(item + "/" + sub), kind + suffix, subGvk, subSchema, served.verbs(),
+                        r.meta().namespaced());
+            });
         }
         return doc;
+    }
+
+    /** The operations on one object's path (or one of its subresources'), for the verbs served there. */
+    private static void itemOperations(ObjectNode ip, String id, ObjectNode gvk, String schema, List<String> verbs,
+                                       boolean namespaced) {
+        if (verbs.contains("get")) {
+            ip.set("get", operation("read" + id, "get", gvk, schema, false));
+        }
+        if (verbs.contains("update")) {
+            ip.set("put", operation("replace" + id, "put", gvk, schema, true));
+        }
+        if (verbs.contains("patch")) {
+            ObjectNode patch = operation("patch" + id, "patch", gvk, schema, false);
+            ObjectNode body = patch.putObject("requestBody");
+            ObjectNode content = body.putObject("content");
+            for (String t : List.of("application/apply-patch+yaml", "application/json-patch+json",
+                    "application/merge-patch+json", "application/strategic-merge-patch+json")) {
+                content.putObject(t).putObject("schema").put("$ref", "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch");
+            }
+            body.put("required", true);
+            ip.set("patch", patch);
+        }
+        if (verbs.contains("delete")) {
+            ip.set("delete", operation("delete" + id, "delete", gvk,
+                    "io.k8s.apimachinery.pkg.apis.meta.v1.Status", false));
+        }
+        ArrayNode params = ip.putArray("parameters");
+        params.add(pathParam("name", "name of the " + gvk.path("kind").asText()));
+        if (namespaced) {
+            params.add(pathParam("namespace", "object name and auth scope, such as for teams and projects"));
+        }
     }
 
     private static ObjectNode defaultSchema() {

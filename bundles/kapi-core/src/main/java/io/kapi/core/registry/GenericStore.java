@@ -14,6 +14,7 @@ import io.kapi.api.rest.RequestContext;
 import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.SharedEncodings;
 import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.StatusStrategy;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
@@ -62,10 +63,32 @@ public class GenericStore implements RestStore, TableConvertor {
     private final TableConvertor table;
     /** The field-selector fields this resource answers (kube's field label conversion), from the strategy. */
     private final java.util.Set<String> selectableFields;
+    private final Options options;
+    private final Versions versions;
+
+    /**
+     * What a store adds to its strategy.
+     *
+     * @param versions the resource's storage version and conversion; null: stored as served
+     * @param statusSubresource the resource has a status subresource: its own writes do not take status
+     *     from clients (a create drops it, an update keeps the stored one), as kube's strategies of such kinds
+     * @param statusWrites non-null for the store of the status subresource itself: its updates change the
+     *     status only, through these hooks, and never create
+     */
+    public record Options(Versions versions, boolean statusSubresource, StatusStrategy statusWrites) {
+        public static final Options PLAIN = new Options(null, false, null);
+    }
 
     public GenericStore(ResourceMeta meta, Strategy strategy, Storage storage, NamespaceGuard namespaces,
                         NameValidator nameValidator) {
+        this(meta, strategy, storage, namespaces, nameValidator, Options.PLAIN);
+    }
+
+    public GenericStore(ResourceMeta meta, Strategy strategy, Storage storage, NamespaceGuard namespaces,
+                        NameValidator nameValidator, Options options) {
         this.meta = meta;
+        this.options = options;
+        this.versions = options.versions() != null ? options.versions() : Versions.single(meta);
         this.strategy = strategy;
         this.storage = storage;
         this.namespaces = namespaces == null ? NamespaceGuard.NONE : namespaces;
@@ -83,6 +106,10 @@ public class GenericStore implements RestStore, TableConvertor {
         return strategy;
     }
 
+    public Versions versions() {
+        return versions;
+    }
+
     // ---- keys and decoding
 
     String key(String namespace, String name) {
@@ -94,9 +121,10 @@ public class GenericStore implements RestStore, TableConvertor {
                 ? meta.keyPrefix() + namespace + "/" : meta.keyPrefix();
     }
 
+    /** Stored bytes as the served object: converted from the version they were stored in, resourceVersion set. */
     private ObjectNode decode(byte[] value, long revision) {
         try {
-            ObjectNode obj = Json.parseObject(value);
+            ObjectNode obj = versions.toServed(Json.parseObject(value));
             Json.metadata(obj).put("resourceVersion", Long.toString(revision));
             return obj;
         } catch (IOException e) {
@@ -108,10 +136,10 @@ public class GenericStore implements RestStore, TableConvertor {
         return decode(kv.value(), kv.modRevision());
     }
 
-    private static byte[] encodeForStorage(ObjectNode obj) {
+    private byte[] encodeForStorage(ObjectNode obj) {
         ObjectNode copy = obj.deepCopy();
         Json.metadata(copy).remove("resourceVersion");
-        return Json.bytes(copy);
+        return Json.bytes(versions.toStored(copy));
     }
 
     /** How long a read waits for the store to reach a resourceVersion from the future (kube's cacher: 3 s). */
@@ -303,7 +331,7 @@ public class GenericStore implements RestStore, TableConvertor {
             }
             KeyValue kv = listing.stored.get(i);
             ObjectNode obj = listing.decoded.get(i);
-            int at = obj == null ? metadataBodyStart(kv.value()) : -1;
+            int at = obj == null ? metadataBodyStart(kv.value(), meta.apiVersion()) : -1;
             if (at < 0) {
                 out.write(Json.bytes(obj != null ? obj : decode(kv)));
                 continue;
@@ -328,18 +356,34 @@ public class GenericStore implements RestStore, TableConvertor {
      * whitespace, or a resourceVersion already there), so the caller decodes instead.
      */
     static int metadataBodyStart(byte[] json) {
+        return metadataBodyStart(json, null);
+    }
+
+    /**
+     * {@link #metadataBodyStart(byte[])} of bytes that must name {@code apiVersion} (when not null) before
+     * their metadata: -1 for an object stored in another version, which is converted instead.
+     */
+    static int metadataBodyStart(byte[] json, String apiVersion) {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return -1;
             }
+            boolean versionSeen = apiVersion == null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
+                if ("apiVersion".equals(name) && !versionSeen) {
+                    if (value != JsonToken.VALUE_STRING || !apiVersion.equals(p.getText())) {
+                        return -1;
+                    }
+                    versionSeen = true;
+                    continue;
+                }
                 if (!"metadata".equals(name)) {
                     p.skipChildren();
                     continue;
                 }
-                if (value != JsonToken.START_OBJECT) {
+                if (value != JsonToken.START_OBJECT || !versionSeen) {
                     return -1;
                 }
                 long brace = p.currentTokenLocation().getByteOffset();
@@ -519,6 +563,9 @@ public class GenericStore implements RestStore, TableConvertor {
         } else {
             m.remove("generation");
         }
+        if (options.statusSubresource()) {
+            obj.remove("status");
+        }
         strategy.applyDefaults(obj);
         strategy.prepareForCreate(obj);
         List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), nameValidator));
@@ -541,7 +588,7 @@ public class GenericStore implements RestStore, TableConvertor {
         try {
             // without a resourceVersion (refused above, and never a strategy's to set) obj's bytes are the stored form
             m.remove("resourceVersion");
-            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), Json.bytes(obj));
+            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), Json.bytes(versions.toStored(obj)));
             // what decoding the stored bytes would give, without parsing them again
             m.put("resourceVersion", Long.toString(kv.modRevision()));
             return obj;
@@ -566,6 +613,9 @@ public class GenericStore implements RestStore, TableConvertor {
         while (true) {
             KeyValue current = read(key, name);
             if (current == null) {
+                if (options.statusWrites() != null) {
+                    throw StatusException.notFound(meta.group(), meta.resource(), name);
+                }
                 ObjectNode created = transform.apply(null);
                 if (!strategy.allowCreateOnUpdate()) {
                     throw StatusException.notFound(meta.group(), meta.resource(), name);
@@ -619,12 +669,20 @@ public class GenericStore implements RestStore, TableConvertor {
                 m.remove("generation");
             }
             strategy.applyDefaults(obj);
-            strategy.prepareForUpdate(obj, old);
+            if (options.statusWrites() != null) {
+                options.statusWrites().prepareForUpdate(obj, old);
+            } else {
+                if (options.statusSubresource()) {
+                    copyField(old, obj, "status");
+                }
+                strategy.prepareForUpdate(obj, old);
+            }
             if (strategy.tracksGeneration() && !java.util.Objects.equals(obj.get("spec"), old.get("spec"))) {
                 m.put("generation", oldMeta.path("generation").asLong(0) + 1);
             }
             List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMetaUpdate(m, oldMeta));
-            causes.addAll(strategy.validateUpdate(obj, old));
+            causes.addAll(options.statusWrites() != null ? options.statusWrites().validateUpdate(obj, old)
+                    : strategy.validateUpdate(obj, old));
             if (!causes.isEmpty()) {
                 throw StatusException.invalid(meta.group(), meta.kind(), name, causes);
             }

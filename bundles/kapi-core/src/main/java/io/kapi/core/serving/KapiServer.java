@@ -33,6 +33,9 @@ import io.kapi.core.filters.Timeout;
 import io.kapi.core.json.Json;
 import io.kapi.core.openapi.OpenApi;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.ScaleRest;
+import io.kapi.core.registry.StatusRest;
+import io.kapi.core.registry.Versions;
 import io.kapi.core.registry.ResourceMeta;
 import io.kapi.core.registry.StorageNamespaceGuard;
 import io.kapi.machinery.validation.NameValidator;
@@ -417,7 +420,7 @@ public final class KapiServer implements KapiRuntime {
 
     // ---- building a snapshot
 
-    private record Claim(ResourceDefinition def, Contribution<APIGroupProvider> provider) {
+    private record Claim(ResourceDefinition def, Contribution<APIGroupProvider> provider, String storageVersion) {
     }
 
     private ServingSnapshot build(long gen) {
@@ -450,11 +453,12 @@ public final class KapiServer implements KapiRuntime {
                 failures.add("provider of bundle " + p.bundle() + " failed: " + e);
                 continue;
             }
+            Map<String, String> storageVersions = storageVersions(p.service(), defs);
             for (ResourceDefinition d : defs) {
                 String key = p.service().group() + "/" + d.version() + "/" + d.plural();
                 Claim winner = winners.get(key);
                 if (winner == null) {
-                    winners.put(key, new Claim(d, p));
+                    winners.put(key, new Claim(d, p, storageVersions.get(d.plural())));
                     claims.add(new KapiRuntime.GroupResourceInfo(p.service().group(), d.version(), d.plural(), d.kind(),
                             server, p.bundle(), p.bundleId(), p.ranking(), null));
                 } else {
@@ -474,12 +478,13 @@ public final class KapiServer implements KapiRuntime {
         for (Claim c : winners.values()) {
             APIGroupProvider provider = c.provider.service();
             String group = provider.group();
+            String storageVersion = c.storageVersion;
             String cacheKey = c.provider.serviceId() + "|" + group + "/" + c.def.version() + "/" + c.def.plural() + "|"
-                    + (storage == null ? 0 : System.identityHashCode(storage));
+                    + storageVersion + "|" + (storage == null ? 0 : System.identityHashCode(storage));
             ServedResource r = resourceCache.get(cacheKey);
             if (r == null) {
                 try {
-                    r = newServedResource(group, c.def, storage);
+                    r = newServedResource(group, c.def, storageVersion, storage);
                 } catch (RuntimeException e) {
                     failures.add(group + "/" + c.def.version() + "/" + c.def.plural() + " of bundle " + c.provider.bundle()
                             + " failed: " + e);
@@ -579,11 +584,14 @@ public final class KapiServer implements KapiRuntime {
         return new Contribution<>(f, -ranking, ranking, 0, "kapi-core", Map.of(HandlerFilter.NAME, name));
     }
 
-    private static ServedResource newServedResource(String group, ResourceDefinition def, Storage storage) {
+    private static ServedResource newServedResource(String group, ResourceDefinition def, String storageVersion,
+                                                    Storage storage) {
         ResourceMeta meta = new ResourceMeta(group, def.version(), def.plural(), def.kind(), def.namespaced());
         if (storage == null) {
             return new ServedResource(meta, def, new Unavailable());
         }
+        GenericStore.Options options = new GenericStore.Options(new Versions(meta, storageVersion, def.converter()),
+                def.status() != null, null);
         StorageBinding binding = new StorageBinding() {
             @Override
             public Storage storage() {
@@ -598,11 +606,53 @@ public final class KapiServer implements KapiRuntime {
             @Override
             public io.kapi.api.rest.RestStore genericStore(io.kapi.api.rest.Strategy strategy) {
                 return new GenericStore(meta, strategy, storage, new StorageNamespaceGuard(storage),
-                        NameValidator.DNS1123_SUBDOMAIN);
+                        NameValidator.DNS1123_SUBDOMAIN, options);
             }
         };
         Object rest = def.storage() != null ? def.storage().create(binding) : binding.genericStore(def.strategy());
-        return new ServedResource(meta, def, rest, storage);
+        // the subresources are served by the generic store on the resource's strategy, as kube's StatusREST and
+        // ScaleREST wrap the resource's store
+        Map<String, Object> subresources = new HashMap<>();
+        GenericStore main = null;
+        if (def.status() != null || def.scale() != null) {
+            main = new GenericStore(meta, def.strategy(), storage, new StorageNamespaceGuard(storage),
+                    NameValidator.DNS1123_SUBDOMAIN, options);
+        }
+        if (def.status() != null) {
+            subresources.put("status", new StatusRest(new GenericStore(meta, def.strategy(), storage,
+                    new StorageNamespaceGuard(storage), NameValidator.DNS1123_SUBDOMAIN,
+                    new GenericStore.Options(options.versions(), true, def.status()))));
+        }
+        if (def.scale() != null) {
+            subresources.put("scale", new ScaleRest(meta, main, def.scale(),
+                    new io.kapi.machinery.apply.FieldManager(def.schema(), io.kapi.core.openapi.OpenApi::commonSchema, meta.apiVersion())));
+        }
+        return new ServedResource(meta, def, rest, storage, subresources);
+    }
+
+    /**
+     * The version each resource of a provider is stored in, by plural: what its definitions name, else
+     * the provider's most preferred version that has the resource, as kube stores a resource in its
+     * preferred version unless told otherwise.
+     */
+    static Map<String, String> storageVersions(APIGroupProvider provider, List<ResourceDefinition> defs) {
+        Map<String, String> out = new HashMap<>();
+        for (ResourceDefinition d : defs) {
+            if (d.storageVersion() != null && !d.storageVersion().isEmpty()) {
+                out.putIfAbsent(d.plural(), d.storageVersion());
+            }
+        }
+        for (String v : provider.versions()) {
+            for (ResourceDefinition d : defs) {
+                if (d.version().equals(v)) {
+                    out.putIfAbsent(d.plural(), v);
+                }
+            }
+        }
+        for (ResourceDefinition d : defs) {
+            out.putIfAbsent(d.plural(), d.version());
+        }
+        return out;
     }
 
     /** Storage for resources while no storage backend is present: every verb answers 503, and /readyz fails until a backend is back. */

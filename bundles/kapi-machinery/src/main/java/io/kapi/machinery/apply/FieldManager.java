@@ -151,6 +151,15 @@ public final class FieldManager {
      * managedFields itself (kubectl's upgrade from client-side apply does) has them kept as given.
      */
     public void update(ObjectNode live, ObjectNode written, String manager, String now) {
+        update(live, written, manager, now, "");
+    }
+
+    /**
+     * {@link #update(ObjectNode, ObjectNode, String, String)} of a write through a subresource
+     * ({@code status}, {@code scale}; "" for the resource itself), which its entry names: an object's
+     * fields written through {@code /status} are owned by that manager's status entry.
+     */
+    public void update(ObjectNode live, ObjectNode written, String manager, String now, String subresource) {
         if (isReset(written)) {
             removeManagedFields(written);
             return;
@@ -168,7 +177,7 @@ public final class FieldManager {
             return;
         }
         Fields.Comparison c = Fields.compare(live, written, root);
-        Entry mine = new Entry(manager, "Update", apiVersion, now, "", new FieldSet());
+        Entry mine = new Entry(manager, "Update", apiVersion, now, subresource, new FieldSet());
         for (Map.Entry<String, Entry> e : new ArrayList<>(managers.entrySet())) {
             Entry m = e.getValue();
             if (m.identity().equals(mine.identity())) {
@@ -188,7 +197,7 @@ public final class FieldManager {
         // appears is both)
         FieldSet set = mine.set.difference(c.removed()).union(c.addedOrModified());
         boolean changed = !set.difference(STRIPPED).equals(mine.set.difference(STRIPPED));
-        managers.put(mine.identity(), new Entry(manager, "Update", apiVersion, changed ? now : mine.time, "", set));
+        managers.put(mine.identity(), new Entry(manager, "Update", apiVersion, changed ? now : mine.time, subresource, set));
         capUpdateManagers(managers);
         encode(written, managers);
     }
@@ -244,6 +253,11 @@ public final class FieldManager {
      * @throws StatusException 409 with kube's apply conflict message and causes
      */
     public ObjectNode apply(ObjectNode live, ObjectNode config, String manager, boolean force, String now) {
+        return apply(live, config, manager, force, now, "");
+    }
+
+    /** {@link #apply(ObjectNode, ObjectNode, String, boolean, String)} through a subresource, which the applier's entry names. */
+    public ObjectNode apply(ObjectNode live, ObjectNode config, String manager, boolean force, String now, String subresource) {
         Map<String, Entry> decoded = live == null ? null : decode(live);
         Map<String, Entry> managers = decoded == null ? new LinkedHashMap<>() : decoded;
         ObjectNode liveObject = live == null ? null : withoutManagedFields(live);
@@ -253,7 +267,7 @@ public final class FieldManager {
             Entry before = new Entry("before-first-apply", "Update", apiVersion, now, "", Fields.toFieldSet(liveObject, root));
             managers.put(before.identity(), before);
         }
-        Entry previous = managers.get(new Entry(manager, "Apply", "", null, "", null).identity());
+        Entry previous = managers.get(new Entry(manager, "Apply", "", null, subresource, null).identity());
         String duplicate = Fields.duplicate(configObject, root);
         if (duplicate != null) {
             // SMD refuses such a configuration ("failed to create typed patch object"); kube answers it as an
@@ -262,7 +276,7 @@ public final class FieldManager {
         }
         FieldSet applied = Fields.toFieldSet(configObject, root);
         ObjectNode merged = (ObjectNode) Fields.merge(liveObject, configObject, root);
-        Entry mine = new Entry(manager, "Apply", apiVersion, now, "", applied);
+        Entry mine = new Entry(manager, "Apply", apiVersion, now, subresource, applied);
         managers.put(mine.identity(), mine);
         if (previous != null) {
             // what the applier set before and sets no more goes, unless someone (the applier too) owns it
@@ -309,7 +323,7 @@ public final class FieldManager {
             annotations.put(LAST_APPLIED, lastAppliedValue(config));
         }
         if (previous != null && previous.set.difference(STRIPPED).equals(applied.difference(STRIPPED)) && c.isSame()) {
-            managers.put(mine.identity(), new Entry(manager, "Apply", apiVersion, previous.time, "", applied));
+            managers.put(mine.identity(), new Entry(manager, "Apply", apiVersion, previous.time, subresource, applied));
         }
         encode(merged, managers);
         return merged;

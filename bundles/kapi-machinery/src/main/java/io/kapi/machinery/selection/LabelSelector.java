@@ -41,6 +41,50 @@ public final class LabelSelector {
         }
     }
 
+    /**
+     * kube's {@code metav1.LabelSelectorAsSelector}: the selector a {@code LabelSelector} object
+     * ({@code matchLabels}, {@code matchExpressions}) stands for. A missing one (null) and an empty one
+     * both give a selector whose {@link #toString()} is empty; kube's nil selector matches nothing, which
+     * callers that care tell apart themselves.
+     *
+     * @throws IllegalArgumentException for an operator kube does not know or values it would refuse
+     */
+    public static LabelSelector fromObject(com.fasterxml.jackson.databind.JsonNode selector) {
+        if (selector == null || selector.isNull() || selector.isMissingNode()) {
+            return EVERYTHING;
+        }
+        List<String> parts = new ArrayList<>();
+        selector.path("matchLabels").fields().forEachRemaining(e -> parts.add(e.getKey() + "=" + e.getValue().asText()));
+        for (com.fasterxml.jackson.databind.JsonNode e : selector.path("matchExpressions")) {
+            String key = e.path("key").asText("");
+            List<String> values = new ArrayList<>();
+            e.path("values").forEach(v -> values.add(v.asText()));
+            String op = e.path("operator").asText("");
+            // kube's NewRequirement, which the string form cannot check ("in ()" parses as one empty value)
+            if ((op.equals("In") || op.equals("NotIn")) && values.isEmpty()) {
+                throw new IllegalArgumentException("values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty");
+            }
+            if ((op.equals("Exists") || op.equals("DoesNotExist")) && !values.isEmpty()) {
+                throw new IllegalArgumentException("values: Invalid value: " + values + ": values set must be empty for exists and does not exist");
+            }
+            switch (op) {
+                case "In" -> parts.add(key + " in (" + String.join(",", values) + ")");
+                case "NotIn" -> parts.add(key + " notin (" + String.join(",", values) + ")");
+                case "Exists" -> parts.add(key);
+                case "DoesNotExist" -> parts.add("!" + key);
+                default -> throw new IllegalArgumentException("\"" + op + "\" is not a valid label selector operator");
+            }
+        }
+        if (parts.isEmpty()) {
+            return EVERYTHING;
+        }
+        try {
+            return new LabelSelector(LabelParser.parse(String.join(",", parts)));
+        } catch (LabelParser.ParseException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     public boolean isEmpty() {
         return requirements.isEmpty();
     }

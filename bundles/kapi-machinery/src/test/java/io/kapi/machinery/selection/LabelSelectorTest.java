@@ -154,4 +154,22 @@ class LabelSelectorTest {
         assertTrue(LabelSelector.parse(null).isEmpty());
         assertFalse(s.isEmpty());
     }
+
+    /** kube's LabelSelectorAsSelector(...).String(), as a Deployment's Scale shows its selector. */
+    @Test
+    void fromALabelSelectorObject() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals("app=web,!legacy,tier in (back,front),zone", LabelSelector.fromObject(m.readTree("""
+                {"matchLabels":{"app":"web"},"matchExpressions":[
+                  {"key":"zone","operator":"Exists"},{"key":"legacy","operator":"DoesNotExist"},
+                  {"key":"tier","operator":"In","values":["front","back"]}]}""")).toString());
+        assertEquals("env notin (dev)", LabelSelector.fromObject(m.readTree(
+                "{\"matchExpressions\":[{\"key\":\"env\",\"operator\":\"NotIn\",\"values\":[\"dev\"]}]}")).toString());
+        assertEquals("", LabelSelector.fromObject(m.readTree("{}")).toString());
+        assertEquals("", LabelSelector.fromObject(null).toString());
+        assertThrows(IllegalArgumentException.class, () -> LabelSelector.fromObject(m.readTree(
+                "{\"matchExpressions\":[{\"key\":\"env\",\"operator\":\"Near\"}]}")));
+        assertThrows(IllegalArgumentException.class, () -> LabelSelector.fromObject(m.readTree(
+                "{\"matchExpressions\":[{\"key\":\"env\",\"operator\":\"In\",\"values\":[]}]}")));
+    }
 }

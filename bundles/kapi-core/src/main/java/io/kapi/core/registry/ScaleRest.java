@@ -1,0 +1,180 @@
+package io.kapi.core.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.Patcher;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.ScaleSubresource;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.Updater;
+import io.kapi.core.json.Json;
+import io.kapi.machinery.apply.FieldManager;
+import io.kapi.machinery.selection.LabelSelector;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@code scale} subresource (kube's {@code ScaleREST}): an {@code autoscaling/v1} {@code Scale}
+ * read from and written to the replicas fields of the resource's object. An update sets the desired
+ * replicas of the object through the resource's own store (its validation and preconditions apply);
+ * a resourceVersion in the Scale is a precondition on the object. The write is recorded in the
+ * object's managed fields under the {@code scale} subresource.
+ */
+public final class ScaleRest implements Patcher {
+    public static final String API_VERSION = "autoscaling/v1";
+    public static final String KIND = "Scale";
+
+    private final ResourceMeta meta;
+    private final Updater store;
+    private final io.kapi.api.rest.Getter reader;
+    private final ScaleSubresource scale;
+    private final FieldManager fields;
+
+    /**
+     * @param store the resource's own store (get and update)
+     * @param fields the resource's field manager, or null to leave managed fields alone
+     */
+    public <S extends Updater & io.kapi.api.rest.Getter> ScaleRest(ResourceMeta meta, S store, ScaleSubresource scale,
+                                                                 FieldManager fields) {
+        this.meta = meta;
+        this.store = store;
+        this.reader = store;
+        this.scale = scale;
+        this.fields = fields;
+    }
+
+    @Override
+    public ObjectNode get(RequestContext ctx, String name, String resourceVersion) {
+        return toScale(reader.get(ctx, name, resourceVersion));
+    }
+
+    @Override
+    public UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
+        String now = Json.now();
+        String manager = ctx.fieldManager() == null ? "" : ctx.fieldManager();
+        UpdateResult r = store.update(ctx, name, current -> {
+            if (current == null) {
+                throw StatusException.notFound(meta.group(), meta.resource(), name);
+            }
+            ObjectNode wanted = transform.apply(toScale(current));
+            long replicas = validate(wanted, name);
+            ObjectNode next = current.deepCopy();
+            String rv = Json.text(wanted.get("metadata"), "resourceVersion");
+            if (!rv.isEmpty()) {
+                Json.metadata(next).put("resourceVersion", rv);
+            }
+            set(next, path(scale.specReplicasPath()), replicas);
+            if (fields != null) {
+                fields.update(current, next, manager, now, "scale");
+            }
+            return next;
+        });
+        return new UpdateResult(toScale(r.object()), false);
+    }
+
+    /** kube's scale of an object: identity from its metadata, replicas and selector from the paths. */
+    public ObjectNode toScale(ObjectNode object) {
+        ObjectNode s = Json.object();
+        s.put("kind", KIND);
+        s.put("apiVersion", API_VERSION);
+        ObjectNode from = Json.metadata(object);
+        ObjectNode m = s.putObject("metadata");
+        for (String field : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+            if (from.hasNonNull(field) && !from.get(field).asText().isEmpty()) {
+                m.set(field, from.get(field));
+            }
+        }
+        ObjectNode spec = s.putObject("spec");
+        long desired = integer(at(object, scale.specReplicasPath()));
+        if (desired != 0) {
+            spec.put("replicas", desired); // omitempty in autoscaling/v1
+        }
+        ObjectNode status = s.putObject("status");
+        status.put("replicas", integer(at(object, scale.statusReplicasPath())));
+        String selector = selector(object);
+        if (!selector.isEmpty()) {
+            status.put("selector", selector);
+        }
+        return s;
+    }
+
+    private String selector(ObjectNode object) {
+        if (scale.labelSelectorPath() == null) {
+            return "";
+        }
+        JsonNode value = at(object, scale.labelSelectorPath());
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.isObject()) {
+            try {
+                return LabelSelector.fromObject(value).toString();
+            } catch (IllegalArgumentException e) {
+                throw StatusException.internal("the label selector of " + meta.resource() + " \"" + Json.name(object)
+                        + "\" is invalid: " + e.getMessage());
+            }
+        }
+        return "";
+    }
+
+    /** kube's ValidateScale, after the Scale has been decoded: the desired replicas, never negative. */
+    private long validate(ObjectNode wanted, String name) {
+        if (wanted == null) {
+            throw StatusException.badRequest("no Scale was given");
+        }
+        String apiVersion = Json.text(wanted, "apiVersion");
+        String kind = Json.text(wanted, "kind");
+        if (!apiVersion.isEmpty() && !apiVersion.equals(API_VERSION) || !kind.isEmpty() && !kind.equals(KIND)) {
+            throw StatusException.badRequest("the body of the scale subresource must be an " + API_VERSION + " " + KIND
+                    + ", not " + apiVersion + " " + kind);
+        }
+        String given = Json.text(wanted.get("metadata"), "name");
+        if (!given.isEmpty() && !given.equals(name)) {
+            throw StatusException.badRequest("the name of the object (" + given + ") does not match the name on the URL ("
+                    + name + ")");
+        }
+        JsonNode replicas = wanted.path("spec").get("replicas");
+        long value = 0;
+        if (replicas != null && !replicas.isNull()) {
+            if (!replicas.isIntegralNumber() || !replicas.canConvertToInt()) {
+                throw StatusException.badRequest("Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
+                        + (replicas.isNumber() ? "number " + replicas.asText() : replicas.getNodeType().name().toLowerCase())
+                        + " into Go struct field ScaleSpec.spec.replicas of type int32");
+            }
+            value = replicas.asLong();
+        }
+        if (value < 0) {
+            throw StatusException.invalid("autoscaling", KIND, name,
+                    List.of(FieldCause.invalid("spec.replicas", value, "must be greater than or equal to 0")));
+        }
+        return value;
+    }
+
+    private static String[] path(String jsonPath) {
+        return jsonPath.substring(1).split("\\.");
+    }
+
+    private static JsonNode at(ObjectNode object, String jsonPath) {
+        JsonNode n = object;
+        for (String field : path(jsonPath)) {
+            n = n == null ? null : n.get(field);
+        }
+        return n;
+    }
+
+    private static long integer(JsonNode n) {
+        return n != null && n.isIntegralNumber() ? n.asLong() : 0;
+    }
+
+    private static void set(ObjectNode object, String[] path, long value) {
+        ObjectNode n = object;
+        for (int i = 0; i < path.length - 1; i++) {
+            n = n.get(path[i]) instanceof ObjectNode child ? child : n.putObject(path[i]);
+        }
+        n.put(path[path.length - 1], value);
+    }
+}
