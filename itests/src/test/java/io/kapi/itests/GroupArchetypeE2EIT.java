@@ -118,6 +118,63 @@ public class GroupArchetypeE2EIT {
         }
     }
 
+    /** Version 1.1.0 of the user's provider: v2 added, capital colors, converted in Java; objects stay in v1. */
+    private static final String PROVIDER_1_1 = """
+            package com.example.gadgets;
+
+            import com.fasterxml.jackson.databind.node.ObjectNode;
+            import io.kapi.api.json.Json;
+            import io.kapi.api.rest.APIGroupProvider;
+            import io.kapi.api.rest.ResourceDefinition;
+            import io.kapi.api.rest.ScaleSubresource;
+            import io.kapi.api.rest.StatusStrategy;
+            import io.kapi.api.rest.VersionConverter;
+            import java.util.List;
+            import java.util.Locale;
+            import org.osgi.service.component.annotations.Component;
+
+            @Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube")
+            public final class GadgetGroupProvider implements APIGroupProvider {
+                static final String GROUP = "gadgets.example.com";
+
+                static final VersionConverter CAPITALS = (object, toVersion) -> {
+                    if (object.get("spec") instanceof ObjectNode spec && spec.has("color")) {
+                        String color = spec.get("color").asText();
+                        spec.put("color", toVersion.equals("v2") ? color.toUpperCase(Locale.ROOT) : color.toLowerCase(Locale.ROOT));
+                    }
+                    object.put("apiVersion", GROUP + "/" + toVersion);
+                    return object;
+                };
+
+                private static ResourceDefinition gadgets(String version) {
+                    return ResourceDefinition.builder(version, "gadgets", "Gadget").namespaced(true)
+                            .schema(Json.resource(GadgetGroupProvider.class, "Gadget.json"))
+                            .strategy(new GadgetStrategy())
+                            .status(new StatusStrategy() { })
+                            .scale(new ScaleSubresource(".spec.size", ".status.size", null))
+                            .storageVersion("v1").converter(CAPITALS)
+                            .build();
+                }
+
+                private static final List<ResourceDefinition> RESOURCES = List.of(gadgets("v1"), gadgets("v2"));
+
+                @Override
+                public String group() {
+                    return GROUP;
+                }
+
+                @Override
+                public List<String> versions() {
+                    return List.of("v1", "v2");
+                }
+
+                @Override
+                public List<ResourceDefinition> resources() {
+                    return RESOURCES;
+                }
+            }
+            """;
+
     @Test
     public void fromTheArchetypeToKubectlAndALiveUpgrade() throws Exception {
         mvn(work, "org.apache.maven.plugins:maven-archetype-plugin:3.2.1:generate", "-DinteractiveMode=false",
@@ -149,6 +206,21 @@ public class GroupArchetypeE2EIT {
         assertTrue(invalid.out(), invalid.code() != 0 && invalid.out().contains("spec.size: Invalid value: 0: must be between 1 and 100, inclusive"));
         String uid = kubectl("get", "gadget", "first", "-n", "default", "-o", "jsonpath={.metadata.uid}").out();
 
+        // the scale subresource sets spec.size (kubectl scale), the status subresource takes status only
+        Distribution.Result scaled = kubectl("scale", "gadget", "first", "-n", "default", "--replicas=3");
+        assertEquals(scaled.out(), 0, scaled.code());
+        assertEquals("3", kubectl("get", "gadget", "first", "-n", "default", "-o", "jsonpath={.spec.size}").out());
+        Distribution.Result tooSmall = kubectl("scale", "gadget", "first", "-n", "default", "--replicas=0");
+        assertTrue(tooSmall.out(), tooSmall.code() != 0
+                && tooSmall.out().contains("spec.size: Invalid value: 0: must be between 1 and 100, inclusive"));
+        Distribution.Result status = kubectl("patch", "gadget", "first", "-n", "default", "--subresource=status",
+                "--type=merge", "-p", "{\"status\":{\"size\":3},\"spec\":{\"color\":\"ignored\"}}");
+        assertEquals(status.out(), 0, status.code());
+        assertEquals("3 blue", kubectl("get", "gadget", "first", "-n", "default", "-o",
+                "jsonpath={.status.size} {.spec.color}").out());
+        assertEquals("3", kubectl("get", "gadget", "first", "-n", "default", "--subresource=scale", "-o",
+                "jsonpath={.status.replicas}").out());
+
         // a new version replaces the jar while a watch is open: the watch goes on, no event is lost
         HttpClient http = Distribution.insecureClient(HttpClient.Version.HTTP_1_1);
         // the list's own resourceVersion (kubectl's -o json wraps items in a List without one)
@@ -173,6 +245,8 @@ public class GroupArchetypeE2EIT {
         });
         Path pom = project.resolve("pom.xml");
         Files.writeString(pom, Files.readString(pom).replace("<version>1.0.0</version>", "<version>1.1.0</version>"));
+        // the new version adds gadgets.example.com/v2, converted from the v1 objects in Java
+        Files.writeString(project.resolve("src/main/java/com/example/gadgets/GadgetGroupProvider.java"), PROVIDER_1_1);
         mvn(project, "package", "-DskipTests");
         deploy(project.resolve("target/gadgets-1.1.0.jar"));
         Distribution.Result bundles;
@@ -190,6 +264,20 @@ public class GroupArchetypeE2EIT {
         assertFalse("the watch goes on", ended.isDone());
         JsonNode first = JSON.readTree(kubectl("get", "gadget", "first", "-n", "default", "-o", "json").out());
         assertEquals(uid, first.path("metadata").path("uid").asText());
+        // v2 is served from the same objects, converted; a v2 write is stored as v1
+        awaitKubectl("gadgets v2 served", true, "get", "gadgets.v2.gadgets.example.com", "-n", "default");
+        assertEquals("gadgets.example.com/v2 BLUE", kubectl("get", "gadgets.v2.gadgets.example.com", "first", "-n", "default",
+                "-o", "jsonpath={.apiVersion} {.spec.color}").out());
+        Path v2 = work.resolve("v2.yaml");
+        Files.writeString(v2, "apiVersion: gadgets.example.com/v2\nkind: Gadget\nmetadata:\n  name: second\n  namespace: default\n"
+                + "spec:\n  color: RED\n");
+        Distribution.Result appliedV2 = kubectl("apply", "-f", v2.toString());
+        assertEquals(appliedV2.out(), 0, appliedV2.code());
+        assertEquals("red", kubectl("get", "gadgets.v1.gadgets.example.com", "second", "-n", "default", "-o",
+                "jsonpath={.spec.color}").out());
+        String second = events.poll(30, TimeUnit.SECONDS);
+        assertTrue("the v1 watch sees the v2 create in v1: " + second, second != null && second.contains("\"second\"")
+                && second.contains("\"color\":\"red\"") && second.contains("\"apiVersion\":\"gadgets.example.com/v1\""));
 
         // removed: the group goes, its data stays and is served again when the jar comes back
         Files.delete(dist.home.resolve("deploy/gadgets.jar"));

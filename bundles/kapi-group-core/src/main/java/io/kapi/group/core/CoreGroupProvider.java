@@ -10,8 +10,9 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube")
 public final class CoreGroupProvider implements APIGroupProvider {
     private static final List<ResourceDefinition> RESOURCES = List.of(
-            new ResourceDefinition("v1", "namespaces", "namespace", "Namespace", false, List.of("ns"), List.of(),
-                    Json.resource(CoreGroupProvider.class, "Namespace.json"), new NamespaceStrategy(), null),
+            ResourceDefinition.builder("v1", "namespaces", "Namespace").shortNames("ns")
+                    .schema(Json.resource(CoreGroupProvider.class, "Namespace.json")).strategy(new NamespaceStrategy())
+                    .status(new NamespaceStatusStrategy()).build(),
             new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of(),
                     Json.resource(CoreGroupProvider.class, "ConfigMap.json"), new ConfigMapStrategy(), null),
             new ResourceDefinition("v1", "secrets", "secret", "Secret", true, List.of(), List.of(),

@@ -96,4 +96,21 @@ class CoreStrategiesTest {
             throw StatusException.notFound(g, r, "");
         }));
     }
+
+    @Test
+    void aNamespaceStatusWriteKeepsTheSpecAndItsPhaseFollowsDeletion() throws Exception {
+        NamespaceStatusStrategy status = new NamespaceStatusStrategy();
+        ObjectNode old = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"metadata\":{\"name\":\"a\"},\"spec\":{\"finalizers\":[\"kubernetes\"]},\"status\":{\"phase\":\"Active\"}}");
+        ObjectNode written = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"metadata\":{\"name\":\"a\",\"labels\":{\"x\":\"y\"}},\"spec\":{},\"status\":{\"phase\":\"Active\",\"conditions\":[]}}");
+        status.prepareForUpdate(written, old);
+        assertEquals(old.get("spec"), written.get("spec"));
+        assertEquals("y", written.at("/metadata/labels/x").asText(), "metadata goes through, as kube's");
+        assertTrue(status.validateUpdate(written, old).isEmpty());
+        written.with("status").put("phase", "Terminating");
+        FieldCause cause = status.validateUpdate(written, old).get(0);
+        assertEquals("status.Phase", cause.field());
+        assertEquals("Invalid value: \"Terminating\": may only be 'Active' if `deletionTimestamp` is empty", cause.message());
+        Json.metadata(written).put("deletionTimestamp", "2026-12-05T00:00:00Z");
+        assertTrue(status.validateUpdate(written, old).isEmpty());
+    }
 }
