@@ -26,11 +26,16 @@ import java.util.Objects;
  *     resource must name the same one
  * @param converter conversion between the versions of the resource, or null for kube's {@code None}
  *     strategy (only {@code apiVersion} changes)
+ * @param definitions the named schemas {@code schema} refers to ({@code "$ref":
+ *     "#/components/schemas/io.k8s.api.core.v1.PodTemplateSpec"}), as an OpenAPI document's
+ *     {@code components.schemas}; null when it refers only to kube's object and list metadata, which the
+ *     server knows
  */
 public record ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
                                  List<String> shortNames, List<String> categories, ObjectNode schema,
                                  Strategy strategy, RestStorageFactory storage, StatusStrategy status,
-                                 ScaleSubresource scale, String storageVersion, VersionConverter converter) {
+                                 ScaleSubresource scale, String storageVersion, VersionConverter converter,
+                                 ObjectNode definitions) {
     public ResourceDefinition {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(plural, "plural");
@@ -51,7 +56,7 @@ public record ResourceDefinition(String version, String plural, String singular,
                               List<String> shortNames, List<String> categories, ObjectNode schema,
                               Strategy strategy, RestStorageFactory storage) {
         this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** Starts a definition of {@code plural} of kind {@code kind} in {@code version}: cluster-scoped, no subresources. */
@@ -81,6 +86,7 @@ public record ResourceDefinition(String version, String plural, String singular,
         private ScaleSubresource scale;
         private String storageVersion;
         private VersionConverter converter;
+        private ObjectNode definitions;
 
         private Builder(String version, String plural, String kind) {
             this.version = version;
@@ -144,10 +150,32 @@ public record ResourceDefinition(String version, String plural, String singular,
             return this;
         }
 
+        /** The named schemas {@link #schema(ObjectNode)} refers to. */
+        public Builder definitions(ObjectNode definitions) {
+            this.definitions = definitions;
+            return this;
+        }
+
+        /**
+         * The kind's schema from an OpenAPI document's {@code components.schemas} (as kube publishes them,
+         * e.g. {@code io.k8s.api.apps.v1.Deployment}), with the document's other schemas as its definitions.
+         *
+         * @throws IllegalArgumentException when {@code components} has no schema of that name
+         */
+        public Builder openApi(ObjectNode components, String schemaName) {
+            if (!(components.get(schemaName) instanceof ObjectNode kindSchema)) {
+                throw new IllegalArgumentException("no schema " + schemaName + " among the components given");
+            }
+            this.schema = kindSchema;
+            this.definitions = components;
+            return this;
+        }
+
         public ResourceDefinition build() {
             return new ResourceDefinition(version, plural,
                     singular != null ? singular : kind == null ? null : kind.toLowerCase(Locale.ROOT), kind, namespaced,
-                    shortNames, categories, schema, strategy, storage, status, scale, storageVersion, converter);
+                    shortNames, categories, schema, strategy, storage, status, scale, storageVersion, converter,
+                    definitions);
         }
     }
 }

@@ -73,9 +73,10 @@ public final class ServedResource {
         this.subresource = subresource;
         this.verbs = verbsOf(storage);
         // the schema is walked as it is, once per request; built here once per resource
-        this.decoding = new StrictDecoding(schema, OpenApi::commonSchema);
-        this.patchSchema = SmpSchema.fromOpenApi(schema, OpenApi::commonSchema);
-        this.fieldManager = new FieldManager(schema, OpenApi::commonSchema, meta.apiVersion());
+        java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> refs = OpenApi.refs(definition);
+        this.decoding = new StrictDecoding(schema, refs);
+        this.patchSchema = SmpSchema.fromOpenApi(schema, refs);
+        this.fieldManager = new FieldManager(schema, refs, meta.apiVersion());
         Map<String, ServedResource> subs = new TreeMap<>();
         subresourceStorage.forEach((name, rest) -> {
             if (name.equals("scale")) {

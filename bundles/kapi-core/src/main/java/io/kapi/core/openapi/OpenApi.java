@@ -84,6 +84,12 @@ public final class OpenApi {
         COMMON.fields().forEachRemaining(e -> schemas.set(e.getKey(), e.getValue()));
         String prefix = g.group().isEmpty() ? "/api/" + version : "/apis/" + g.group() + "/" + version;
         for (ServedResource r : g.resources().getOrDefault(version, List.of())) {
+            // the named schemas the kind's schema refers to (kube's components of its group-version)
+            if (r.definition() != null && r.definition().definitions() != null) {
+                r.definition().definitions().fields().forEachRemaining(e -> schemas.set(e.getKey(), e.getValue()));
+            }
+        }
+        for (ServedResource r : g.resources().getOrDefault(version, List.of())) {
             String kind = r.meta().kind();
             String name = schemaName(g.group(), version, kind);
             ObjectNode gvk = Json.object();
@@ -302,5 +308,24 @@ public final class OpenApi {
     public static JsonNode commonSchema(String ref) {
         String prefix = "#/components/schemas/";
         return ref.startsWith(prefix) ? COMMON.get(ref.substring(prefix.length())) : null;
+    }
+
+    /**
+     * What a {@code $ref} in {@code definition}'s schema points at: one of the definition's own named
+     * schemas, else kube's object and list metadata ({@link #commonSchema}).
+     */
+    public static java.util.function.Function<String, JsonNode> refs(io.kapi.api.rest.ResourceDefinition definition) {
+        ObjectNode own = definition == null ? null : definition.definitions();
+        if (own == null) {
+            return OpenApi::commonSchema;
+        }
+        String prefix = "#/components/schemas/";
+        return ref -> {
+            if (!ref.startsWith(prefix)) {
+                return null;
+            }
+            JsonNode found = own.get(ref.substring(prefix.length()));
+            return found != null ? found : commonSchema(ref);
+        };
     }
 }

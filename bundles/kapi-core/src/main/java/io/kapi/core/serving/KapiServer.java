@@ -103,7 +103,6 @@ public final class KapiServer implements KapiRuntime {
     private final Timeout timeout;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
     private final Map<String, ServedResource> resourceCache = new HashMap<>();
-    private final Map<PostStartHook, HookState> hookStates = new ConcurrentHashMap<>();
     private volatile ServingSnapshot current;
     private volatile boolean deploying;
     private volatile long deployments;
@@ -125,10 +124,9 @@ public final class KapiServer implements KapiRuntime {
     private final WatchHandover handover = new WatchHandover(rebuilder, this, Duration.ofSeconds(5),
             () -> generationListener.accept(generation));
     /** What post-start hooks are handed: the loopback client over the current snapshot. */
-    private final PostStartHookContext hookContext = () -> new Loopback(() -> current);
+    private final PostStartHooks hooks = new PostStartHooks(rebuilder, () -> new Loopback(() -> current),
+            () -> generationListener.accept(generation));
 
-    private record HookState(String name, String server, String state, String error) {
-    }
 
     public KapiServer() {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 600, 60, TimeUnit.SECONDS,
@@ -160,66 +158,8 @@ public final class KapiServer implements KapiRuntime {
 
     /** What /metrics reads at each scrape: the current snapshot's watches, stored objects, in-flight requests, groups. */
     private io.kapi.core.metrics.KapiMetrics.State metricsState() {
-        ServingSnapshot s = current;
         Contribution<Storage> top = contributions.backend();
-        return new io.kapi.core.metrics.KapiMetrics.State() {
-            @Override
-            public List<io.kapi.core.metrics.KapiMetrics.Watching> watches() {
-                List<io.kapi.core.metrics.KapiMetrics.Watching> out = new ArrayList<>();
-                if (s != null) {
-                    for (ServedResource r : s.served()) {
-                        out.add(new io.kapi.core.metrics.KapiMetrics.Watching(r.meta().group(), r.meta().version(), r.meta().resource(),
-                                r.meta().kind(), r.meta().namespaced(), r.watchCount()));
-                    }
-                }
-                return out;
-            }
-
-            @Override
-            public List<Object[]> storageObjects() {
-                List<Object[]> out = new ArrayList<>();
-                if (s != null && top != null) {
-                    Set<String> seen = new HashSet<>();
-                    for (ServedResource r : s.served()) {
-                        String name = r.meta().resource() + (r.meta().group().isEmpty() ? "" : "." + r.meta().group());
-                        if (seen.add(name)) {
-                            try {
-                                out.add(new Object[] {name, top.service().count(r.meta().keyPrefix())});
-                            } catch (RuntimeException e) {
-                                LOG.log(Level.FINE, "object count of " + name + " unavailable", e);
-                            }
-                        }
-                    }
-                }
-                return out;
-            }
-
-            @Override
-            public int inFlight(boolean mutating) {
-                return maxInFlight.inFlight(mutating);
-            }
-
-            @Override
-            public long generation() {
-                return s == null ? 0 : s.generation();
-            }
-
-            @Override
-            public List<Object[]> servedGroups() {
-                Map<String, Set<String>> groups = new java.util.TreeMap<>();
-                if (s != null) {
-                    s.servers().forEach(sv -> groups.put(sv.name(), new HashSet<>()));
-                    for (KapiRuntime.GroupResourceInfo r : s.resources()) {
-                        if (!r.shadowed()) {
-                            groups.computeIfAbsent(r.server(), k -> new HashSet<>()).add(r.group());
-                        }
-                    }
-                }
-                List<Object[]> out = new ArrayList<>();
-                groups.forEach((server, gs) -> out.add(new Object[] {server, gs.size()}));
-                return out;
-            }
-        };
+        return new SnapshotMetrics(current, top == null ? null : top.service(), maxInFlight);
     }
 
     /** Each API group's share of in-flight requests (reads, writes); the server's own limits stay 400 and 200. */
@@ -307,7 +247,9 @@ public final class KapiServer implements KapiRuntime {
         servedKeys = Set.copyOf(keys);
         metrics.rebuilt();
         runControllers();
-        runHooks();
+        if (next.complete()) {
+            hooks.run(contributions);
+        }
         generationListener.accept(next.generation());
         return next;
     }
@@ -370,54 +312,6 @@ public final class KapiServer implements KapiRuntime {
         }
     }
 
-    private void runHooks() {
-        if (!current.complete()) {
-            return;
-        }
-        for (Contribution<DelegationTarget> s : contributions.servers()) {
-            for (PostStartHook h : s.service().postStartHooks()) {
-                runHook(h, s.service().name());
-            }
-        }
-        for (Contribution<PostStartHook> h : contributions.hooks()) {
-            runHook(h.service(), h.bundle());
-        }
-        hookStates.keySet().removeIf(h -> !activeHooks().contains(h));
-    }
-
-    private Set<PostStartHook> activeHooks() {
-        Set<PostStartHook> active = new HashSet<>();
-        contributions.servers().forEach(s -> active.addAll(s.service().postStartHooks()));
-        contributions.hooks().forEach(h -> active.add(h.service()));
-        return active;
-    }
-
-    private void runHook(PostStartHook hook, String owner) {
-        if (hookStates.containsKey(hook)) {
-            return;
-        }
-        hookStates.put(hook, new HookState(hook.name(), owner, "running", null));
-        rebuilder.execute(() -> {
-            try {
-                hook.run(hookContext);
-                hookStates.put(hook, new HookState(hook.name(), owner, "done", null));
-            } catch (io.kapi.api.rest.StatusException e) {
-                if (e.code() != 404) {
-                    LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
-                    hookStates.put(hook, new HookState(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
-                } else {
-                    // a resource it needs is not served yet (its group arrives in a later snapshot): run again then
-                    LOG.log(Level.FINE, "post-start hook " + hook.name() + " waits for a resource: " + e.getMessage());
-                    hookStates.remove(hook);
-                }
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
-                hookStates.put(hook, new HookState(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
-            }
-            generationListener.accept(generation);
-        });
-    }
-
     // ---- building a snapshot
 
     private record Claim(ResourceDefinition def, Contribution<APIGroupProvider> provider, String storageVersion) {
@@ -453,7 +347,7 @@ public final class KapiServer implements KapiRuntime {
                 failures.add("provider of bundle " + p.bundle() + " failed: " + e);
                 continue;
             }
-            Map<String, String> storageVersions = storageVersions(p.service(), defs);
+            Map<String, String> storageVersions = ServedResources.storageVersions(p.service(), defs);
             for (ResourceDefinition d : defs) {
                 String key = p.service().group() + "/" + d.version() + "/" + d.plural();
                 Claim winner = winners.get(key);
@@ -484,7 +378,7 @@ public final class KapiServer implements KapiRuntime {
             ServedResource r = resourceCache.get(cacheKey);
             if (r == null) {
                 try {
-                    r = newServedResource(group, c.def, storageVersion, storage);
+                    r = ServedResources.create(group, c.def, storageVersion, storage);
                 } catch (RuntimeException e) {
                     failures.add(group + "/" + c.def.version() + "/" + c.def.plural() + " of bundle " + c.provider.bundle()
                             + " failed: " + e);
@@ -584,151 +478,6 @@ public final class KapiServer implements KapiRuntime {
         return new Contribution<>(f, -ranking, ranking, 0, "kapi-core", Map.of(HandlerFilter.NAME, name));
     }
 
-    private static ServedResource newServedResource(String group, ResourceDefinition def, String storageVersion,
-                                                    Storage storage) {
-        ResourceMeta meta = new ResourceMeta(group, def.version(), def.plural(), def.kind(), def.namespaced());
-        if (storage == null) {
-            return new ServedResource(meta, def, new Unavailable());
-        }
-        GenericStore.Options options = new GenericStore.Options(new Versions(meta, storageVersion, def.converter()),
-                def.status() != null, null);
-        StorageBinding binding = new StorageBinding() {
-            @Override
-            public Storage storage() {
-                return storage;
-            }
-
-            @Override
-            public String keyPrefix() {
-                return meta.keyPrefix();
-            }
-
-            @Override
-            public io.kapi.api.rest.RestStore genericStore(io.kapi.api.rest.Strategy strategy) {
-                return new GenericStore(meta, strategy, storage, new StorageNamespaceGuard(storage),
-                        NameValidator.DNS1123_SUBDOMAIN, options);
-            }
-        };
-        Object rest = def.storage() != null ? def.storage().create(binding) : binding.genericStore(def.strategy());
-        // the subresources are served by the generic store on the resource's strategy, as kube's StatusREST and
-        // ScaleREST wrap the resource's store
-        Map<String, Object> subresources = new HashMap<>();
-        GenericStore main = null;
-        if (def.status() != null || def.scale() != null) {
-            main = new GenericStore(meta, def.strategy(), storage, new StorageNamespaceGuard(storage),
-                    NameValidator.DNS1123_SUBDOMAIN, options);
-        }
-        if (def.status() != null) {
-            subresources.put("status", new StatusRest(new GenericStore(meta, def.strategy(), storage,
-                    new StorageNamespaceGuard(storage), NameValidator.DNS1123_SUBDOMAIN,
-                    new GenericStore.Options(options.versions(), true, def.status()))));
-        }
-        if (def.scale() != null) {
-            subresources.put("scale", new ScaleRest(meta, main, def.scale(),
-                    new io.kapi.machinery.apply.FieldManager(def.schema(), io.kapi.core.openapi.OpenApi::commonSchema, meta.apiVersion())));
-        }
-        return new ServedResource(meta, def, rest, storage, subresources);
-    }
-
-    /**
-     * The version each resource of a provider is stored in, by plural: what its definitions name, else
-     * the provider's most preferred version that has the resource, as kube stores a resource in its
-     * preferred version unless told otherwise.
-     */
-    static Map<String, String> storageVersions(APIGroupProvider provider, List<ResourceDefinition> defs) {
-        Map<String, String> out = new HashMap<>();
-        for (ResourceDefinition d : defs) {
-            if (d.storageVersion() != null && !d.storageVersion().isEmpty()) {
-                out.putIfAbsent(d.plural(), d.storageVersion());
-            }
-        }
-        for (String v : provider.versions()) {
-            for (ResourceDefinition d : defs) {
-                if (d.version().equals(v)) {
-                    out.putIfAbsent(d.plural(), v);
-                }
-            }
-        }
-        for (ResourceDefinition d : defs) {
-            out.putIfAbsent(d.plural(), d.version());
-        }
-        return out;
-    }
-
-    /** Storage for resources while no storage backend is present: every verb answers 503, and /readyz fails until a backend is back. */
-    static final class Unavailable implements io.kapi.api.rest.RestStore {
-        private static StatusException unavailable() {
-            return StatusException.serviceUnavailable("storage is not available", 1);
-        }
-
-        @Override
-        public ObjectNode get(io.kapi.api.rest.RequestContext ctx, String name, String rv) {
-            throw unavailable();
-        }
-
-        @Override
-        public ObjectNode list(io.kapi.api.rest.RequestContext ctx, io.kapi.api.rest.ListOptions options) {
-            throw unavailable();
-        }
-
-        @Override
-        public ObjectNode create(io.kapi.api.rest.RequestContext ctx, ObjectNode object) {
-            throw unavailable();
-        }
-
-        @Override
-        public UpdateResult update(io.kapi.api.rest.RequestContext ctx, String name, java.util.function.UnaryOperator<ObjectNode> t) {
-            throw unavailable();
-        }
-
-        @Override
-        public io.kapi.api.rest.GracefulDeleter.DeleteResult delete(io.kapi.api.rest.RequestContext ctx, String name, ObjectNode o) {
-            throw unavailable();
-        }
-
-        @Override
-        public ObjectNode deleteCollection(io.kapi.api.rest.RequestContext ctx, ObjectNode d, io.kapi.api.rest.ListOptions l) {
-            throw unavailable();
-        }
-
-        @Override
-        public AutoCloseable watch(io.kapi.api.rest.RequestContext ctx, io.kapi.api.rest.ListOptions o, io.kapi.api.rest.WatchSink s) {
-            throw unavailable();
-        }
-    }
-
-    private static final class GroupBuilder {
-        final String group;
-        final List<String> versions;
-        final Map<String, List<ServedResource>> resources = new LinkedHashMap<>();
-
-        GroupBuilder(String group, List<String> versions) {
-            this.group = group;
-            this.versions = versions;
-        }
-
-        void add(String version, ServedResource r) {
-            resources.computeIfAbsent(version, v -> new ArrayList<>()).add(r);
-        }
-
-        GroupView build() {
-            List<String> vs = new ArrayList<>();
-            for (String v : versions) {
-                if (resources.containsKey(v)) {
-                    vs.add(v);
-                }
-            }
-            for (String v : resources.keySet()) {
-                if (!vs.contains(v)) {
-                    vs.add(v);
-                }
-            }
-            Map<String, List<ServedResource>> copy = new LinkedHashMap<>();
-            resources.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-            return new GroupView(group, List.copyOf(vs), copy);
-        }
-    }
-
     private ServerContext serverContext(List<GroupView> hosted, List<GroupView> mergedFromHere, Storage storage) {
         Discovery own = new Discovery(hosted);
         Discovery merged = new Discovery(mergedFromHere);
@@ -801,11 +550,8 @@ public final class KapiServer implements KapiRuntime {
                 }
             }));
         }
-        for (PostStartHook h : activeHooks()) {
-            checks.add(new Health.Check("poststarthook/" + h.name(), true, () -> {
-                HookState s = hookStates.get(h);
-                return s != null && s.state().equals("done") ? null : "not finished";
-            }));
+        for (PostStartHook h : PostStartHooks.active(contributions)) {
+            checks.add(new Health.Check("poststarthook/" + h.name(), true, () -> hooks.done(h) ? null : "not finished"));
         }
         checks.add(new Health.Check("api-surface", false, () -> complete && !deploying ? null
                 : "the API surface is not complete"));
@@ -897,10 +643,7 @@ public final class KapiServer implements KapiRuntime {
 
     @Override
     public List<HookInfo> hooks() {
-        List<HookInfo> out = new ArrayList<>();
-        hookStates.values().forEach(h -> out.add(new HookInfo(h.name(), h.server(), h.state(), h.error())));
-        out.sort((a, b) -> a.name().compareTo(b.name()));
-        return out;
+        return hooks.infos();
     }
 
     @Override

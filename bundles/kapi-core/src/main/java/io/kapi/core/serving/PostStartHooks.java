@@ -1,0 +1,101 @@
+package io.kapi.core.serving;
+
+import io.kapi.api.server.DelegationTarget;
+import io.kapi.api.server.KapiRuntime.HookInfo;
+import io.kapi.api.server.PostStartHook;
+import io.kapi.api.server.PostStartHookContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * kube's post-start hooks: each runs once, on the rebuild thread, after the API surface is complete
+ * (the servers' own and those published as services), and its state is a readiness check
+ * ({@code poststarthook/<name>}) and part of the runtime's description. A hook that finds a resource
+ * it needs not served yet (404) runs again with a later snapshot.
+ */
+final class PostStartHooks {
+    private static final Logger LOG = Logger.getLogger(PostStartHooks.class.getName());
+
+    private record State(String name, String owner, String state, String error) {
+    }
+
+    private final Map<PostStartHook, State> states = new ConcurrentHashMap<>();
+    private final Executor executor;
+    private final PostStartHookContext context;
+    private final Runnable changed;
+
+    /** @param changed called after a hook finished or failed (the runtime's description changed) */
+    PostStartHooks(Executor executor, PostStartHookContext context, Runnable changed) {
+        this.executor = executor;
+        this.context = context;
+        this.changed = changed;
+    }
+
+    /** Starts every hook that has not run yet and forgets those whose owner left. */
+    void run(Contributions contributions) {
+        for (Contribution<DelegationTarget> s : contributions.servers()) {
+            for (PostStartHook h : s.service().postStartHooks()) {
+                run(h, s.service().name());
+            }
+        }
+        for (Contribution<PostStartHook> h : contributions.hooks()) {
+            run(h.service(), h.bundle());
+        }
+        Set<PostStartHook> active = active(contributions);
+        states.keySet().removeIf(h -> !active.contains(h));
+    }
+
+    /** The hooks of the servers and bundles contributing now. */
+    static Set<PostStartHook> active(Contributions contributions) {
+        Set<PostStartHook> active = new HashSet<>();
+        contributions.servers().forEach(s -> active.addAll(s.service().postStartHooks()));
+        contributions.hooks().forEach(h -> active.add(h.service()));
+        return active;
+    }
+
+    /** Whether {@code hook} has run to its end. */
+    boolean done(PostStartHook hook) {
+        State s = states.get(hook);
+        return s != null && s.state().equals("done");
+    }
+
+    List<HookInfo> infos() {
+        List<HookInfo> out = new ArrayList<>();
+        states.values().forEach(h -> out.add(new HookInfo(h.name(), h.owner(), h.state(), h.error())));
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    private void run(PostStartHook hook, String owner) {
+        if (states.containsKey(hook)) {
+            return;
+        }
+        states.put(hook, new State(hook.name(), owner, "running", null));
+        executor.execute(() -> {
+            try {
+                hook.run(context);
+                states.put(hook, new State(hook.name(), owner, "done", null));
+            } catch (io.kapi.api.rest.StatusException e) {
+                if (e.code() != 404) {
+                    LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
+                    states.put(hook, new State(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
+                } else {
+                    // a resource it needs is not served yet (its group arrives in a later snapshot): run again then
+                    LOG.log(Level.FINE, "post-start hook " + hook.name() + " waits for a resource: " + e.getMessage());
+                    states.remove(hook);
+                }
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
+                states.put(hook, new State(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
+            }
+            changed.run();
+        });
+    }
+}
