@@ -49,7 +49,8 @@ import java.util.Set;
  * {@code Time} (Go's zero time) and a singular empty string (Go's {@code omitempty} zero) are
  * left out; numbers and booleans are kept even when zero, because for pointer fields
  * ({@code replicas}, {@code gracePeriodSeconds}, {@code automountServiceAccountToken}) zero
- * means something, except for the few non-pointer fields listed in {@code OMIT_ZERO}. Embedded messages
+ * means something, except for the non-pointer {@code omitempty} fields of kube's types, listed in
+ * {@code omit-zero.txt} (derived from k8s.io/api). Embedded messages
  * are kept even when empty ({@code "spec":{}}), as Go's JSON writes non-pointer structs. Strings
  * inside maps and lists are kept as they are.
  *
@@ -147,10 +148,28 @@ public final class KubeProtobuf {
      * (which must be kept: {@code replicas: 0}, {@code gracePeriodSeconds: 0}), so only these,
      * present in nearly every request, are dropped at zero to give the JSON kubectl would send.
      */
-    private static final Map<String, Set<String>> OMIT_ZERO = Map.of(
-            META + "ObjectMeta", Set.of("generation"),
-            "k8s.io.api.authorization.v1.SubjectAccessReviewStatus", Set.of("denied"),
-            "k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus", Set.of("denied"));
+    private static final Map<String, Set<String>> OMIT_ZERO = omitZero();
+
+    /** The fields of {@code omit-zero.txt} (k8s.io/api's non-pointer omitempty numbers and booleans) and metav1's. */
+    private static Map<String, Set<String>> omitZero() {
+        Map<String, Set<String>> out = new HashMap<>();
+        out.computeIfAbsent(META + "ObjectMeta", k -> new java.util.HashSet<>()).add("generation");
+        try (java.io.InputStream in = KubeProtobuf.class.getResourceAsStream("omit-zero.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("omit-zero.txt is missing from the bundle");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.trim().split(" ");
+                if (parts.length == 2) {
+                    out.computeIfAbsent(parts[0], k -> new java.util.HashSet<>()).add(parts[1]);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("omit-zero.txt cannot be read", e);
+        }
+        out.replaceAll((k, v) -> Set.copyOf(v));
+        return Map.copyOf(out);
+    }
 
     /*
      * runtime.Unknown is used through its descriptor, like every other message: client-java-proto's

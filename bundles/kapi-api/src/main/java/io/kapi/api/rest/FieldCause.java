@@ -19,6 +19,36 @@ public record FieldCause(String type, String message, String field) {
         return new FieldCause("FieldValueForbidden", "Forbidden: " + detail, field);
     }
 
+    /**
+     * kube's {@code field.Invalid} of a value that is not a string or a number, already rendered as kube
+     * prints it (Go's {@code %#v}: {@code map[string]string{"app":"web"}}, {@code v1.LabelSelector{...}}).
+     */
+    public static FieldCause invalidRendered(String field, String rendered, String detail) {
+        return new FieldCause("FieldValueInvalid", "Invalid value: " + rendered + ": " + detail, field);
+    }
+
+    /** kube's {@code field.NotSupported}: {@code Unsupported value: "x": supported values: "a", "b"}. */
+    public static FieldCause notSupported(String field, Object value, java.util.List<String> supported) {
+        StringBuilder b = new StringBuilder("Unsupported value: ").append(quote(value));
+        if (!supported.isEmpty()) {
+            b.append(": supported values: ");
+            for (int i = 0; i < supported.size(); i++) {
+                b.append(i > 0 ? ", " : "").append(goQuote(supported.get(i)));
+            }
+        }
+        return new FieldCause("FieldValueNotSupported", b.toString(), field);
+    }
+
+    /** kube's {@code field.Duplicate}: {@code Duplicate value: "x"}. */
+    public static FieldCause duplicate(String field, Object value) {
+        return new FieldCause("FieldValueDuplicate", "Duplicate value: " + quote(value), field);
+    }
+
+    /** kube's {@code field.NotFound}: {@code Not found: "x"}. */
+    public static FieldCause notFound(String field, Object value) {
+        return new FieldCause("FieldValueNotFound", "Not found: " + quote(value), field);
+    }
+
     public static FieldCause tooLong(String field, int max) {
         return new FieldCause("FieldValueTooLong", "Too long: may not be more than " + max + " bytes", field);
     }

@@ -21,6 +21,16 @@ public interface Strategy {
     default void applyDefaults(ObjectNode object) {
     }
 
+    /**
+     * kube's name validation of the kind ({@code ValidateNameFunc}): the messages for an invalid
+     * {@code metadata.name} (or, with {@code prefix}, {@code generateName}), empty when it is valid; null
+     * for the server's default, a DNS-1123 subdomain. A StatefulSet or a Namespace, whose names must be
+     * DNS-1123 labels, answers with {@code NameValidator.DNS1123_LABEL}'s messages.
+     */
+    default List<String> validateName(String name, boolean prefix) {
+        return null;
+    }
+
     /** Clears fields a client may not set on create (e.g. status) and sets defaults. */
     default void prepareForCreate(ObjectNode object) {
     }
@@ -49,7 +59,10 @@ public interface Strategy {
         return true;
     }
 
-    /** Whether spec changes bump {@code metadata.generation} (types with a spec). */
+    /**
+     * Whether spec changes bump {@code metadata.generation} (types with a spec). The store bumps it
+     * once after {@link #prepareForUpdate}, unless that already raised it (for changes beyond the spec).
+     */
     default boolean tracksGeneration() {
         return false;
     }

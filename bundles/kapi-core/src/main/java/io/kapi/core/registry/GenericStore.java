@@ -250,7 +250,9 @@ public class GenericStore implements RestStore, TableConvertor {
             for (String field : fields.fields()) {
                 if (!selectableFields.contains(field)) {
                     // kube's ConvertFieldLabel refuses a field the kind does not support, before anything is read
-                    throw StatusException.badRequest("field label not supported: " + field);
+                    // core/v1's kinds have their own conversion functions; every other group's kinds kube's default one
+                    throw StatusException.badRequest(meta.group().isEmpty() ? "field label not supported: " + field
+                            : FieldCause.goQuote(field) + " is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
                 }
             }
         }
@@ -568,7 +570,11 @@ public class GenericStore implements RestStore, TableConvertor {
         }
         strategy.applyDefaults(obj);
         strategy.prepareForCreate(obj);
-        List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), nameValidator));
+        NameValidator names = (name, prefix) -> {
+            List<String> own = strategy.validateName(name, prefix);
+            return own != null ? own : nameValidator.validate(name, prefix);
+        };
+        List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), names));
         causes.addAll(strategy.validate(obj));
         if (!resourceVersion.isEmpty()) {
             // kube's storage refuses it after validation, as a plain error (a 500): here it is the 422 it is
@@ -677,7 +683,10 @@ public class GenericStore implements RestStore, TableConvertor {
                 }
                 strategy.prepareForUpdate(obj, old);
             }
-            if (strategy.tracksGeneration() && !java.util.Objects.equals(obj.get("spec"), old.get("spec"))) {
+            // a spec change bumps the generation once, unless the strategy bumped it already (kube's Deployment
+            // strategy does for annotation changes too)
+            if (strategy.tracksGeneration() && !java.util.Objects.equals(obj.get("spec"), old.get("spec"))
+                    && m.path("generation").asLong(0) == oldMeta.path("generation").asLong(0)) {
                 m.put("generation", oldMeta.path("generation").asLong(0) + 1);
             }
             List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMetaUpdate(m, oldMeta));

@@ -2,14 +2,12 @@ package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
-import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.GracefulDeletion;
 import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.machinery.validation.NameValidator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,16 +38,10 @@ final class NamespaceStrategy implements Strategy, GracefulDeletion {
         Json.metadata(object).with("labels").put("kubernetes.io/metadata.name", Json.name(object));
     }
 
+    /** kube's {@code ValidateNamespaceName}: a DNS-1123 label, checked by the store with the other metadata. */
     @Override
-    public List<FieldCause> validate(ObjectNode object) {
-        List<FieldCause> causes = new ArrayList<>();
-        String name = Json.name(object);
-        if (!name.isEmpty()) {
-            for (String msg : NameValidator.DNS1123_LABEL.validate(name, false)) {
-                causes.add(FieldCause.invalid("metadata.name", name, msg));
-            }
-        }
-        return causes;
+    public List<String> validateName(String name, boolean prefix) {
+        return NameValidator.DNS1123_LABEL.validate(name, prefix);
     }
 
     @Override

@@ -62,7 +62,8 @@ class CoreStrategiesTest {
         s.prepareForDelete(ns);
         assertEquals("Terminating", ns.at("/status/phase").asText());
         assertTrue(s.keepAfterMark(ns));
-        assertFalse(s.validate(withName("Not_A_Label")).isEmpty());
+        assertFalse(s.validateName("Not_A_Label", false).isEmpty());
+        assertTrue(s.validateName("a-label", false).isEmpty());
     }
 
     private static ObjectNode withName(String name) {
