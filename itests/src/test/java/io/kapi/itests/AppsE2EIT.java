@@ -1,0 +1,180 @@
+package io.kapi.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * apps/v1 against the started distribution with kubectl 1.27, 1.30 and 1.33, as a user drives
+ * workloads: create and apply (twice, then a clean diff), {@code get -o wide} and {@code get all},
+ * {@code scale --current-replicas}, {@code set image}, {@code patch --subresource=status},
+ * {@code wait --for=condition} and {@code --for=jsonpath}, {@code explain --recursive}, kube's
+ * validation errors and the immutable selector. No controller acts on these objects: the test writes
+ * their status itself, as a controller would.
+ */
+public class AppsE2EIT {
+    private static final List<String> KUBECTL_VERSIONS = List.of("1.27", "1.30", "1.33");
+    private static Distribution dist;
+    private static Path work;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        dist = new Distribution("apps");
+        dist.start();
+        dist.awaitReady(System.nanoTime());
+        work = Files.createTempDirectory("kapi-apps");
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    private static String ok(String version, String... args) throws Exception {
+        Distribution.Result r = dist.kubectlVersion(version, args);
+        assertEquals("kubectl " + version + " " + String.join(" ", args) + " -> " + r.out(), 0, r.code());
+        return r.out();
+    }
+
+    private static String fails(String version, String... args) throws Exception {
+        Distribution.Result r = dist.kubectlVersion(version, args);
+        assertTrue("kubectl " + version + " " + String.join(" ", args) + " should fail: " + r.out(), r.code() != 0);
+        return r.out();
+    }
+
+    private static final String MANIFEST = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api, labels: {app: api}}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: api}}
+              template:
+                metadata: {labels: {app: api}}
+                spec:
+                  containers:
+                  - name: api
+                    image: registry.example.com/api:1.0
+                    ports: [{containerPort: 8080, name: http}]
+                    env: [{name: MODE, value: prod}]
+                    readinessProbe: {httpGet: {path: /healthz, port: http}}
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              serviceName: db
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec:
+                  containers: [{name: pg, image: "postgres:16", ports: [{containerPort: 5432}]}]
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec:
+                  nodeSelector: {kubernetes.io/os: linux}
+                  containers: [{name: agent, image: "busybox:1.36", command: [sleep, "3600"]}]
+            ---
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: cache}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: cache}}
+              template:
+                metadata: {labels: {app: cache}}
+                spec:
+                  containers: [{name: redis, image: "redis:7"}]
+            """;
+
+    @Test
+    public void workloadsAsKubectlDrivesThem() throws Exception {
+        Path manifest = work.resolve("apps.yaml");
+        Files.writeString(manifest, MANIFEST);
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "apps-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            String applied = ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            assertTrue(v + ": " + applied, applied.contains("deployment.apps/api created") && applied.contains("statefulset.apps/db created")
+                    && applied.contains("daemonset.apps/agent created") && applied.contains("replicaset.apps/cache created"));
+            String again = ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            assertTrue(v + ": " + again, again.contains("deployment.apps/api unchanged") && again.contains("replicaset.apps/cache unchanged"));
+            ok(v, "diff", "-n", ns, "-f", manifest.toString());
+
+            String wide = ok(v, "get", "deploy", "-n", ns, "-o", "wide");
+            assertTrue(v + ": " + wide, wide.contains("READY") && wide.contains("UP-TO-DATE") && wide.contains("CONTAINERS")
+                    && wide.contains("registry.example.com/api:1.0") && wide.contains("app=api") && wide.contains("0/2"));
+            String all = ok(v, "get", "all", "-n", ns);
+            assertTrue(v + ": " + all, all.contains("deployment.apps/api") && all.contains("statefulset.apps/db")
+                    && all.contains("daemonset.apps/agent") && all.contains("replicaset.apps/cache"));
+            String ds = ok(v, "get", "ds", "-n", ns);
+            assertTrue(v + ": " + ds, ds.contains("NODE SELECTOR") && ds.contains("kubernetes.io/os=linux"));
+
+            // kube's defaults are stored
+            assertEquals("RollingUpdate 25% 10 600 Always",
+                    ok(v, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.strategy.type} {.spec.strategy.rollingUpdate.maxSurge} "
+                            + "{.spec.revisionHistoryLimit} {.spec.progressDeadlineSeconds} {.spec.template.spec.restartPolicy}"));
+
+            // scale with a precondition, set image: the generation follows the spec
+            ok(v, "scale", "deploy/api", "-n", ns, "--current-replicas=2", "--replicas=3");
+            String stale = fails(v, "scale", "deploy/api", "-n", ns, "--current-replicas=2", "--replicas=4");
+            assertTrue(v + ": " + stale, stale.contains("Expected replicas to be 2, was 3"));
+            ok(v, "set", "image", "deploy/api", "-n", ns, "api=registry.example.com/api:1.1");
+            assertEquals("3 3 registry.example.com/api:1.1", ok(v, "get", "deploy", "api", "-n", ns, "-o",
+                    "jsonpath={.metadata.generation} {.spec.replicas} {.spec.template.spec.containers[0].image}"));
+            assertEquals("3", ok(v, "get", "deploy", "api", "-n", ns, "--subresource=scale", "-o", "jsonpath={.spec.replicas}"));
+            ok(v, "scale", "sts/db", "-n", ns, "--replicas=2");
+
+            // a controller's status write, then what clients wait for
+            ok(v, "patch", "deploy", "api", "-n", ns, "--subresource=status", "--type=merge", "-p",
+                    "{\"status\":{\"observedGeneration\":3,\"replicas\":3,\"updatedReplicas\":3,\"readyReplicas\":3,"
+                            + "\"availableReplicas\":3,\"conditions\":[{\"type\":\"Available\",\"status\":\"True\","
+                            + "\"reason\":\"MinimumReplicasAvailable\",\"message\":\"Deployment has minimum availability.\"}]},"
+                            + "\"spec\":{\"replicas\":9}}");
+            assertEquals("3", ok(v, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+            ok(v, "wait", "deploy/api", "-n", ns, "--for=condition=Available", "--timeout=20s");
+            ok(v, "wait", "deploy/api", "-n", ns, "--for=jsonpath={.status.readyReplicas}=3", "--timeout=20s");
+            ok(v, "rollout", "status", "deploy/api", "-n", ns, "--timeout=20s");
+            String ready = ok(v, "get", "deploy", "api", "-n", ns);
+            assertTrue(v + ": " + ready, ready.contains("3/3"));
+
+            // kube's validation and the immutable selector
+            Path bad = work.resolve("bad.yaml");
+            Files.writeString(bad, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  replicas: -1\n"
+                    + "  selector: {matchLabels: {app: bad}}\n  template:\n    metadata: {labels: {app: other}}\n"
+                    + "    spec: {containers: [{name: c, image: \"\"}]}\n");
+            String invalid = fails(v, "create", "-n", ns, "-f", bad.toString());
+            assertTrue(v + ": " + invalid, invalid.contains("spec.replicas: Invalid value: -1: must be greater than or equal to 0")
+                    && invalid.contains("spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: "
+                    + "`selector` does not match template `labels`")
+                    && invalid.contains("spec.template.spec.containers[0].image: Required value"));
+            String immutable = fails(v, "patch", "deploy", "api", "-n", ns, "--type=merge", "-p",
+                    "{\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"other\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"other\"}}}}}");
+            assertTrue(v + ": " + immutable, immutable.contains("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:"
+                    + "map[string]string{\"app\":\"other\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"));
+            String stsName = fails(v, "patch", "sts", "db", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"serviceName\":\"other\"}}");
+            assertTrue(v + ": " + stsName, stsName.contains("updates to statefulset spec for fields other than"));
+
+            String explain = ok(v, "explain", "deployment.spec.template.spec.containers", "--recursive");
+            assertTrue(v + ": " + explain, explain.contains("readinessProbe") && explain.contains("imagePullPolicy"));
+
+            ok(v, "delete", "-n", ns, "-f", manifest.toString());
+            String left = ok(v, "get", "deploy,sts,ds,rs", "-n", ns, "-o", "name");
+            assertEquals(v + ": " + left, "", left.trim());
+        }
+    }
+}
