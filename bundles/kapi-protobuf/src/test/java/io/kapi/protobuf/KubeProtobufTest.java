@@ -377,4 +377,56 @@ class KubeProtobufTest {
         JsonNode n = codec.decode(fixture("kubectl-1.32-create-namespace.pb"));
         assertEquals("ns1", n.at("/metadata/name").asText());
     }
+
+    // ------------------------------------------------------------ apps/v1
+
+    /** Each apps/v1 kind as Kapi stores it (defaulted) goes through protobuf and back unchanged. */
+    @Test
+    void appsKindsRoundTrip() throws Exception {
+        String template = "'template':{'metadata':{'labels':{'app':'a'}},'spec':{'containers':[{'name':'a','image':'nginx',"
+                + "'imagePullPolicy':'Always','ports':[{'containerPort':80,'protocol':'TCP'}],'resources':{},"
+                + "'terminationMessagePath':'/dev/termination-log','terminationMessagePolicy':'File'}],'dnsPolicy':'ClusterFirst',"
+                + "'restartPolicy':'Always','schedulerName':'default-scheduler','securityContext':{},'terminationGracePeriodSeconds':30}}";
+        String meta = "'metadata':{'name':'a','namespace':'default','uid':'u-1','resourceVersion':'7','generation':2,"
+                + "'creationTimestamp':'2026-12-05T10:00:00Z','labels':{'app':'a'}}";
+        for (String obj : java.util.List.of(
+                "{'kind':'Deployment','apiVersion':'apps/v1'," + meta + ",'spec':{'replicas':0,'selector':{'matchLabels':{'app':'a'}},"
+                        + template + ",'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxUnavailable':'25%','maxSurge':1}},"
+                        + "'revisionHistoryLimit':10,'progressDeadlineSeconds':600},'status':{'observedGeneration':2,'replicas':1,"
+                        + "'conditions':[{'type':'Available','status':'True','lastUpdateTime':'2026-12-05T10:00:00Z',"
+                        + "'lastTransitionTime':'2026-12-05T10:00:00Z','reason':'MinimumReplicasAvailable','message':'ok'}]}}",
+                "{'kind':'StatefulSet','apiVersion':'apps/v1'," + meta + ",'spec':{'replicas':1,'selector':{'matchLabels':{'app':'a'}},"
+                        + template + ",'serviceName':'a','podManagementPolicy':'OrderedReady','updateStrategy':{'type':'RollingUpdate',"
+                        + "'rollingUpdate':{'partition':0}},'revisionHistoryLimit':10,'persistentVolumeClaimRetentionPolicy':"
+                        + "{'whenDeleted':'Retain','whenScaled':'Retain'}},'status':{'replicas':0,'availableReplicas':0}}",
+                "{'kind':'DaemonSet','apiVersion':'apps/v1'," + meta + ",'spec':{'selector':{'matchLabels':{'app':'a'}}," + template
+                        + ",'updateStrategy':{'type':'RollingUpdate','rollingUpdate':{'maxUnavailable':1,'maxSurge':0}},"
+                        + "'revisionHistoryLimit':10},'status':{'currentNumberScheduled':0,'numberMisscheduled':0,"
+                        + "'desiredNumberScheduled':0,'numberReady':0}}",
+                "{'kind':'ReplicaSet','apiVersion':'apps/v1'," + meta + ",'spec':{'replicas':2,'selector':{'matchLabels':{'app':'a'}},"
+                        + template + "},'status':{'replicas':0}}",
+                "{'kind':'ControllerRevision','apiVersion':'apps/v1'," + meta + ",'data':{'spec':{'template':{'x':1}}},'revision':3}")) {
+            ObjectNode object = json(obj);
+            assertEquals(object, codec.decode(codec.encode(object)), object.path("kind").asText());
+        }
+    }
+
+    /**
+     * Go writes a non-pointer omitempty zero (paused, minReadySeconds, a container's stdin) to the
+     * wire although its JSON leaves it out; a pointer zero (replicas) is kept.
+     */
+    @Test
+    void goZerosThatJsonOmitsAreDropped() throws Exception {
+        io.kubernetes.client.proto.V1Apps.Deployment d = io.kubernetes.client.proto.V1Apps.Deployment.newBuilder()
+                .setMetadata(io.kubernetes.client.proto.Meta.ObjectMeta.newBuilder().setName("a").setGeneration(0))
+                .setSpec(io.kubernetes.client.proto.V1Apps.DeploymentSpec.newBuilder().setReplicas(0).setPaused(false)
+                        .setMinReadySeconds(0).setTemplate(V1.PodTemplateSpec.newBuilder().setSpec(V1.PodSpec.newBuilder()
+                                .setHostNetwork(false).addContainers(V1.Container.newBuilder().setName("c").setImage("i")
+                                        .setStdin(false).setTty(false)))))
+                .build();
+        ObjectNode decoded = codec.decode(wire("apps/v1", "Deployment", d));
+        // (the messages the builder left unset stay absent; Go would write them as empty objects)
+        assertEquals(json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'a'},'spec':{'replicas':0,"
+                + "'template':{'spec':{'containers':[{'name':'c','image':'i'}]}}}}"), decoded);
+    }
 }
