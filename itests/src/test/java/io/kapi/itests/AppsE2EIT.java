@@ -15,8 +15,9 @@ import org.junit.Test;
  * workloads: create and apply (twice, then a clean diff), {@code get -o wide} and {@code get all},
  * {@code scale --current-replicas}, {@code set image}, {@code patch --subresource=status},
  * {@code wait --for=condition} and {@code --for=jsonpath}, {@code explain --recursive}, kube's
- * validation errors and the immutable selector. No controller acts on these objects: the test writes
- * their status itself, as a controller would.
+ * validation errors and the immutable selector; Services with cluster IPs and node ports ({@code expose},
+ * a node port taken and freed). No controller acts on these objects: the test writes their status
+ * itself, as a controller would.
  */
 public class AppsE2EIT {
     private static final List<String> KUBECTL_VERSIONS = List.of("1.27", "1.30", "1.33");
@@ -89,6 +90,21 @@ public class AppsE2EIT {
                   nodeSelector: {kubernetes.io/os: linux}
                   containers: [{name: agent, image: "busybox:1.36", command: [sleep, "3600"]}]
             ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api}
+            spec:
+              selector: {app: api}
+              ports: [{name: http, port: 80, targetPort: http}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: db}
+            spec:
+              clusterIP: None
+              selector: {app: db}
+              ports: [{port: 5432}]
+            ---
             apiVersion: apps/v1
             kind: ReplicaSet
             metadata: {name: cache}
@@ -100,6 +116,15 @@ public class AppsE2EIT {
                 spec:
                   containers: [{name: redis, image: "redis:7"}]
             """;
+
+    @Test
+    public void theKubernetesServiceIsOnTheFirstAddressOfTheRange() throws Exception {
+        String svc = ok("", "get", "svc", "kubernetes", "-n", "default", "-o",
+                "jsonpath={.spec.clusterIP} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.metadata.labels.component}");
+        assertEquals("10.96.0.1 443 6443 apiserver", svc);
+        String all = ok("", "get", "all", "-n", "default");
+        assertTrue(all, all.contains("service/kubernetes"));
+    }
 
     @Test
     public void workloadsAsKubectlDrivesThem() throws Exception {
@@ -114,6 +139,20 @@ public class AppsE2EIT {
             String again = ok(v, "apply", "-n", ns, "-f", manifest.toString());
             assertTrue(v + ": " + again, again.contains("deployment.apps/api unchanged") && again.contains("replicaset.apps/cache unchanged"));
             ok(v, "diff", "-n", ns, "-f", manifest.toString());
+
+            // Services: an address from the service range, kube's columns, node ports by kubectl expose
+            String svc = ok(v, "get", "svc", "-n", ns, "-o", "wide");
+            assertTrue(v + ": " + svc, svc.contains("CLUSTER-IP") && svc.contains("80/TCP") && svc.contains("None")
+                    && svc.contains("app=api") && svc.contains("10."));
+            ok(v, "expose", "deploy", "api", "-n", ns, "--name=api-public", "--type=NodePort", "--port=8080", "--target-port=http");
+            String nodePort = ok(v, "get", "svc", "api-public", "-n", ns, "-o", "jsonpath={.spec.ports[0].nodePort}");
+            assertTrue(v + ": " + nodePort, Integer.parseInt(nodePort) >= 30000 && Integer.parseInt(nodePort) <= 32767);
+            String taken = fails(v, "create", "service", "nodeport", "dup", "-n", ns, "--tcp=80:80", "--node-port=" + nodePort);
+            assertTrue(v + ": " + taken, taken.contains("spec.ports[0].nodePort: Invalid value: " + nodePort
+                    + ": provided port is already allocated"));
+            ok(v, "delete", "svc", "api-public", "-n", ns);
+            ok(v, "create", "service", "nodeport", "dup", "-n", ns, "--tcp=80:80", "--node-port=" + nodePort);
+            ok(v, "delete", "svc", "dup", "-n", ns);
 
             String wide = ok(v, "get", "deploy", "-n", ns, "-o", "wide");
             assertTrue(v + ": " + wide, wide.contains("READY") && wide.contains("UP-TO-DATE") && wide.contains("CONTAINERS")
@@ -173,7 +212,7 @@ public class AppsE2EIT {
             assertTrue(v + ": " + explain, explain.contains("readinessProbe") && explain.contains("imagePullPolicy"));
 
             ok(v, "delete", "-n", ns, "-f", manifest.toString());
-            String left = ok(v, "get", "deploy,sts,ds,rs", "-n", ns, "-o", "name");
+            String left = ok(v, "get", "deploy,sts,ds,rs,svc", "-n", ns, "-o", "name");
             assertEquals(v + ": " + left, "", left.trim());
         }
     }

@@ -1,15 +1,27 @@
 package io.kapi.group.core;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
-/** core/v1 (kube's legacy group, under /api): a strategy and a schema per resource, one line each. */
-@Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube")
+/**
+ * core/v1 (kube's legacy group, under /api): a strategy and a schema per resource. Configured by
+ * {@code etc/io.kapi.group.core.cfg}: {@code serviceClusterIPRange} (an IPv4 CIDR, default
+ * {@code 10.96.0.0/12}, kubeadm's) and {@code serviceNodePortRange} (default {@code 30000-32767}).
+ */
+@Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube", configurationPid = CoreGroupProvider.PID)
 public final class CoreGroupProvider implements APIGroupProvider {
-    private static final List<ResourceDefinition> RESOURCES = List.of(
+    static final String PID = "io.kapi.group.core";
+    static final String DEFAULT_SERVICE_RANGE = "10.96.0.0/12";
+    static final ObjectNode OPENAPI = Json.resource(CoreGroupProvider.class, "core-v1-openapi.json");
+
+    private static final List<ResourceDefinition> FIXED = List.of(
             ResourceDefinition.builder("v1", "namespaces", "Namespace").shortNames("ns")
                     .schema(Json.resource(CoreGroupProvider.class, "Namespace.json")).strategy(new NamespaceStrategy())
                     .status(new NamespaceStatusStrategy()).build(),
@@ -20,7 +32,44 @@ public final class CoreGroupProvider implements APIGroupProvider {
             new ResourceDefinition("v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), List.of(),
                     Json.resource(CoreGroupProvider.class, "ServiceAccount.json"), new ServiceAccountStrategy(), null),
             new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
-                    Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(), null));
+                    Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(), null),
+            ResourceDefinition.builder("v1", "endpoints", "Endpoints").singular("endpoints").namespaced(true).shortNames("ep")
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.Endpoints").strategy(new EndpointsStrategy()).build());
+
+    private final List<ResourceDefinition> resources;
+
+    /** With the default service ranges (tests, and a provider without configuration). */
+    public CoreGroupProvider() {
+        this(Map.of());
+    }
+
+    @Activate
+    public CoreGroupProvider(Map<String, Object> config) {
+        ServiceCidr cidr = serviceRange(config);
+        String ports = String.valueOf(config.getOrDefault("serviceNodePortRange", "30000-32767")).trim();
+        String[] bounds = ports.split("-");
+        if (bounds.length != 2) {
+            throw new IllegalArgumentException("serviceNodePortRange is not a range such as 30000-32767: " + ports);
+        }
+        int base = Integer.parseInt(bounds[0].trim());
+        int max = Integer.parseInt(bounds[1].trim());
+        ServiceStrategy services = new ServiceStrategy();
+        List<ResourceDefinition> all = new ArrayList<>(FIXED);
+        all.add(5, ResourceDefinition.builder("v1", "services", "Service").namespaced(true).shortNames("svc").categories("all")
+                .openApi(OPENAPI, "io.k8s.api.core.v1.Service").strategy(services).status(new ServiceStatusStrategy())
+                .storage(binding -> new ServiceRest(binding.genericStore(services), services, binding.storage(), cidr, base, max))
+                .build());
+        this.resources = List.copyOf(all);
+    }
+
+    static ServiceCidr serviceRange(Map<String, Object> config) {
+        return ServiceCidr.parse(String.valueOf(config.getOrDefault("serviceClusterIPRange", DEFAULT_SERVICE_RANGE)));
+    }
+
+    static int intProperty(Map<String, Object> config, String name, int fallback) {
+        Object v = config.get(name);
+        return v == null ? fallback : Integer.parseInt(String.valueOf(v).trim());
+    }
 
     @Override
     public String group() {
@@ -34,6 +83,6 @@ public final class CoreGroupProvider implements APIGroupProvider {
 
     @Override
     public List<ResourceDefinition> resources() {
-        return RESOURCES;
+        return resources;
     }
 }

@@ -100,7 +100,7 @@ public class ${kind}GroupIT {
 
     /** The group is served once its bundle started and Kapi is ready; until then requests may fail or answer 404/503. */
     private static HttpResponse<String> retry(Call call) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (true) {
             try {
                 HttpResponse<String> r = call.call();

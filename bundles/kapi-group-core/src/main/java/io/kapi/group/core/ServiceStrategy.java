@@ -1,0 +1,523 @@
+package io.kapi.group.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.json.Json;
+import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.Printer;
+import io.kapi.api.rest.Strategy;
+import io.kapi.api.rest.TableColumn;
+import io.kapi.api.rest.TableConvertor;
+import io.kapi.machinery.pods.PodValidation;
+import io.kapi.machinery.validation.NameValidation;
+import io.kapi.machinery.validation.NameValidator;
+import io.kapi.machinery.validation.ObjectMetaValidation;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * kube's Service strategy for a single-stack IPv4 cluster: v1 defaulting (session affinity, type,
+ * ports, traffic policies, IP families), the validation of ValidateService/ValidateServiceUpdate with
+ * kube's paths and messages, the type-dependent fields an update drops, {@code spec.clusterIP} and
+ * {@code spec.type} as field selectors, and kube's printer. Cluster IPs and node ports are allocated by
+ * {@link ServiceRest} before this validation runs, as kube's storage does.
+ */
+final class ServiceStrategy implements Strategy {
+    static final List<String> TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
+    private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
+
+    @Override
+    public List<String> validateName(String name, boolean prefix) {
+        return NameValidator.DNS1035_LABEL.validate(name, prefix);
+    }
+
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return false; // kube creates on PUT: ServiceRest does it, so that the create allocates
+    }
+
+    static String type(JsonNode svc) {
+        return svc.path("spec").path("type").asText("");
+    }
+
+    static boolean externallyAccessible(JsonNode spec) {
+        String type = spec.path("type").asText("");
+        return type.equals("LoadBalancer") || type.equals("NodePort")
+                || type.equals("ClusterIP") && spec.path("externalIPs").size() > 0;
+    }
+
+    static boolean headless(JsonNode spec) {
+        JsonNode ips = spec.path("clusterIPs");
+        return ips.size() == 1 && ips.get(0).asText().equals("None");
+    }
+
+    @Override
+    public void applyDefaults(ObjectNode object) {
+        ObjectNode spec = object.get("spec") instanceof ObjectNode s ? s : object.putObject("spec");
+        if (spec.path("sessionAffinity").asText("").isEmpty()) {
+            spec.put("sessionAffinity", "None");
+        }
+        if (spec.path("sessionAffinity").asText().equals("None")) {
+            spec.remove("sessionAffinityConfig");
+        } else if (spec.path("sessionAffinity").asText().equals("ClientIP")
+                && spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds").isMissingNode()) {
+            spec.putObject("sessionAffinityConfig").putObject("clientIP").put("timeoutSeconds", 10800);
+        }
+        if (spec.path("type").asText("").isEmpty()) {
+            spec.put("type", "ClusterIP");
+        }
+        for (JsonNode p : spec.path("ports")) {
+            if (p instanceof ObjectNode port) {
+                if (port.path("protocol").asText("").isEmpty()) {
+                    port.put("protocol", "TCP");
+                }
+                JsonNode target = port.get("targetPort");
+                if (target == null || target.isNull() || target.isNumber() && target.asLong() == 0
+                        || target.isTextual() && target.asText().isEmpty()) {
+                    port.set("targetPort", port.path("port"));
+                }
+            }
+        }
+        String type = spec.path("type").asText();
+        if (spec.path("externalTrafficPolicy").asText("").isEmpty() && externallyAccessible(spec)) {
+            spec.put("externalTrafficPolicy", "Cluster");
+        }
+        if (!spec.hasNonNull("internalTrafficPolicy") && !type.equals("ExternalName")) {
+            spec.put("internalTrafficPolicy", "Cluster");
+        }
+        if (type.equals("LoadBalancer") && !spec.hasNonNull("allocateLoadBalancerNodePorts")) {
+            spec.put("allocateLoadBalancerNodePorts", true);
+        }
+        // normalizeClusterIPs and initIPFamilyFields on an IPv4 single-stack cluster
+        String clusterIP = spec.path("clusterIP").asText("");
+        if (!clusterIP.isEmpty() && spec.path("clusterIPs").size() == 0) {
+            spec.putArray("clusterIPs").add(clusterIP);
+        }
+        if (!type.equals("ExternalName")) {
+            boolean headlessNoSelector = clusterIP.equals("None") && spec.path("selector").size() == 0;
+            if (!spec.hasNonNull("ipFamilyPolicy")) {
+                spec.put("ipFamilyPolicy", headlessNoSelector ? "RequireDualStack" : "SingleStack");
+            }
+            if (spec.path("ipFamilies").size() == 0) {
+                ArrayNode families = spec.putArray("ipFamilies").add("IPv4");
+                if (headlessNoSelector && !spec.path("ipFamilyPolicy").asText().equals("SingleStack")) {
+                    families.add("IPv6");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void prepareForCreate(ObjectNode object) {
+        object.putObject("status").putObject("loadBalancer");
+    }
+
+    /** kube's dropTypeDependentFields: what a type change leaves behind goes, unless the client changed it. */
+    @Override
+    public void prepareForUpdate(ObjectNode object, ObjectNode old) {
+        ObjectNode spec = object.get("spec") instanceof ObjectNode s ? s : object.putObject("spec");
+        JsonNode oldSpec = old.path("spec");
+        String type = spec.path("type").asText("");
+        String oldType = oldSpec.path("type").asText("");
+        if (!oldType.equals("ExternalName") && type.equals("ExternalName")) {
+            if (Objects.equals(spec.get("clusterIP"), oldSpec.get("clusterIP"))
+                    && Objects.equals(spec.get("clusterIPs"), oldSpec.get("clusterIPs"))) {
+                spec.remove("clusterIP");
+                spec.remove("clusterIPs");
+            }
+            if (Objects.equals(spec.get("ipFamilies"), oldSpec.get("ipFamilies"))) {
+                spec.remove("ipFamilies");
+            }
+            if (Objects.equals(spec.get("ipFamilyPolicy"), oldSpec.get("ipFamilyPolicy"))) {
+                spec.remove("ipFamilyPolicy");
+            }
+        }
+        boolean oldNodePorts = oldType.equals("NodePort") || oldType.equals("LoadBalancer");
+        boolean newNodePorts = type.equals("NodePort") || type.equals("LoadBalancer");
+        if (oldNodePorts && !newNodePorts && nodePorts(spec).stream().allMatch(nodePorts(oldSpec)::contains)) {
+            spec.path("ports").forEach(p -> ((ObjectNode) p).remove("nodePort"));
+        }
+        if (oldType.equals("LoadBalancer") && !type.equals("LoadBalancer")) {
+            if (Objects.equals(spec.get("allocateLoadBalancerNodePorts"), oldSpec.get("allocateLoadBalancerNodePorts"))) {
+                spec.remove("allocateLoadBalancerNodePorts");
+            }
+            if (Objects.equals(spec.get("loadBalancerClass"), oldSpec.get("loadBalancerClass"))) {
+                spec.remove("loadBalancerClass");
+            }
+        }
+        if (externallyAccessible(oldSpec) && !externallyAccessible(spec)
+                && Objects.equals(spec.get("externalTrafficPolicy"), oldSpec.get("externalTrafficPolicy"))) {
+            spec.remove("externalTrafficPolicy");
+        }
+        if (type.equals("ExternalName")) {
+            spec.remove("internalTrafficPolicy");
+        }
+    }
+
+    static Set<Long> nodePorts(JsonNode spec) {
+        Set<Long> out = new HashSet<>();
+        spec.path("ports").forEach(p -> {
+            if (p.path("nodePort").asLong(0) != 0) {
+                out.add(p.path("nodePort").asLong());
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public List<FieldCause> validate(ObjectNode object) {
+        List<FieldCause> causes = new ArrayList<>();
+        JsonNode spec = object.path("spec");
+        String type = spec.path("type").asText("");
+        boolean headless = headless(spec);
+        JsonNode ports = spec.path("ports");
+        if (ports.size() == 0 && !headless && !type.equals("ExternalName")) {
+            causes.add(FieldCause.required("spec.ports", ""));
+        }
+        switch (type) {
+            case "LoadBalancer", "NodePort" -> {
+                if (headless) {
+                    causes.add(FieldCause.invalid("spec.clusterIPs[0]", "None", "may not be set to 'None' for " + type + " services"));
+                }
+            }
+            case "ExternalName" -> {
+                if (spec.path("clusterIPs").size() > 0) {
+                    causes.add(FieldCause.forbidden("spec.clusterIPs", "may not be set for ExternalName services"));
+                }
+                if (spec.path("ipFamilies").size() > 0) {
+                    causes.add(FieldCause.forbidden("spec.ipFamilies", "may not be set for ExternalName services"));
+                }
+                if (spec.hasNonNull("ipFamilyPolicy")) {
+                    causes.add(FieldCause.forbidden("spec.ipFamilyPolicy", "may not be set for ExternalName services"));
+                }
+                String name = spec.path("externalName").asText("");
+                if (name.endsWith(".")) {
+                    name = name.substring(0, name.length() - 1);
+                }
+                if (name.isEmpty()) {
+                    causes.add(FieldCause.required("spec.externalName", ""));
+                } else {
+                    for (String msg : NameValidation.isDNS1123Subdomain(name)) {
+                        causes.add(FieldCause.invalid("spec.externalName", name, msg));
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        Set<String> names = new HashSet<>();
+        int i = 0;
+        for (JsonNode p : ports) {
+            port(p, "spec.ports[" + i++ + "]", ports.size() > 1, names, causes);
+        }
+        causes.addAll(ObjectMetaValidation.validateLabels(spec.get("selector"), "spec.selector"));
+        sessionAffinity(spec, causes);
+        if (!type.equals("ExternalName")) {
+            clusterIPs(spec, causes);
+        }
+        int e = 0;
+        for (JsonNode ip : spec.path("externalIPs")) {
+            for (String msg : ipErrors(ip.asText(""))) {
+                causes.add(FieldCause.invalid("spec.externalIPs[" + e + "]", ip.asText(""), msg));
+            }
+            e++;
+        }
+        if (type.isEmpty()) {
+            causes.add(FieldCause.required("spec.type", ""));
+        } else if (!TYPES.contains(type)) {
+            causes.add(FieldCause.notSupported("spec.type", type, TYPES));
+        }
+        Set<String> nodePortKeys = new HashSet<>();
+        Set<String> portKeys = new HashSet<>();
+        i = 0;
+        for (JsonNode p : ports) {
+            String at = "spec.ports[" + i++ + "]";
+            long nodePort = p.path("nodePort").asLong(0);
+            String protocol = p.path("protocol").asText("");
+            if (type.equals("ClusterIP") && nodePort != 0) {
+                causes.add(FieldCause.forbidden(at + ".nodePort", "may not be used when `type` is 'ClusterIP'"));
+            }
+            if (nodePort != 0 && !nodePortKeys.add(protocol + "/" + nodePort)) {
+                causes.add(FieldCause.duplicate(at + ".nodePort", nodePort));
+            }
+            if (!portKeys.add(protocol + "/" + p.path("port").asLong(0))) {
+                causes.add(new FieldCause("FieldValueDuplicate",
+                        "Duplicate value: core.ServicePort{Name:\"\", Protocol:" + FieldCause.goQuote(protocol)
+                                + ", AppProtocol:(*string)(nil), Port:" + p.path("port").asLong(0)
+                                + ", TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}", at));
+            }
+        }
+        if (spec.path("loadBalancerSourceRanges").size() > 0 && !type.equals("LoadBalancer")) {
+            causes.add(FieldCause.forbidden("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"));
+        }
+        if (spec.hasNonNull("allocateLoadBalancerNodePorts") && !type.equals("LoadBalancer")) {
+            causes.add(FieldCause.forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"));
+        }
+        if (spec.hasNonNull("loadBalancerClass") && !type.equals("LoadBalancer")) {
+            causes.add(FieldCause.forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"));
+        }
+        String etp = spec.path("externalTrafficPolicy").asText("");
+        if (!externallyAccessible(spec)) {
+            if (!etp.isEmpty()) {
+                causes.add(FieldCause.invalid("spec.externalTrafficPolicy", etp, "may only be set for externally-accessible services"));
+            }
+        } else if (etp.isEmpty()) {
+            causes.add(FieldCause.required("spec.externalTrafficPolicy", ""));
+        } else if (!etp.equals("Cluster") && !etp.equals("Local")) {
+            causes.add(FieldCause.notSupported("spec.externalTrafficPolicy", etp, List.of("Cluster", "Local")));
+        }
+        long hc = spec.path("healthCheckNodePort").asLong(0);
+        if (hc != 0 && !(type.equals("LoadBalancer") && etp.equals("Local"))) {
+            causes.add(FieldCause.invalid("spec.healthCheckNodePort", hc,
+                    "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+        }
+        JsonNode itp = spec.get("internalTrafficPolicy");
+        if ((itp == null || itp.isNull()) && !type.equals("ExternalName") && TYPES.contains(type)) {
+            causes.add(FieldCause.required("spec.internalTrafficPolicy", ""));
+        } else if (itp != null && !itp.isNull() && !itp.asText().equals("Cluster") && !itp.asText().equals("Local")) {
+            causes.add(FieldCause.notSupported("spec.internalTrafficPolicy", itp.asText(), List.of("Cluster", "Local")));
+        }
+        return causes;
+    }
+
+    private static void port(JsonNode p, String at, boolean several, Set<String> names, List<FieldCause> causes) {
+        String name = p.path("name").asText("");
+        if (name.isEmpty()) {
+            if (several) {
+                causes.add(FieldCause.required(at + ".name", ""));
+            }
+        } else {
+            for (String msg : NameValidation.isDNS1123Label(name)) {
+                causes.add(FieldCause.invalid(at + ".name", name, msg));
+            }
+            if (!names.add(name)) {
+                causes.add(FieldCause.duplicate(at + ".name", name));
+            }
+        }
+        long port = p.path("port").asLong(0);
+        if (port < 1 || port > 65535) {
+            causes.add(FieldCause.invalid(at + ".port", port, "must be between 1 and 65535, inclusive"));
+        }
+        String protocol = p.path("protocol").asText("");
+        if (protocol.isEmpty()) {
+            causes.add(FieldCause.required(at + ".protocol", ""));
+        } else if (!PROTOCOLS.contains(protocol)) {
+            causes.add(FieldCause.notSupported(at + ".protocol", protocol, PROTOCOLS));
+        }
+        JsonNode target = p.get("targetPort");
+        if (target != null && target.isNumber()) {
+            long t = target.asLong();
+            if (t < 1 || t > 65535) {
+                causes.add(FieldCause.invalid(at + ".targetPort", t, "must be between 1 and 65535, inclusive"));
+            }
+        } else if (target != null && target.isTextual()) {
+            for (String msg : PodValidation.portNameErrors(target.asText())) {
+                causes.add(FieldCause.invalid(at + ".targetPort", target.asText(), msg));
+            }
+        }
+    }
+
+    private static void sessionAffinity(JsonNode spec, List<FieldCause> causes) {
+        String affinity = spec.path("sessionAffinity").asText("");
+        if (affinity.isEmpty()) {
+            causes.add(FieldCause.required("spec.sessionAffinity", ""));
+        } else if (!affinity.equals("ClientIP") && !affinity.equals("None")) {
+            causes.add(FieldCause.notSupported("spec.sessionAffinity", affinity, List.of("ClientIP", "None")));
+        } else if (affinity.equals("ClientIP")) {
+            JsonNode timeout = spec.path("sessionAffinityConfig").path("clientIP").get("timeoutSeconds");
+            if (timeout != null && (timeout.asLong() <= 0 || timeout.asLong() > 86400)) {
+                causes.add(FieldCause.invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout.asLong(),
+                        "must be greater than 0 and less than 86400"));
+            }
+        }
+    }
+
+    /** kube's ValidateServiceClusterIPsRelatedFields on a single-stack IPv4 cluster. */
+    static List<FieldCause> clusterIPs(JsonNode spec, List<FieldCause> causes) {
+        String clusterIP = spec.path("clusterIP").asText("");
+        JsonNode ips = spec.path("clusterIPs");
+        if (!clusterIP.isEmpty() && ips.size() == 0) {
+            causes.add(FieldCause.required("spec.clusterIPs", ""));
+        } else if (!clusterIP.isEmpty() && !ips.get(0).asText().equals(clusterIP)) {
+            causes.add(FieldCause.invalidRendered("spec.clusterIPs", slice(ips), "first value must match `clusterIP`"));
+        } else if (clusterIP.isEmpty() && ips.size() > 0) {
+            causes.add(FieldCause.invalidRendered("spec.clusterIPs", slice(ips), "must be empty when `clusterIP` is not specified"));
+        }
+        Set<String> families = new HashSet<>();
+        int f = 0;
+        for (JsonNode family : spec.path("ipFamilies")) {
+            String v = family.asText("");
+            if (!v.equals("IPv4") && !v.equals("IPv6")) {
+                causes.add(FieldCause.notSupported("spec.ipFamilies[" + f + "]", v, List.of("IPv4", "IPv6")));
+            } else if (!families.add(v)) {
+                causes.add(FieldCause.duplicate("spec.ipFamilies[" + f + "]", v));
+            }
+            f++;
+        }
+        String policy = spec.path("ipFamilyPolicy").asText("");
+        if (spec.hasNonNull("ipFamilyPolicy") && !List.of("PreferDualStack", "RequireDualStack", "SingleStack").contains(policy)) {
+            causes.add(FieldCause.notSupported("spec.ipFamilyPolicy", policy, List.of("PreferDualStack", "RequireDualStack", "SingleStack")));
+        }
+        boolean headlessNoSelector = headless(spec) && spec.path("selector").size() == 0;
+        if (!headlessNoSelector) {
+            if (policy.equals("RequireDualStack")) {
+                causes.add(FieldCause.invalid("spec.ipFamilyPolicy", policy, "this cluster is not configured for dual-stack services"));
+            }
+            f = 0;
+            for (JsonNode family : spec.path("ipFamilies")) {
+                if (family.asText().equals("IPv6")) {
+                    causes.add(FieldCause.invalid("spec.ipFamilies[" + f + "]", "IPv6", "not configured on this cluster"));
+                }
+                f++;
+            }
+        }
+        if (ips.size() > 1 && ips.get(0).asText().equals("None")) {
+            causes.add(FieldCause.invalidRendered("spec.clusterIPs", slice(ips), "'None' must be the first and only value"));
+        }
+        boolean allValid = true;
+        for (int i = 0; i < ips.size(); i++) {
+            String ip = ips.get(i).asText("");
+            if (i == 0 && ip.equals("None")) {
+                continue;
+            }
+            if (ServiceCidr.toLong(ip) < 0) {
+                allValid = false;
+                causes.add(FieldCause.invalid("spec.clusterIPs[" + i + "]", ip, ip.contains(":")
+                        ? "expected an IPv4 value as indicated by `ipFamilies[" + i + "]`" : "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+            }
+        }
+        if (ips.size() > 2) {
+            causes.add(FieldCause.invalidRendered("spec.clusterIPs", slice(ips), "may only hold up to 2 values"));
+        } else if (allValid && ips.size() == 2) {
+            causes.add(FieldCause.invalidRendered("spec.clusterIPs", slice(ips), "may specify no more than one IP for each IP family"));
+        }
+        return causes;
+    }
+
+    /** Go's {@code %#v} of a []string. */
+    static String slice(JsonNode list) {
+        List<String> items = new ArrayList<>();
+        list.forEach(n -> items.add(FieldCause.goQuote(n.asText(""))));
+        return "[]string{" + String.join(", ", items) + "}";
+    }
+
+    /** kube's ValidateNonSpecialIP for an IPv4 address: valid, and not unspecified, loopback or link-local. */
+    static List<String> ipErrors(String ip) {
+        long v = ServiceCidr.toLong(ip);
+        if (v < 0) {
+            return List.of("must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+        }
+        if (v == 0) {
+            return List.of("may not be unspecified (0.0.0.0)");
+        }
+        if (v >> 24 == 127) {
+            return List.of("may not be in the loopback range (127.0.0.0/8, ::1/128)");
+        }
+        if (v >> 16 == (169L << 8 | 254)) {
+            return List.of("may not be in the link-local range (169.254.0.0/16, fe80::/10)");
+        }
+        if (v >> 8 == (224L << 16)) {
+            return List.of("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)");
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
+        List<FieldCause> causes = new ArrayList<>();
+        JsonNode now = object.path("spec").path("clusterIPs");
+        JsonNode before = old.path("spec").path("clusterIPs");
+        boolean externalName = type(object).equals("ExternalName") || type(old).equals("ExternalName");
+        if (!externalName && before.size() > 0) {
+            if (now.size() == 0) {
+                causes.add(FieldCause.invalidRendered("spec.clusterIPs[0]", slice(now), "primary clusterIP can not be unset"));
+            } else {
+                for (int i = 0; i < Math.min(now.size(), before.size()); i++) {
+                    if (!now.get(i).asText().equals(before.get(i).asText())) {
+                        causes.add(FieldCause.invalidRendered("spec.clusterIPs[" + i + "]", slice(now), "may not change once set"));
+                        break;
+                    }
+                }
+            }
+        }
+        causes.addAll(validate(object));
+        return causes;
+    }
+
+    @Override
+    public Map<String, String> selectableFields(ObjectNode object) {
+        return Map.of("spec.clusterIP", object.path("spec").path("clusterIP").asText(""),
+                "spec.type", object.path("spec").path("type").asText(""));
+    }
+
+    @Override
+    public TableConvertor table() {
+        return Printer.builder().name()
+                .column(TableColumn.of("Type", "string", "type determines how the Service is exposed. Defaults to ClusterIP."),
+                        o -> type(o))
+                .column(TableColumn.of("Cluster-IP", "string", "clusterIP is the IP address of the service and is usually assigned randomly."),
+                        o -> o.path("spec").path("clusterIPs").size() > 0 ? o.path("spec").path("clusterIPs").get(0).asText()
+                                : "<none>")
+                .column(TableColumn.of("External-IP", "string", "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."),
+                        ServiceStrategy::externalIP)
+                .column(TableColumn.of("Port(s)", "string", "The list of ports that are exposed by this service."),
+                        ServiceStrategy::ports)
+                .age()
+                .column(new TableColumn("Selector", "string", "", "Route service traffic to pods with label keys and values matching this selector.", 1),
+                        o -> labels(o.path("spec").get("selector")))
+                .build();
+    }
+
+    private static String externalIP(ObjectNode o) {
+        JsonNode spec = o.path("spec");
+        List<String> external = new ArrayList<>();
+        spec.path("externalIPs").forEach(n -> external.add(n.asText()));
+        switch (type(o)) {
+            case "ClusterIP", "NodePort" -> {
+                return external.isEmpty() ? "<none>" : String.join(",", external);
+            }
+            case "LoadBalancer" -> {
+                java.util.TreeSet<String> lb = new java.util.TreeSet<>();
+                for (JsonNode ingress : o.path("status").path("loadBalancer").path("ingress")) {
+                    String ip = ingress.path("ip").asText("");
+                    lb.add(ip.isEmpty() ? ingress.path("hostname").asText("") : ip);
+                }
+                List<String> all = new ArrayList<>(lb);
+                all.addAll(external);
+                return all.isEmpty() ? "<pending>" : String.join(",", all);
+            }
+            case "ExternalName" -> {
+                return spec.path("externalName").asText("");
+            }
+            default -> {
+                return "<unknown>";
+            }
+        }
+    }
+
+    private static String ports(ObjectNode o) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : o.path("spec").path("ports")) {
+            long nodePort = p.path("nodePort").asLong(0);
+            out.add(p.path("port").asLong() + (nodePort > 0 ? ":" + nodePort : "") + "/" + p.path("protocol").asText(""));
+        }
+        return out.isEmpty() ? "<none>" : String.join(",", out);
+    }
+
+    /** kube's {@code labels.FormatLabels}: sorted {@code k=v}, {@code <none>} when empty. */
+    static String labels(JsonNode map) {
+        Map<String, String> sorted = new TreeMap<>(Json.stringMap(map));
+        if (sorted.isEmpty()) {
+            return "<none>";
+        }
+        List<String> pairs = new ArrayList<>();
+        sorted.forEach((k, v) -> pairs.add(k + "=" + v));
+        return String.join(",", pairs);
+    }
+}
