@@ -11,25 +11,26 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * apps/v1 against the started distribution with kubectl 1.27, 1.30 and 1.33, as a user drives
- * workloads: create and apply (twice, then a clean diff), {@code get -o wide} and {@code get all},
+ * The built-in groups against the started distribution with kubectl 1.27, 1.30 and 1.33. apps/v1 as a
+ * user drives workloads: create and apply (twice, then a clean diff), {@code get -o wide} and {@code get all},
  * {@code scale --current-replicas}, {@code set image}, {@code patch --subresource=status},
  * {@code wait --for=condition} and {@code --for=jsonpath}, {@code explain --recursive}, kube's
  * validation errors and the immutable selector; Services with cluster IPs and node ports ({@code expose},
- * a node port taken and freed). No controller acts on these objects: the test writes their status
+ * a node port taken and freed); RBAC objects as {@code kubectl create role|rolebinding|clusterrole}
+ * makes them, with kube's validation. No controller acts on these objects: the test writes their status
  * itself, as a controller would.
  */
-public class AppsE2EIT {
+public class BuiltInGroupsE2EIT {
     private static final List<String> KUBECTL_VERSIONS = List.of("1.27", "1.30", "1.33");
     private static Distribution dist;
     private static Path work;
 
     @BeforeClass
     public static void start() throws Exception {
-        dist = new Distribution("apps");
+        dist = new Distribution("builtin");
         dist.start();
         dist.awaitReady(System.nanoTime());
-        work = Files.createTempDirectory("kapi-apps");
+        work = Files.createTempDirectory("kapi-builtin");
     }
 
     @AfterClass
@@ -124,6 +125,31 @@ public class AppsE2EIT {
         assertEquals("10.96.0.1 443 6443 apiserver", svc);
         String all = ok("", "get", "all", "-n", "default");
         assertTrue(all, all.contains("service/kubernetes"));
+    }
+
+    @Test
+    public void rbacObjectsAsKubectlCreatesThem() throws Exception {
+        assertEquals("ClusterRole/cluster-admin system:masters", ok("", "get", "clusterrolebinding", "cluster-admin", "-o",
+                "jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].name}"));
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "rbac-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            ok(v, "create", "role", "reader", "-n", ns, "--verb=get,list,watch", "--resource=configmaps,secrets");
+            ok(v, "create", "rolebinding", "reader", "-n", ns, "--role=reader", "--user=jane", "--serviceaccount=" + ns + ":app");
+            ok(v, "create", "clusterrole", "health-" + v.replace('.', '-'), "--verb=get", "--non-resource-url=/healthz");
+            String wide = ok(v, "get", "rolebinding", "reader", "-n", ns, "-o", "wide");
+            assertTrue(v + ": " + wide, wide.contains("Role/reader") && wide.contains("jane") && wide.contains(ns + "/app"));
+            String rules = ok(v, "get", "role", "reader", "-n", ns, "-o", "jsonpath={.rules[0].verbs}");
+            assertTrue(v + ": " + rules, rules.contains("get") && rules.contains("watch"));
+            Path bad = work.resolve("bad-role-" + v + ".yaml");
+            Files.writeString(bad, "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: bad}\n"
+                    + "rules: [{nonResourceURLs: [/metrics], verbs: [get]}]\n");
+            String invalid = fails(v, "create", "-n", ns, "-f", bad.toString());
+            assertTrue(v + ": " + invalid, invalid.contains(
+                    "rules[0].nonResourceURLs: Invalid value: []string{\"/metrics\"}: namespaced rules cannot apply to non-resource URLs"));
+            String changed = fails(v, "patch", "rolebinding", "reader", "-n", ns, "--type=merge", "-p", "{\"roleRef\":{\"name\":\"other\"}}");
+            assertTrue(v + ": " + changed, changed.contains("cannot change roleRef"));
+        }
     }
 
     @Test
