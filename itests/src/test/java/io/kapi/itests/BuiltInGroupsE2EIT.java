@@ -17,7 +17,8 @@ import org.junit.Test;
  * {@code wait --for=condition} and {@code --for=jsonpath}, {@code explain --recursive}, kube's
  * validation errors and the immutable selector; Services with cluster IPs and node ports ({@code expose},
  * a node port taken and freed); RBAC objects as {@code kubectl create role|rolebinding|clusterrole}
- * makes them, with kube's validation. No controller acts on these objects: the test writes their status
+ * makes them, with kube's validation; jobs and cronjobs ({@code kubectl create job|cronjob}, the generated
+ * selector, the immutable template, schedules kube refuses). No controller acts on these objects: the test writes their status
  * itself, as a controller would.
  */
 public class BuiltInGroupsE2EIT {
@@ -149,6 +150,31 @@ public class BuiltInGroupsE2EIT {
                     "rules[0].nonResourceURLs: Invalid value: []string{\"/metrics\"}: namespaced rules cannot apply to non-resource URLs"));
             String changed = fails(v, "patch", "rolebinding", "reader", "-n", ns, "--type=merge", "-p", "{\"roleRef\":{\"name\":\"other\"}}");
             assertTrue(v + ": " + changed, changed.contains("cannot change roleRef"));
+        }
+    }
+
+    @Test
+    public void jobsAndCronJobsAsKubectlCreatesThem() throws Exception {
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "batch-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            ok(v, "create", "job", "pi", "-n", ns, "--image=perl:5.34.0", "--", "perl", "-Mbignum=bpi", "-wle", "print bpi(20)");
+            String jobs = ok(v, "get", "jobs", "-n", ns, "-o", "wide");
+            assertTrue(v + ": " + jobs, jobs.contains("STATUS") && jobs.contains("Running") && jobs.contains("0/1")
+                    && jobs.contains("batch.kubernetes.io/controller-uid="));
+            assertEquals("6 NonIndexed pi", ok(v, "get", "job", "pi", "-n", ns, "-o",
+                    "jsonpath={.spec.backoffLimit} {.spec.completionMode} {.spec.template.metadata.labels.batch\\.kubernetes\\.io/job-name}"));
+            String immutable = fails(v, "set", "image", "job/pi", "-n", ns, "pi=perl:5.36");
+            assertTrue(v + ": " + immutable, immutable.contains("spec.template: Invalid value:") && immutable.contains("field is immutable"));
+            ok(v, "create", "cronjob", "hello", "-n", ns, "--image=busybox:1.28", "--schedule=*/1 * * * *", "--", "date");
+            String cj = ok(v, "get", "cj", "-n", ns);
+            assertTrue(v + ": " + cj, cj.contains("SCHEDULE") && cj.contains("*/1 * * * *") && cj.contains("False"));
+            String bad = fails(v, "create", "cronjob", "bad", "-n", ns, "--image=busybox", "--schedule=61 * * * *");
+            assertTrue(v + ": " + bad, bad.contains("spec.schedule: Invalid value: \"61 * * * *\": end of range (61) above maximum (59): 61"));
+            String all = ok(v, "get", "all", "-n", ns);
+            assertTrue(v + ": " + all, all.contains("job.batch/pi") && all.contains("cronjob.batch/hello"));
+            ok(v, "delete", "job", "pi", "-n", ns);
+            ok(v, "delete", "cronjob", "hello", "-n", ns);
         }
     }
 

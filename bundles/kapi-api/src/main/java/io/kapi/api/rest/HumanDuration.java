@@ -3,11 +3,11 @@ package io.kapi.api.rest;
 import java.time.Duration;
 
 /** kube's {@code duration.HumanDuration}, which kubectl shows in AGE columns. */
-final class HumanDuration {
+public final class HumanDuration {
     private HumanDuration() {
     }
 
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long seconds = d.getSeconds();
         if (seconds < -1) {
             return "<invalid>";

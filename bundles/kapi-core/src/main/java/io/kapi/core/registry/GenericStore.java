@@ -250,9 +250,17 @@ public class GenericStore implements RestStore, TableConvertor {
             for (String field : fields.fields()) {
                 if (!selectableFields.contains(field)) {
                     // kube's ConvertFieldLabel refuses a field the kind does not support, before anything is read
-                    // core/v1's kinds have their own conversion functions; every other group's kinds kube's default one
-                    throw StatusException.badRequest(meta.group().isEmpty() ? "field label not supported: " + field
-                            : FieldCause.goQuote(field) + " is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
+                    // kube's field label conversion: core/v1's kinds have their own functions, a kind of another group
+                    // that selects more than its metadata has one in kube's style (a Job's), the others kube's default
+                    String message;
+                    if (meta.group().isEmpty()) {
+                        message = "field label not supported: " + field;
+                    } else if (selectableFields.size() > 2) {
+                        message = "field label " + FieldCause.goQuote(field) + " not supported for " + meta.kind();
+                    } else {
+                        message = FieldCause.goQuote(field) + " is not a known field selector: only \"metadata.name\", \"metadata.namespace\"";
+                    }
+                    throw StatusException.badRequest(message);
                 }
             }
         }
