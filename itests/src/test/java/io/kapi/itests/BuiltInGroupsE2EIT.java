@@ -18,7 +18,8 @@ import org.junit.Test;
  * validation errors and the immutable selector; Services with cluster IPs and node ports ({@code expose},
  * a node port taken and freed); RBAC objects as {@code kubectl create role|rolebinding|clusterrole}
  * makes them, with kube's validation; jobs and cronjobs ({@code kubectl create job|cronjob}, the generated
- * selector, the immutable template, schedules kube refuses). No controller acts on these objects: the test writes their status
+ * selector, the immutable template, schedules kube refuses); pods ({@code kubectl run}, phase Pending, the
+ * fields kube's admission adds, field selectors, the update rules). No controller acts on these objects: the test writes their status
  * itself, as a controller would.
  */
 public class BuiltInGroupsE2EIT {
@@ -150,6 +151,29 @@ public class BuiltInGroupsE2EIT {
                     "rules[0].nonResourceURLs: Invalid value: []string{\"/metrics\"}: namespaced rules cannot apply to non-resource URLs"));
             String changed = fails(v, "patch", "rolebinding", "reader", "-n", ns, "--type=merge", "-p", "{\"roleRef\":{\"name\":\"other\"}}");
             assertTrue(v + ": " + changed, changed.contains("cannot change roleRef"));
+        }
+    }
+
+    @Test
+    public void podsAsKubectlRunsThem() throws Exception {
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "pods-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            ok(v, "run", "web", "-n", ns, "--image=nginx", "--labels=app=web");
+            String wide = ok(v, "get", "pods", "-n", ns, "-o", "wide");
+            assertTrue(v + ": " + wide, wide.contains("0/1") && wide.contains("Pending") && wide.contains("NOMINATED NODE"));
+            assertEquals("Pending BestEffort default Always 300", ok(v, "get", "pod", "web", "-n", ns, "-o",
+                    "jsonpath={.status.phase} {.status.qosClass} {.spec.serviceAccountName} {.spec.containers[0].imagePullPolicy} "
+                            + "{.spec.tolerations[0].tolerationSeconds}"));
+            assertEquals("pod/web", ok(v, "get", "pods", "-n", ns, "--field-selector", "status.phase=Pending", "-o", "name").trim());
+            String unsupported = fails(v, "get", "pods", "-n", ns, "--field-selector", "spec.foo=bar");
+            assertTrue(v + ": " + unsupported, unsupported.contains("field label not supported: spec.foo"));
+            ok(v, "set", "image", "pod/web", "-n", ns, "web=nginx:1.27");
+            String forbidden = fails(v, "patch", "pod", "web", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"restartPolicy\":\"Never\"}}");
+            assertTrue(v + ": " + forbidden, forbidden.contains("pod updates may not change fields other than `spec.containers[*].image`"));
+            String all = ok(v, "get", "all", "-n", ns);
+            assertTrue(v + ": " + all, all.contains("pod/web"));
+            ok(v, "delete", "pod", "web", "-n", ns);
         }
     }
 

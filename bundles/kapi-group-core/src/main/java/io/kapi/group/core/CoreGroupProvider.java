@@ -33,6 +33,8 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     Json.resource(CoreGroupProvider.class, "ServiceAccount.json"), new ServiceAccountStrategy(), null),
             new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
                     Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(), null),
+            ResourceDefinition.builder("v1", "pods", "Pod").namespaced(true).shortNames("po").categories("all")
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.Pod").strategy(new PodStrategy()).status(new PodStatusStrategy()).build(),
             ResourceDefinition.builder("v1", "endpoints", "Endpoints").singular("endpoints").namespaced(true).shortNames("ep")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.Endpoints").strategy(new EndpointsStrategy()).build());
 
@@ -55,7 +57,7 @@ public final class CoreGroupProvider implements APIGroupProvider {
         int max = Integer.parseInt(bounds[1].trim());
         ServiceStrategy services = new ServiceStrategy();
         List<ResourceDefinition> all = new ArrayList<>(FIXED);
-        all.add(5, ResourceDefinition.builder("v1", "services", "Service").namespaced(true).shortNames("svc").categories("all")
+        all.add(6, ResourceDefinition.builder("v1", "services", "Service").namespaced(true).shortNames("svc").categories("all")
                 .openApi(OPENAPI, "io.k8s.api.core.v1.Service").strategy(services).status(new ServiceStatusStrategy())
                 .storage(binding -> new ServiceRest(binding.genericStore(services), services, binding.storage(), cidr, base, max))
                 .build());

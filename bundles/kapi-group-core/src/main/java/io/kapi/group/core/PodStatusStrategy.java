@@ -1,0 +1,23 @@
+package io.kapi.group.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.StatusStrategy;
+
+/** kube's pod status strategy: the stored spec and owner references stay, and a status write without a QoS class keeps the stored one. */
+final class PodStatusStrategy implements StatusStrategy {
+    @Override
+    public void prepareForUpdate(ObjectNode object, ObjectNode old) {
+        if (old.has("spec")) {
+            object.set("spec", old.get("spec").deepCopy());
+        }
+        ObjectNode metadata = object.with("metadata");
+        if (old.path("metadata").has("ownerReferences")) {
+            metadata.set("ownerReferences", old.path("metadata").get("ownerReferences"));
+        } else {
+            metadata.remove("ownerReferences");
+        }
+        if (object.path("status").path("qosClass").asText("").isEmpty() && old.path("status").has("qosClass")) {
+            object.with("status").set("qosClass", old.path("status").get("qosClass"));
+        }
+    }
+}
