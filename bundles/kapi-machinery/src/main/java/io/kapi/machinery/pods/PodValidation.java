@@ -102,22 +102,26 @@ public final class PodValidation {
         return causes;
     }
 
+    /** A name that is required, a DNS-1123 label and unique among {@code names} (volumes', containers'). */
+    private static void uniqueLabel(String name, String path, Set<String> names, List<FieldCause> causes) {
+        if (name.isEmpty()) {
+            causes.add(FieldCause.required(path, ""));
+            return;
+        }
+        for (String msg : NameValidation.isDNS1123Label(name)) {
+            causes.add(FieldCause.invalid(path, name, msg));
+        }
+        if (!names.add(name)) {
+            causes.add(FieldCause.duplicate(path, name));
+        }
+    }
+
     private static Set<String> volumes(JsonNode list, String path, List<FieldCause> causes) {
         Set<String> names = new HashSet<>();
         int i = 0;
         for (JsonNode v : list) {
             String at = path + "[" + i++ + "]";
-            String name = v.path("name").asText("");
-            if (name.isEmpty()) {
-                causes.add(FieldCause.required(at + ".name", ""));
-            } else {
-                for (String msg : NameValidation.isDNS1123Label(name)) {
-                    causes.add(FieldCause.invalid(at + ".name", name, msg));
-                }
-                if (!names.add(name)) {
-                    causes.add(FieldCause.duplicate(at + ".name", name));
-                }
-            }
+            uniqueLabel(v.path("name").asText(""), at + ".name", names, causes);
         }
         return names;
     }
@@ -132,17 +136,7 @@ public final class PodValidation {
         int i = 0;
         for (JsonNode c : list) {
             String at = path + "[" + i++ + "]";
-            String name = c.path("name").asText("");
-            if (name.isEmpty()) {
-                causes.add(FieldCause.required(at + ".name", ""));
-            } else {
-                for (String msg : NameValidation.isDNS1123Label(name)) {
-                    causes.add(FieldCause.invalid(at + ".name", name, msg));
-                }
-                if (!names.add(name)) {
-                    causes.add(FieldCause.duplicate(at + ".name", name));
-                }
-            }
+            uniqueLabel(c.path("name").asText(""), at + ".name", names, causes);
             if (c.path("image").asText("").isEmpty()) {
                 causes.add(FieldCause.required(at + ".image", ""));
             }
