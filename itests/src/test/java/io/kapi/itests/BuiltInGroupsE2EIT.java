@@ -19,7 +19,8 @@ import org.junit.Test;
  * a node port taken and freed); RBAC objects as {@code kubectl create role|rolebinding|clusterrole}
  * makes them, with kube's validation; jobs and cronjobs ({@code kubectl create job|cronjob}, the generated
  * selector, the immutable template, schedules kube refuses); pods ({@code kubectl run}, phase Pending, the
- * fields kube's admission adds, field selectors, the update rules). No controller acts on these objects: the test writes their status
+ * fields kube's admission adds, field selectors, the update rules); ingresses, ingress classes, network
+ * policies and pod disruption budgets applied twice and diffed clean. No controller acts on these objects: the test writes their status
  * itself, as a controller would.
  */
 public class BuiltInGroupsE2EIT {
@@ -151,6 +152,68 @@ public class BuiltInGroupsE2EIT {
                     "rules[0].nonResourceURLs: Invalid value: []string{\"/metrics\"}: namespaced rules cannot apply to non-resource URLs"));
             String changed = fails(v, "patch", "rolebinding", "reader", "-n", ns, "--type=merge", "-p", "{\"roleRef\":{\"name\":\"other\"}}");
             assertTrue(v + ": " + changed, changed.contains("cannot change roleRef"));
+        }
+    }
+
+    private static final String EDGE = """
+            apiVersion: networking.k8s.io/v1
+            kind: IngressClass
+            metadata: {name: nginx-%1$s}
+            spec: {controller: k8s.io/ingress-nginx}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: web}
+            spec:
+              ingressClassName: nginx-%1$s
+              tls: [{hosts: [web.example.com], secretName: web-tls}]
+              rules:
+              - host: web.example.com
+                http:
+                  paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: db}
+            spec:
+              podSelector: {matchLabels: {app: db}}
+              ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 5432}]}]
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: web}
+            spec:
+              minAvailable: 1
+              selector: {matchLabels: {app: web}}
+            """;
+
+    @Test
+    public void ingressesNetworkPoliciesAndDisruptionBudgets() throws Exception {
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "edge-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            Path manifest = work.resolve("edge-" + v + ".yaml");
+            Files.writeString(manifest, EDGE.formatted(v.replace('.', '-')));
+            ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            String again = ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            // the network policy's rules are an atomic list that defaulting completes, and a budget's selector has the
+            // "replace" patch strategy: kubectl sends them again and says "configured", as against kube, and the
+            // server finds nothing to change
+            assertTrue(v + ": " + again, again.contains("ingress.networking.k8s.io/web unchanged"));
+            assertEquals("1 1", ok(v, "get", "netpol/db", "pdb/web", "-n", ns, "-o", "jsonpath={.items[*].metadata.generation}"));
+            ok(v, "diff", "-n", ns, "-f", manifest.toString());
+            String ing = ok(v, "get", "ing", "-n", ns);
+            assertTrue(v + ": " + ing, ing.contains("web.example.com") && ing.contains("80, 443") && ing.contains("nginx-"));
+            assertEquals("[\"Ingress\"] TCP", ok(v, "get", "netpol", "db", "-n", ns, "-o",
+                    "jsonpath={.spec.policyTypes} {.spec.ingress[0].ports[0].protocol}"));
+            String pdb = ok(v, "get", "pdb", "-n", ns);
+            assertTrue(v + ": " + pdb, pdb.contains("MIN AVAILABLE") && pdb.contains("N/A"));
+            Path bad = work.resolve("bad-ing-" + v + ".yaml");
+            Files.writeString(bad, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: bad}\nspec:\n  rules:\n"
+                    + "  - http:\n      paths: [{path: /, backend: {service: {name: web, port: {number: 80}}}}]\n");
+            String invalid = fails(v, "create", "-n", ns, "-f", bad.toString());
+            assertTrue(v + ": " + invalid, invalid.contains("spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified"));
+            ok(v, "delete", "-n", ns, "-f", manifest.toString());
         }
     }
 
