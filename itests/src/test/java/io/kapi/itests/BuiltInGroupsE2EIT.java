@@ -134,6 +134,12 @@ public class BuiltInGroupsE2EIT {
     public void rbacObjectsAsKubectlCreatesThem() throws Exception {
         assertEquals("ClusterRole/cluster-admin system:masters", ok("", "get", "clusterrolebinding", "cluster-admin", "-o",
                 "jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].name}"));
+        // kubectl auth whoami (authentication.k8s.io/v1, which kubectl asks for from 1.28 on)
+        for (String v : List.of("1.30", "", "1.33")) {
+            String whoami = ok(v, "auth", "whoami");
+            assertTrue(v + ": " + whoami, whoami.contains("Username") && whoami.contains("system:masters")
+                    && whoami.contains("system:authenticated"));
+        }
         for (String v : KUBECTL_VERSIONS) {
             String ns = "rbac-" + v.replace('.', '-');
             ok(v, "create", "namespace", ns);

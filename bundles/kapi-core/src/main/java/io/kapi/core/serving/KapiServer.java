@@ -113,6 +113,10 @@ public final class KapiServer implements KapiRuntime {
     private final Contribution<APIGroupProvider> accessReviews = new Contribution<>(
             new io.kapi.core.authorization.SelfSubjectAccessReviews(this::authorizerServices).provider(),
             -1, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
+    /** kube's SelfSubjectReview, served by the core likewise. */
+    private final Contribution<APIGroupProvider> selfReviews = new Contribution<>(
+            new io.kapi.core.authentication.SelfSubjectReviews().provider(),
+            -2, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     private Storage controlledStorage;
     private Storage cachedBackend;
     /** The backend with its calls timed, one per backend, so that it stays the same object across rebuilds. */
@@ -338,6 +342,7 @@ public final class KapiServer implements KapiRuntime {
         List<KapiRuntime.GroupResourceInfo> claims = new ArrayList<>();
         List<Contribution<APIGroupProvider>> providers = new ArrayList<>(contributions.providers());
         providers.add(accessReviews);
+        providers.add(selfReviews);
         for (Contribution<APIGroupProvider> p : providers) {
             String server = p.property(APIGroupProvider.SERVER, "kube");
             List<ResourceDefinition> defs;
