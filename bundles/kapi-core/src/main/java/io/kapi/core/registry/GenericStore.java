@@ -602,7 +602,12 @@ public class GenericStore implements RestStore, TableConvertor {
         try {
             // without a resourceVersion (refused above, and never a strategy's to set) obj's bytes are the stored form
             m.remove("resourceVersion");
-            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), Json.bytes(versions.toStored(obj)));
+            ObjectNode stored = versions.toStored(obj);
+            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), Json.bytes(stored));
+            if (stored != obj) {
+                // in another version than stored: answered as a read of it would be, converted back
+                return decode(kv);
+            }
             // what decoding the stored bytes would give, without parsing them again
             m.put("resourceVersion", Long.toString(kv.modRevision()));
             return obj;

@@ -175,6 +175,11 @@ public final class ScaleRest implements Patcher {
         for (int i = 0; i < path.length - 1; i++) {
             n = n.get(path[i]) instanceof ObjectNode child ? child : n.putObject(path[i]);
         }
-        n.put(path[path.length - 1], value);
+        // an int where it fits, as the stored number parses: an unchanged count is then an unchanged object
+        if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+            n.put(path[path.length - 1], (int) value);
+        } else {
+            n.put(path[path.length - 1], value);
+        }
     }
 }

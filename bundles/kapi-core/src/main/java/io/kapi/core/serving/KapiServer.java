@@ -346,13 +346,14 @@ public final class KapiServer implements KapiRuntime {
         for (Contribution<APIGroupProvider> p : providers) {
             String server = p.property(APIGroupProvider.SERVER, "kube");
             List<ResourceDefinition> defs;
+            Map<String, String> storageVersions;
             try {
                 defs = p.service().resources();
+                storageVersions = ServedResources.storageVersions(p.service(), defs);
             } catch (RuntimeException e) {
                 failures.add("provider of bundle " + p.bundle() + " failed: " + e);
                 continue;
             }
-            Map<String, String> storageVersions = ServedResources.storageVersions(p.service(), defs);
             for (ResourceDefinition d : defs) {
                 String key = p.service().group() + "/" + d.version() + "/" + d.plural();
                 Claim winner = winners.get(key);

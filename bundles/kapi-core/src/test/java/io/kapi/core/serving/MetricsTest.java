@@ -43,8 +43,8 @@ class MetricsTest extends ServingTestBase {
         assertEquals(1, sample(text, "apiserver_storage_objects{resource=\"widgets.things.example.com\"}"), text);
         assertTrue(text.contains("apiserver_current_inflight_requests{request_kind=\"readOnly\"}"), text);
         assertTrue(sample(text, "kapi_snapshot_generation") >= 1, text);
-        // widgets, and authorization.k8s.io the core serves itself
-        assertEquals(2, sample(text, "kapi_served_groups{server=\"kube\"}"), text);
+        // widgets, and authorization.k8s.io and authentication.k8s.io the core serves itself
+        assertEquals(3, sample(text, "kapi_served_groups{server=\"kube\"}"), text);
         assertTrue(text.contains("jvm_memory_used_bytes{"), text);
         // the backend's calls under the watch cache, as kube's etcd_request_duration_seconds
         assertEquals(1, sample(text, "etcd_request_duration_seconds_count{operation=\"create\",type=\"widgets.things.example.com\"}"), text);

@@ -190,6 +190,11 @@ class SubresourcesTest extends ServingTestBase {
         assertEquals("hpa", entry.path("manager").asText());
         assertTrue(entry.at("/fieldsV1/f:spec/f:replicas").isObject(), entry.toString());
 
+        // scaling to the count it has is no write: same resourceVersion, same generation
+        FakeHttp.Response same = call("PATCH", GIZMOS + "/g1/scale", MERGE, "{\"spec\":{\"replicas\":5}}");
+        assertEquals(200, same.status, same.text());
+        assertEquals(after.at("/metadata/resourceVersion"), json(same).at("/metadata/resourceVersion"));
+        assertEquals(2, json(call("GET", GIZMOS + "/g1", null)).at("/metadata/generation").asInt());
         FakeHttp.Response patch = call("PATCH", GIZMOS + "/g1/scale", MERGE, "{\"spec\":{\"replicas\":0}}");
         assertEquals(200, patch.status, patch.text());
         assertTrue(json(patch).at("/spec/replicas").isMissingNode(), "0 is omitted, as autoscaling/v1 does: " + patch.text());

@@ -58,12 +58,16 @@ final class ServiceRest implements RestStore, TableConvertor {
 
     // ---- what a Service holds (for stale reservations)
 
+    /** The stored Service {@code namespace/name}, null when there is none; a storage failure is thrown, never "none". */
     private JsonNode stored(String owner) {
-        try {
-            KeyValue kv = storage.get(SERVICES + owner);
-            return kv == null ? null : MAPPER.readTree(kv.value());
-        } catch (IOException | RuntimeException e) {
+        KeyValue kv = storage.get(SERVICES + owner);
+        if (kv == null) {
             return null;
+        }
+        try {
+            return MAPPER.readTree(kv.value());
+        } catch (IOException e) {
+            throw new IllegalStateException("stored service " + owner + " is not JSON: " + e.getMessage(), e);
         }
     }
 
@@ -98,9 +102,10 @@ final class ServiceRest implements RestStore, TableConvertor {
             this.owner = owner;
         }
 
+        /** Gives back what this write reserved, except what the stored Service holds (another write of it committed). */
         void rollback() {
-            ips.forEach(ip -> allocator.releaseIp(ip, owner));
-            ports.forEach(p -> allocator.releasePort(p, owner));
+            ips.forEach(ip -> releaseIp(ip, owner));
+            ports.forEach(p -> releasePort(p, owner));
         }
     }
 
@@ -145,9 +150,12 @@ final class ServiceRest implements RestStore, TableConvertor {
                     port.put("nodePort", value);
                     byPort.putIfAbsent(number, value);
                 }
+                long hc = spec.path("healthCheckNodePort").asLong(0);
+                long oldHc = old == null ? 0 : old.path("spec").path("healthCheckNodePort").asLong(0);
                 if (type.equals("LoadBalancer") && spec.path("externalTrafficPolicy").asText("").equals("Local")
-                        && spec.path("healthCheckNodePort").asLong(0) == 0) {
-                    spec.put("healthCheckNodePort", allocator.allocatePort(0, owner, name, "spec.healthCheckNodePort",
+                        && (hc == 0 || hc != oldHc)) {
+                    // requested or picked, reserved as the node ports are (kube: from the same range)
+                    spec.put("healthCheckNodePort", allocator.allocatePort(hc, owner, name, "spec.healthCheckNodePort",
                             dryRun, chosen, a.ports));
                 }
             }
@@ -222,6 +230,10 @@ final class ServiceRest implements RestStore, TableConvertor {
         UpdateResult r;
         try {
             r = store.update(ctx, name, old -> {
+                if (last[0] != null) {
+                    last[0].rollback(); // the store runs the transform again after a conflict
+                    last[0] = null;
+                }
                 if (old == null) {
                     ObjectNode created = transform.apply(null);
                     if (created == null) {
@@ -239,14 +251,12 @@ final class ServiceRest implements RestStore, TableConvertor {
                 strategy.applyDefaults(next);
                 patchAllocatedValues(next, old);
                 preValidate(next, name);
-                if (last[0] != null) {
-                    last[0].rollback(); // the store runs the transform again after a conflict
-                }
                 before[0] = old;
                 last[0] = allocate(next, old, owner, name, ctx.dryRun());
                 return next;
             });
         } catch (CreateInstead c) {
+            Json.metadata(c.object).remove("resourceVersion"); // as the generic store creates on update
             return new UpdateResult(create(ctx, c.object), true);
         } catch (RuntimeException e) {
             if (last[0] != null) {
@@ -277,12 +287,15 @@ final class ServiceRest implements RestStore, TableConvertor {
         boolean nodePorts = type.equals("NodePort") || type.equals("LoadBalancer");
         boolean oldNodePorts = oldType.equals("NodePort") || oldType.equals("LoadBalancer");
         if (nodePorts && oldNodePorts) {
+            Set<Long> used = ServiceStrategy.nodePorts(spec);
             for (JsonNode p : spec.path("ports")) {
                 if (p.path("nodePort").asLong(0) != 0) {
                     continue;
                 }
                 for (JsonNode o : oldSpec.path("ports")) {
-                    if (o.path("name").asText("").equals(p.path("name").asText("")) && o.path("nodePort").asLong(0) != 0) {
+                    // kube leaves a port's old value alone when another port of the new spec already uses it
+                    if (o.path("name").asText("").equals(p.path("name").asText("")) && o.path("nodePort").asLong(0) != 0
+                            && !used.contains(o.path("nodePort").asLong())) {
                         ((ObjectNode) p).put("nodePort", o.path("nodePort").asLong());
                         break;
                     }
@@ -301,7 +314,7 @@ final class ServiceRest implements RestStore, TableConvertor {
         now.path("spec").path("clusterIPs").forEach(n -> ips.add(n.asText()));
         for (JsonNode ip : old.path("spec").path("clusterIPs")) {
             if (!ips.contains(ip.asText())) {
-                allocator.releaseIp(ip.asText(), owner);
+                releaseIp(ip.asText(), owner);
             }
         }
         Set<Long> ports = new HashSet<>(ServiceStrategy.nodePorts(now.path("spec")));
@@ -310,15 +323,28 @@ final class ServiceRest implements RestStore, TableConvertor {
         oldPorts.add(old.path("spec").path("healthCheckNodePort").asLong(0));
         for (long p : oldPorts) {
             if (!ports.contains(p)) {
-                allocator.releasePort(p, owner);
+                releasePort(p, owner);
             }
         }
     }
 
     private void releaseAll(JsonNode svc, String owner) {
-        svc.path("spec").path("clusterIPs").forEach(ip -> allocator.releaseIp(ip.asText(), owner));
-        ServiceStrategy.nodePorts(svc.path("spec")).forEach(p -> allocator.releasePort(p, owner));
-        allocator.releasePort(svc.path("spec").path("healthCheckNodePort").asLong(0), owner);
+        svc.path("spec").path("clusterIPs").forEach(ip -> releaseIp(ip.asText(), owner));
+        ServiceStrategy.nodePorts(svc.path("spec")).forEach(p -> releasePort(p, owner));
+        releasePort(svc.path("spec").path("healthCheckNodePort").asLong(0), owner);
+    }
+
+    /** Releases a cluster IP unless the Service stored under the same name now holds it (a new one of that name). */
+    private void releaseIp(String ip, String owner) {
+        if (!holdsIp(owner, ip)) {
+            allocator.releaseIp(ip, owner);
+        }
+    }
+
+    private void releasePort(long port, String owner) {
+        if (port != 0 && !holdsPort(owner, port)) {
+            allocator.releasePort(port, owner);
+        }
     }
 
     @Override

@@ -151,6 +151,11 @@ final class ServiceStrategy implements Strategy {
                 spec.remove("loadBalancerClass");
             }
         }
+        boolean oldHealthCheck = oldType.equals("LoadBalancer") && oldSpec.path("externalTrafficPolicy").asText("").equals("Local");
+        boolean newHealthCheck = type.equals("LoadBalancer") && spec.path("externalTrafficPolicy").asText("").equals("Local");
+        if (oldHealthCheck && !newHealthCheck && Objects.equals(spec.get("healthCheckNodePort"), oldSpec.get("healthCheckNodePort"))) {
+            spec.remove("healthCheckNodePort");
+        }
         if (externallyAccessible(oldSpec) && !externallyAccessible(spec)
                 && Objects.equals(spec.get("externalTrafficPolicy"), oldSpec.get("externalTrafficPolicy"))) {
             spec.remove("externalTrafficPolicy");

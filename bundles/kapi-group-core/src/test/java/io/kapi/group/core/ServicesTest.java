@@ -56,6 +56,38 @@ class ServicesTest {
         return (ObjectNode) JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":" + spec + "}");
     }
 
+    /** Who holds the reservation of a cluster IP (the value also says when it was reserved). */
+    private String owner(String ip) {
+        return new String(storage.get(ServiceAllocator.IP_PREFIX + ip).value(), StandardCharsets.UTF_8).split("\n")[0];
+    }
+
+    @Test
+    void aFreshReservationOfAServiceBeingWrittenIsNotTakenOver() throws Exception {
+        // another create reserved it a moment ago and has not stored its Service yet
+        storage.create(ServiceAllocator.IP_PREFIX + "10.96.0.40", ("default/inflight\n" + System.currentTimeMillis())
+                .getBytes(StandardCharsets.UTF_8));
+        StatusException taken = assertThrows(StatusException.class, () ->
+                services.create(ctx, svc("late", "{\"clusterIP\":\"10.96.0.40\",\"ports\":[{\"port\":80}]}")));
+        assertTrue(taken.getMessage().contains("provided IP is already allocated"), taken.getMessage());
+    }
+
+    @Test
+    void aRequestedHealthCheckPortIsReservedAndDroppedWithItsPolicy() throws Exception {
+        ObjectNode lb = services.create(ctx, svc("lb", "{\"type\":\"LoadBalancer\",\"externalTrafficPolicy\":\"Local\","
+                + "\"healthCheckNodePort\":30500,\"ports\":[{\"port\":80}]}"));
+        assertEquals(30500, lb.at("/spec/healthCheckNodePort").asInt());
+        StatusException taken = assertThrows(StatusException.class, () -> services.create(ctx,
+                svc("np", "{\"type\":\"NodePort\",\"ports\":[{\"port\":80,\"nodePort\":30500}]}")));
+        assertTrue(taken.getMessage().contains("provided port is already allocated"), taken.getMessage());
+        ObjectNode cluster = services.update(ctx, "lb", old -> {
+            ObjectNode next = old.deepCopy();
+            next.with("spec").put("externalTrafficPolicy", "Cluster");
+            return next;
+        }).object();
+        assertTrue(cluster.at("/spec/healthCheckNodePort").isMissingNode(), cluster.toString());
+        assertNull(storage.get(ServiceAllocator.PORT_PREFIX + "30500"), "given back");
+    }
+
     private static final String WEB = "{\"selector\":{\"app\":\"web\"},\"ports\":[{\"port\":80}]}";
 
     @Test
@@ -116,7 +148,7 @@ class ServicesTest {
         services.create(ctx, svc("good", "{\"clusterIP\":\"10.96.0.20\",\"ports\":[{\"port\":80}]}"));
         // a create of an existing name does not give back the existing Service's address
         assertThrows(StatusException.class, () -> services.create(ctx, svc("good", "{\"clusterIP\":\"10.96.0.20\",\"ports\":[{\"port\":80}]}")));
-        assertEquals("default/good", new String(storage.get(ServiceAllocator.IP_PREFIX + "10.96.0.20").value(), StandardCharsets.UTF_8));
+        assertEquals("default/good", owner("10.96.0.20"));
     }
 
     @Test
@@ -175,7 +207,7 @@ class ServicesTest {
         storage.create(ServiceAllocator.IP_PREFIX + "10.96.0.30", "default/ghost".getBytes(StandardCharsets.UTF_8));
         ObjectNode created = services.create(ctx, svc("real", "{\"clusterIP\":\"10.96.0.30\",\"ports\":[{\"port\":80}]}"));
         assertEquals("10.96.0.30", created.at("/spec/clusterIP").asText());
-        assertEquals("default/real", new String(storage.get(ServiceAllocator.IP_PREFIX + "10.96.0.30").value(), StandardCharsets.UTF_8));
+        assertEquals("default/real", owner("10.96.0.30"));
 
         var put = services.update(ctx, "fresh", old -> {
             try {
