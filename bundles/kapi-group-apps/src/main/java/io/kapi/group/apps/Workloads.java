@@ -83,7 +83,7 @@ final class Workloads {
                 causes.add(FieldCause.required("spec.selector", ""));
             }
         } else {
-            causes.addAll(labelSelectorErrors(selector, "spec.selector"));
+            causes.addAll(ObjectMetaValidation.validateLabelSelector(selector, "spec.selector"));
             if (selector.path("matchLabels").size() + selector.path("matchExpressions").size() == 0) {
                 causes.add(FieldCause.invalidRendered("spec.selector", GoValues.labelSelector(selector),
                         "empty selector is invalid for " + rules.kindName()));
@@ -123,43 +123,6 @@ final class Workloads {
             causes.add(FieldCause.forbidden("spec.template.spec.activeDeadlineSeconds",
                     "activeDeadlineSeconds in " + rules.deadlineKind() + " is not Supported"));
         }
-    }
-
-    /** kube's {@code ValidateLabelSelector}: match labels are labels, expressions have valid keys, operators and values. */
-    static List<FieldCause> labelSelectorErrors(JsonNode selector, String path) {
-        List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateLabels(selector.get("matchLabels"),
-                path + ".matchLabels"));
-        int i = 0;
-        for (JsonNode e : selector.path("matchExpressions")) {
-            String at = path + ".matchExpressions[" + i++ + "]";
-            String op = e.path("operator").asText("");
-            int values = e.path("values").size();
-            switch (op) {
-                case "In", "NotIn" -> {
-                    if (values == 0) {
-                        causes.add(FieldCause.required(at + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
-                    }
-                }
-                case "Exists", "DoesNotExist" -> {
-                    if (values > 0) {
-                        causes.add(FieldCause.forbidden(at + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                    }
-                }
-                default -> causes.add(FieldCause.invalid(at + ".operator", op, "not a valid selector operator"));
-            }
-            String key = e.path("key").asText("");
-            for (String msg : NameValidation.isQualifiedName(key)) {
-                causes.add(FieldCause.invalid(at + ".key", key, msg));
-            }
-            int j = 0;
-            for (JsonNode v : e.path("values")) {
-                for (String msg : NameValidation.isValidLabelValue(v.asText())) {
-                    causes.add(FieldCause.invalid(at + ".values[" + j + "]", v.asText(), msg));
-                }
-                j++;
-            }
-        }
-        return causes;
     }
 
     /** kube's {@code ValidateImmutableField} of the selector, for the kinds whose selector may not change. */

@@ -88,29 +88,7 @@ final class NetworkPolicyStrategy implements Strategy {
     }
 
     private static void selector(JsonNode selector, String path, List<FieldCause> causes) {
-        if (selector == null || selector.isNull()) {
-            return;
-        }
-        causes.addAll(ObjectMetaValidation.validateLabels(selector.get("matchLabels"), path + ".matchLabels"));
-        int i = 0;
-        for (JsonNode e : selector.path("matchExpressions")) {
-            String at = path + ".matchExpressions[" + i++ + "]";
-            String op = e.path("operator").asText("");
-            int values = e.path("values").size();
-            switch (op) {
-                case "In", "NotIn" -> {
-                    if (values == 0) {
-                        causes.add(FieldCause.required(at + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
-                    }
-                }
-                case "Exists", "DoesNotExist" -> {
-                    if (values > 0) {
-                        causes.add(FieldCause.forbidden(at + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                    }
-                }
-                default -> causes.add(FieldCause.invalid(at + ".operator", op, "not a valid selector operator"));
-            }
-        }
+        causes.addAll(ObjectMetaValidation.validateLabelSelector(selector, path));
     }
 
     private static void port(JsonNode p, String at, List<FieldCause> causes) {

@@ -62,10 +62,7 @@ final class PodDisruptionBudgetStrategy implements Strategy {
         if (hasMax) {
             intOrPercent(max, "spec.maxUnavailable", causes);
         }
-        JsonNode selector = spec.get("selector");
-        if (selector != null && !selector.isNull()) {
-            causes.addAll(ObjectMetaValidation.validateLabels(selector.get("matchLabels"), "spec.selector.matchLabels"));
-        }
+        causes.addAll(ObjectMetaValidation.validateLabelSelector(spec.get("selector"), "spec.selector"));
         JsonNode policy = spec.get("unhealthyPodEvictionPolicy");
         if (policy != null && !policy.isNull() && !List.of("AlwaysAllow", "IfHealthyBudget").contains(policy.asText(""))) {
             causes.add(FieldCause.notSupported("spec.unhealthyPodEvictionPolicy", policy.asText(""), List.of("AlwaysAllow", "IfHealthyBudget")));

@@ -34,8 +34,7 @@ final class RoleStrategy implements Strategy {
             }
             int i = 0;
             for (JsonNode selector : aggregation.path("clusterRoleSelectors")) {
-                causes.addAll(ObjectMetaValidation.validateLabels(selector.get("matchLabels"),
-                        "aggregationRule.clusterRoleSelectors[" + i++ + "].matchLabels"));
+                causes.addAll(ObjectMetaValidation.validateLabelSelector(selector, "aggregationRule.clusterRoleSelectors[" + i++ + "]"));
             }
         }
         return causes;

@@ -149,6 +149,49 @@ public final class ObjectMetaValidation {
         return causes;
     }
 
+    /**
+     * kube's {@code metav1validation.ValidateLabelSelector}: match labels are labels; each expression has a
+     * known operator with values only where it takes them, a qualified-name key and label values.
+     */
+    public static List<FieldCause> validateLabelSelector(JsonNode selector, String path) {
+        List<FieldCause> causes = new ArrayList<>();
+        if (selector == null || selector.isNull()) {
+            return causes;
+        }
+        causes.addAll(validateLabels(selector.get("matchLabels"), path + ".matchLabels"));
+        int i = 0;
+        for (JsonNode e : selector.path("matchExpressions")) {
+            String at = path + ".matchExpressions[" + i++ + "]";
+            String op = e.path("operator").asText("");
+            int values = e.path("values").size();
+            switch (op) {
+                case "In", "NotIn" -> {
+                    if (values == 0) {
+                        causes.add(FieldCause.required(at + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
+                    }
+                }
+                case "Exists", "DoesNotExist" -> {
+                    if (values > 0) {
+                        causes.add(FieldCause.forbidden(at + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                    }
+                }
+                default -> causes.add(FieldCause.invalid(at + ".operator", op, "not a valid selector operator"));
+            }
+            String key = e.path("key").asText("");
+            for (String msg : NameValidation.isQualifiedName(key)) {
+                causes.add(FieldCause.invalid(at + ".key", key, msg));
+            }
+            int j = 0;
+            for (JsonNode v : e.path("values")) {
+                for (String msg : NameValidation.isValidLabelValue(v.asText())) {
+                    causes.add(FieldCause.invalid(at + ".values[" + j + "]", v.asText(), msg));
+                }
+                j++;
+            }
+        }
+        return causes;
+    }
+
     /** kube's {@code ValidateAnnotations}: keys are qualified names once lower-cased; keys and values total at most 256 KiB. */
     public static List<FieldCause> validateAnnotations(JsonNode annotations, String path) {
         List<FieldCause> causes = new ArrayList<>();
