@@ -31,6 +31,18 @@ public interface StatusStrategy {
     }
 
     /**
+     * kube's status strategies of built-in kinds ({@code newObj.Spec = oldObj.Spec}): {@code object}'s
+     * spec is the stored one (none when the stored object has none); its metadata and status stay.
+     */
+    static void keepStoredSpec(ObjectNode object, ObjectNode old) {
+        if (old.has("spec")) {
+            object.set("spec", old.get("spec").deepCopy());
+        } else {
+            object.remove("spec");
+        }
+    }
+
+    /**
      * Resets {@code object} in place to {@code old} except for its {@code status} and its
      * {@code metadata.managedFields} (which record this write). The metadata object keeps its identity,
      * so a caller holding it sees the reset.

@@ -39,11 +39,7 @@ record WorkloadStatus(boolean keepLabels, List<String> counts, List<String> atMo
 
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-        if (old.has("spec")) {
-            object.set("spec", old.get("spec").deepCopy());
-        } else {
-            object.remove("spec");
-        }
+        StatusStrategy.keepStoredSpec(object, old);
         if (keepLabels && object.get("metadata") instanceof ObjectNode m) {
             JsonNode labels = old.path("metadata").get("labels");
             if (labels == null) {

@@ -17,9 +17,7 @@ final class SpecKeepingStatus implements StatusStrategy {
 
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-        if (old.has("spec")) {
-            object.set("spec", old.get("spec").deepCopy());
-        }
+        StatusStrategy.keepStoredSpec(object, old);
     }
 
     @Override

@@ -14,11 +14,7 @@ import java.util.List;
 final class NamespaceStatusStrategy implements StatusStrategy {
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-        if (old.has("spec")) {
-            object.set("spec", old.get("spec").deepCopy());
-        } else {
-            object.remove("spec");
-        }
+        StatusStrategy.keepStoredSpec(object, old);
     }
 
     @Override

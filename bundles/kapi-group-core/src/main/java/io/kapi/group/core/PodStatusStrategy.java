@@ -7,9 +7,7 @@ import io.kapi.api.rest.StatusStrategy;
 final class PodStatusStrategy implements StatusStrategy {
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-        if (old.has("spec")) {
-            object.set("spec", old.get("spec").deepCopy());
-        }
+        StatusStrategy.keepStoredSpec(object, old);
         ObjectNode metadata = object.with("metadata");
         if (old.path("metadata").has("ownerReferences")) {
             metadata.set("ownerReferences", old.path("metadata").get("ownerReferences"));

@@ -15,9 +15,7 @@ import java.util.List;
 final class ServiceStatusStrategy implements StatusStrategy {
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-        if (old.has("spec")) {
-            object.set("spec", old.get("spec").deepCopy());
-        }
+        StatusStrategy.keepStoredSpec(object, old);
         // kube's v1 defaulting of an ingress IP's mode
         if (ServiceStrategy.type(object).equals("LoadBalancer")) {
             for (JsonNode ingress : object.path("status").path("loadBalancer").path("ingress")) {

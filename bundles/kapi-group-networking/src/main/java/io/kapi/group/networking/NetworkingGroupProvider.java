@@ -26,9 +26,7 @@ public final class NetworkingGroupProvider implements APIGroupProvider {
     static final class KeepSpec implements StatusStrategy {
         @Override
         public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-            if (old.has("spec")) {
-                object.set("spec", old.get("spec").deepCopy());
-            }
+            StatusStrategy.keepStoredSpec(object, old);
         }
     }
 

@@ -19,9 +19,7 @@ public final class PolicyGroupProvider implements APIGroupProvider {
     static final class Status implements StatusStrategy {
         @Override
         public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-            if (old.has("spec")) {
-                object.set("spec", old.get("spec").deepCopy());
-            }
+            StatusStrategy.keepStoredSpec(object, old);
         }
 
         @Override
