@@ -137,9 +137,12 @@ public final class Discovery {
         return s == null || s.isEmpty() ? r.meta().kind().toLowerCase() : s;
     }
 
-    /** As kube: base64 of the first 8 bytes of sha256("group/version/kind") of the storage version. */
-    private static String storageVersionHash(ServedResource r) {
-        byte[] d = sha256((r.meta().group() + "/" + r.meta().version() + "/" + r.meta().kind()).getBytes());
+    /**
+     * As kube: base64 of the first 8 bytes of sha256("group/version/kind") of the storage version, so
+     * that every served version of a resource has the same hash, which changes when the storage version does.
+     */
+    static String storageVersionHash(ServedResource r) {
+        byte[] d = sha256((r.meta().group() + "/" + r.storageVersion() + "/" + r.meta().kind()).getBytes());
         return java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(d, 8));
     }
 

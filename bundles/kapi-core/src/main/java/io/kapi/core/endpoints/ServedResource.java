@@ -44,29 +44,33 @@ public final class ServedResource {
     private final Object backend;
     private final String subresource;
     private final Map<String, ServedResource> subresources;
+    private final String storageVersion;
     private volatile boolean closed;
 
     /** The {@code scale} subresource's kind, as kube's autoscaling/v1 Scale. */
     private static final ObjectNode SCALE_SCHEMA = (ObjectNode) OpenApi.commonSchema("#/components/schemas/io.k8s.api.autoscaling.v1.Scale");
 
     public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage) {
-        this(meta, definition, storage, null, Map.of());
+        this(meta, definition, storage, null, Map.of(), meta.version());
     }
 
     /**
      * @param backend the storage backend under {@code storage}, or null: watches move only between
      *     resources on the same backend, whose revisions they resume from
      * @param subresourceStorage the REST storage of each subresource ({@code status}, {@code scale})
+     * @param storageVersion the version objects of the resource are stored in
      */
     public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend,
-                          Map<String, Object> subresourceStorage) {
+                          Map<String, Object> subresourceStorage, String storageVersion) {
         this(meta, definition, storage, backend, "", definition == null ? null : definition.schema(),
-                subresourceStorage);
+                subresourceStorage, storageVersion);
     }
 
     private ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend,
-                           String subresource, ObjectNode schema, Map<String, Object> subresourceStorage) {
+                           String subresource, ObjectNode schema, Map<String, Object> subresourceStorage,
+                           String storageVersion) {
         this.backend = backend;
+        this.storageVersion = storageVersion == null || storageVersion.isEmpty() ? meta.version() : storageVersion;
         this.meta = meta;
         this.definition = definition;
         this.storage = storage;
@@ -81,12 +85,17 @@ public final class ServedResource {
         subresourceStorage.forEach((name, rest) -> {
             if (name.equals("scale")) {
                 ResourceMeta scale = new ResourceMeta("autoscaling", "v1", meta.resource(), ScaleRest.KIND, meta.namespaced());
-                subs.put(name, new ServedResource(scale, definition, rest, null, name, SCALE_SCHEMA, Map.of()));
+                subs.put(name, new ServedResource(scale, definition, rest, null, name, SCALE_SCHEMA, Map.of(), "v1"));
             } else {
-                subs.put(name, new ServedResource(meta, definition, rest, null, name, schema, Map.of()));
+                subs.put(name, new ServedResource(meta, definition, rest, null, name, schema, Map.of(), storageVersion));
             }
         });
         this.subresources = Collections.unmodifiableMap(subs);
+    }
+
+    /** The version objects of the resource are stored in (discovery's {@code storageVersionHash} names it). */
+    public String storageVersion() {
+        return storageVersion;
     }
 
     /** "" for a resource, else the name of the subresource this is ({@code status}, {@code scale}). */

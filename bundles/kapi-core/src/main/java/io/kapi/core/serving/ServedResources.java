@@ -32,7 +32,7 @@ final class ServedResources {
                                                     Storage storage) {
         ResourceMeta meta = new ResourceMeta(group, def.version(), def.plural(), def.kind(), def.namespaced());
         if (storage == null) {
-            return new ServedResource(meta, def, new Unavailable());
+            return new ServedResource(meta, def, new Unavailable(), null, Map.of(), storageVersion);
         }
         GenericStore.Options options = new GenericStore.Options(new Versions(meta, storageVersion, def.converter()),
                 def.status() != null, null);
@@ -71,7 +71,7 @@ final class ServedResources {
             subresources.put("scale", new ScaleRest(meta, main, def.scale(),
                     new io.kapi.machinery.apply.FieldManager(def.schema(), io.kapi.core.openapi.OpenApi.refs(def), meta.apiVersion())));
         }
-        return new ServedResource(meta, def, rest, storage, subresources);
+        return new ServedResource(meta, def, rest, storage, subresources, storageVersion);
     }
 
     /**

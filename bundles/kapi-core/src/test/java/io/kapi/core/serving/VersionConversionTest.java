@@ -175,4 +175,31 @@ class VersionConversionTest extends ServingTestBase {
         assertEquals(201, call("POST", V1, "{\"metadata\":{\"name\":\"f\"}}").status);
         assertEquals("f", json(call("GET", V2 + "/f", null)).at("/metadata/name").asText());
     }
+
+    /** Every served version names the storage version in discovery, as kube's storageVersionHash does. */
+    @Test
+    void discoveryHashesTheStorageVersionInEveryVersion() throws Exception {
+        Contribution<APIGroupProvider> first = serve(gadgets(SIZES, "v1"));
+        String v1 = hash(json(call("GET", "/apis/convert.example.com/v1", null)));
+        String v2 = hash(json(call("GET", "/apis/convert.example.com/v2", null)));
+        byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                .digest("convert.example.com/v1/Gadget".getBytes(StandardCharsets.UTF_8));
+        String expected = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(d, 8));
+        assertEquals(expected, v1);
+        assertEquals(expected, v2);
+        server.contributions().removeProvider(first.serviceId());
+        server.contributions().addProvider(c(gadgets(SIZES, "v2"), 0, "b2", java.util.Map.of()));
+        server.rebuild();
+        assertTrue(!expected.equals(hash(json(call("GET", "/apis/convert.example.com/v1", null)))),
+                "a new storage version changes the hash");
+    }
+
+    private static String hash(JsonNode resourceList) {
+        for (JsonNode r : resourceList.path("resources")) {
+            if (r.path("name").asText().equals("gadgets")) {
+                return r.path("storageVersionHash").asText();
+            }
+        }
+        throw new AssertionError("no gadgets in " + resourceList);
+    }
 }
