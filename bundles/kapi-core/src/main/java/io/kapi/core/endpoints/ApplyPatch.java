@@ -83,6 +83,11 @@ final class ApplyPatch {
         String manager = options.fieldManager();
         String now = Json.now();
         ObjectDecoder.writeWarnings(resp, warnings);
+        if (patcher instanceof io.kapi.core.registry.ScaleRest scale) {
+            // the Scale is a view of the object: the apply is made on the object's replicas field
+            ObjectOutput.write(resource, resp, out, 200, scale.apply(ctx, info.name(), config, manager, force, now), false);
+            return;
+        }
         try {
             Updater.UpdateResult r = patcher.update(ctx, info.name(), current -> {
                 if (current == null) {

@@ -73,6 +73,62 @@ public final class ScaleRest implements Patcher {
         return new UpdateResult(toScale(r.object()), false);
     }
 
+    /**
+     * Server-side apply of a Scale (kube's scale handler for managed fields): the configuration's
+     * {@code spec.replicas} is applied to the object's replicas field under {@code manager} with the
+     * {@code scale} subresource, so that it conflicts with, or with {@code force} takes the field from,
+     * whoever owns the replicas of the object; a manager that owned them through the scale and no longer
+     * applies them lets them go, and the Scale's replicas then read 0, which is what the object gets.
+     */
+    public ObjectNode apply(RequestContext ctx, String name, ObjectNode config, String manager, boolean force, String now) {
+        UpdateResult r = store.update(ctx, name, current -> {
+            if (current == null) {
+                throw StatusException.notFound(meta.group(), meta.resource(), name);
+            }
+            long replicas = validate(config, name);
+            String[] path = path(scale.specReplicasPath());
+            ObjectNode parentConfig = Json.object();
+            parentConfig.set("apiVersion", current.get("apiVersion"));
+            parentConfig.set("kind", current.get("kind"));
+            parentConfig.putObject("metadata").put("name", name);
+            JsonNode given = config.path("spec").get("replicas");
+            if (given != null && !given.isNull()) {
+                set(parentConfig, path, replicas);
+            }
+            ObjectNode next;
+            try {
+                next = fields == null ? current.deepCopy() : fields.apply(current, parentConfig, manager, force, now, "scale");
+            } catch (StatusException e) {
+                throw e.code() == 409 ? asScaleConflict(e, Json.text(current, "apiVersion")) : e;
+            }
+            if (fields == null && given != null && !given.isNull()) {
+                set(next, path, replicas);
+            }
+            // the object always gets the Scale's replicas, 0 when the applied Scale let them go
+            set(next, path, integer(at(next, scale.specReplicasPath())));
+            String rv = Json.text(config.get("metadata"), "resourceVersion");
+            if (!rv.isEmpty()) {
+                Json.metadata(next).put("resourceVersion", rv);
+            }
+            return next;
+        });
+        return toScale(r.object());
+    }
+
+    /**
+     * An apply conflict on the object's replicas told as kube tells it: the conflicting managers seen
+     * through the Scale (their updates "using autoscaling/v1"), the field as the Scale's {@code .spec.replicas}.
+     */
+    private StatusException asScaleConflict(StatusException e, String objectApiVersion) {
+        java.util.function.UnaryOperator<String> scaled = text -> text == null ? null
+                : text.replace(" using " + objectApiVersion, " using " + API_VERSION)
+                        .replace(scale.specReplicasPath(), ".spec.replicas");
+        List<FieldCause> causes = e.causes() == null ? null
+                : e.causes().stream().map(c -> new FieldCause(c.type(), scaled.apply(c.message()), scaled.apply(c.field()))).toList();
+        return new StatusException(e.code(), e.reason(), scaled.apply(e.getMessage()), e.group(), e.kind(), e.name(), causes,
+                e.retryAfterSeconds());
+    }
+
     /** kube's scale of an object: identity from its metadata, replicas and selector from the paths. */
     public ObjectNode toScale(ObjectNode object) {
         ObjectNode s = Json.object();

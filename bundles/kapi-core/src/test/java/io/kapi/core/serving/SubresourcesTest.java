@@ -201,6 +201,57 @@ class SubresourcesTest extends ServingTestBase {
         assertEquals(0, json(call("GET", GIZMOS + "/g1", null)).at("/spec/replicas").asInt());
     }
 
+    /** Server-side apply of a Scale owns the object's replicas under the scale subresource, as kube's scale handler. */
+    @Test
+    void applyToScaleOwnsTheReplicas() throws Exception {
+        String scale3 = "apiVersion: autoscaling/v1\nkind: Scale\nmetadata: {name: g1}\nspec: {replicas: 3}\n";
+        FakeHttp.Response conflict = call("PATCH", GIZMOS + "/g1/scale?fieldManager=hpa", APPLY, scale3);
+        assertEquals(409, conflict.status, "the creator owns the replicas: " + conflict.text());
+        assertTrue(json(conflict).path("message").asText().startsWith("Apply failed with 1 conflict: conflict with "),
+                conflict.text());
+        assertTrue(json(conflict).path("message").asText().endsWith(" using autoscaling/v1: .spec.replicas"),
+                "the creator's update seen through the Scale, as kube reports it: " + conflict.text());
+        assertEquals(2, json(call("GET", GIZMOS + "/g1", null)).at("/spec/replicas").asInt(), "a conflict writes nothing");
+
+        FakeHttp.Response dry = call("PATCH", GIZMOS + "/g1/scale?fieldManager=hpa&force=true&dryRun=All", APPLY, scale3);
+        assertEquals(200, dry.status, dry.text());
+        assertEquals(3, json(dry).at("/spec/replicas").asInt());
+        assertEquals(2, json(call("GET", GIZMOS + "/g1", null)).at("/spec/replicas").asInt(), "a dry run writes nothing");
+
+        FakeHttp.Response forced = call("PATCH", GIZMOS + "/g1/scale?fieldManager=hpa&force=true", APPLY, scale3);
+        assertEquals(200, forced.status, forced.text());
+        assertEquals("Scale", json(forced).path("kind").asText());
+        assertEquals(3, json(forced).at("/spec/replicas").asInt());
+        JsonNode g = json(call("GET", GIZMOS + "/g1", null));
+        assertEquals(3, g.at("/spec/replicas").asInt());
+        assertEquals("red", g.at("/spec/color").asText(), "the rest of the object stays");
+        JsonNode mine = managedEntry(g, "Apply", "scale");
+        assertEquals("hpa", mine.path("manager").asText());
+        assertEquals("{\"f:spec\":{\"f:replicas\":{}}}", mine.path("fieldsV1").toString());
+        for (JsonNode e : g.at("/metadata/managedFields")) {
+            if (e != mine) {
+                assertTrue(e.at("/fieldsV1/f:spec/f:replicas").isMissingNode(), "taken from " + e);
+            }
+        }
+        // the owner applies again without force; a non-owner's merge patch is an update, not a conflict
+        FakeHttp.Response again = call("PATCH", GIZMOS + "/g1/scale?fieldManager=hpa", APPLY, scale3.replace("3", "4"));
+        assertEquals(200, again.status, again.text());
+        assertEquals(4, json(call("GET", GIZMOS + "/g1", null)).at("/spec/replicas").asInt());
+
+        FakeHttp.Response unknown = call("PATCH", GIZMOS + "/g1/scale?fieldManager=hpa", APPLY,
+                scale3 + "extra: 1\n");
+        assertEquals(400, unknown.status, unknown.text());
+        FakeHttp.Response wrongKind = call("PATCH", GIZMOS + "/g1/scale?fieldManager=hpa", APPLY,
+                "apiVersion: things.example.com/v1\nkind: Gizmo\nmetadata: {name: g1}\nspec: {replicas: 3}\n");
+        assertEquals(400, wrongKind.status, wrongKind.text());
+        FakeHttp.Response negative = call("PATCH", GIZMOS + "/g1/scale?fieldManager=hpa", APPLY, scale3.replace("3", "-1"));
+        assertEquals(422, negative.status, negative.text());
+        FakeHttp.Response missing = call("PATCH", GIZMOS + "/nope/scale?fieldManager=hpa", APPLY,
+                scale3.replace("g1", "nope"));
+        assertEquals(404, missing.status, "apply through /scale does not create: " + missing.text());
+        assertEquals(4, json(call("GET", GIZMOS + "/g1", null)).at("/spec/replicas").asInt());
+    }
+
     @Test
     void scaleRefusesWhatKubeRefuses() throws Exception {
         FakeHttp.Response negative = call("PATCH", GIZMOS + "/g1/scale", MERGE, "{\"spec\":{\"replicas\":-1}}");
@@ -224,9 +275,6 @@ class SubresourcesTest extends ServingTestBase {
         FakeHttp.Response missing = call("GET", GIZMOS + "/nope/scale", null);
         assertEquals(404, missing.status);
         assertEquals("gizmos.things.example.com \"nope\" not found", json(missing).path("message").asText());
-        FakeHttp.Response apply = call("PATCH", GIZMOS + "/g1/scale?fieldManager=x", APPLY,
-                "apiVersion: autoscaling/v1\nkind: Scale\nmetadata: {name: g1}\nspec: {replicas: 3}\n");
-        assertEquals(415, apply.status, "server-side apply to /scale is not served: " + apply.text());
         FakeHttp.Response dry = call("PATCH", GIZMOS + "/g1/scale?dryRun=All", MERGE, "{\"spec\":{\"replicas\":4}}");
         assertEquals(200, dry.status, dry.text());
         assertEquals(4, json(dry).at("/spec/replicas").asInt());
