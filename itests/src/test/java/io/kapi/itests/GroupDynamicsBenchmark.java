@@ -38,6 +38,9 @@ import org.osgi.framework.ServiceRegistration;
  *   <li>with 1, 10 and 50 groups installed, from a group's provider being registered (what a bundle's
  *       start does) to its resource answering, to its group in aggregated discovery, and to its
  *       OpenAPI v3 document being listed: p50 and p99 of 20 rounds each;</li>
+ *   <li>with the distribution's groups and 10 and 50 more, from Karaf's {@code bundle:start} of the
+ *       coordination group's bundle to its leases answering, to aggregated discovery and to the
+ *       OpenAPI v3 index: p50 and p99 of 20 rounds each;</li>
  *   <li>bundle:update of the coordination bundle under an open watch while leases are created every
  *       20 ms: how many events were delayed, and the longest delay, against the same writes without
  *       an update.</li>
@@ -51,6 +54,9 @@ public class GroupDynamicsBenchmark {
 
     @Inject
     KapiRuntime runtime;
+
+    @Inject
+    org.apache.karaf.shell.api.console.SessionFactory sessionFactory;
 
     private final StringBuilder report = new StringBuilder();
 
@@ -117,11 +123,74 @@ public class GroupDynamicsBenchmark {
         }
     }
 
+    /** Runs a command in Karaf's shell, as a user at the console would; its error output fails the benchmark. */
+    private void shell(String command) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(new java.io.ByteArrayInputStream(new byte[0]), ps, ps);
+        try {
+            // Karaf registers each bundle's commands once that bundle's services are there
+            for (long end = System.nanoTime() + 60_000_000_000L; ; ) {
+                try {
+                    asAdmin(() -> session.execute(command));
+                    break;
+                } catch (Exception e) {
+                    if (!e.getClass().getSimpleName().equals("CommandNotFoundException") || System.nanoTime() > end) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        } finally {
+            session.close();
+        }
+        if (!out.toString(java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new AssertionError(command + ": " + out);
+        }
+    }
+
+    /**
+     * Runs {@code action} as a console user in Karaf's {@code admin} role: the shell shows a command such
+     * as {@code bundle:stop} only to a subject its command ACLs allow.
+     */
+    private static void asAdmin(java.security.PrivilegedExceptionAction<Object> action) throws Exception {
+        javax.security.auth.Subject subject = new javax.security.auth.Subject();
+        for (String role : new String[] {"admin", "manager", "viewer", "systembundles"}) {
+            subject.getPrincipals().add((java.security.Principal) Class.forName("org.apache.karaf.jaas.boot.principal.RolePrincipal")
+                    .getConstructor(String.class).newInstance(role));
+        }
+        try {
+            javax.security.auth.Subject.doAs(subject, action);
+        } catch (java.security.PrivilegedActionException e) {
+            throw e.getException();
+        }
+    }
+
+    private Bundle coordinationBundle() {
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if ("kapi-group-coordination".equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("kapi-group-coordination is not installed");
+    }
+
+    /** The API groups in aggregated discovery (/apis only: the legacy core group is one more). */
+    private static int groupsServed(ApiClient api, String aggregated) {
+        try {
+            HttpResponse<String> r = api.get("/apis", aggregated);
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("items").size() + 1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     @Test
     public void figures() throws Exception {
         ApiClient api = new ApiClient(Integer.parseInt(System.getProperty("kapi.test.securePort")));
         RuntimeWaits.await(context, runtime, "ready", () -> runtime.ready() && ok(api, "/api/v1/namespaces/default", "application/json", null));
-        report.append("| groups installed | to served p50 / p99 (ms) | to aggregated discovery p50 / p99 | to OpenAPI v3 index p50 / p99 |\n|---|---|---|---|\n");
+        int before = groupsServed(api, aggregated);
+        report.append("| groups served | to served p50 / p99 (ms) | to aggregated discovery p50 / p99 | to OpenAPI v3 index p50 / p99 |\n|---|---|---|---|\n");
         List<ServiceRegistration<APIGroupProvider>> installed = new ArrayList<>();
         String aggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
         for (int n : new int[] {1, 10, 50}) {
@@ -149,7 +218,45 @@ public class GroupDynamicsBenchmark {
                 reg.unregister();
                 until(() -> !ok(api, "/apis", aggregated, "\"" + name + "\""));
             }
-            report.append("| ").append(n).append(" | ").append(ms(served, 0.5)).append(" / ").append(ms(served, 0.99))
+            report.append("| ").append(before + n).append(" | ").append(ms(served, 0.5)).append(" / ").append(ms(served, 0.99))
+                    .append(" | ").append(ms(discovered, 0.5)).append(" / ").append(ms(discovered, 0.99))
+                    .append(" | ").append(ms(openapi, 0.5)).append(" / ").append(ms(openapi, 0.99)).append(" |\n");
+        }
+        installed.forEach(ServiceRegistration::unregister);
+        installed.clear();
+        until(() -> !ok(api, "/apis", aggregated, ".bench.example.com\""));
+        int distribution = groupsServed(api, aggregated);
+
+        report.append("\n| groups served | `bundle:start` to served p50 / p99 (ms) | to aggregated discovery p50 / p99 | to OpenAPI v3 index p50 / p99 |\n|---|---|---|---|\n");
+        long coordination = coordinationBundle().getBundleId();
+        for (int extra : new int[] {0, 10, 50}) {
+            while (installed.size() < extra) {
+                installed.add(register("x" + installed.size() + ".bench.example.com"));
+            }
+            until(() -> groupsServed(api, aggregated) == distribution + extra);
+            int groups = groupsServed(api, aggregated);
+            List<Long> served = new ArrayList<>();
+            List<Long> discovered = new ArrayList<>();
+            List<Long> openapi = new ArrayList<>();
+            for (int round = 0; round < 21; round++) {
+                shell("bundle:stop " + coordination);
+                until(() -> !ok(api, "/apis", aggregated, "\"coordination.k8s.io\"")
+                        && !ok(api, "/apis/coordination.k8s.io/v1/namespaces/default/leases", "application/json", null));
+                long t0 = System.nanoTime();
+                shell("bundle:start " + coordination);
+                until(() -> ok(api, "/apis/coordination.k8s.io/v1/namespaces/default/leases", "application/json", null));
+                long s = System.nanoTime() - t0;
+                until(() -> ok(api, "/apis", aggregated, "\"coordination.k8s.io\""));
+                long d = System.nanoTime() - t0;
+                until(() -> ok(api, "/openapi/v3", "application/json", "apis/coordination.k8s.io/v1"));
+                long o = System.nanoTime() - t0;
+                if (round > 0) {
+                    served.add(s);
+                    discovered.add(d);
+                    openapi.add(o);
+                }
+            }
+            report.append("| ").append(groups).append(" | ").append(ms(served, 0.5)).append(" / ").append(ms(served, 0.99))
                     .append(" | ").append(ms(discovered, 0.5)).append(" / ").append(ms(discovered, 0.99))
                     .append(" | ").append(ms(openapi, 0.5)).append(" / ").append(ms(openapi, 0.99)).append(" |\n");
         }
