@@ -90,4 +90,45 @@ public final class Health {
             Responses.writeText(resp, 200, "ok");
         }
     }
+
+    /**
+     * A snapshot's checks: ping and log, its storage backend answering, every plugged-in health check,
+     * each active post-start hook finished, and (readyz only) the API surface complete.
+     *
+     * @param surfaceComplete whether the snapshot serves a storage backend and a server and no deployment runs
+     */
+    static Health forSnapshot(io.kapi.api.storage.Storage storage, List<String> missing, Contributions contributions,
+                              PostStartHooks hooks, java.util.function.BooleanSupplier surfaceComplete) {
+        List<Health.Check> checks = new ArrayList<>();
+        checks.add(new Health.Check("ping", true, () -> null));
+        checks.add(new Health.Check("log", true, () -> null));
+        checks.add(new Health.Check("storage", true, () -> {
+            if (storage == null) {
+                return missing.isEmpty() ? "no storage backend"
+                        : "configured storage " + missing + " is not registered yet";
+            }
+            try {
+                storage.currentRevision();
+                return null;
+            } catch (RuntimeException e) {
+                return e.getMessage();
+            }
+        }));
+        for (Contribution<io.kapi.api.server.HealthCheck> c : contributions.healthChecks()) {
+            io.kapi.api.server.HealthCheck hc = c.service();
+            checks.add(new Health.Check(hc.name(), hc.liveness(), () -> {
+                try {
+                    return hc.check();
+                } catch (RuntimeException e) {
+                    return e.toString();
+                }
+            }));
+        }
+        for (io.kapi.api.server.PostStartHook h : PostStartHooks.active(contributions)) {
+            checks.add(new Health.Check("poststarthook/" + h.name(), true, () -> hooks.done(h) ? null : "not finished"));
+        }
+        checks.add(new Health.Check("api-surface", false, () -> surfaceComplete.getAsBoolean() ? null
+                : "the API surface is not complete"));
+        return new Health(checks);
+    }
 }

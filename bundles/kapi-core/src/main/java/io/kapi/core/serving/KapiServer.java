@@ -1,27 +1,19 @@
 package io.kapi.core.serving;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.APIGroupProvider;
-import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.rest.StorageBinding;
 import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.Authenticator;
 import io.kapi.api.server.Authorizer;
 import io.kapi.api.server.DelegationTarget;
 import io.kapi.api.server.Director;
 import io.kapi.api.server.HandlerFilter;
-import io.kapi.api.server.HealthCheck;
 import io.kapi.api.server.KapiRuntime;
-import io.kapi.api.server.PostStartHook;
 import io.kapi.api.server.RequestInfo;
-import io.kapi.api.server.PostStartHookContext;
 import io.kapi.api.server.ServerContext;
 import io.kapi.api.storage.Storage;
 import io.kapi.core.discovery.Discovery;
 import io.kapi.core.discovery.GroupView;
-import io.kapi.core.endpoints.MediaType;
-import io.kapi.core.endpoints.ResourceHandler;
 import io.kapi.core.endpoints.Responses;
 import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.filters.Authentication;
@@ -30,25 +22,14 @@ import io.kapi.core.filters.MaxInFlight;
 import io.kapi.core.filters.PanicRecovery;
 import io.kapi.core.filters.RequestInfoFilter;
 import io.kapi.core.filters.Timeout;
-import io.kapi.core.json.Json;
 import io.kapi.core.openapi.OpenApi;
-import io.kapi.core.registry.GenericStore;
-import io.kapi.core.registry.ScaleRest;
-import io.kapi.core.registry.StatusRest;
-import io.kapi.core.registry.Versions;
-import io.kapi.core.registry.ResourceMeta;
-import io.kapi.core.registry.StorageNamespaceGuard;
-import io.kapi.machinery.validation.NameValidator;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -102,7 +83,7 @@ public final class KapiServer implements KapiRuntime {
     private volatile io.kapi.core.filters.GroupBudgets groupBudgets = new io.kapi.core.filters.GroupBudgets(200, 100);
     private final Timeout timeout;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
-    private final Map<String, ServedResource> resourceCache = new HashMap<>();
+    private final ServedResources.Cache resourceCache = new ServedResources.Cache();
     private volatile ServingSnapshot current;
     private volatile boolean deploying;
     private volatile long deployments;
@@ -318,9 +299,6 @@ public final class KapiServer implements KapiRuntime {
 
     // ---- building a snapshot
 
-    private record Claim(ResourceDefinition def, Contribution<APIGroupProvider> provider, String storageVersion) {
-    }
-
     private ServingSnapshot build(long gen) {
         List<String> failures = new ArrayList<>();
         Contribution<Storage> top = contributions.backend();
@@ -338,68 +316,15 @@ public final class KapiServer implements KapiRuntime {
         servers.forEach(s -> serverNames.add(s.service().name()));
 
         // ranked claims: providers are sorted by ranking, so the first claim of a key wins
-        Map<String, Claim> winners = new LinkedHashMap<>();
-        List<KapiRuntime.GroupResourceInfo> claims = new ArrayList<>();
         List<Contribution<APIGroupProvider>> providers = new ArrayList<>(contributions.providers());
         providers.add(accessReviews);
         providers.add(selfReviews);
-        for (Contribution<APIGroupProvider> p : providers) {
-            String server = p.property(APIGroupProvider.SERVER, "kube");
-            List<ResourceDefinition> defs;
-            Map<String, String> storageVersions;
-            try {
-                defs = p.service().resources();
-                storageVersions = ServedResources.storageVersions(p.service(), defs);
-            } catch (RuntimeException e) {
-                failures.add("provider of bundle " + p.bundle() + " failed: " + e);
-                continue;
-            }
-            for (ResourceDefinition d : defs) {
-                String key = p.service().group() + "/" + d.version() + "/" + d.plural();
-                Claim winner = winners.get(key);
-                if (winner == null) {
-                    winners.put(key, new Claim(d, p, storageVersions.get(d.plural())));
-                    claims.add(new KapiRuntime.GroupResourceInfo(p.service().group(), d.version(), d.plural(), d.kind(),
-                            server, p.bundle(), p.bundleId(), p.ranking(), null));
-                } else {
-                    claims.add(new KapiRuntime.GroupResourceInfo(p.service().group(), d.version(), d.plural(), d.kind(),
-                            server, p.bundle(), p.bundleId(), p.ranking(), winner.provider.bundle()));
-                }
-            }
-            if (!serverNames.contains(server)) {
-                failures.add("group \"" + p.service().group() + "\" of bundle " + p.bundle() + " waits for server \"" + server + "\"");
-            }
-        }
+        Claims claims = Claims.resolve(providers, serverNames, failures);
 
         // served resources, reused across snapshots while their contribution and storage stay the same
-        Map<String, ServedResource> nextCache = new HashMap<>();
-        Map<String, Map<String, GroupBuilder>> groupsByServer = new HashMap<>();
-        List<ServedResource> served = new ArrayList<>();
-        for (Claim c : winners.values()) {
-            APIGroupProvider provider = c.provider.service();
-            String group = provider.group();
-            String storageVersion = c.storageVersion;
-            String cacheKey = c.provider.serviceId() + "|" + group + "/" + c.def.version() + "/" + c.def.plural() + "|"
-                    + storageVersion + "|" + (storage == null ? 0 : System.identityHashCode(storage));
-            ServedResource r = resourceCache.get(cacheKey);
-            if (r == null) {
-                try {
-                    r = ServedResources.create(group, c.def, storageVersion, storage);
-                } catch (RuntimeException e) {
-                    failures.add(group + "/" + c.def.version() + "/" + c.def.plural() + " of bundle " + c.provider.bundle()
-                            + " failed: " + e);
-                    continue;
-                }
-            }
-            nextCache.put(cacheKey, r);
-            served.add(r);
-            String server = c.provider.property(APIGroupProvider.SERVER, "kube");
-            groupsByServer.computeIfAbsent(server, k -> new LinkedHashMap<>())
-                    .computeIfAbsent(group, g -> new GroupBuilder(g, provider.versions()))
-                    .add(c.def.version(), r);
-        }
-        resourceCache.clear();
-        resourceCache.putAll(nextCache);
+        ServedResources.Served servedNow = resourceCache.serve(claims.winners.values(), storage, failures);
+        List<ServedResource> served = servedNow.resources();
+        Map<String, Map<String, GroupBuilder>> groupsByServer = servedNow.groupsByServer();
 
         // directors in chain order; each server's not-found goes to the next server
         List<List<GroupView>> perServer = new ArrayList<>();
@@ -416,7 +341,7 @@ public final class KapiServer implements KapiRuntime {
             Contribution<DelegationTarget> s = servers.get(i);
             List<GroupView> hosted = perServer.get(i);
             List<GroupView> mergedFromHere = Discovery.merge(perServer.subList(i, perServer.size()));
-            ServerContext ctx = serverContext(hosted, mergedFromHere, storage);
+            ServerContext ctx = new HostedServerContext(hosted, mergedFromHere, () -> groupBudgets);
             try {
                 directors.add(s.service().director(ctx));
                 serverInfos.add(new KapiRuntime.ServerInfo(s.service().name(), s.intProperty(DelegationTarget.ORDER, 1000),
@@ -427,8 +352,8 @@ public final class KapiServer implements KapiRuntime {
         }
         List<GroupView> all = Discovery.merge(perServer);
         OpenApi openApi = new OpenApi(all);
-        Health health = health(storage, missing, complete);
-        Director core = coreNonApi(openApi, health);
+        Health health = Health.forSnapshot(storage, missing, contributions, hooks, () -> complete && !deploying);
+        Director core = NonResourcePaths.director(openApi, health, metrics, BUILD);
         Director notFound = (request, resp) -> {
             notFound(request, resp, complete);
             return true;
@@ -446,31 +371,18 @@ public final class KapiServer implements KapiRuntime {
 
         // the filter chain: built-ins and plugins by ranking, highest outermost
         List<Contribution<HandlerFilter>> filters = new ArrayList<>(contributions.filters());
-        filters.add(builtin("panic-recovery", PANIC_RANKING, new PanicRecovery()));
-        filters.add(builtin("request-info", REQUEST_INFO_RANKING, new RequestInfoFilter()));
-        filters.add(builtin("metrics", METRICS_RANKING, requestMetrics));
-        filters.add(builtin("max-in-flight", MAX_IN_FLIGHT_RANKING, maxInFlight));
-        filters.add(builtin("timeout", TIMEOUT_RANKING, timeout));
+        filters.add(FilterChain.builtin("panic-recovery", PANIC_RANKING, new PanicRecovery()));
+        filters.add(FilterChain.builtin("request-info", REQUEST_INFO_RANKING, new RequestInfoFilter()));
+        filters.add(FilterChain.builtin("metrics", METRICS_RANKING, requestMetrics));
+        filters.add(FilterChain.builtin("max-in-flight", MAX_IN_FLIGHT_RANKING, maxInFlight));
+        filters.add(FilterChain.builtin("timeout", TIMEOUT_RANKING, timeout));
         List<Authenticator> authenticators = new ArrayList<>();
         contributions.authenticators().forEach(a -> authenticators.add(a.service()));
-        filters.add(builtin("authentication", AUTHENTICATION_RANKING, new Authentication(authenticators)));
-        List<Authorizer> authorizers = new ArrayList<>();
-        contributions.authorizers().forEach(a -> authorizers.add(a.service()));
-        filters.add(builtin("authorization", AUTHORIZATION_RANKING, new Authorization(authorizers)));
-        java.util.Collections.sort(filters);
-        HandlerFilter.Chain chain = endpoint;
-        List<KapiRuntime.FilterInfo> filterInfos = new ArrayList<>();
-        for (int i = filters.size() - 1; i >= 0; i--) {
-            HandlerFilter f = filters.get(i).service();
-            HandlerFilter.Chain next = chain;
-            chain = (request, resp) -> f.filter(request, resp, next);
-        }
-        for (Contribution<HandlerFilter> f : filters) {
-            filterInfos.add(new KapiRuntime.FilterInfo(f.property(HandlerFilter.NAME, f.service().getClass().getSimpleName()),
-                    f.ranking(), f.bundle()));
-        }
-        return new ServingSnapshot(gen, complete, chain, List.copyOf(served), List.copyOf(serverInfos), List.copyOf(claims),
-                List.copyOf(filterInfos), List.copyOf(failures),
+        filters.add(FilterChain.builtin("authentication", AUTHENTICATION_RANKING, new Authentication(authenticators)));
+        filters.add(FilterChain.builtin("authorization", AUTHORIZATION_RANKING, new Authorization(authorizerServices())));
+        FilterChain chain = FilterChain.build(filters, endpoint);
+        return new ServingSnapshot(gen, complete, chain.chain(), List.copyOf(served), List.copyOf(serverInfos),
+                List.copyOf(claims.infos), chain.infos(), List.copyOf(failures),
                 top == null ? null : top.property("kapi.storage", top.bundle()));
     }
 
@@ -478,110 +390,6 @@ public final class KapiServer implements KapiRuntime {
         List<Authorizer> out = new ArrayList<>();
         contributions.authorizers().forEach(a -> out.add(a.service()));
         return out;
-    }
-
-    private static Contribution<HandlerFilter> builtin(String name, int ranking, HandlerFilter f) {
-        return new Contribution<>(f, -ranking, ranking, 0, "kapi-core", Map.of(HandlerFilter.NAME, name));
-    }
-
-    private ServerContext serverContext(List<GroupView> hosted, List<GroupView> mergedFromHere, Storage storage) {
-        Discovery own = new Discovery(hosted);
-        Discovery merged = new Discovery(mergedFromHere);
-        Map<String, ServedResource> routes = new HashMap<>();
-        for (GroupView g : hosted) {
-            g.resources().forEach((v, rs) -> rs.forEach(r -> routes.put(g.group() + "/" + v + "/" + r.meta().resource(), r)));
-        }
-        Director hostedApis = (request, resp) -> {
-            var info = request.info();
-            if (info.resourceRequest()) {
-                ServedResource r = routes.get(info.apiGroup() + "/" + info.apiVersion() + "/" + info.resource());
-                if (r == null) {
-                    return false;
-                }
-                try (AutoCloseable slot = groupBudgets.acquire(info)) {
-                    ResourceHandler.serve(r, request, resp);
-                } catch (IOException | RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e); // releasing a slot throws nothing
-                }
-                return true;
-            }
-            return own.serveGroupDocs(request, resp);
-        };
-        Director root = merged.root();
-        return new ServerContext() {
-            @Override
-            public List<String> hostedGroups() {
-                List<String> gs = new ArrayList<>();
-                hosted.forEach(g -> gs.add(g.group()));
-                return gs;
-            }
-
-            @Override
-            public Director hostedApis() {
-                return hostedApis;
-            }
-
-            @Override
-            public Director mergedRootDiscovery() {
-                return root;
-            }
-        };
-    }
-
-    private Health health(Storage storage, List<String> missing, boolean complete) {
-        List<Health.Check> checks = new ArrayList<>();
-        checks.add(new Health.Check("ping", true, () -> null));
-        checks.add(new Health.Check("log", true, () -> null));
-        checks.add(new Health.Check("storage", true, () -> {
-            if (storage == null) {
-                return missing.isEmpty() ? "no storage backend"
-                        : "configured storage " + missing + " is not registered yet";
-            }
-            try {
-                storage.currentRevision();
-                return null;
-            } catch (RuntimeException e) {
-                return e.getMessage();
-            }
-        }));
-        for (Contribution<HealthCheck> c : contributions.healthChecks()) {
-            HealthCheck hc = c.service();
-            checks.add(new Health.Check(hc.name(), hc.liveness(), () -> {
-                try {
-                    return hc.check();
-                } catch (RuntimeException e) {
-                    return e.toString();
-                }
-            }));
-        }
-        for (PostStartHook h : PostStartHooks.active(contributions)) {
-            checks.add(new Health.Check("poststarthook/" + h.name(), true, () -> hooks.done(h) ? null : "not finished"));
-        }
-        checks.add(new Health.Check("api-surface", false, () -> complete && !deploying ? null
-                : "the API surface is not complete"));
-        return new Health(checks);
-    }
-
-    private Director coreNonApi(OpenApi openApi, Health health) {
-        Director openapi = openApi.director();
-        Director healthz = health.director();
-        return (request, resp) -> {
-            String path = request.info().path();
-            if (path.equals("/metrics")) {
-                resp.setStatus(200);
-                resp.setContentType(io.kapi.core.metrics.KapiMetrics.contentType());
-                metrics.write(resp.getOutputStream());
-                return true;
-            }
-            if (path.equals("/version") || path.equals("/version/")) {
-                ObjectNode v = BUILD.toJson();
-                Responses.write(resp, 200, MediaType.JSON, v);
-                return true;
-            }
-            return openapi.serve(request, resp) || healthz.serve(request, resp);
-        };
     }
 
     private void notFound(ApiRequest request, HttpServletResponse resp, boolean complete) throws IOException {

@@ -74,6 +74,49 @@ final class ServedResources {
         return new ServedResource(meta, def, rest, storage, subresources, storageVersion);
     }
 
+    /** A snapshot's served resources, and its groups by server name and group name, in claim order. */
+    record Served(List<ServedResource> resources, Map<String, Map<String, GroupBuilder>> groupsByServer) {
+    }
+
+    /**
+     * Served resources reused across snapshots while their provider, storage version and storage stay
+     * the same (their watches and field managers then live on); only the rebuild thread uses it.
+     */
+    static final class Cache {
+        private Map<String, ServedResource> resources = new HashMap<>();
+
+        /** The served form of every winning claim; one that fails to build is reported and left out. */
+        Served serve(java.util.Collection<Claims.Claim> winners, Storage storage, List<String> failures) {
+            Map<String, ServedResource> next = new HashMap<>();
+            Map<String, Map<String, GroupBuilder>> groupsByServer = new HashMap<>();
+            List<ServedResource> served = new java.util.ArrayList<>();
+            for (Claims.Claim c : winners) {
+                APIGroupProvider provider = c.provider().service();
+                String group = provider.group();
+                String key = c.provider().serviceId() + "|" + group + "/" + c.def().version() + "/" + c.def().plural() + "|"
+                        + c.storageVersion() + "|" + (storage == null ? 0 : System.identityHashCode(storage));
+                ServedResource r = resources.get(key);
+                if (r == null) {
+                    try {
+                        r = create(group, c.def(), c.storageVersion(), storage);
+                    } catch (RuntimeException e) {
+                        failures.add(group + "/" + c.def().version() + "/" + c.def().plural() + " of bundle "
+                                + c.provider().bundle() + " failed: " + e);
+                        continue;
+                    }
+                }
+                next.put(key, r);
+                served.add(r);
+                String server = c.provider().property(APIGroupProvider.SERVER, "kube");
+                groupsByServer.computeIfAbsent(server, k -> new java.util.LinkedHashMap<>())
+                        .computeIfAbsent(group, g -> new GroupBuilder(g, provider.versions()))
+                        .add(c.def().version(), r);
+            }
+            resources = next;
+            return new Served(served, groupsByServer);
+        }
+    }
+
     /**
      * The version each resource of a provider is stored in, by plural: what its definitions name, else
      * the provider's most preferred version that has the resource, as kube stores a resource in its
