@@ -189,10 +189,10 @@ public class GroupDynamicsBenchmark {
     public void figures() throws Exception {
         ApiClient api = new ApiClient(Integer.parseInt(System.getProperty("kapi.test.securePort")));
         RuntimeWaits.await(context, runtime, "ready", () -> runtime.ready() && ok(api, "/api/v1/namespaces/default", "application/json", null));
+        String aggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
         int before = groupsServed(api, aggregated);
         report.append("| groups served | to served p50 / p99 (ms) | to aggregated discovery p50 / p99 | to OpenAPI v3 index p50 / p99 |\n|---|---|---|---|\n");
         List<ServiceRegistration<APIGroupProvider>> installed = new ArrayList<>();
-        String aggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
         for (int n : new int[] {1, 10, 50}) {
             while (installed.size() < n - 1) {
                 installed.add(register("g" + installed.size() + ".bench.example.com"));
@@ -264,10 +264,65 @@ public class GroupDynamicsBenchmark {
 
         report.append("\n| bundle:update under a watch | events | delayed over 50 ms | longest delay (ms) |\n|---|---|---|---|\n");
         report.append(watchDelays(api, false)).append(watchDelays(api, true));
+        deployFolder(api, aggregated);
         Path out = Path.of(System.getProperty("kapi.benchmark.dir", "target"), "group-dynamics-benchmark.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
         System.out.println(report);
+    }
+
+    /**
+     * The coordination group's jar (the feature's bundle uninstalled first) moved into Karaf's
+     * {@code deploy/} folder, with 10 and 50 extra groups too: from the move to its leases answering,
+     * to aggregated discovery and to the OpenAPI v3 index; the jar is deleted after each round and the
+     * group gone before the next. Runs last: the feature's bundle does not come back.
+     */
+    private void deployFolder(ApiClient api, String aggregated) throws Exception {
+        Bundle feature = coordinationBundle();
+        byte[] jar;
+        try (InputStream in = new java.net.URL(feature.getLocation()).openStream()) {
+            jar = in.readAllBytes();
+        }
+        feature.uninstall();
+        String leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
+        until(() -> !ok(api, "/apis", aggregated, "\"coordination.k8s.io\"") && !ok(api, leases, "application/json", null));
+        int without = groupsServed(api, aggregated);
+        Path deploy = Path.of(System.getProperty("karaf.base"), "deploy");
+        Path staged = Path.of(System.getProperty("karaf.data"), "kapi-group-coordination.jar");
+        Path dropped = deploy.resolve("kapi-group-coordination.jar");
+        report.append("\n| groups served | jar moved into `deploy/` to served p50 / p99 (ms) | to aggregated discovery p50 / p99 | to OpenAPI v3 index p50 / p99 |\n|---|---|---|---|\n");
+        List<ServiceRegistration<APIGroupProvider>> installed = new ArrayList<>();
+        for (int extra : new int[] {0, 10, 50}) {
+            while (installed.size() < extra) {
+                installed.add(register("d" + installed.size() + ".bench.example.com"));
+            }
+            until(() -> groupsServed(api, aggregated) == without + extra);
+            List<Long> served = new ArrayList<>();
+            List<Long> discovered = new ArrayList<>();
+            List<Long> openapi = new ArrayList<>();
+            for (int round = 0; round < 21; round++) {
+                Files.write(staged, jar);
+                long t0 = System.nanoTime();
+                Files.move(staged, dropped, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                until(() -> ok(api, leases, "application/json", null));
+                long s = System.nanoTime() - t0;
+                until(() -> ok(api, "/apis", aggregated, "\"coordination.k8s.io\""));
+                long d = System.nanoTime() - t0;
+                until(() -> ok(api, "/openapi/v3", "application/json", "apis/coordination.k8s.io/v1"));
+                long o = System.nanoTime() - t0;
+                if (round > 0) {
+                    served.add(s);
+                    discovered.add(d);
+                    openapi.add(o);
+                }
+                Files.delete(dropped);
+                until(() -> !ok(api, "/apis", aggregated, "\"coordination.k8s.io\"") && !ok(api, leases, "application/json", null));
+            }
+            report.append("| ").append(without + extra + 1).append(" | ").append(ms(served, 0.5)).append(" / ").append(ms(served, 0.99))
+                    .append(" | ").append(ms(discovered, 0.5)).append(" / ").append(ms(discovered, 0.99))
+                    .append(" | ").append(ms(openapi, 0.5)).append(" / ").append(ms(openapi, 0.99)).append(" |\n");
+        }
+        installed.forEach(ServiceRegistration::unregister);
     }
 
     /** Creates a lease every 20 ms for 3 s under an open watch (with one bundle update in the middle, or not) and times each event. */
