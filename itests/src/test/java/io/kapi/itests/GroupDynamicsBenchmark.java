@@ -123,6 +123,42 @@ public class GroupDynamicsBenchmark {
         }
     }
 
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * 21 rounds (the first unmeasured) of the coordination group taken away ({@code remove}, then gone
+     * from discovery and its leases no longer answering) and brought back ({@code add}): the table row
+     * of the times from {@code add} to its leases answering, to aggregated discovery and to the
+     * OpenAPI v3 index.
+     */
+    private String coordinationArrivals(ApiClient api, String aggregated, int groups, Step remove, Step add) throws Exception {
+        String leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
+        List<Long> served = new ArrayList<>();
+        List<Long> discovered = new ArrayList<>();
+        List<Long> openapi = new ArrayList<>();
+        for (int round = 0; round < 21; round++) {
+            remove.run();
+            until(() -> !ok(api, "/apis", aggregated, "\"coordination.k8s.io\"") && !ok(api, leases, "application/json", null));
+            long t0 = System.nanoTime();
+            add.run();
+            until(() -> ok(api, leases, "application/json", null));
+            long s = System.nanoTime() - t0;
+            until(() -> ok(api, "/apis", aggregated, "\"coordination.k8s.io\""));
+            long d = System.nanoTime() - t0;
+            until(() -> ok(api, "/openapi/v3", "application/json", "apis/coordination.k8s.io/v1"));
+            long o = System.nanoTime() - t0;
+            if (round > 0) {
+                served.add(s);
+                discovered.add(d);
+                openapi.add(o);
+            }
+        }
+        return "| " + groups + " | " + ms(served, 0.5) + " / " + ms(served, 0.99) + " | " + ms(discovered, 0.5) + " / "
+                + ms(discovered, 0.99) + " | " + ms(openapi, 0.5) + " / " + ms(openapi, 0.99) + " |\n";
+    }
+
     /** Runs a command in Karaf's shell, as a user at the console would; its error output fails the benchmark. */
     private void shell(String command) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -235,30 +271,8 @@ public class GroupDynamicsBenchmark {
             }
             until(() -> groupsServed(api, aggregated) == distribution + extra);
             int groups = groupsServed(api, aggregated);
-            List<Long> served = new ArrayList<>();
-            List<Long> discovered = new ArrayList<>();
-            List<Long> openapi = new ArrayList<>();
-            for (int round = 0; round < 21; round++) {
-                shell("bundle:stop " + coordination);
-                until(() -> !ok(api, "/apis", aggregated, "\"coordination.k8s.io\"")
-                        && !ok(api, "/apis/coordination.k8s.io/v1/namespaces/default/leases", "application/json", null));
-                long t0 = System.nanoTime();
-                shell("bundle:start " + coordination);
-                until(() -> ok(api, "/apis/coordination.k8s.io/v1/namespaces/default/leases", "application/json", null));
-                long s = System.nanoTime() - t0;
-                until(() -> ok(api, "/apis", aggregated, "\"coordination.k8s.io\""));
-                long d = System.nanoTime() - t0;
-                until(() -> ok(api, "/openapi/v3", "application/json", "apis/coordination.k8s.io/v1"));
-                long o = System.nanoTime() - t0;
-                if (round > 0) {
-                    served.add(s);
-                    discovered.add(d);
-                    openapi.add(o);
-                }
-            }
-            report.append("| ").append(groups).append(" | ").append(ms(served, 0.5)).append(" / ").append(ms(served, 0.99))
-                    .append(" | ").append(ms(discovered, 0.5)).append(" / ").append(ms(discovered, 0.99))
-                    .append(" | ").append(ms(openapi, 0.5)).append(" / ").append(ms(openapi, 0.99)).append(" |\n");
+            report.append(coordinationArrivals(api, aggregated, groups, () -> shell("bundle:stop " + coordination),
+                    () -> shell("bundle:start " + coordination)));
         }
         installed.forEach(ServiceRegistration::unregister);
 
@@ -297,30 +311,10 @@ public class GroupDynamicsBenchmark {
                 installed.add(register("d" + installed.size() + ".bench.example.com"));
             }
             until(() -> groupsServed(api, aggregated) == without + extra);
-            List<Long> served = new ArrayList<>();
-            List<Long> discovered = new ArrayList<>();
-            List<Long> openapi = new ArrayList<>();
-            for (int round = 0; round < 21; round++) {
+            report.append(coordinationArrivals(api, aggregated, without + extra + 1, () -> Files.deleteIfExists(dropped), () -> {
                 Files.write(staged, jar);
-                long t0 = System.nanoTime();
                 Files.move(staged, dropped, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                until(() -> ok(api, leases, "application/json", null));
-                long s = System.nanoTime() - t0;
-                until(() -> ok(api, "/apis", aggregated, "\"coordination.k8s.io\""));
-                long d = System.nanoTime() - t0;
-                until(() -> ok(api, "/openapi/v3", "application/json", "apis/coordination.k8s.io/v1"));
-                long o = System.nanoTime() - t0;
-                if (round > 0) {
-                    served.add(s);
-                    discovered.add(d);
-                    openapi.add(o);
-                }
-                Files.delete(dropped);
-                until(() -> !ok(api, "/apis", aggregated, "\"coordination.k8s.io\"") && !ok(api, leases, "application/json", null));
-            }
-            report.append("| ").append(without + extra + 1).append(" | ").append(ms(served, 0.5)).append(" / ").append(ms(served, 0.99))
-                    .append(" | ").append(ms(discovered, 0.5)).append(" / ").append(ms(discovered, 0.99))
-                    .append(" | ").append(ms(openapi, 0.5)).append(" / ").append(ms(openapi, 0.99)).append(" |\n");
+            }));
         }
         installed.forEach(ServiceRegistration::unregister);
     }
