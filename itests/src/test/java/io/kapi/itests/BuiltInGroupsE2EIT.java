@@ -361,4 +361,86 @@ public class BuiltInGroupsE2EIT {
             assertEquals(v + ": " + left, "", left.trim());
         }
     }
+
+    /**
+     * A web shop as a Helm chart renders it (src/test/resources/real-app: 30 objects over 9 API groups,
+     * cluster-scoped and namespaced, in files applied in name order): applied, applied again unchanged,
+     * diffed clean, changed and applied, applied server-side over the client-side apply, read through
+     * {@code get all} and another API version, and deleted with the namespace.
+     */
+    @Test
+    public void aThirtyObjectAppManifestLivesAndDies() throws Exception {
+        Path app = work.resolve("real-app");
+        Files.createDirectories(app);
+        try (var files = Files.list(Path.of(BuiltInGroupsE2EIT.class.getResource("/real-app").toURI()))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, app.resolve(f.getFileName().toString()));
+            }
+        }
+        String created = ok("", "apply", "-f", app.toString());
+        assertEquals(created, 30, created.lines().filter(l -> l.endsWith(" created")).count());
+        // kubectl's three-way patch is never empty for four of them, against kube as here: a Secret's
+        // write-only stringData, a budget's selector (patch strategy "replace"), and lists without merge
+        // keys whose items the server defaulted (a claim template's volumeMode, a port's protocol); the
+        // patch then changes nothing, so nothing is written
+        List<String> alwaysPatched = List.of("secret/api-secret", "statefulset.apps/db",
+                "networkpolicy.networking.k8s.io/web-to-api", "poddisruptionbudget.policy/api");
+        String versionsBefore = ok("", "get", "secret/api-secret", "statefulset/db", "networkpolicy/web-to-api", "pdb/api", "-n", "shop",
+                "-o", "jsonpath={.items[*].metadata.resourceVersion}");
+        String again = ok("", "apply", "-f", app.toString());
+        assertEquals(again, 26, again.lines().filter(l -> l.endsWith(" unchanged")).count());
+        assertEquals(again, alwaysPatched.stream().map(n -> n + " configured").toList(),
+                again.lines().filter(l -> l.endsWith(" configured")).toList());
+        assertEquals(versionsBefore, ok("", "get", "secret/api-secret", "statefulset/db", "networkpolicy/web-to-api", "pdb/api", "-n", "shop",
+                "-o", "jsonpath={.items[*].metadata.resourceVersion}"));
+        Distribution.Result diff = dist.kubectl("diff", "-f", app.toString());
+        assertEquals("no difference: " + diff.out(), 0, diff.code());
+
+        String all = ok("", "get", "all", "-n", "shop", "-o", "name");
+        for (String name : List.of("service/api", "service/db", "service/web", "deployment.apps/api", "deployment.apps/web",
+                "statefulset.apps/db", "daemonset.apps/log-agent", "job.batch/db-migrate", "cronjob.batch/db-backup",
+                "horizontalpodautoscaler.autoscaling/api")) {
+            assertTrue(name + " in " + all, all.lines().anyMatch(name::equals));
+        }
+        assertEquals("70", ok("", "get", "hpa", "api", "-n", "shop", "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"));
+        assertEquals("70", ok("", "get", "horizontalpodautoscalers.v1.autoscaling", "api", "-n", "shop", "-o",
+                "jsonpath={.spec.targetCPUUtilizationPercentage}"));
+        assertEquals("Pending", ok("", "get", "pvc", "uploads", "-n", "shop", "-o", "jsonpath={.status.phase}"));
+        String classes = ok("", "get", "priorityclasses", "-o", "name");
+        for (String name : List.of("priorityclass.scheduling.k8s.io/shop-high", "priorityclass.scheduling.k8s.io/system-cluster-critical",
+                "priorityclass.scheduling.k8s.io/system-node-critical")) {
+            assertTrue(name + " in " + classes, classes.lines().anyMatch(name::equals));
+        }
+        assertTrue(ok("", "get", "sc", "shop-fast"), ok("", "get", "sc", "shop-fast").contains("example.com/fast-disks"));
+
+        Path workloads = app.resolve("05-workloads.yaml");
+        Files.writeString(workloads, Files.readString(workloads).replace("shop/api:2.3.1\n        args", "shop/api:2.3.2\n        args"));
+        String changed = ok("", "apply", "-f", app.toString());
+        assertTrue(changed, changed.contains("deployment.apps/api configured"));
+        assertEquals(changed, 25, changed.lines().filter(l -> l.endsWith(" unchanged")).count());
+        assertEquals("2", ok("", "get", "deployment", "api", "-n", "shop", "-o", "jsonpath={.metadata.generation}"));
+        // server-side apply over the client-side one: kubectl moves the fields kubectl-client-side-apply
+        // owns to its own apply entry and applies again, so that what it set by default and no longer
+        // sets is pruned and defaulted again; twice, then a clean diff
+        for (int i = 0; i < 2; i++) {
+            String serverSide = ok("", "apply", "--server-side", "-f", app.toString());
+            assertEquals(serverSide, 30, serverSide.lines().filter(l -> l.endsWith(" serverside-applied")).count());
+            assertTrue(serverSide, !serverSide.contains("Warning") && !serverSide.contains("rror"));
+        }
+        Distribution.Result cleanDiff = dist.kubectl("diff", "-f", app.toString());
+        assertEquals("no difference after server-side apply: " + cleanDiff.out(), 0, cleanDiff.code());
+        // one more generation, not two: the first server-side apply rewrites the last-applied annotation in the
+        // server's encoding, and a Deployment's annotations count as a change, as in kube; nothing else changed
+        assertEquals("3", ok("", "get", "deployment", "api", "-n", "shop", "-o", "jsonpath={.metadata.generation}"));
+
+        // the objects first, then their namespace (whose deletion would otherwise race kubectl's deletes)
+        Path namespace = work.resolve("real-app-namespace.yaml");
+        Files.move(app.resolve("00-namespace.yaml"), namespace);
+        String deleted = ok("", "delete", "-f", app.toString(), "--timeout=120s");
+        assertEquals(deleted, 29, deleted.lines().filter(l -> l.endsWith(" deleted")).count());
+        assertTrue(ok("", "delete", "-f", namespace.toString(), "--timeout=120s").contains("namespace \"shop\" deleted"));
+        assertTrue(fails("", "get", "namespace", "shop").contains("NotFound"));
+        assertTrue(fails("", "get", "priorityclass", "shop-high").contains("NotFound"));
+        assertTrue(fails("", "get", "storageclass", "shop-fast").contains("NotFound"));
+    }
 }

@@ -60,19 +60,23 @@ public class StatusException extends RuntimeException {
                 + " \"" + name + "\": " + why, group, resource, name, null, 0);
     }
 
-    /** kube's {@code NewInvalid}: 422 with one cause per field error. */
+    /**
+     * kube's {@code NewInvalid}: 422 with one cause per field error; the message lists each distinct
+     * error once, as kube's {@code ErrorList.ToAggregate} does (the causes keep them all).
+     */
     public static StatusException invalid(String group, String kind, String name, List<FieldCause> causes) {
         String qualifiedKind = group == null || group.isEmpty() ? kind : kind + "." + group;
-        StringBuilder msg = new StringBuilder(qualifiedKind).append(" \"").append(name).append("\" is invalid: ");
-        if (causes.size() == 1) {
-            msg.append(causes.get(0).describe());
+        StringBuilder msg = new StringBuilder(qualifiedKind).append(" \"").append(name).append("\" is invalid");
+        if (causes.isEmpty()) {
+            return new StatusException(422, "Invalid", msg.toString(), group, kind, name, causes, 0);
+        }
+        msg.append(": ");
+        List<String> distinct = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(
+                causes.stream().map(FieldCause::describe).toList()));
+        if (distinct.size() == 1) {
+            msg.append(distinct.get(0));
         } else {
-            msg.append('[');
-            for (int i = 0; i < causes.size(); i++) {
-                if (i > 0) msg.append(", ");
-                msg.append(causes.get(i).describe());
-            }
-            msg.append(']');
+            msg.append('[').append(String.join(", ", distinct)).append(']');
         }
         return new StatusException(422, "Invalid", msg.toString(), group, kind, name, causes, 0);
     }

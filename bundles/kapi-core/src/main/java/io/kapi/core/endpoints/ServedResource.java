@@ -109,13 +109,19 @@ public final class ServedResource {
     }
 
     /**
-     * Records the fields an update (or a patch) sets in {@code written}'s managed fields, after taking
+     * Applies the kind's defaults to {@code written}, as decoding does in kube, and records the fields
+     * an update (or a patch) sets in its managed fields, after taking
      * out what this endpoint does not let the client change, so that the writer owns only what it set:
      * the status through the resource itself when it has a status subresource, everything but the
      * status through {@code /status} (kube's reset fields). The scale subresource records its writes
      * on the object itself ({@link ScaleRest}).
      */
     public void recordUpdate(ObjectNode current, ObjectNode written, String manager, String now) {
+        if (!subresource.equals("scale") && definition != null && definition.strategy() != null) {
+            // the object as kube's decoder hands it on: with the kind's defaults (and, for a Secret, its
+            // stringData folded into data), so that the writer owns the fields defaulting set, as in kube
+            definition.strategy().applyDefaults(written);
+        }
         switch (subresource) {
             case "" -> {
                 if (definition != null && definition.status() != null) {

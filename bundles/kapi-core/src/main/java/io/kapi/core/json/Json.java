@@ -57,6 +57,51 @@ public final class Json {
         return io.kapi.api.json.Json.now();
     }
 
+    /**
+     * {@code node} with its numbers in the node types parsing its JSON gives (an int where it fits,
+     * else a long; doubles for fractions), changed in place: an object built in code then equals the
+     * same object read back from storage, as kube's objects compare after its decoding.
+     */
+    public static JsonNode canonicalNumbers(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            var fields = o.fields();
+            java.util.List<Map.Entry<String, JsonNode>> changed = new java.util.ArrayList<>();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> e = fields.next();
+                JsonNode c = canonical(e.getValue());
+                if (c != e.getValue()) {
+                    changed.add(Map.entry(e.getKey(), c));
+                }
+            }
+            changed.forEach(e -> o.set(e.getKey(), e.getValue()));
+        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                JsonNode c = canonical(a.get(i));
+                if (c != a.get(i)) {
+                    a.set(i, c);
+                }
+            }
+        }
+        return node;
+    }
+
+    private static JsonNode canonical(JsonNode v) {
+        if (v.isContainerNode()) {
+            return canonicalNumbers(v);
+        }
+        if (v.isIntegralNumber() && !v.isInt()) {
+            if (v.canConvertToInt()) {
+                return NODES.numberNode(v.intValue());
+            }
+            if (!v.isLong() && v.canConvertToLong()) {
+                return NODES.numberNode(v.longValue());
+            }
+        } else if (v.isFloat()) {
+            return NODES.numberNode(v.doubleValue());
+        }
+        return v;
+    }
+
     public static ObjectNode metadata(ObjectNode object) {
         return io.kapi.api.json.Json.metadata(object);
     }

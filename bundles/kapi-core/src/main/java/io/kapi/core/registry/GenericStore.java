@@ -577,7 +577,9 @@ public class GenericStore implements RestStore, TableConvertor {
             obj.remove("status");
         }
         strategy.applyDefaults(obj);
+        Json.canonicalNumbers(obj);
         strategy.prepareForCreate(obj);
+        Json.canonicalNumbers(obj);
         NameValidator names = (name, prefix) -> {
             List<String> own = strategy.validateName(name, prefix);
             return own != null ? own : nameValidator.validate(name, prefix);
@@ -688,6 +690,8 @@ public class GenericStore implements RestStore, TableConvertor {
                 m.remove("generation");
             }
             strategy.applyDefaults(obj);
+            // numbers a strategy put in code compare with the stored ones as parsed (prepareForUpdate compares too)
+            Json.canonicalNumbers(obj);
             if (options.statusWrites() != null) {
                 options.statusWrites().prepareForUpdate(obj, old);
             } else {
@@ -696,6 +700,7 @@ public class GenericStore implements RestStore, TableConvertor {
                 }
                 strategy.prepareForUpdate(obj, old);
             }
+            Json.canonicalNumbers(obj);
             // a spec change bumps the generation once, unless the strategy bumped it already (kube's Deployment
             // strategy does for annotation changes too)
             if (strategy.tracksGeneration() && !java.util.Objects.equals(obj.get("spec"), old.get("spec"))

@@ -36,7 +36,13 @@ public final class CoreGroupProvider implements APIGroupProvider {
             ResourceDefinition.builder("v1", "pods", "Pod").namespaced(true).shortNames("po").categories("all")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.Pod").strategy(new PodStrategy()).status(new PodStatusStrategy()).build(),
             ResourceDefinition.builder("v1", "endpoints", "Endpoints").singular("endpoints").namespaced(true).shortNames("ep")
-                    .openApi(OPENAPI, "io.k8s.api.core.v1.Endpoints").strategy(new EndpointsStrategy()).build());
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.Endpoints").strategy(new EndpointsStrategy()).build(),
+            ResourceDefinition.builder("v1", "persistentvolumeclaims", "PersistentVolumeClaim").namespaced(true).shortNames("pvc")
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.PersistentVolumeClaim").strategy(new PersistentVolumeClaimStrategy())
+                    .status(new PersistentVolumeClaimStatusStrategy()).build(),
+            ResourceDefinition.builder("v1", "persistentvolumes", "PersistentVolume").shortNames("pv")
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.PersistentVolume").strategy(new PersistentVolumeStrategy())
+                    .status(new PersistentVolumeStatusStrategy()).build());
 
     private final List<ResourceDefinition> resources;
 

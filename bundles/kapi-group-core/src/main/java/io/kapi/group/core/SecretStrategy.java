@@ -20,13 +20,9 @@ import java.util.Objects;
  * type defaulted to Opaque and immutable, key validation, the 1 MiB limit, {@code type} selectable.
  */
 final class SecretStrategy implements Strategy {
+    /** Decoding's work in kube: the type defaulted, stringData folded into data (a write-only field). */
     @Override
-    public void prepareForCreate(ObjectNode object) {
-        normalize(object);
-    }
-
-    @Override
-    public void prepareForUpdate(ObjectNode object, ObjectNode old) {
+    public void applyDefaults(ObjectNode object) {
         normalize(object);
     }
 

@@ -43,7 +43,7 @@ class CoreStrategiesTest {
     void secretStringDataIsFoldedAndTypeDefaulted() {
         SecretStrategy s = new SecretStrategy();
         ObjectNode secret = withData("stringData", "password", "hunter2");
-        s.prepareForCreate(secret);
+        s.applyDefaults(secret);
         assertEquals("Opaque", Json.text(secret, "type"));
         assertEquals("aHVudGVyMg==", Json.text(secret.get("data"), "password"));
         assertFalse(secret.has("stringData"));

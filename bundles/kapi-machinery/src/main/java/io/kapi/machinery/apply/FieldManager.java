@@ -347,12 +347,32 @@ public final class FieldManager {
     }
 
     /** kubectl's last-applied value of an applied configuration: its JSON without the annotation itself. */
+    /**
+     * kube's buildLastApplied: the applied configuration without the annotation itself, encoded as Go
+     * encodes an unstructured object (keys sorted, a newline at the end).
+     */
     private static String lastAppliedValue(ObjectNode config) {
         ObjectNode copy = withoutManagedFields(config);
         if (copy.path("metadata").path("annotations") instanceof ObjectNode a) {
             a.remove(LAST_APPLIED);
         }
-        return copy.toString();
+        return sorted(copy).toString() + "\n";
+    }
+
+    private static JsonNode sorted(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode out = MAPPER.createObjectNode();
+            java.util.SortedSet<String> names = new java.util.TreeSet<>();
+            node.fieldNames().forEachRemaining(names::add);
+            names.forEach(k -> out.set(k, sorted(node.get(k))));
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = MAPPER.createArrayNode();
+            node.forEach(v -> out.add(sorted(v)));
+            return out;
+        }
+        return node;
     }
 
     /** kube's NewApplyConflict: the message of getConflictMessage, one FieldManagerConflict cause per field and manager. */

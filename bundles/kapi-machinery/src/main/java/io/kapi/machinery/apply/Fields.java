@@ -22,6 +22,9 @@ import java.util.Set;
  * dropped). Stateless.
  */
 final class Fields {
+    /** The zero value of a struct kube's Go types always hold. */
+    private static final JsonNode EMPTY = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+
     private Fields() {
     }
 
@@ -120,9 +123,10 @@ final class Fields {
 
     // ---- what changed (SMD's Compare)
 
+    /** @param lhs the object before (null: the request creates it, compared with kube's empty object) */
     static Comparison compare(JsonNode lhs, JsonNode rhs, Structure s) {
         Comparison c = new Comparison(new FieldSet(), new FieldSet(), new FieldSet());
-        compare(lhs, rhs, s, new ArrayList<>(), c);
+        compare(lhs == null && rhs != null && rhs.isObject() ? EMPTY : lhs, rhs, s, new ArrayList<>(), c);
         return c;
     }
 
@@ -191,6 +195,15 @@ final class Fields {
                     children.remove("managedFields");
                 }
                 children.forEach((name, pair) -> {
+                    // kube compares Go objects: in a struct that is there, a field that is no pointer (a struct
+                    // whose schema's default is {}) is there too, and one without omitempty (a required one)
+                    // is at least null; such a field is never added or removed itself, only what it holds is
+                    if (pair[0] == null && lm != null) {
+                        pair[0] = zeroValue(s, name);
+                    }
+                    if (pair[1] == null && rm != null) {
+                        pair[1] = zeroValue(s, name);
+                    }
                     path.add(FieldSet.field(name));
                     compare(pair[0], pair[1], s.child(name), path, c);
                     path.remove(path.size() - 1);
@@ -207,6 +220,17 @@ final class Fields {
                 return false;
             }
         }
+    }
+
+    /** What field {@code name} of struct {@code s} holds in kube's zero Go object: {}, null, or nothing (null here). */
+    private static JsonNode zeroValue(Structure s, String name) {
+        if (s.isValueStruct(name)) {
+            return EMPTY;
+        }
+        // ObjectMeta's creationTimestamp is a metav1.Time that is no pointer: a zero one is written as null
+        // (kubectl sends it so in every template), so a null there is no change anyone owns
+        boolean zeroTime = name.equals("creationTimestamp") && s.declares(name);
+        return zeroTime || s.requires(name) ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : null;
     }
 
     /** SMD's {@code doLeaf}: a node compared whole. */

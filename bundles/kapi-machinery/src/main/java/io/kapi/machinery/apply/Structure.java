@@ -104,6 +104,28 @@ final class Structure {
         return d != null ? d : resolved == null ? null : resolved.get("default");
     }
 
+    /**
+     * Whether field {@code name} of this struct is a struct that is no pointer in kube's Go types: kube's
+     * published OpenAPI gives such a field {@code "default": {}}.
+     */
+    boolean isValueStruct(String name) {
+        JsonNode d = defaultOf(name);
+        return d != null && d.isObject() && d.isEmpty() && child(name).kind() == Kind.STRUCT;
+    }
+
+    /** Whether this struct's schema lists field {@code name} as required (a Go field without omitempty). */
+    boolean requires(String name) {
+        if (schema == null) {
+            return false;
+        }
+        for (JsonNode r : schema.path("required")) {
+            if (r.asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The schema of a list's items. */
     Structure items() {
         return schema == null || !schema.has("items") ? UNTYPED : of(schema.get("items"), refs);

@@ -153,8 +153,9 @@ class FieldManagerTest {
         configMaps.update(null, live, "kubectl-client-side-apply", T0);
         ObjectNode applied = configMaps.apply(live, json("{'metadata':{'name':'c'},'data':{'a':'2'}}"), "kubectl", false, T1);
         assertEquals("2", applied.at("/data/a").asText(), "no conflict for kubectl on its own last-applied fields");
-        assertEquals("{\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"2\"}}",
-                applied.at("/metadata/annotations").get(FieldManager.LAST_APPLIED).asText(), "the annotation follows");
+        assertEquals("{\"data\":{\"a\":\"2\"},\"metadata\":{\"name\":\"c\"}}\n",
+                applied.at("/metadata/annotations").get(FieldManager.LAST_APPLIED).asText(),
+                "the annotation follows, encoded as kube encodes it: keys sorted, a newline at the end");
         assertThrows(StatusException.class, () -> configMaps.apply(live, json("{'metadata':{'name':'c'},'data':{'a':'2'}}"), "ci", false, T1),
                 "another manager still conflicts");
     }
