@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.kapi.machinery.quantity.Quantity;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
@@ -110,19 +111,20 @@ final class GoJson {
     }
 
     /**
-     * A {@code resource.Quantity} field: its text when {@code ParseQuantity} takes it, {@link Quantity#ZERO_VALUE}
-     * for null or missing (the zero value), a {@link DecodeException} for anything else.
+     * A {@code resource.Quantity} field: its text when {@code ParseQuantity} takes it,
+     * {@link HpaConversion#ZERO_QUANTITY} for null or missing (the zero value), a {@link DecodeException}
+     * for anything else.
      */
     static TextNode quantity(JsonNode v) {
         if (isNull(v)) {
-            return TextNode.valueOf(Quantity.ZERO_VALUE);
+            return TextNode.valueOf(HpaConversion.ZERO_QUANTITY);
         }
         if (!v.isTextual() && !v.isNumber()) {
             throw new DecodeException(Quantity.ERR_FORMAT_WRONG);
         }
         String text = HpaConversion.quantityText(v);
         try {
-            Quantity.parse(text);
+            HpaConversion.parseQuantity(text);
         } catch (Quantity.InvalidQuantityException e) {
             throw new DecodeException(e.getMessage());
         }

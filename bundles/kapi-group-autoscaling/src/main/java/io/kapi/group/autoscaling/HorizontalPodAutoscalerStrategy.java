@@ -6,6 +6,7 @@ import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableConvertor;
+import io.kapi.machinery.quantity.Quantity;
 import java.util.List;
 
 /**
@@ -47,7 +48,7 @@ final class HorizontalPodAutoscalerStrategy implements Strategy {
             return;
         }
         try {
-            Quantity.parseQuantity(HpaConversion.quantityText(v).strip());
+            Quantity.parse(HpaConversion.quantityText(v).strip());
         } catch (Quantity.InvalidQuantityException e) {
             throw StatusException.badRequest(HpaConversion.KIND + " in version \"v2\" cannot be handled as a "
                     + HpaConversion.KIND + ": " + e.getMessage());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.kapi.api.rest.VersionConverter;
+import io.kapi.machinery.quantity.Quantity;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,6 +32,11 @@ final class HpaConversion implements VersionConverter {
     static final String METRIC_STATUSES = "autoscaling.alpha.kubernetes.io/current-metrics";
     static final String CONDITIONS = "autoscaling.alpha.kubernetes.io/conditions";
     static final String BEHAVIOR = "autoscaling.alpha.kubernetes.io/behavior";
+    /**
+     * Stands, in a converted object, for Go's zero {@code resource.Quantity{}}: the value an absent
+     * non-pointer quantity of autoscaling/v1 takes. It prints as {@code 0} but is not the parsed "0".
+     */
+    static final String ZERO_QUANTITY = "\u0000zero";
     static final List<String> ROUND_TRIP_ANNOTATIONS = List.of(METRIC_SPECS, BEHAVIOR, METRIC_STATUSES, CONDITIONS);
     /** {@code autoscaling.DefaultCPUUtilization}. */
     static final int DEFAULT_CPU_UTILIZATION = 80;
@@ -174,7 +180,7 @@ final class HpaConversion implements VersionConverter {
     /**
      * {@code Convert_v1_HorizontalPodAutoscaler_To_autoscaling_HorizontalPodAutoscaler}: the internal
      * object (in v2's shape, apiVersion autoscaling/v2), without v2's defaults, with quantities as the
-     * text they were given in ({@link Quantity#ZERO_VALUE} for a v1 quantity that was absent), so that
+     * text they were given in ({@link #ZERO_QUANTITY} for a v1 quantity that was absent), so that
      * validation sees them as kube's does. An annotation Go cannot decode is ignored, as kube ignores it.
      */
     static ObjectNode v1ToInternal(ObjectNode v1) {
@@ -641,7 +647,7 @@ final class HpaConversion implements VersionConverter {
         }
         if (positiveOnly) {
             try {
-                if (Quantity.parse(quantityText(v)).sign() != 1) {
+                if (parseQuantity(quantityText(v)).sign() != 1) {
                     return;
                 }
             } catch (Quantity.InvalidQuantityException e) {
@@ -649,6 +655,16 @@ final class HpaConversion implements VersionConverter {
             }
         }
         parent.put(field, quantityString(v));
+    }
+
+    /**
+     * The quantity a JSON value's text decodes to, as {@code Quantity.UnmarshalJSON} does: spaces
+     * trimmed; {@link #ZERO_QUANTITY} is {@link Quantity#ZERO}, Go's zero value.
+     *
+     * @throws Quantity.InvalidQuantityException for a text {@code ParseQuantity} refuses
+     */
+    static Quantity parseQuantity(String text) {
+        return ZERO_QUANTITY.equals(text) ? Quantity.ZERO : Quantity.parse(text.strip());
     }
 
     /** The text a JSON value gives {@code Quantity.UnmarshalJSON}. */
@@ -661,7 +677,7 @@ final class HpaConversion implements VersionConverter {
     static String quantityString(JsonNode v) {
         String text = quantityText(v);
         try {
-            return Quantity.parse(text).toString();
+            return parseQuantity(text).toString();
         } catch (Quantity.InvalidQuantityException e) {
             return text;
         }

@@ -2,6 +2,7 @@ package io.kapi.group.autoscaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
 import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.util.ArrayList;
@@ -254,7 +255,7 @@ final class HpaValidation {
         JsonNode v = target.get(field);
         Quantity q;
         try {
-            q = Quantity.parse(HpaConversion.quantityText(v));
+            q = HpaConversion.parseQuantity(HpaConversion.quantityText(v));
         } catch (RuntimeException e) {
             return; // kube refuses such a body when decoding it, before validation
         }

@@ -13,6 +13,7 @@ import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.TableColumn;
+import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
 import java.util.ArrayList;
 import java.util.List;
@@ -351,7 +352,7 @@ class HorizontalPodAutoscalerTest {
         assertEquals("100m", Quantity.parse("100m").toString());
         assertEquals("1k", Quantity.parse("1000").toString());
         assertEquals("5e-3", Quantity.parse("5e-3").toString());
-        assertEquals("0", Quantity.parse(Quantity.ZERO_VALUE).toString());
+        assertEquals("0", HpaConversion.parseQuantity(HpaConversion.ZERO_QUANTITY).toString());
         assertEquals(Quantity.ERR_FORMAT_WRONG, assertThrows(IllegalArgumentException.class, () -> Quantity.parse("abc")).getMessage());
         assertEquals(Quantity.ERR_SUFFIX, assertThrows(IllegalArgumentException.class, () -> Quantity.parse("5i")).getMessage());
         assertEquals(-1, Quantity.parse("-1m").sign());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusStrategy;
+import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,7 @@ final class PersistentVolumeClaimStatusStrategy implements StatusStrategy {
             Volumes.basicResource(q, path, basic);
             if (!basic.isEmpty()) {
                 causes.addAll(basic);
-            } else if (q.signum() < 0) {
+            } else if (q.sign() < 0) {
                 causes.add(FieldCause.invalid(path, q.toString(), "must be greater than or equal to 0"));
             }
         }

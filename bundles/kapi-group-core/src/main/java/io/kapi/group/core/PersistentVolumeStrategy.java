@@ -8,6 +8,7 @@ import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
+import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
 import java.util.ArrayList;
 import java.util.Iterator;

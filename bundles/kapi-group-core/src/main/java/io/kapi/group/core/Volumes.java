@@ -7,6 +7,7 @@ import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.TableColumn;
+import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -102,11 +103,11 @@ final class Volumes {
                 continue;
             }
             if (!v.isTextual() && !v.isNumber()) {
-                throw undecodable(kind, Quantity.ERR_FORMAT);
+                throw undecodable(kind, Quantity.ERR_FORMAT_WRONG);
             }
             try {
                 e.setValue(map.textNode(Quantity.parse(v.asText().trim()).roundUpToMilli().toString()));
-            } catch (Quantity.ParseException ex) {
+            } catch (Quantity.InvalidQuantityException ex) {
                 throw undecodable(kind, ex.getMessage());
             }
         }
@@ -134,7 +135,7 @@ final class Volumes {
         try {
             Quantity.parse(node.asText("").trim());
             return false;
-        } catch (Quantity.ParseException e) {
+        } catch (Quantity.InvalidQuantityException e) {
             causes.add(FieldCause.invalid(path, node.asText(""), e.getMessage()));
             return true;
         }
@@ -149,7 +150,7 @@ final class Volumes {
 
     /** kube's ValidatePositiveQuantityValue. */
     static boolean positive(Quantity q, String path, List<FieldCause> causes) {
-        if (q.signum() <= 0) {
+        if (q.sign() <= 0) {
             causes.add(FieldCause.invalid(path, q.toString(), NOT_POSITIVE));
             return false;
         }
@@ -362,7 +363,7 @@ final class Volumes {
             o.fields().forEachRemaining(e -> {
                 if (QUANTITY_MAPS.contains(name)) {
                     Quantity q = Quantity.parseOrNull(e.getValue().asText("").trim());
-                    out.put(e.getKey(), q == null ? e.getValue().asText("") : q.decimal().stripTrailingZeros().toPlainString());
+                    out.put(e.getKey(), q == null ? e.getValue().asText("") : q.decimal().stripTrailingZeros().toString());
                     return;
                 }
                 JsonNode p = e.getValue().isNull() ? null : prune(e.getValue(), e.getKey());
