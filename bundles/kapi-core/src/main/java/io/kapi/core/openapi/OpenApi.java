@@ -280,6 +280,12 @@ public final class OpenApi {
                     return false;
                 }
                 String hash = request.http().getParameter("hash");
+                if (hash != null && !hash.isEmpty() && !hash.equals(hashes.get(key))) {
+                    // kube-openapi's answer to a stale hash (a client's cached index): to the current document
+                    resp.setStatus(301);
+                    resp.setHeader("Location", "/openapi/v3/" + key + "?hash=" + hashes.get(key));
+                    return true;
+                }
                 resp.setHeader("Etag", "\"" + hashes.get(key) + "\"");
                 write(resp, doc, hash != null && hash.equals(hashes.get(key)) ? "public, immutable" : "no-cache, private");
                 return true;

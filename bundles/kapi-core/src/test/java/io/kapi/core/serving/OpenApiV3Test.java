@@ -33,6 +33,9 @@ class OpenApiV3Test extends ServingTestBase {
         FakeHttp.Response doc = call("GET", gadgetsUrl, null);
         assertEquals(200, doc.status);
         assertEquals("public, immutable", doc.headers.get("Cache-Control"), "a document fetched by its hash is immutable");
+        FakeHttp.Response stale = call("GET", "/openapi/v3/apis/gadgets.example.com/v1?hash=0123ABCD", null);
+        assertEquals(301, stale.status, "a stale hash is sent to the current document, as kube-openapi does");
+        assertEquals(gadgetsUrl, stale.headers.get("Location"));
         server.contributions().removeProvider(gadgets.serviceId());
         server.rebuild();
         assertTrue(index().at("/apis~1gadgets.example.com~1v1").isMissingNode());
