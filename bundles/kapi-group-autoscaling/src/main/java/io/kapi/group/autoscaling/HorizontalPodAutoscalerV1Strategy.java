@@ -10,13 +10,13 @@ import java.util.List;
 /**
  * kube's HorizontalPodAutoscaler strategy for autoscaling/v1 objects. kube runs its strategy on the
  * internal version, so here it runs on the object converted as kube converts it
- * ({@link HpaConversion#v1ToInternal}): validation reports the internal version's field paths (a bad
+ * ({@link HpaV1ToInternal}): validation reports the internal version's field paths (a bad
  * {@code targetCPUUtilizationPercentage} is {@code spec.metrics[0].resource.target.averageUtilization}).
  * v1's only default is {@code minReplicas} 1. The status a create clears and an update keeps includes
  * the current metrics and conditions v1 holds in annotations.
  */
 final class HorizontalPodAutoscalerV1Strategy implements Strategy {
-    private static final TableConvertor TABLE = HpaPrinter.table(HpaConversion::v1ToInternal);
+    private static final TableConvertor TABLE = HpaPrinter.table(HpaV1ToInternal::convert);
 
     @Override
     public void applyDefaults(ObjectNode object) {
@@ -62,12 +62,12 @@ final class HorizontalPodAutoscalerV1Strategy implements Strategy {
 
     @Override
     public List<FieldCause> validate(ObjectNode object) {
-        return HpaValidation.validate(HpaConversion.v1ToInternal(object), 1);
+        return HpaValidation.validate(HpaV1ToInternal.convert(object), 1);
     }
 
     @Override
     public List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
-        return HpaValidation.validate(HpaConversion.v1ToInternal(object), HpaValidation.minReplicasLowerBound(old.path("spec")));
+        return HpaValidation.validate(HpaV1ToInternal.convert(object), HpaValidation.minReplicasLowerBound(old.path("spec")));
     }
 
     @Override

@@ -25,6 +25,6 @@ record HpaStatus(boolean v1) implements StatusStrategy {
 
     @Override
     public List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
-        return HpaValidation.validateStatus(v1 ? HpaConversion.v1ToInternal(object) : object);
+        return HpaValidation.validateStatus(v1 ? HpaV1ToInternal.convert(object) : object);
     }
 }

@@ -323,6 +323,45 @@ class HorizontalPodAutoscalerTest {
     }
 
     @Test
+    void specAndStatusMetricsTakeTheirOwnV1Types() throws Exception {
+        // v1's spec holds a resource metric's average value and an external metric's value as *Quantity (left
+        // out when unset), its status as Quantity (the zero value, "0", when unset); v2's ObjectMetricSource
+        // and ObjectMetricStatus order their fields differently
+        HpaConversion c = AutoscalingGroupProvider.CONVERTER;
+        ObjectNode v2 = obj("""
+                {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"web"},
+                 "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":5,"metrics":[
+                   {"type":"Object","object":{"describedObject":{"kind":"Service","name":"front"},"target":{"type":"Value","value":"2k"},"metric":{"name":"rps"}}},
+                   {"type":"Resource","resource":{"name":"memory","target":{"type":"Utilization","averageUtilization":60}}},
+                   {"type":"External","external":{"metric":{"name":"queue"},"target":{"type":"AverageValue","averageValue":"30"}}}]},
+                 "status":{"currentReplicas":2,"desiredReplicas":2,"currentMetrics":[
+                   {"type":"Object","object":{"metric":{"name":"rps"},"current":{"value":"1500"},"describedObject":{"kind":"Service","name":"front"}}},
+                   {"type":"Resource","resource":{"name":"memory","current":{"averageUtilization":55}}},
+                   {"type":"External","external":{"metric":{"name":"queue"},"current":{"averageValue":"20"}}}]}}""");
+        ObjectNode v1 = c.convert(v2.deepCopy(), "v1");
+        assertEquals("[{\"type\":\"Object\",\"object\":{\"target\":{\"kind\":\"Service\",\"name\":\"front\"},\"metricName\":\"rps\",\"targetValue\":\"2k\"}},"
+                        + "{\"type\":\"Resource\",\"resource\":{\"name\":\"memory\",\"targetAverageUtilization\":60}},"
+                        + "{\"type\":\"External\",\"external\":{\"metricName\":\"queue\",\"targetAverageValue\":\"30\"}}]",
+                v1.at("/metadata/annotations").get(HpaConversion.METRIC_SPECS).asText());
+        assertEquals("[{\"type\":\"Object\",\"object\":{\"target\":{\"kind\":\"Service\",\"name\":\"front\"},\"metricName\":\"rps\",\"currentValue\":\"1500\"}},"
+                        + "{\"type\":\"Resource\",\"resource\":{\"name\":\"memory\",\"currentAverageUtilization\":55,\"currentAverageValue\":\"0\"}},"
+                        + "{\"type\":\"External\",\"external\":{\"metricName\":\"queue\",\"currentValue\":\"0\",\"currentAverageValue\":\"20\"}}]",
+                v1.at("/metadata/annotations").get(HpaConversion.METRIC_STATUSES).asText());
+
+        ObjectNode back = c.convert(v1, "v2");
+        assertEquals(v2.get("spec"), back.get("spec"));
+        assertEquals(tree("""
+                [{"type":"Object","object":{"metric":{"name":"rps"},"current":{"value":"1500"},"describedObject":{"kind":"Service","name":"front"}}},
+                 {"type":"Resource","resource":{"name":"memory","current":{"averageValue":"0","averageUtilization":55}}},
+                 {"type":"External","external":{"metric":{"name":"queue"},"current":{"value":"0","averageValue":"20"}}}]"""),
+                back.at("/status/currentMetrics"), "the status's unset values come back as the zero quantity");
+        assertEquals("{\"describedObject\":{\"kind\":\"Service\",\"name\":\"front\"},\"target\":{\"type\":\"Value\",\"value\":\"2k\"},\"metric\":{\"name\":\"rps\"}}",
+                JSON.writeValueAsString(back.at("/spec/metrics/0/object")));
+        assertEquals("{\"metric\":{\"name\":\"rps\"},\"current\":{\"value\":\"1500\"},\"describedObject\":{\"kind\":\"Service\",\"name\":\"front\"}}",
+                JSON.writeValueAsString(back.at("/status/currentMetrics/0/object")));
+    }
+
+    @Test
     void v1IsValidatedAsTheInternalVersionWithKubesPaths() throws Exception {
         HorizontalPodAutoscalerV1Strategy s = new HorizontalPodAutoscalerV1Strategy();
         ObjectNode o = obj("""

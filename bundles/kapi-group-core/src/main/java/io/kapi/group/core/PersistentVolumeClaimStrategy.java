@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
-import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
-import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
@@ -22,7 +20,7 @@ import java.util.Set;
  * RecoverVolumeExpansionFailure on, VolumeAttributesClass and CrossNamespaceVolumeDataSource off):
  * v1 defaulting (volume mode, quantities), the strategy's dropping and normalizing of data sources,
  * phase Pending on create, ValidatePersistentVolumeClaim and ValidatePersistentVolumeClaimUpdate with
- * kube's paths and messages, the {@code name} field selector and kube's printer.
+ * kube's paths and messages, the {@code name} field selector and kube's printer ({@link VolumeListing}).
  */
 final class PersistentVolumeClaimStrategy implements Strategy {
     static final String KIND = "PersistentVolumeClaim";
@@ -200,7 +198,7 @@ final class PersistentVolumeClaimStrategy implements Strategy {
                 causes.add(FieldCause.invalidRendered("spec", dataSourcePath, "may not be specified when dataSourceRef.namespace is specified"));
             }
         } else if (hasDs && hasRef) {
-            boolean same = Objects.equals(nullable(ds.get("apiGroup")), nullable(ref.get("apiGroup")))
+            boolean same = Objects.equals(Volumes.nullable(ds.get("apiGroup")), Volumes.nullable(ref.get("apiGroup")))
                     && ds.path("kind").asText("").equals(ref.path("kind").asText(""))
                     && ds.path("name").asText("").equals(ref.path("name").asText(""));
             if (!same) {
@@ -212,10 +210,6 @@ final class PersistentVolumeClaimStrategy implements Strategy {
             Volumes.className(vac, "spec.volumeAttributesClassName", causes);
         }
         return causes;
-    }
-
-    private static String nullable(JsonNode n) {
-        return n == null || n.isNull() ? null : n.asText("");
     }
 
     /** kube's validateDataSource and the common part of validateDataSourceRef. */
@@ -258,8 +252,8 @@ final class PersistentVolumeClaimStrategy implements Strategy {
         }
         Map<String, String> oldAnnotations = Json.stringMap(old.path("metadata").get("annotations"));
         Map<String, String> newAnnotations = Json.stringMap(object.path("metadata").get("annotations"));
-        String oldSc = nullable(oldSpec.get("storageClassName"));
-        String newSc = nullable(spec.get("storageClassName"));
+        String oldSc = Volumes.nullable(oldSpec.get("storageClassName"));
+        String newSc = Volumes.nullable(spec.get("storageClassName"));
         if (upgradeFromAnnotation(oldAnnotations, newAnnotations, oldSc, newSc)) {
             newClone.remove("storageClassName");
         } else {
@@ -292,13 +286,9 @@ final class PersistentVolumeClaimStrategy implements Strategy {
         if (newSize.compareTo(oldSize) < 0 && newSize.compareTo(statusSize) <= 0) {
             causes.add(FieldCause.forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"));
         }
-        JsonNode newMode = spec.get("volumeMode");
-        JsonNode oldMode = oldSpec.get("volumeMode");
-        if (!Objects.equals(nullable(newMode), nullable(oldMode))) {
-            causes.add(FieldCause.invalid("volumeMode", newMode == null || newMode.isNull() ? "null" : newMode.asText(""), Volumes.IMMUTABLE));
-        }
-        String oldVac = nullable(oldSpec.get("volumeAttributesClassName"));
-        String newVac = nullable(spec.get("volumeAttributesClassName"));
+        Volumes.volumeModeUnchanged(spec, oldSpec, causes);
+        String oldVac = Volumes.nullable(oldSpec.get("volumeAttributesClassName"));
+        String newVac = Volumes.nullable(spec.get("volumeAttributesClassName"));
         if (!Objects.equals(oldVac, newVac)) {
             causes.add(FieldCause.forbidden("spec.volumeAttributesClassName",
                     "update is forbidden when the VolumeAttributesClass feature gate is disabled"));
@@ -330,45 +320,13 @@ final class PersistentVolumeClaimStrategy implements Strategy {
         }
     }
 
-    /** kube's PersistentVolumeClaimToSelectableFields: {@code name} too, a bug kube keeps. */
     @Override
     public Map<String, String> selectableFields(ObjectNode object) {
-        return Map.of("name", Json.name(object));
+        return VolumeListing.selectableFields(object);
     }
 
     @Override
     public TableConvertor table() {
-        return Columns.PRINTER;
-    }
-
-    private static final class Columns {
-        static final String SPEC = "io.k8s.api.core.v1.PersistentVolumeClaimSpec";
-        static final String STATUS = "io.k8s.api.core.v1.PersistentVolumeClaimStatus";
-        static final Printer PRINTER = Printer.builder().name()
-                .column(Volumes.column("Status", STATUS, "phase", 0), Volumes::phase)
-                .column(Volumes.column("Volume", SPEC, "volumeName", 0), o -> o.path("spec").path("volumeName").asText(""))
-                .column(Volumes.column("Capacity", STATUS, "capacity", 0), o -> bound(o)
-                        ? Volumes.quantity(o.path("status").path("capacity").get("storage")).toString() : "")
-                .column(Volumes.column("Access Modes", STATUS, "accessModes", 0), o -> bound(o)
-                        ? Volumes.accessModes(o.path("status").path("accessModes")) : "")
-                .column(TableColumn.of("StorageClass", "string", "StorageClass of the pvc"), PersistentVolumeClaimStrategy::storageClass)
-                .column(TableColumn.of("VolumeAttributesClass", "string", "VolumeAttributesClass of the pvc"),
-                        o -> Volumes.unset(o.path("spec").get("volumeAttributesClassName")))
-                .age()
-                .column(Volumes.column("VolumeMode", SPEC, "volumeMode", 1), o -> Volumes.unset(o.path("spec").get("volumeMode")))
-                .build();
-
-        private static boolean bound(ObjectNode o) {
-            return !o.path("spec").path("volumeName").asText("").isEmpty();
-        }
-    }
-
-    /** kube's GetPersistentVolumeClaimClass: the beta annotation first. */
-    static String storageClass(ObjectNode o) {
-        JsonNode annotation = o.path("metadata").path("annotations").get(Volumes.BETA_STORAGE_CLASS);
-        if (annotation != null && !annotation.isNull()) {
-            return annotation.asText("");
-        }
-        return o.path("spec").path("storageClassName").asText("");
+        return VolumeListing.claims();
     }
 }

@@ -6,19 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.rest.TableColumn;
 import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * What kube's PersistentVolume and PersistentVolumeClaim validation share
- * ({@code pkg/apis/core/validation}): access modes, storage quantities, class names, node selectors,
- * the semantic comparison of specs, and the printers' helpers.
+ * ({@code pkg/apis/core/validation}): access modes, storage quantities, class names, the volume mode's
+ * immutability, paths and the semantic comparison of specs.
  */
 final class Volumes {
     /** kube's supportedAccessModes, sorted as its messages list them. */
@@ -31,26 +31,6 @@ final class Volumes {
     static final String GO_POINTER = "0xc000000000";
 
     private Volumes() {
-    }
-
-    /** kube's {@code GetAccessModesAsString}: the modes present, in a fixed order. */
-    static String accessModes(JsonNode modes) {
-        Set<String> present = new java.util.HashSet<>();
-        modes.forEach(m -> present.add(m.asText("")));
-        List<String> out = new ArrayList<>();
-        if (present.contains("ReadWriteOnce")) {
-            out.add("RWO");
-        }
-        if (present.contains("ReadOnlyMany")) {
-            out.add("ROX");
-        }
-        if (present.contains("ReadWriteMany")) {
-            out.add("RWX");
-        }
-        if (present.contains("ReadWriteOncePod")) {
-            out.add("RWOP");
-        }
-        return String.join(",", out);
     }
 
     /** The access-mode checks PersistentVolumeSpec and PersistentVolumeClaimSpec share. */
@@ -81,6 +61,20 @@ final class Volumes {
         for (String msg : NameValidation.isDNS1123Subdomain(name)) {
             causes.add(FieldCause.invalid(path, name, msg));
         }
+    }
+
+    /** kube's ValidateImmutableField of the spec's volume mode, as both kinds' update validation has it. */
+    static void volumeModeUnchanged(JsonNode spec, JsonNode oldSpec, List<FieldCause> causes) {
+        JsonNode newMode = spec.get("volumeMode");
+        JsonNode oldMode = oldSpec.get("volumeMode");
+        if (!Objects.equals(nullable(newMode), nullable(oldMode))) {
+            causes.add(FieldCause.invalid("volumeMode", newMode == null || newMode.isNull() ? "null" : newMode.asText(""), IMMUTABLE));
+        }
+    }
+
+    /** The text of a Go pointer field: null when unset. */
+    static String nullable(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText("");
     }
 
     // ---- quantities
@@ -179,103 +173,6 @@ final class Volumes {
             first = false;
         }
         return b.append('}').toString();
-    }
-
-    // ---- node selectors
-
-    /** kube's ValidateNodeSelector of a volume's required node affinity. */
-    static void nodeSelector(JsonNode selector, boolean allowInvalidValues, String path, List<FieldCause> causes) {
-        String terms = path + ".nodeSelectorTerms";
-        if (selector.path("nodeSelectorTerms").size() == 0) {
-            causes.add(FieldCause.required(terms, "must have at least one node selector term"));
-            return;
-        }
-        int i = 0;
-        for (JsonNode term : selector.path("nodeSelectorTerms")) {
-            String at = terms + "[" + i++ + "]";
-            int j = 0;
-            for (JsonNode req : term.path("matchExpressions")) {
-                nodeSelectorRequirement(req, allowInvalidValues, at + ".matchExpressions[" + j++ + "]", causes);
-            }
-            j = 0;
-            for (JsonNode req : term.path("matchFields")) {
-                nodeFieldSelectorRequirement(req, at + ".matchFields[" + j++ + "]", causes);
-            }
-        }
-    }
-
-    private static void nodeSelectorRequirement(JsonNode req, boolean allowInvalidValues, String path, List<FieldCause> causes) {
-        String op = req.path("operator").asText("");
-        int values = req.path("values").size();
-        switch (op) {
-            case "In", "NotIn" -> {
-                if (values == 0) {
-                    causes.add(FieldCause.required(path + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
-                }
-            }
-            case "Exists", "DoesNotExist" -> {
-                if (values > 0) {
-                    causes.add(FieldCause.forbidden(path + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                }
-            }
-            case "Gt", "Lt" -> {
-                if (values != 1) {
-                    causes.add(FieldCause.required(path + ".values", "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-                }
-            }
-            default -> causes.add(FieldCause.invalid(path + ".operator", op, "not a valid selector operator"));
-        }
-        String key = req.path("key").asText("");
-        for (String msg : NameValidation.isQualifiedName(key)) {
-            causes.add(FieldCause.invalid(path + ".key", key, msg));
-        }
-        if (!allowInvalidValues) {
-            int k = 0;
-            for (JsonNode v : req.path("values")) {
-                for (String msg : NameValidation.isValidLabelValue(v.asText(""))) {
-                    causes.add(FieldCause.invalid(path + ".values[" + k + "]", v.asText(""), msg));
-                }
-                k++;
-            }
-        }
-    }
-
-    private static void nodeFieldSelectorRequirement(JsonNode req, String path, List<FieldCause> causes) {
-        String op = req.path("operator").asText("");
-        if (op.equals("In") || op.equals("NotIn")) {
-            if (req.path("values").size() != 1) {
-                causes.add(FieldCause.required(path + ".values",
-                        "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
-            }
-        } else {
-            causes.add(FieldCause.invalid(path + ".operator", op, "not a valid selector operator"));
-        }
-        String key = req.path("key").asText("");
-        if (!key.equals("metadata.name")) {
-            causes.add(FieldCause.invalid(path + ".key", key, "not a valid field selector key"));
-        } else {
-            int i = 0;
-            for (JsonNode v : req.path("values")) {
-                for (String msg : NameValidation.isDNS1123Subdomain(v.asText(""))) {
-                    causes.add(FieldCause.invalid(path + ".values[" + i + "]", v.asText(""), msg));
-                }
-                i++;
-            }
-        }
-    }
-
-    /** kube's HasInvalidLabelValueInNodeSelectorTerms. */
-    static boolean invalidLabelValues(JsonNode selector) {
-        for (JsonNode term : selector.path("nodeSelectorTerms")) {
-            for (JsonNode req : term.path("matchExpressions")) {
-                for (JsonNode v : req.path("values")) {
-                    if (!NameValidation.isValidLabelValue(v.asText("")).isEmpty()) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     // ---- paths
@@ -431,26 +328,5 @@ final class Volumes {
     private static String goName(String json) {
         String known = GO_NAMES.get(json);
         return known != null ? known : json.isEmpty() ? json : Character.toUpperCase(json.charAt(0)) + json.substring(1);
-    }
-
-    // ---- printers
-
-    /** A column whose description is the OpenAPI document's for {@code property} of {@code schema}. */
-    static TableColumn column(String name, String schema, String property, int priority) {
-        String description = CoreGroupProvider.OPENAPI.path(schema).path("properties").path(property).path("description").asText("");
-        return new TableColumn(name, "string", "", description, priority);
-    }
-
-    /** The printers' phase: Terminating once deletion has begun. */
-    static String phase(ObjectNode o) {
-        if (!Json.text(o.get("metadata"), "deletionTimestamp").isEmpty()) {
-            return "Terminating";
-        }
-        return o.path("status").path("phase").asText("");
-    }
-
-    /** {@code <unset>} for a missing pointer field, as the printers show one. */
-    static String unset(JsonNode v) {
-        return v == null || v.isNull() ? "<unset>" : v.asText("");
     }
 }

@@ -1,18 +1,17 @@
 package io.kapi.group.core;
 
+import static io.kapi.group.core.VolumeTests.messages;
+import static io.kapi.group.core.VolumeTests.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.machinery.validation.NameValidation;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,27 +21,13 @@ import org.junit.jupiter.api.Test;
  * kube's validation gives them, the status strategy and the printer.
  */
 class PersistentVolumeClaimStrategyTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final PersistentVolumeClaimStrategy claims = new PersistentVolumeClaimStrategy();
     private final PersistentVolumeClaimStatusStrategy status = new PersistentVolumeClaimStatusStrategy();
 
-    private static ObjectNode obj(String json) throws Exception {
-        return (ObjectNode) JSON.readTree(json.replace('\'', '"'));
-    }
-
-    private static List<String> messages(List<FieldCause> causes) {
-        List<String> out = new ArrayList<>();
-        causes.forEach(c -> out.add(c.field() + ": " + c.message()));
-        return out;
-    }
-
     /** A claim as a create leaves it: defaulted and prepared. */
     private ObjectNode created(String spec) throws Exception {
-        ObjectNode pvc = obj("{'apiVersion':'v1','kind':'PersistentVolumeClaim','metadata':{'name':'data','namespace':'default',"
+        return VolumeTests.created(claims, "{'apiVersion':'v1','kind':'PersistentVolumeClaim','metadata':{'name':'data','namespace':'default',"
                 + "'creationTimestamp':'2026-01-01T00:00:00Z'},'spec':" + spec + "}");
-        claims.applyDefaults(pvc);
-        claims.prepareForCreate(pvc);
-        return pvc;
     }
 
     private List<String> createErrors(String spec) throws Exception {
@@ -136,9 +121,7 @@ class PersistentVolumeClaimStrategyTest {
     }
 
     private List<String> updateErrors(ObjectNode old, ObjectNode changed) {
-        claims.applyDefaults(changed);
-        claims.prepareForUpdate(changed, old);
-        return messages(claims.validateUpdate(changed, old));
+        return VolumeTests.updateErrors(claims, old, changed);
     }
 
     @Test

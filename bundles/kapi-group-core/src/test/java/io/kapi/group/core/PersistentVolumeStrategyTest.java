@@ -1,17 +1,15 @@
 package io.kapi.group.core;
 
+import static io.kapi.group.core.VolumeTests.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.machinery.validation.NameValidation;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,26 +19,12 @@ import org.junit.jupiter.api.Test;
  * validation gives them, the phase transition time, the printer and the registration.
  */
 class PersistentVolumeStrategyTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final PersistentVolumeStrategy volumes = new PersistentVolumeStrategy();
     private final PersistentVolumeStatusStrategy status = new PersistentVolumeStatusStrategy();
 
-    private static ObjectNode obj(String json) throws Exception {
-        return (ObjectNode) JSON.readTree(json.replace('\'', '"'));
-    }
-
-    private static List<String> messages(List<FieldCause> causes) {
-        List<String> out = new ArrayList<>();
-        causes.forEach(c -> out.add(c.field() + ": " + c.message()));
-        return out;
-    }
-
     private ObjectNode created(String spec) throws Exception {
-        ObjectNode pv = obj("{'apiVersion':'v1','kind':'PersistentVolume','metadata':{'name':'foo','creationTimestamp':'2026-01-01T00:00:00Z'},"
+        return VolumeTests.created(volumes, "{'apiVersion':'v1','kind':'PersistentVolume','metadata':{'name':'foo','creationTimestamp':'2026-01-01T00:00:00Z'},"
                 + "'spec':" + spec + "}");
-        volumes.applyDefaults(pv);
-        volumes.prepareForCreate(pv);
-        return pv;
     }
 
     private List<String> createErrors(String spec) throws Exception {
@@ -167,9 +151,7 @@ class PersistentVolumeStrategyTest {
     }
 
     private List<String> updateErrors(ObjectNode old, ObjectNode changed) {
-        volumes.applyDefaults(changed);
-        volumes.prepareForUpdate(changed, old);
-        return messages(volumes.validateUpdate(changed, old));
+        return VolumeTests.updateErrors(volumes, old, changed);
     }
 
     @Test
