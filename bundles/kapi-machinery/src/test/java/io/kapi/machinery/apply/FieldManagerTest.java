@@ -53,6 +53,37 @@ class FieldManagerTest {
         return null;
     }
 
+    /**
+     * kube compares a create with an empty Go object, in which every struct that is no pointer (its
+     * schema's default is {}) is there and a zero creationTimestamp is null: those are never owned
+     * themselves, while a map or a pointer struct that appears is ("." in fieldsV1), and a list without
+     * omitempty (required) is null there, so it is not.
+     */
+    @Test
+    void aCreateOwnsNoStructThatKubesGoTypesAlwaysHold() throws Exception {
+        Map<String, JsonNode> refs = Map.of(
+                "#/components/schemas/Meta", json("{'type':'object','properties':{'name':{'type':'string'},"
+                        + "'creationTimestamp':{'type':'string','format':'date-time'},"
+                        + "'labels':{'type':'object','additionalProperties':{'type':'string'}}}}"),
+                "#/components/schemas/PodSpec", json("{'type':'object','required':['containers'],'properties':{"
+                        + "'containers':{'type':'array','x-kubernetes-list-type':'map','x-kubernetes-list-map-keys':['name'],"
+                        + "'items':{'type':'object','properties':{'name':{'type':'string'},'image':{'type':'string'}}}},"
+                        + "'securityContext':{'type':'object','properties':{'runAsUser':{'type':'integer'}}}}}"),
+                "#/components/schemas/Template", json("{'type':'object','properties':{"
+                        + "'metadata':{'allOf':[{'$ref':'#/components/schemas/Meta'}],'default':{}},"
+                        + "'spec':{'allOf':[{'$ref':'#/components/schemas/PodSpec'}],'default':{}}}}"));
+        FieldManager jobs = new FieldManager(json("{'type':'object','properties':{"
+                + "'metadata':{'allOf':[{'$ref':'#/components/schemas/Meta'}],'default':{}},"
+                + "'spec':{'type':'object','default':{},'properties':{'template':{'allOf':[{'$ref':'#/components/schemas/Template'}],"
+                + "'default':{}}}}}}"), refs::get, "batch/v1");
+        ObjectNode created = json("{'metadata':{'name':'j'},'spec':{'template':{'metadata':{'creationTimestamp':null,"
+                + "'labels':{'a':'b'}},'spec':{'containers':[{'name':'c','image':'i'}],'securityContext':{'runAsUser':1}}}}}");
+        jobs.update(null, created, "kubectl-client-side-apply", T0);
+        assertEquals(json("{'f:spec':{'f:template':{'f:metadata':{'f:labels':{'.':{},'f:a':{}}},'f:spec':{'f:containers':{"
+                + "'k:{\\'name\\':\\'c\\'}':{'.':{},'f:image':{},'f:name':{}}},'f:securityContext':{'.':{},'f:runAsUser':{}}}}}}"),
+                fields(created, "kubectl-client-side-apply"));
+    }
+
     @Test
     void aCreateOwnsWhatItSetAsKubeRecordsIt() throws Exception {
         ObjectNode created = json("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c','namespace':'d','labels':{'x':'y'}},"
