@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,7 +20,9 @@ import java.util.logging.Logger;
  * kube's post-start hooks: each runs once, on the rebuild thread, after the API surface is complete
  * (the servers' own and those published as services), and its state is a readiness check
  * ({@code poststarthook/<name>}) and part of the runtime's description. A hook that finds a resource
- * it needs not served yet (404) runs again with a later snapshot.
+ * it needs not served yet (404) runs again with a later snapshot; one that fails otherwise (its storage
+ * unreachable for a moment) is shown failed and runs again after a delay that doubles up to 10 s, so
+ * that readiness comes back by itself.
  */
 final class PostStartHooks {
     private static final Logger LOG = Logger.getLogger(PostStartHooks.class.getName());
@@ -26,16 +30,26 @@ final class PostStartHooks {
     private record State(String name, String owner, String state, String error) {
     }
 
+    private static final long MAX_RETRY_MILLIS = 10_000;
+
     private final Map<PostStartHook, State> states = new ConcurrentHashMap<>();
-    private final Executor executor;
+    /** The delay before a failed hook runs again, per hook. */
+    private final Map<PostStartHook, Long> retryMillis = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService executor;
     private final PostStartHookContext context;
     private final Runnable changed;
+    private final long firstRetryMillis;
 
     /** @param changed called after a hook finished or failed (the runtime's description changed) */
-    PostStartHooks(Executor executor, PostStartHookContext context, Runnable changed) {
+    PostStartHooks(ScheduledExecutorService executor, PostStartHookContext context, Runnable changed) {
+        this(executor, context, changed, 500);
+    }
+
+    PostStartHooks(ScheduledExecutorService executor, PostStartHookContext context, Runnable changed, long firstRetryMillis) {
         this.executor = executor;
         this.context = context;
         this.changed = changed;
+        this.firstRetryMillis = firstRetryMillis;
     }
 
     /** Starts every hook that has not run yet and forgets those whose owner left. */
@@ -50,6 +64,7 @@ final class PostStartHooks {
         }
         Set<PostStartHook> active = active(contributions);
         states.keySet().removeIf(h -> !active.contains(h));
+        retryMillis.keySet().removeIf(h -> !active.contains(h));
     }
 
     /** The hooks of the servers and bundles contributing now. */
@@ -78,24 +93,43 @@ final class PostStartHooks {
             return;
         }
         states.put(hook, new State(hook.name(), owner, "running", null));
-        executor.execute(() -> {
-            try {
-                hook.run(context);
-                states.put(hook, new State(hook.name(), owner, "done", null));
-            } catch (io.kapi.api.rest.StatusException e) {
-                if (e.code() != 404) {
-                    LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
-                    states.put(hook, new State(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
-                } else {
-                    // a resource it needs is not served yet (its group arrives in a later snapshot): run again then
-                    LOG.log(Level.FINE, "post-start hook " + hook.name() + " waits for a resource: " + e.getMessage());
-                    states.remove(hook);
-                }
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed", e);
-                states.put(hook, new State(hook.name(), owner, "failed", String.valueOf(e.getMessage())));
+        executor.execute(() -> attempt(hook, owner));
+    }
+
+    private void attempt(PostStartHook hook, String owner) {
+        try {
+            hook.run(context);
+            states.put(hook, new State(hook.name(), owner, "done", null));
+            retryMillis.remove(hook);
+        } catch (io.kapi.api.rest.StatusException e) {
+            if (e.code() != 404) {
+                failed(hook, owner, e);
+            } else {
+                // a resource it needs is not served yet (its group arrives in a later snapshot): run again then
+                LOG.log(Level.FINE, "post-start hook " + hook.name() + " waits for a resource: " + e.getMessage());
+                states.remove(hook);
             }
-            changed.run();
-        });
+        } catch (Exception e) {
+            failed(hook, owner, e);
+        }
+        changed.run();
+    }
+
+    /** Shown failed, and run again later while its owner still contributes it. */
+    private void failed(PostStartHook hook, String owner, Exception e) {
+        long delay = retryMillis.merge(hook, firstRetryMillis, (was, first) -> Math.min(was * 2, MAX_RETRY_MILLIS));
+        LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed; running it again in " + delay + " ms", e);
+        State failed = new State(hook.name(), owner, "failed", String.valueOf(e.getMessage()));
+        states.put(hook, failed);
+        try {
+            executor.schedule(() -> {
+                // its owner may have left meanwhile (its state is then gone), or a new snapshot ran it already
+                if (states.replace(hook, failed, new State(hook.name(), owner, "running", null))) {
+                    attempt(hook, owner);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the server is stopping: nothing to run again
+        }
     }
 }

@@ -1,0 +1,79 @@
+package io.kapi.core.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.server.PostStartHook;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A hook that fails (its storage unreachable for a moment) runs again by itself until it is done, while its owner contributes it. */
+class PostStartHooksTest {
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private static PostStartHook failing(String name, int failures, AtomicInteger runs) {
+        return new PostStartHook() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void run() {
+                if (runs.incrementAndGet() <= failures) {
+                    throw StatusException.serviceUnavailable("storage is not available", 1);
+                }
+            }
+        };
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); !condition.getAsBoolean(); ) {
+            assertTrue(System.nanoTime() < end, "not within 10 s");
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aFailedHookRunsAgainUntilItIsDone() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        PostStartHook hook = failing("bootstrap", 3, runs);
+        Contributions contributions = new Contributions();
+        contributions.addHook(new Contribution<>(hook, 1, 0, 1, "b", Map.of()));
+        PostStartHooks hooks = new PostStartHooks(executor, null, () -> { }, 10);
+        hooks.run(contributions);
+        await(() -> hooks.done(hook));
+        assertEquals(4, runs.get(), "three failures, then done");
+        assertEquals("done", hooks.infos().get(0).state());
+    }
+
+    @Test
+    void aHookWhoseOwnerLeftIsNotRunAgain() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        PostStartHook hook = failing("bootstrap", Integer.MAX_VALUE, runs);
+        Contributions contributions = new Contributions();
+        contributions.addHook(new Contribution<>(hook, 1, 0, 1, "b", Map.of()));
+        PostStartHooks hooks = new PostStartHooks(executor, null, () -> { }, 10);
+        hooks.run(contributions);
+        await(() -> runs.get() >= 2);
+        assertEquals("failed", hooks.infos().get(0).state());
+        contributions.removeHook(1);
+        hooks.run(contributions);
+        Thread.sleep(200);
+        int after = runs.get();
+        Thread.sleep(300);
+        assertEquals(after, runs.get(), "no more runs once the owner left");
+        assertTrue(hooks.infos().isEmpty());
+    }
+}
