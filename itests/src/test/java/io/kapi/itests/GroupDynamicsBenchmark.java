@@ -161,44 +161,9 @@ public class GroupDynamicsBenchmark {
 
     /** Runs a command in Karaf's shell, as a user at the console would; its error output fails the benchmark. */
     private void shell(String command) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(new java.io.ByteArrayInputStream(new byte[0]), ps, ps);
-        try {
-            // Karaf registers each bundle's commands once that bundle's services are there
-            for (long end = System.nanoTime() + 60_000_000_000L; ; ) {
-                try {
-                    asAdmin(() -> session.execute(command));
-                    break;
-                } catch (Exception e) {
-                    if (!e.getClass().getSimpleName().equals("CommandNotFoundException") || System.nanoTime() > end) {
-                        throw e;
-                    }
-                    Thread.sleep(200);
-                }
-            }
-        } finally {
-            session.close();
-        }
-        if (!out.toString(java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        String out = new KarafConsole(sessionFactory).run(command);
+        if (!out.isBlank()) {
             throw new AssertionError(command + ": " + out);
-        }
-    }
-
-    /**
-     * Runs {@code action} as a console user in Karaf's {@code admin} role: the shell shows a command such
-     * as {@code bundle:stop} only to a subject its command ACLs allow.
-     */
-    private static void asAdmin(java.security.PrivilegedExceptionAction<Object> action) throws Exception {
-        javax.security.auth.Subject subject = new javax.security.auth.Subject();
-        for (String role : new String[] {"admin", "manager", "viewer", "systembundles"}) {
-            subject.getPrincipals().add((java.security.Principal) Class.forName("org.apache.karaf.jaas.boot.principal.RolePrincipal")
-                    .getConstructor(String.class).newInstance(role));
-        }
-        try {
-            javax.security.auth.Subject.doAs(subject, action);
-        } catch (java.security.PrivilegedActionException e) {
-            throw e.getException();
         }
     }
 

@@ -249,15 +249,7 @@ public class KapiRuntimeIT {
 
     /** Runs a console command as the operator would and returns what it printed. */
     private String shell(String command) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream ps = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
-        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(new java.io.ByteArrayInputStream(new byte[0]), ps, ps);
-        try {
-            session.execute(command);
-        } finally {
-            session.close();
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return new KarafConsole(sessionFactory).run(command);
     }
 
     @Test
