@@ -185,7 +185,11 @@ public final class ResourceHandler {
                     details.put("uid", Json.text(r.object().get("metadata"), "uid"));
                     ObjectOutput.write(resource, resp, out, 200, Responses.success(details), false);
                 } else {
-                    ObjectOutput.write(resource, resp, out, 200, r.object(), false);
+                    // kube answers 202 for an object that stays only when the request asked (the old way) for its
+                    // dependents to be deleted: orphanDependents=false
+                    com.fasterxml.jackson.databind.JsonNode orphan = options.get("orphanDependents");
+                    int code = orphan != null && orphan.isBoolean() && !orphan.asBoolean() ? 202 : 200;
+                    ObjectOutput.write(resource, resp, out, code, r.object(), false);
                 }
             }
             case "deletecollection" -> {

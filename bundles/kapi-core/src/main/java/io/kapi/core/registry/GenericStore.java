@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.GarbageCollectionPolicy;
 import io.kapi.api.rest.GracefulDeleter;
 import io.kapi.api.rest.GracefulDeletion;
 import io.kapi.api.rest.ListOptions;
@@ -718,9 +719,10 @@ public class GenericStore implements RestStore, TableConvertor {
                 // kube skips the write when nothing changed: same resourceVersion, no watch event
                 return new UpdateResult(old, false);
             }
-            if (!Json.text(oldMeta, "deletionTimestamp").isEmpty() && m.path("finalizers").isEmpty()
-                    && (!m.has("finalizers") || m.get("finalizers").size() == 0)) {
-                // the last finalizer left an object being deleted: now it goes (kube's deleteWithoutFinalizers)
+            if (!Json.text(oldMeta, "deletionTimestamp").isEmpty() && m.path("finalizers").size() == 0
+                    && !(strategy instanceof GracefulDeletion g && g.keepAfterMark(obj))) {
+                // the last finalizer left an object being deleted: now it goes (kube's deleteWithoutFinalizers);
+                // one whose strategy keeps it (a namespace, until its controller has emptied it) stays
                 if (ctx.dryRun()) {
                     return new UpdateResult(obj, false);
                 }
@@ -775,19 +777,33 @@ public class GenericStore implements RestStore, TableConvertor {
             ObjectNode m = Json.metadata(obj);
             checkPreconditions(preconditions, m, name);
             boolean hasFinalizers = m.path("finalizers").size() > 0;
-            if (hasFinalizers || strategy instanceof GracefulDeletion) {
-                // graceful: mark for deletion; the finalizers' owners (or a controller) finish it
-                if (!Json.text(m, "deletionTimestamp").isEmpty()) {
+            List<String> gcFinalizers = DeletionFinalizers.after(m.get("finalizers"), options, garbageCollectionPolicy());
+            boolean beingDeleted = !Json.text(m, "deletionTimestamp").isEmpty();
+            GracefulDeletion graceful = strategy instanceof GracefulDeletion g ? g : null;
+            if (hasFinalizers || gcFinalizers != null || graceful != null) {
+                // graceful: mark for deletion; the finalizers' owners (the garbage collector, a controller) finish it.
+                // An object being deleted already changes only in the collector's finalizers the delete asks for.
+                if (beingDeleted && gcFinalizers == null) {
                     return new GracefulDeleter.DeleteResult(obj, false);
                 }
                 ObjectNode marked = obj.deepCopy();
                 ObjectNode mm = Json.metadata(marked);
-                mm.put("deletionTimestamp", Json.now());
-                mm.put("deletionGracePeriodSeconds", 0);
-                if (strategy instanceof GracefulDeletion g) {
-                    g.prepareForDelete(marked);
+                if (gcFinalizers != null) {
+                    if (gcFinalizers.isEmpty()) {
+                        mm.remove("finalizers");
+                    } else {
+                        ArrayNode fs = mm.putArray("finalizers");
+                        gcFinalizers.forEach(fs::add);
+                    }
                 }
-                if (hasFinalizers || (strategy instanceof GracefulDeletion g2 && g2.keepAfterMark(marked))) {
+                if (!beingDeleted) {
+                    mm.put("deletionTimestamp", Json.now());
+                    mm.put("deletionGracePeriodSeconds", 0);
+                    if (graceful != null) {
+                        graceful.prepareForDelete(marked);
+                    }
+                }
+                if (mm.path("finalizers").size() > 0 || (graceful != null && graceful.keepAfterMark(marked))) {
                     if (ctx.dryRun()) {
                         return new GracefulDeleter.DeleteResult(marked, false);
                     }
@@ -818,6 +834,12 @@ public class GenericStore implements RestStore, TableConvertor {
                 throw toStatus(e, meta, name);
             }
         }
+    }
+
+    /** The resource's own default for a delete that names no propagation (kube's is background). */
+    private GarbageCollectionPolicy.Policy garbageCollectionPolicy() {
+        return strategy instanceof GarbageCollectionPolicy p ? p.defaultGarbageCollectionPolicy(meta.version())
+                : GarbageCollectionPolicy.Policy.DELETE_DEPENDENTS;
     }
 
     private void checkPreconditions(ObjectNode pre, ObjectNode m, String name) {

@@ -105,6 +105,7 @@ public final class KapiServer implements KapiRuntime {
     private Storage timedBackendOf;
     private io.kapi.core.cache.WatchCache cache;
     private NamespaceController namespaceController;
+    private io.kapi.core.gc.GarbageCollector garbageCollector;
     /** Open watches of a resource that leaves: moved to its successor, or held while it may come back. */
     private final WatchHandover handover = new WatchHandover(rebuilder, this, Duration.ofSeconds(5),
             () -> generationListener.accept(generation));
@@ -160,6 +161,9 @@ public final class KapiServer implements KapiRuntime {
     public synchronized void shutdown() {
         if (namespaceController != null) {
             namespaceController.close();
+        }
+        if (garbageCollector != null) {
+            garbageCollector.close();
         }
         closeCache();
         rebuilder.shutdownNow();
@@ -287,13 +291,20 @@ public final class KapiServer implements KapiRuntime {
             namespaceController.close();
             namespaceController = null;
         }
+        if (garbageCollector != null) {
+            garbageCollector.close();
+            garbageCollector = null;
+        }
         controlledStorage = storage;
         if (storage != null) {
-            namespaceController = new NamespaceController(storage, () -> {
+            java.util.function.Supplier<List<io.kapi.core.endpoints.ServedResource>> served = () -> {
                 ServingSnapshot s = current;
                 return s == null ? List.of() : s.served();
-            });
+            };
+            namespaceController = new NamespaceController(storage, served);
             namespaceController.start();
+            garbageCollector = new io.kapi.core.gc.GarbageCollector(storage, served);
+            garbageCollector.start();
         }
     }
 

@@ -520,4 +520,39 @@ class GenericStoreTest {
         assertEquals(13, GenericStore.metadataBodyStart("{\"metadata\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertEquals(35, GenericStore.metadataBodyStart("{\"spec\":{\"metadata\":1},\"metadata\":{\"name\":\"a\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void aDeleteSetsTheCollectorsFinalizersAndASecondDeleteChangesOnlyThose() {
+        configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"owner\",\"finalizers\":[\"x.io/keep\"]}}"));
+        var first = configmaps.delete(dflt, "owner", obj("{\"propagationPolicy\":\"Foreground\"}"));
+        assertFalse(first.immediate());
+        JsonNode m = first.object().path("metadata");
+        assertEquals("[\"x.io/keep\",\"foregroundDeletion\"]", m.path("finalizers").toString());
+        String since = m.path("deletionTimestamp").asText();
+        assertFalse(since.isEmpty());
+        // asking again with another policy swaps the collector's finalizer; the deletion timestamp stays
+        var second = configmaps.delete(dflt, "owner", obj("{\"propagationPolicy\":\"Orphan\"}"));
+        assertEquals("[\"x.io/keep\",\"orphan\"]", second.object().path("metadata").path("finalizers").toString());
+        assertEquals(since, second.object().path("metadata").path("deletionTimestamp").asText());
+        // the same again changes nothing
+        String rv = Json.text(second.object().get("metadata"), "resourceVersion");
+        var third = configmaps.delete(dflt, "owner", obj("{\"propagationPolicy\":\"Orphan\"}"));
+        assertEquals(rv, Json.text(third.object().get("metadata"), "resourceVersion"));
+        // a background delete of an object held only by the collector's finalizer removes it at once
+        configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"waiting\"}}"));
+        configmaps.delete(dflt, "waiting", obj("{\"propagationPolicy\":\"Foreground\"}"));
+        assertTrue(configmaps.delete(dflt, "waiting", obj("{\"propagationPolicy\":\"Background\"}")).immediate());
+        assertThrows(StatusException.class, () -> configmaps.get(dflt, "waiting", null));
+    }
+
+    @Test
+    void aDryRunDeleteSetsNoFinalizer() {
+        configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"c\"}}"));
+        String rv = Json.text(configmaps.get(dflt, "c", null).get("metadata"), "resourceVersion");
+        var dry = configmaps.delete(new RequestContext("default", dflt.user(), true, null), "c", obj("{\"propagationPolicy\":\"Foreground\"}"));
+        assertEquals("[\"foregroundDeletion\"]", dry.object().path("metadata").path("finalizers").toString());
+        JsonNode stored = configmaps.get(dflt, "c", null).path("metadata");
+        assertEquals(rv, stored.path("resourceVersion").asText());
+        assertNull(stored.get("finalizers"));
+    }
 }

@@ -66,8 +66,8 @@ class PostStartHooksTest {
         contributions.addHook(new Contribution<>(hook, 1, 0, 1, "b", Map.of()));
         PostStartHooks hooks = new PostStartHooks(executor, null, () -> { }, 10);
         hooks.run(contributions);
-        await(() -> runs.get() >= 2);
-        assertEquals("failed", hooks.infos().get(0).state());
+        // between two attempts it shows as failed (while an attempt runs, as running)
+        await(() -> runs.get() >= 2 && "failed".equals(hooks.infos().get(0).state()));
         contributions.removeHook(1);
         hooks.run(contributions);
         Thread.sleep(200);

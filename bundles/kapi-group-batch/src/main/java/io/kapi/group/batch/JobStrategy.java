@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.Printer;
+import io.kapi.api.rest.GarbageCollectionPolicy;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
@@ -22,9 +23,15 @@ import java.util.Objects;
  * immutable selector, template and completion mode, {@code status.successful} as a field selector and
  * kube's printer. A Job without labels of its own gets its template's.
  */
-final class JobStrategy implements Strategy {
+final class JobStrategy implements Strategy, GarbageCollectionPolicy {
     static final String UID_LABEL = "batch.kubernetes.io/controller-uid";
     static final String NAME_LABEL = "batch.kubernetes.io/job-name";
+
+    /** kube keeps orphaning as the default of a delete through batch/v1 that names no propagation. */
+    @Override
+    public Policy defaultGarbageCollectionPolicy(String version) {
+        return version.equals("v1") ? Policy.ORPHAN_DEPENDENTS : Policy.DELETE_DEPENDENTS;
+    }
 
     @Override
     public void applyDefaults(ObjectNode object) {

@@ -114,4 +114,10 @@ class BatchStrategiesTest {
                 "metadata.name: Invalid value: \"a-name-that-is-longer-than-fifty-two-characters-in-all\": must be no more than 52 characters"),
                 messages(s.validate(cj)));
     }
+
+    @Test
+    void aJobDeletedThroughBatchV1WithoutAPolicyOrphansItsPods() {
+        assertEquals(io.kapi.api.rest.GarbageCollectionPolicy.Policy.ORPHAN_DEPENDENTS,
+                new JobStrategy().defaultGarbageCollectionPolicy("v1"));
+    }
 }

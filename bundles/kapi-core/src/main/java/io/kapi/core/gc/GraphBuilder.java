@@ -1,0 +1,213 @@
+package io.kapi.core.gc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.core.json.Json;
+import io.kapi.machinery.validation.ObjectMetaValidation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every change in storage into the collector's graph and work, as kube's graph builder: a
+ * dependent's owner references go into the {@link OwnerIndex}; a dependent whose owners changed is
+ * checked; the dependents of an object that went away are checked; an object marked for deletion
+ * behind the {@code orphan} or {@code foregroundDeletion} finalizer gets its dependents orphaned or
+ * deleted first. Objects without owner references and not being deleted are passed over on a byte
+ * search, without decoding. Used from the collector's one thread only.
+ */
+final class GraphBuilder {
+    private static final Logger LOG = Logger.getLogger(GraphBuilder.class.getName());
+    private static final byte[] OWNER_REFERENCES = "\"ownerReferences\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DELETION_TIMESTAMP = "\"deletionTimestamp\"".getBytes(StandardCharsets.UTF_8);
+
+    /** The work the graph asks for. */
+    interface Work {
+        /** Check the object at {@code key}: delete it when its owners are gone, finish a foreground deletion of it. */
+        void attemptToDelete(String key);
+
+        /** Remove the references to the object at {@code key} from its dependents, then its {@code orphan} finalizer. */
+        void orphanDependents(String key);
+
+        /** The object an owner reference of the dependent at {@code dependentKey} names, or null when not served. */
+        String ownerKey(String dependentKey, OwnerRef owner);
+    }
+
+    private final OwnerIndex index;
+    private final Work work;
+    /** Uids seen during the initial listing; null once it is over. */
+    private Set<String> listedUids;
+
+    GraphBuilder(OwnerIndex index, Work work) {
+        this.index = index;
+        this.work = work;
+    }
+
+    /** A fresh listing starts: the graph is rebuilt from it. */
+    void startListing() {
+        index.clear();
+        listedUids = new HashSet<>();
+    }
+
+    /**
+     * The listing is over: a dependent whose owner was not among the listed objects is checked (kube's
+     * virtual nodes), and so is every object already being deleted behind a collector's finalizer.
+     */
+    void endListing(List<String> beingDeleted) {
+        Set<String> uids = listedUids;
+        listedUids = null;
+        for (OwnerIndex.Dependent d : index.all()) {
+            for (OwnerRef o : d.owners()) {
+                if (!uids.contains(o.uid())) {
+                    work.attemptToDelete(d.key());
+                    break;
+                }
+            }
+        }
+        beingDeleted.forEach(this::markedForDeletion);
+    }
+
+    /**
+     * A created or changed object. During the listing, returns true when it is being deleted behind a
+     * collector's finalizer (handled once the listing is over).
+     */
+    boolean put(String key, byte[] value) {
+        boolean listing = listedUids != null;
+        boolean known = index.get(key) != null;
+        if (!listing && !known && !contains(value, OWNER_REFERENCES) && !contains(value, DELETION_TIMESTAMP)) {
+            return false;
+        }
+        ObjectNode obj = parse(key, value);
+        if (obj == null) {
+            return false;
+        }
+        JsonNode m = obj.path("metadata");
+        String uid = m.path("uid").asText("");
+        if (listing) {
+            listedUids.add(uid);
+        }
+        List<OwnerRef> owners = OwnerRef.of(m);
+        OwnerIndex.Dependent before = index.put(key, uid, owners);
+        if (!listing) {
+            if (!owners.isEmpty() && (before == null || !before.owners().equals(owners))) {
+                work.attemptToDelete(key);
+            }
+            if (before != null) {
+                // an owner waiting for this dependent may be free to go now that the reference changed
+                for (OwnerRef o : before.owners()) {
+                    if (o.blockOwnerDeletion() && !owners.contains(o)) {
+                        ownerChanged(key, o);
+                    }
+                }
+            }
+        }
+        boolean deleting = !m.path("deletionTimestamp").asText("").isEmpty() && hasCollectorFinalizer(m);
+        if (deleting && !listing) {
+            markedForDeletion(key, m);
+        }
+        return deleting;
+    }
+
+    /** A deleted object ({@code prevValue}: its last bytes, null when the store could not give them). */
+    void delete(String key, byte[] prevValue) {
+        OwnerIndex.Dependent was = index.remove(key);
+        if (was != null) {
+            for (OwnerRef o : was.owners()) {
+                if (o.blockOwnerDeletion()) {
+                    ownerChanged(key, o);
+                }
+            }
+        }
+        if (index.isEmpty()) {
+            return;
+        }
+        ObjectNode obj = prevValue == null ? null : parse(key, prevValue);
+        if (obj != null) {
+            for (OwnerIndex.Dependent d : index.dependentsOf(obj.path("metadata").path("uid").asText(""))) {
+                work.attemptToDelete(d.key());
+            }
+            return;
+        }
+        // no last bytes: any dependent naming an owner at this key is checked
+        for (OwnerIndex.Dependent d : index.all()) {
+            for (OwnerRef o : d.owners()) {
+                if (key.equals(work.ownerKey(d.key(), o))) {
+                    work.attemptToDelete(d.key());
+                    break;
+                }
+            }
+        }
+    }
+
+    private void markedForDeletion(String key) {
+        work.attemptToDelete(key);
+        work.orphanDependents(key);
+    }
+
+    private void markedForDeletion(String key, JsonNode metadata) {
+        List<String> finalizers = finalizers(metadata);
+        if (finalizers.contains(ObjectMetaValidation.FINALIZER_ORPHAN)) {
+            work.orphanDependents(key);
+        }
+        if (finalizers.contains(ObjectMetaValidation.FINALIZER_FOREGROUND)) {
+            // every dependent goes first (those that block the owner's removal are waited for)
+            for (OwnerIndex.Dependent d : index.dependentsOf(metadata.path("uid").asText(""))) {
+                work.attemptToDelete(d.key());
+            }
+            work.attemptToDelete(key);
+        }
+    }
+
+    private void ownerChanged(String dependentKey, OwnerRef owner) {
+        String ownerKey = work.ownerKey(dependentKey, owner);
+        if (ownerKey != null) {
+            work.attemptToDelete(ownerKey);
+        }
+    }
+
+    static boolean hasCollectorFinalizer(JsonNode metadata) {
+        List<String> f = finalizers(metadata);
+        return f.contains(ObjectMetaValidation.FINALIZER_ORPHAN) || f.contains(ObjectMetaValidation.FINALIZER_FOREGROUND);
+    }
+
+    static List<String> finalizers(JsonNode metadata) {
+        JsonNode f = metadata.path("finalizers");
+        if (!f.isArray() || f.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>(f.size());
+        f.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static ObjectNode parse(String key, byte[] value) {
+        try {
+            return Json.parseObject(value);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "garbage collector: the object at " + key + " is not JSON; passed over", e);
+            return null;
+        }
+    }
+
+    static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0, last = hay.length - needle.length; i <= last; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** For the collector's description of itself. */
+    int dependents() {
+        return index.size();
+    }
+}
