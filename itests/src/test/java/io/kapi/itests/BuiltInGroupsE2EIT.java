@@ -271,6 +271,187 @@ public class BuiltInGroupsE2EIT {
         }
     }
 
+    /** deploy/web owns rs/web-1, which owns two pods: kubectl's three cascades over three levels. */
+    private static void ownedTree(String v, String ns) throws Exception {
+        ok(v, "create", "deployment", "web", "-n", ns, "--image=registry.example.com/web:1");
+        String deployUid = ok(v, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.metadata.uid}").trim();
+        Path rs = work.resolve("rs-" + ns + ".yaml");
+        Files.writeString(rs, """
+                apiVersion: apps/v1
+                kind: ReplicaSet
+                metadata:
+                  name: web-1
+                  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: %s, controller: true, blockOwnerDeletion: true}]
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: web, image: "registry.example.com/web:1"}]}
+                """.formatted(deployUid));
+        ok(v, "create", "-n", ns, "-f", rs.toString());
+        String rsUid = ok(v, "get", "rs", "web-1", "-n", ns, "-o", "jsonpath={.metadata.uid}").trim();
+        for (String pod : List.of("web-1-a", "web-1-b")) {
+            Path p = work.resolve(pod + "-" + ns + ".yaml");
+            Files.writeString(p, """
+                    apiVersion: v1
+                    kind: Pod
+                    metadata:
+                      name: %s
+                      labels: {app: web}
+                      ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: %s, controller: true, blockOwnerDeletion: true}]
+                    spec: {containers: [{name: web, image: "registry.example.com/web:1"}]}
+                    """.formatted(pod, rsUid));
+            ok(v, "create", "-n", ns, "-f", p.toString());
+        }
+    }
+
+    private static String names(String v, String ns) throws Exception {
+        return ok(v, "get", "deploy,rs,pods", "-n", ns, "-o", "name").trim();
+    }
+
+    private static void awaitNames(String v, String ns, String expected) throws Exception {
+        String now = names(v, ns);
+        for (long end = System.nanoTime() + 15_000_000_000L; !now.equals(expected) && System.nanoTime() < end; ) {
+            Thread.sleep(200);
+            now = names(v, ns);
+        }
+        assertEquals(v, expected, now);
+    }
+
+    @Test
+    public void cascadingDeletesFollowOwnerReferencesThreeLevelsDeep() throws Exception {
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "cascade-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            // background (kubectl's default): the deployment goes at once, the collector takes the rest
+            ownedTree(v, ns);
+            ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=background");
+            awaitNames(v, ns, "");
+            // foreground: kubectl waits for the deployment, which goes last
+            ownedTree(v, ns);
+            ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=foreground");
+            assertEquals(v, "", names(v, ns));
+            // orphan: the replica set stays without its owner, the pods keep theirs
+            ownedTree(v, ns);
+            ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=orphan");
+            awaitNames(v, ns, "replicaset.apps/web-1\npod/web-1-a\npod/web-1-b");
+            assertEquals(v, "", ok(v, "get", "rs", "web-1", "-n", ns, "-o", "jsonpath={.metadata.ownerReferences}").trim());
+            assertEquals(v, "ReplicaSet web-1", ok(v, "get", "pod", "web-1-a", "-n", ns, "-o",
+                    "jsonpath={.metadata.ownerReferences[0].kind} {.metadata.ownerReferences[0].name}").trim());
+            ok(v, "delete", "namespace", ns);
+        }
+    }
+
+    private static final String MORE = """
+            apiVersion: v1
+            kind: ReplicationController
+            metadata: {name: legacy}
+            spec:
+              replicas: 1
+              template:
+                metadata: {labels: {app: legacy}}
+                spec: {containers: [{name: c, image: "busybox:1.36"}]}
+            ---
+            apiVersion: v1
+            kind: PodTemplate
+            metadata: {name: tpl}
+            template:
+              metadata: {labels: {app: tpl}}
+              spec: {containers: [{name: c, image: "busybox:1.36"}]}
+            ---
+            apiVersion: v1
+            kind: LimitRange
+            metadata: {name: limits}
+            spec:
+              limits: [{type: Container, max: {cpu: "2"}, defaultRequest: {cpu: 100m}}]
+            ---
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata: {name: quota}
+            spec: {hard: {pods: "10", requests.cpu: "4", limits.memory: 8Gi}}
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: web-abc, labels: {kubernetes.io/service-name: web}}
+            addressType: IPv4
+            ports: [{name: http, port: 80}]
+            endpoints: [{addresses: [10.0.0.1]}, {addresses: [10.0.0.2]}]
+            ---
+            apiVersion: storage.k8s.io/v1
+            kind: CSIStorageCapacity
+            metadata: {name: cap}
+            storageClassName: fast
+            capacity: 10Gi
+            """;
+
+    private static final String CLUSTER = """
+            apiVersion: node.k8s.io/v1
+            kind: RuntimeClass
+            metadata: {name: gvisor}
+            handler: runsc
+            ---
+            apiVersion: storage.k8s.io/v1
+            kind: VolumeAttachment
+            metadata: {name: va-1}
+            spec: {attacher: csi.example.com, nodeName: n1, source: {persistentVolumeName: pv-1}}
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata: {name: n1, labels: {node-role.kubernetes.io/worker: ""}}
+            status:
+              conditions: [{type: Ready, status: "True"}]
+              nodeInfo: {kubeletVersion: v1.32.0}
+            """;
+
+    @Test
+    public void theRestOfCoreAndTheSmallerGroupsAndADrain() throws Exception {
+        Path more = work.resolve("more.yaml");
+        Files.writeString(more, MORE);
+        Path cluster = work.resolve("cluster.yaml");
+        Files.writeString(cluster, CLUSTER);
+        ok("1.33", "apply", "-f", cluster.toString());
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "more-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            String applied = ok(v, "apply", "-n", ns, "-f", more.toString());
+            assertTrue(v + ": " + applied, applied.contains("replicationcontroller/legacy created")
+                    && applied.contains("endpointslice.discovery.k8s.io/web-abc created")
+                    && applied.contains("csistoragecapacity.storage.k8s.io/cap created"));
+            ok(v, "diff", "-n", ns, "-f", more.toString());
+            String rc = ok(v, "get", "rc", "-n", ns, "-o", "wide");
+            assertTrue(v + ": " + rc, rc.contains("DESIRED") && rc.contains("app=legacy") && rc.contains("busybox:1.36"));
+            ok(v, "scale", "rc", "legacy", "-n", ns, "--current-replicas=1", "--replicas=3");
+            assertEquals(v, "3", ok(v, "get", "rc", "legacy", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+            fails(v, "scale", "rc", "legacy", "-n", ns, "--current-replicas=1", "--replicas=4");
+            String quota = ok(v, "get", "quota", "-n", ns);
+            assertTrue(v + ": " + quota, quota.contains("REQUEST") && quota.contains("LIMIT"));
+            String limits = ok(v, "get", "limits", "limits", "-n", ns, "-o", "jsonpath={.spec.limits[0].default.cpu}");
+            assertEquals(v, "2", limits);
+            String slices = ok(v, "get", "endpointslices", "-n", ns);
+            assertTrue(v + ": " + slices, slices.contains("IPv4") && slices.contains("10.0.0.1,10.0.0.2"));
+        }
+        String nodes = ok("1.33", "get", "nodes");
+        assertTrue(nodes, nodes.contains("Ready") && nodes.contains("worker") && nodes.contains("v1.32.0"));
+        assertTrue(ok("1.33", "get", "runtimeclasses").contains("runsc"));
+        assertTrue(ok("1.33", "get", "volumeattachments").contains("csi.example.com"));
+        // a pod bound to the node as a scheduler binds it, then kubectl drain evicts it and cordons the node
+        ok("1.33", "run", "bound", "-n", "default", "--image=busybox:1.36");
+        Path binding = work.resolve("binding.json");
+        Files.writeString(binding, "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"bound\"},"
+                + "\"target\":{\"kind\":\"Node\",\"name\":\"n1\"}}");
+        ok("1.33", "create", "--raw", "/api/v1/namespaces/default/pods/bound/binding", "-f", binding.toString());
+        assertEquals("n1", ok("1.33", "get", "pod", "bound", "-o", "jsonpath={.spec.nodeName}"));
+        String again = fails("1.33", "create", "--raw", "/api/v1/namespaces/default/pods/bound/binding", "-f", binding.toString());
+        assertTrue(again, again.contains("is already assigned to node"));
+        for (String v : KUBECTL_VERSIONS) {
+            String drained = ok(v, "drain", "n1", "--force", "--ignore-daemonsets");
+            assertTrue(v + ": " + drained, drained.contains("drained"));
+            ok(v, "uncordon", "n1");
+        }
+        assertEquals("", ok("1.33", "get", "pods", "-n", "default", "--field-selector=spec.nodeName=n1", "-o", "name").trim());
+        ok("1.33", "delete", "-f", cluster.toString());
+    }
+
     @Test
     public void workloadsAsKubectlDrivesThem() throws Exception {
         Path manifest = work.resolve("apps.yaml");

@@ -30,13 +30,15 @@ import java.util.Objects;
  *     "#/components/schemas/io.k8s.api.core.v1.PodTemplateSpec"}), as an OpenAPI document's
  *     {@code components.schemas}; null when it refers only to kube's object and list metadata, which the
  *     server knows
+ * @param subresources the subresources beyond {@code status} and {@code scale}
  */
 public record ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
                                  List<String> shortNames, List<String> categories, ObjectNode schema,
                                  Strategy strategy, RestStorageFactory storage, StatusStrategy status,
                                  ScaleSubresource scale, String storageVersion, VersionConverter converter,
-                                 ObjectNode definitions) {
+                                 ObjectNode definitions, List<Subresource> subresources) {
     public ResourceDefinition {
+        subresources = subresources == null ? List.of() : List.copyOf(subresources);
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(plural, "plural");
         Objects.requireNonNull(kind, "kind");
@@ -51,12 +53,22 @@ public record ResourceDefinition(String version, String plural, String singular,
         }
     }
 
+    /** A definition without subresources beyond status and scale (the form of the API's 2.2 release). */
+    public ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
+                              List<String> shortNames, List<String> categories, ObjectNode schema,
+                              Strategy strategy, RestStorageFactory storage, StatusStrategy status,
+                              ScaleSubresource scale, String storageVersion, VersionConverter converter,
+                              ObjectNode definitions) {
+        this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage, status,
+                scale, storageVersion, converter, definitions, List.of());
+    }
+
     /** A resource without subresources, stored in its own version (the form of the API's 2.0 release). */
     public ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
                               List<String> shortNames, List<String> categories, ObjectNode schema,
                               Strategy strategy, RestStorageFactory storage) {
         this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage,
-                null, null, null, null, null);
+                null, null, null, null, null, List.of());
     }
 
     /** Starts a definition of {@code plural} of kind {@code kind} in {@code version}: cluster-scoped, no subresources. */
@@ -87,6 +99,7 @@ public record ResourceDefinition(String version, String plural, String singular,
         private String storageVersion;
         private VersionConverter converter;
         private ObjectNode definitions;
+        private final java.util.List<Subresource> subresources = new java.util.ArrayList<>();
 
         private Builder(String version, String plural, String kind) {
             this.version = version;
@@ -150,6 +163,15 @@ public record ResourceDefinition(String version, String plural, String singular,
             return this;
         }
 
+        /** A subresource beyond status and scale; one per name. */
+        public Builder subresource(Subresource subresource) {
+            if (subresources.stream().anyMatch(s -> s.name().equals(subresource.name()))) {
+                throw new IllegalArgumentException("subresource " + subresource.name() + " of " + plural + " is declared twice");
+            }
+            subresources.add(subresource);
+            return this;
+        }
+
         /** The named schemas {@link #schema(ObjectNode)} refers to. */
         public Builder definitions(ObjectNode definitions) {
             this.definitions = definitions;
@@ -175,7 +197,7 @@ public record ResourceDefinition(String version, String plural, String singular,
             return new ResourceDefinition(version, plural,
                     singular != null ? singular : kind == null ? null : kind.toLowerCase(Locale.ROOT), kind, namespaced,
                     shortNames, categories, schema, strategy, storage, status, scale, storageVersion, converter,
-                    definitions);
+                    definitions, subresources);
         }
     }
 }

@@ -105,6 +105,15 @@ public final class ResourceHandler {
                 watch(resource, w, ctx, options, http, resp);
             }
             case "create" -> {
+                if (storage instanceof io.kapi.api.rest.NamedCreater named && !info.name().isEmpty()) {
+                    // a POST to a subresource of a named object (pods/binding, pods/eviction)
+                    RequestOptions.Write options = RequestOptions.create(http, "");
+                    ctx = writeContext(info, user, options, http);
+                    ObjectNode body = decodeObject(resource, http, resp, options);
+                    checkType(body, meta);
+                    ObjectOutput.write(resource, resp, out, 201, named.create(ctx, info.name(), body), false);
+                    return;
+                }
                 Creater c = require(storage, Creater.class, "POST", meta);
                 RequestOptions.Write options = RequestOptions.create(http, "");
                 ctx = writeContext(info, user, options, http);

@@ -86,6 +86,11 @@ public final class ServedResource {
             if (name.equals("scale")) {
                 ResourceMeta scale = new ResourceMeta("autoscaling", "v1", meta.resource(), ScaleRest.KIND, meta.namespaced());
                 subs.put(name, new ServedResource(scale, definition, rest, null, name, SCALE_SCHEMA, Map.of(), "v1"));
+            } else if (custom(definition, name) != null) {
+                io.kapi.api.rest.Subresource c = custom(definition, name);
+                // a subresource of its own kind (kube's pods/binding takes a Binding, pods/eviction a policy/v1 Eviction)
+                ResourceMeta kind = new ResourceMeta(c.group(), c.version(), meta.resource(), c.kind(), meta.namespaced());
+                subs.put(name, new ServedResource(kind, definition, rest, null, name, c.schema(), Map.of(), c.version()));
             } else {
                 subs.put(name, new ServedResource(meta, definition, rest, null, name, schema, Map.of(), storageVersion));
             }
@@ -126,7 +131,14 @@ public final class ServedResource {
             case "" -> {
                 if (definition != null && definition.status() != null) {
                     if (current == null) {
-                        written.remove("status");
+                        // the writer does not own a status it creates with; the store decides whether it stays
+                        // (kube's strategies clear it but a Node's, which keeps what the kubelet registers)
+                        com.fasterxml.jackson.databind.JsonNode status = written.remove("status");
+                        fieldManager.update(null, written, manager, now);
+                        if (status != null) {
+                            written.set("status", status);
+                        }
+                        return;
                     } else if (current.has("status")) {
                         written.set("status", current.get("status"));
                     } else {
@@ -199,9 +211,20 @@ public final class ServedResource {
     }
 
     /** The verbs the storage implements, in kube's discovery order. */
+    private static io.kapi.api.rest.Subresource custom(ResourceDefinition definition, String name) {
+        if (definition != null) {
+            for (io.kapi.api.rest.Subresource s : definition.subresources()) {
+                if (s.name().equals(name)) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
     static List<String> verbsOf(Object storage) {
         List<String> v = new ArrayList<>();
-        if (storage instanceof Creater) v.add("create");
+        if (storage instanceof Creater || storage instanceof io.kapi.api.rest.NamedCreater) v.add("create");
         if (storage instanceof GracefulDeleter) v.add("delete");
         if (storage instanceof CollectionDeleter) v.add("deletecollection");
         if (storage instanceof Getter) v.add("get");

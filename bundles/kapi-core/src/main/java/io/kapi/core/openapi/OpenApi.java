@@ -144,8 +144,12 @@ public final class OpenApi {
                 String subSchema = subKind.equals(kind) && served.meta().group().equals(g.group()) ? name
                         : schemaName(served.meta().group(), served.meta().version(), subKind);
                 String suffix = Character.toUpperCase(sub.charAt(0)) + sub.substring(1);
-                itemOperations(paths.putObject(item + "/" + sub), kind + suffix, subGvk, subSchema, served.verbs(),
-                        r.meta().namespaced());
+                ObjectNode subPath = paths.putObject(item + "/" + sub);
+                itemOperations(subPath, kind + suffix, subGvk, subSchema, served.verbs(), r.meta().namespaced());
+                if (served.verbs().contains("create")) {
+                    // a POST to the subresource of one object (createNamespacedPodBinding, createNamespacedPodEviction)
+                    subPath.set("post", operation("create" + kind + suffix, "post", subGvk, subSchema, true));
+                }
             });
         }
         return doc;

@@ -166,6 +166,14 @@ public final class ScaleRest implements Patcher {
         if (value.isTextual()) {
             return value.asText();
         }
+        if (value.isObject() && !value.has("matchLabels") && !value.has("matchExpressions") && value.size() > 0) {
+            // a plain label set (a ReplicationController's spec.selector): kube's SelectorFromSet, keys in order
+            java.util.TreeMap<String, String> set = new java.util.TreeMap<>();
+            value.fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().asText()));
+            StringBuilder b = new StringBuilder();
+            set.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(k).append('=').append(v));
+            return b.toString();
+        }
         if (value.isObject()) {
             try {
                 return LabelSelector.fromObject(value).toString();

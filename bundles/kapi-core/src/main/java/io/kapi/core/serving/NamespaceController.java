@@ -151,7 +151,9 @@ final class NamespaceController implements AutoCloseable {
     private String deleteAll(String what, CollectionDeleter deleter, RequestContext ctx) {
         java.util.concurrent.Future<?> f = runningDeletes.get(what);
         if (f == null || f.isDone()) {
-            f = deletes.submit(() -> deleter.deleteCollection(ctx, Json.object(), ListOptions.NONE));
+            // kube's namespace deleter deletes in the background: the garbage collector takes the dependents
+            ObjectNode background = Json.object().put("propagationPolicy", "Background");
+            f = deletes.submit(() -> deleter.deleteCollection(ctx, background, ListOptions.NONE));
             runningDeletes.put(what, f);
         }
         try {

@@ -71,6 +71,9 @@ final class ServedResources {
             subresources.put("scale", new ScaleRest(meta, main, def.scale(),
                     new io.kapi.machinery.apply.FieldManager(def.schema(), io.kapi.core.openapi.OpenApi.refs(def), meta.apiVersion())));
         }
+        for (io.kapi.api.rest.Subresource sub : def.subresources()) {
+            subresources.put(sub.name(), sub.storage().create(binding));
+        }
         return new ServedResource(meta, def, rest, storage, subresources, storageVersion);
     }
 

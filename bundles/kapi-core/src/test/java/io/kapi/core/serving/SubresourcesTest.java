@@ -2,6 +2,7 @@ package io.kapi.core.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -356,5 +357,49 @@ class SubresourcesTest extends ServingTestBase {
             }
         }
         throw new AssertionError("no " + operation + " entry for " + subresource + " in " + obj.at("/metadata/managedFields"));
+    }
+
+    @Test
+    void aSubresourceOfItsOwnKindTakesAPostOnOneObject() throws Exception {
+        // a group's own subresource: "gadgets/poke" takes a things.example.com/v1 Poke and answers a Status
+        java.util.List<String> pokes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.kapi.api.rest.NamedCreater poke = (ctx, name, body) -> {
+            pokes.add(ctx.namespace() + "/" + name + ":" + body.path("strength").asInt() + (ctx.dryRun() ? " dry" : ""));
+            return obj("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}");
+        };
+        ObjectNode pokeSchema = obj("{\"type\":\"object\",\"properties\":{\"apiVersion\":{\"type\":\"string\"},"
+                + "\"kind\":{\"type\":\"string\"},\"strength\":{\"type\":\"integer\"}}}");
+        serve(provider("things.example.com", ResourceDefinition.builder("v1", "gadgets", "Gadget")
+                .subresource(new io.kapi.api.rest.Subresource("poke", "things.example.com", "v1", "Poke", pokeSchema, b -> poke))
+                .build()));
+        assertEquals(201, call("POST", "/apis/things.example.com/v1/gadgets", "{\"metadata\":{\"name\":\"d1\"}}").status);
+        FakeHttp.Response r = call("POST", "/apis/things.example.com/v1/gadgets/d1/poke",
+                "{\"apiVersion\":\"things.example.com/v1\",\"kind\":\"Poke\",\"strength\":3}");
+        assertEquals(201, r.status, r.text());
+        assertEquals("Success", json(r).path("status").asText());
+        call("POST", "/apis/things.example.com/v1/gadgets/d1/poke?dryRun=All", "{\"kind\":\"Poke\",\"strength\":1}");
+        assertEquals(java.util.List.of("/d1:3", "/d1:1 dry"), pokes);
+        // the kind is checked, and a strict decode refuses a field its schema does not have
+        FakeHttp.Response wrongKind = call("POST", "/apis/things.example.com/v1/gadgets/d1/poke", "{\"kind\":\"Gadget\"}");
+        assertEquals(400, wrongKind.status, wrongKind.text());
+        FakeHttp.Response strict = call("POST", "/apis/things.example.com/v1/gadgets/d1/poke?fieldValidation=Strict",
+                "{\"kind\":\"Poke\",\"force\":true}");
+        assertEquals(400, strict.status, strict.text());
+        assertTrue(strict.text().contains("unknown field \\\"force\\\""), strict.text());
+        // discovery lists it with its kind and verb; OpenAPI has kube's operation for it
+        JsonNode list = json(call("GET", "/apis/things.example.com/v1", null));
+        JsonNode sub = null;
+        for (JsonNode res : list.path("resources")) {
+            if (res.path("name").asText().equals("gadgets/poke")) {
+                sub = res;
+            }
+        }
+        assertNotNull(sub, list.toString());
+        assertEquals("Poke", sub.path("kind").asText());
+        assertEquals("[\"create\"]", sub.path("verbs").toString());
+        JsonNode doc = json(call("GET", "/openapi/v3/apis/things.example.com/v1", null));
+        assertEquals("createGadgetPoke", doc.at("/paths/~1apis~1things.example.com~1v1~1gadgets~1{name}~1poke/post/operationId").asText(),
+                doc.path("paths").toString());
+        assertEquals(0, pokes.stream().filter(p -> p.contains("force")).count());
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.Subresource;
+import io.kapi.api.rest.ScaleSubresource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,13 @@ public final class CoreGroupProvider implements APIGroupProvider {
             new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
                     Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(), null),
             ResourceDefinition.builder("v1", "pods", "Pod").namespaced(true).shortNames("po").categories("all")
-                    .openApi(OPENAPI, "io.k8s.api.core.v1.Pod").strategy(new PodStrategy()).status(new PodStatusStrategy()).build(),
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.Pod").strategy(new PodStrategy()).status(new PodStatusStrategy())
+                    .subresource(new Subresource("binding", "", "v1", "Binding", (ObjectNode) OPENAPI.get("io.k8s.api.core.v1.Binding"),
+                            binding -> new PodBindingRest(binding.storage(), binding.keyPrefix())))
+                    .subresource(new Subresource("eviction", "policy", "v1", "Eviction",
+                            (ObjectNode) OPENAPI.get("io.k8s.api.policy.v1.Eviction"),
+                            binding -> new PodEvictionRest(binding.storage(), binding.genericStore(new PodStrategy()))))
+                    .build(),
             ResourceDefinition.builder("v1", "endpoints", "Endpoints").singular("endpoints").namespaced(true).shortNames("ep")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.Endpoints").strategy(new EndpointsStrategy()).build(),
             ResourceDefinition.builder("v1", "persistentvolumeclaims", "PersistentVolumeClaim").namespaced(true).shortNames("pvc")
@@ -42,9 +50,29 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     .status(new PersistentVolumeClaimStatusStrategy()).build(),
             ResourceDefinition.builder("v1", "persistentvolumes", "PersistentVolume").shortNames("pv")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.PersistentVolume").strategy(new PersistentVolumeStrategy())
-                    .status(new PersistentVolumeStatusStrategy()).build());
+                    .status(new PersistentVolumeStatusStrategy()).build(),
+            nodes(),
+            ResourceDefinition.builder("v1", "replicationcontrollers", "ReplicationController").namespaced(true)
+                    .shortNames("rc").categories("all").openApi(OPENAPI, "io.k8s.api.core.v1.ReplicationController")
+                    .strategy(new ReplicationControllerStrategy()).status(new ReplicationControllerStatusStrategy())
+                    .scale(ScaleSubresource.replicas()).build(),
+            ResourceDefinition.builder("v1", "podtemplates", "PodTemplate").namespaced(true)
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.PodTemplate").strategy(new PodTemplateStrategy()).build(),
+            ResourceDefinition.builder("v1", "limitranges", "LimitRange").namespaced(true).shortNames("limits")
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.LimitRange").strategy(new LimitRangeStrategy()).build(),
+            ResourceDefinition.builder("v1", "resourcequotas", "ResourceQuota").namespaced(true).shortNames("quota")
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.ResourceQuota").strategy(new ResourceQuotaStrategy())
+                    .status(new ResourceQuotaStatusStrategy()).build());
 
     private final List<ResourceDefinition> resources;
+
+    /** Nodes: the generic store but for a create's status, which kube keeps ({@link NodeRest}). */
+    private static ResourceDefinition nodes() {
+        NodeStrategy nodes = new NodeStrategy();
+        return ResourceDefinition.builder("v1", "nodes", "Node").shortNames("no")
+                .openApi(OPENAPI, "io.k8s.api.core.v1.Node").strategy(nodes).status(new NodeStatusStrategy())
+                .storage(binding -> new NodeRest(binding, nodes)).build();
+    }
 
     /** With the default service ranges (tests, and a provider without configuration). */
     public CoreGroupProvider() {

@@ -8,9 +8,10 @@ import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * storage.k8s.io/v1 with kube 1.32's schema: storageclasses (short name {@code sc}), csidrivers and
- * csinodes, all cluster-scoped, each with kube's strategy. kube's volumeattachments and
- * csistoragecapacities of the same group version are not served.
+ * storage.k8s.io/v1 with kube 1.32's schema: storageclasses (short name {@code sc}), csidrivers,
+ * csinodes and volumeattachments (with a {@code status} subresource), all cluster-scoped, and the
+ * namespaced csistoragecapacities: all of storage.k8s.io/v1 kube 1.32 serves, each with kube's
+ * strategy. None has categories.
  */
 @Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube")
 public final class StorageGroupProvider implements APIGroupProvider {
@@ -23,7 +24,12 @@ public final class StorageGroupProvider implements APIGroupProvider {
             ResourceDefinition.builder("v1", "csidrivers", "CSIDriver")
                     .openApi(OPENAPI, "io.k8s.api.storage.v1.CSIDriver").strategy(new CSIDriverStrategy(OPENAPI)).build(),
             ResourceDefinition.builder("v1", "csinodes", "CSINode")
-                    .openApi(OPENAPI, "io.k8s.api.storage.v1.CSINode").strategy(new CSINodeStrategy()).build());
+                    .openApi(OPENAPI, "io.k8s.api.storage.v1.CSINode").strategy(new CSINodeStrategy()).build(),
+            ResourceDefinition.builder("v1", "volumeattachments", "VolumeAttachment")
+                    .openApi(OPENAPI, "io.k8s.api.storage.v1.VolumeAttachment").strategy(new VolumeAttachmentStrategy(OPENAPI))
+                    .status(new VolumeAttachmentStatusStrategy()).build(),
+            ResourceDefinition.builder("v1", "csistoragecapacities", "CSIStorageCapacity").namespaced(true)
+                    .openApi(OPENAPI, "io.k8s.api.storage.v1.CSIStorageCapacity").strategy(new CSIStorageCapacityStrategy(OPENAPI)).build());
 
     @Override
     public String group() {

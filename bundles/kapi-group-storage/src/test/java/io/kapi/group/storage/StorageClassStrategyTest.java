@@ -46,13 +46,19 @@ class StorageClassStrategyTest {
         assertEquals("storage.k8s.io", p.group());
         assertEquals(List.of("v1"), p.versions());
         List<ResourceDefinition> defs = p.resources();
-        assertEquals(List.of("storageclasses", "csidrivers", "csinodes"), defs.stream().map(ResourceDefinition::plural).toList());
-        assertEquals(List.of("StorageClass", "CSIDriver", "CSINode"), defs.stream().map(ResourceDefinition::kind).toList());
-        assertEquals(List.of("storageclass", "csidriver", "csinode"), defs.stream().map(ResourceDefinition::singular).toList());
+        assertEquals(List.of("storageclasses", "csidrivers", "csinodes", "volumeattachments", "csistoragecapacities"),
+                defs.stream().map(ResourceDefinition::plural).toList());
+        assertEquals(List.of("StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "CSIStorageCapacity"),
+                defs.stream().map(ResourceDefinition::kind).toList());
+        assertEquals(List.of("storageclass", "csidriver", "csinode", "volumeattachment", "csistoragecapacity"),
+                defs.stream().map(ResourceDefinition::singular).toList());
         assertEquals(List.of("sc"), defs.get(0).shortNames());
-        assertTrue(defs.stream().noneMatch(ResourceDefinition::namespaced));
-        assertTrue(defs.get(1).shortNames().isEmpty() && defs.get(2).shortNames().isEmpty());
-        assertTrue(defs.stream().allMatch(d -> d.schema() != null && d.status() == null));
+        assertEquals(List.of(false, false, false, false, true), defs.stream().map(ResourceDefinition::namespaced).toList(),
+                "only csistoragecapacities are namespaced");
+        assertTrue(defs.stream().skip(1).allMatch(d -> d.shortNames().isEmpty()));
+        assertTrue(defs.stream().allMatch(d -> d.categories().isEmpty() && d.schema() != null && d.scale() == null));
+        assertEquals(List.of(false, false, false, true, false), defs.stream().map(d -> d.status() != null).toList(),
+                "volumeattachments/status only");
     }
 
     @Test

@@ -1,0 +1,162 @@
+package io.kapi.group.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.UserInfo;
+import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.NamespaceGuard;
+import io.kapi.core.registry.ResourceMeta;
+import io.kapi.machinery.validation.NameValidator;
+import io.kapi.storage.embedded.EmbeddedStorage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pods/binding and pods/eviction on the generic store and the embedded store: kube's binding rules
+ * and conflicts; evictions that delete, and the disruption budget that refuses them (kube's 429 with
+ * its cause) or gives one disruption.
+ */
+class PodSubresourcesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    EmbeddedStorage storage;
+    GenericStore pods;
+    PodBindingRest binding;
+    PodEvictionRest eviction;
+    final RequestContext ctx = new RequestContext("default", new UserInfo("admin", "", List.of("system:masters")), false, "test");
+    final RequestContext dry = new RequestContext("default", new UserInfo("admin", "", List.of("system:masters")), true, "test");
+
+    @BeforeEach
+    void setUp() throws Exception {
+        storage = EmbeddedStorage.open(dir);
+        ResourceMeta meta = new ResourceMeta("", "v1", "pods", "Pod", true);
+        pods = new GenericStore(meta, new PodStrategy(), storage, NamespaceGuard.NONE, NameValidator.DNS1123_SUBDOMAIN,
+                new GenericStore.Options(null, true, null));
+        binding = new PodBindingRest(storage, meta.keyPrefix());
+        eviction = new PodEvictionRest(storage, pods);
+        pods.create(ctx, json("{\"metadata\":{\"name\":\"web\",\"labels\":{\"app\":\"web\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        storage.close();
+    }
+
+    private static ObjectNode json(String s) throws Exception {
+        return (ObjectNode) JSON.readTree(s);
+    }
+
+    private static ObjectNode bind(String pod, String node) throws Exception {
+        return json("{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"" + pod + "\"},"
+                + "\"target\":{\"kind\":\"Node\",\"name\":\"" + node + "\"}}");
+    }
+
+    @Test
+    void aBindingAssignsThePodOnceAndMarksItScheduled() throws Exception {
+        ObjectNode ok = binding.create(ctx, "web", bind("web", "node-1"));
+        assertEquals("Success", ok.path("status").asText());
+        JsonNode pod = pods.get(ctx, "web", null);
+        assertEquals("node-1", pod.at("/spec/nodeName").asText());
+        assertEquals("PodScheduled", pod.at("/status/conditions/0/type").asText());
+        assertEquals("True", pod.at("/status/conditions/0/status").asText());
+        StatusException again = assertThrows(StatusException.class, () -> binding.create(ctx, "web", bind("web", "node-2")));
+        assertEquals(409, again.code());
+        assertEquals("Operation cannot be fulfilled on pods/binding \"web\": pod web is already assigned to node \"node-1\"",
+                again.getMessage());
+    }
+
+    @Test
+    void aBindingIsCheckedAsKubeChecksIt() throws Exception {
+        StatusException name = assertThrows(StatusException.class, () -> binding.create(ctx, "web", bind("other", "n")));
+        assertEquals("name in URL does not match name in Binding object", name.getMessage());
+        ObjectNode bad = json("{\"metadata\":{\"name\":\"web\"},\"target\":{\"kind\":\"Pod\"}}");
+        StatusException invalid = assertThrows(StatusException.class, () -> binding.create(ctx, "web", bad));
+        assertEquals("Binding \"web\" is invalid: [target.kind: Unsupported value: \"Pod\": supported values: \"Node\", \"<empty>\", "
+                + "target.name: Required value]", invalid.getMessage());
+        assertEquals(404, assertThrows(StatusException.class, () -> binding.create(ctx, "nope", bind("nope", "n"))).code());
+        // a dry run assigns nothing
+        binding.create(dry, "web", bind("web", "node-1"));
+        assertTrue(pods.get(ctx, "web", null).at("/spec/nodeName").isMissingNode());
+    }
+
+    private static ObjectNode evict(String pod) throws Exception {
+        return json("{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod + "\"}}");
+    }
+
+    private void running() {
+        // the status subresource writes the phase in kube; here the stored object is set directly
+        try {
+            ObjectNode stored = (ObjectNode) JSON.readTree(storage.get("/registry/pods/default/web").value());
+            stored.with("status").put("phase", "Running");
+            stored.with("status").putArray("conditions").addObject().put("type", "Ready").put("status", "True");
+            var kv = storage.get("/registry/pods/default/web");
+            storage.update(kv.key(), kv.modRevision(), JSON.writeValueAsBytes(stored));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void budget(String name, String status) {
+        String pdb = "{\"apiVersion\":\"policy/v1\",\"kind\":\"PodDisruptionBudget\",\"metadata\":{\"name\":\"" + name
+                + "\",\"namespace\":\"default\",\"generation\":1},\"spec\":{\"minAvailable\":1,\"selector\":{\"matchLabels\":"
+                + "{\"app\":\"web\"}}},\"status\":" + status + "}";
+        storage.create(PodEvictionRest.BUDGETS + "default/" + name, pdb.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPodWithoutABudgetIsEvicted() throws Exception {
+        running();
+        assertEquals("Success", eviction.create(ctx, "web", evict("web")).path("status").asText());
+        assertEquals(404, assertThrows(StatusException.class, () -> pods.get(ctx, "web", null)).code());
+    }
+
+    @Test
+    void aBudgetThatAllowsNoDisruptionRefusesWith429() throws Exception {
+        running();
+        budget("web-pdb", "{\"observedGeneration\":1,\"disruptionsAllowed\":0,\"currentHealthy\":1,\"desiredHealthy\":1,"
+                + "\"expectedPods\":1}");
+        StatusException refused = assertThrows(StatusException.class, () -> eviction.create(ctx, "web", evict("web")));
+        assertEquals(429, refused.code());
+        assertEquals("Cannot evict pod as it would violate the pod's disruption budget.", refused.getMessage());
+        assertEquals("DisruptionBudget", refused.causes().get(0).type());
+        assertEquals("The disruption budget web-pdb needs 1 healthy pods and has 1 currently", refused.causes().get(0).message());
+        pods.get(ctx, "web", null);
+    }
+
+    @Test
+    void aBudgetNotProcessedYetRefusesAndOneWithRoomGivesOneDisruption() throws Exception {
+        running();
+        budget("fresh", "{}");
+        StatusException refused = assertThrows(StatusException.class, () -> eviction.create(ctx, "web", evict("web")));
+        assertEquals("The disruption budget fresh is still being processed by the server.", refused.causes().get(0).message());
+        assertEquals(10, refused.retryAfterSeconds());
+        storage.delete(PodEvictionRest.BUDGETS + "default/fresh", 0);
+        budget("room", "{\"observedGeneration\":1,\"disruptionsAllowed\":1,\"currentHealthy\":2,\"desiredHealthy\":1}");
+        eviction.create(ctx, "web", evict("web"));
+        JsonNode pdb = JSON.readTree(storage.get(PodEvictionRest.BUDGETS + "default/room").value());
+        assertEquals(0, pdb.at("/status/disruptionsAllowed").asInt());
+        assertTrue(pdb.at("/status/disruptedPods").has("web"));
+        assertEquals(404, assertThrows(StatusException.class, () -> pods.get(ctx, "web", null)).code());
+    }
+
+    @Test
+    void aPendingPodIsEvictedWhateverItsBudgetSays() throws Exception {
+        budget("web-pdb", "{\"observedGeneration\":1,\"disruptionsAllowed\":0}");
+        eviction.create(ctx, "web", evict("web"));
+        assertEquals(404, assertThrows(StatusException.class, () -> pods.get(ctx, "web", null)).code());
+    }
+}
