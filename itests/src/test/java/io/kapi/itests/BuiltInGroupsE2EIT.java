@@ -140,6 +140,30 @@ public class BuiltInGroupsE2EIT {
             assertTrue(v + ": " + whoami, whoami.contains("Username") && whoami.contains("system:masters")
                     && whoami.contains("system:authenticated"));
         }
+        // the review APIs: kubectl auth can-i --list (selfsubjectrulesreviews), a SubjectAccessReview for
+        // someone else, kube's validation of one
+        for (String v : KUBECTL_VERSIONS) {
+            String rules = ok(v, "auth", "can-i", "--list");
+            assertTrue(v + ": " + rules, rules.contains("*.*") && rules.contains("[*]"));
+        }
+        Path sar = work.resolve("sar.yaml");
+        Files.writeString(sar, """
+                apiVersion: authorization.k8s.io/v1
+                kind: SubjectAccessReview
+                spec:
+                  user: jane
+                  groups: [system:masters]
+                  resourceAttributes: {verb: delete, resource: pods, namespace: default}
+                """);
+        assertEquals("true", ok("1.33", "create", "-f", sar.toString(), "-o", "jsonpath={.status.allowed}"));
+        Files.writeString(sar, """
+                apiVersion: authorization.k8s.io/v1
+                kind: SubjectAccessReview
+                spec:
+                  resourceAttributes: {verb: delete, resource: pods}
+                """);
+        String invalid = fails("1.33", "create", "-f", sar.toString());
+        assertTrue(invalid, invalid.contains("at least one of user or group must be specified"));
         for (String v : KUBECTL_VERSIONS) {
             String ns = "rbac-" + v.replace('.', '-');
             ok(v, "create", "namespace", ns);

@@ -2,42 +2,17 @@ package io.kapi.core.authentication;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.Creater;
 import io.kapi.api.rest.RequestContext;
-import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.core.json.Json;
-import java.util.List;
 
 /**
  * kube's SelfSubjectReview (authentication.k8s.io/v1, {@code kubectl auth whoami}): the user the
  * authenticators made of the request, with kube's {@code system:authenticated} group for anyone
- * authenticated. Create-only, nothing is stored.
+ * authenticated. Create-only, nothing is stored. Served in {@link AuthenticationReviews}.
  */
 public final class SelfSubjectReviews implements Creater {
-    /** The group provider serving this resource. */
-    public APIGroupProvider provider() {
-        ResourceDefinition def = ResourceDefinition.builder("v1", "selfsubjectreviews", "SelfSubjectReview")
-                .storage(binding -> this).build();
-        return new APIGroupProvider() {
-            @Override
-            public String group() {
-                return "authentication.k8s.io";
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(def);
-            }
-        };
-    }
-
     @Override
     public ObjectNode create(RequestContext ctx, ObjectNode review) {
         UserInfo user = ctx.user() == null ? UserInfo.ANONYMOUS : ctx.user();

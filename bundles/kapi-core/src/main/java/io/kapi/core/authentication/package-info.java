@@ -1,2 +1,5 @@
-/** The authentication review APIs the core serves from its authenticators. */
+/**
+ * authentication.k8s.io/v1, served by the core: TokenReview from its authenticators, SelfSubjectReview
+ * ({@code kubectl auth whoami}) from the request's user.
+ */
 package io.kapi.core.authentication;

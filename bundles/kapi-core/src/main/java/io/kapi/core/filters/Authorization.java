@@ -6,12 +6,13 @@ import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.Authorizer;
 import io.kapi.api.server.HandlerFilter;
 import io.kapi.api.server.RequestInfo;
+import io.kapi.core.authorization.AuthorizerUnion;
 import java.io.IOException;
 import java.util.List;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * kube's union authorizer: the first ALLOW or DENY decides; all NO_OPINION denies. With no
+ * kube's union authorizer ({@link AuthorizerUnion}): the first ALLOW or DENY decides; all NO_OPINION denies. With no
  * authorizer present every non-public request is denied: security fails closed.
  */
 public final class Authorization implements HandlerFilter {
@@ -32,15 +33,14 @@ public final class Authorization implements HandlerFilter {
         if (authorizers.isEmpty()) {
             throw StatusException.forbidden("forbidden: no authorizer is available, so requests are refused");
         }
-        for (Authorizer a : authorizers) {
-            Authorizer.Decision d = a.authorize(user, info);
-            if (d == Authorizer.Decision.ALLOW) {
-                next.proceed(request, response);
-                return;
-            }
-            if (d == Authorizer.Decision.DENY) {
-                break;
-            }
+        AuthorizerUnion.Result decision = AuthorizerUnion.authorize(authorizers, user, info);
+        if (decision.allowed()) {
+            next.proceed(request, response);
+            return;
+        }
+        if (decision.failure() != null) {
+            // kube's WithAuthorization: an authorizer's error, when no other allowed the request, is a 500
+            throw decision.failure();
         }
         throw forbidden(user, info);
     }

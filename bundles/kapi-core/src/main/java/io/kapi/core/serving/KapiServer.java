@@ -92,11 +92,12 @@ public final class KapiServer implements KapiRuntime {
     private long generation;
     /** Served by the core itself at the lowest ranking, so a bundle may replace it. */
     private final Contribution<APIGroupProvider> accessReviews = new Contribution<>(
-            new io.kapi.core.authorization.SelfSubjectAccessReviews(this::authorizerServices).provider(),
+            new io.kapi.core.authorization.AuthorizationReviews(this::authorizerServices).provider(),
             -1, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
-    /** kube's SelfSubjectReview, served by the core likewise. */
+    /** kube's TokenReview and SelfSubjectReview, served by the core likewise. */
     private final Contribution<APIGroupProvider> selfReviews = new Contribution<>(
-            new io.kapi.core.authentication.SelfSubjectReviews().provider(),
+            new io.kapi.core.authentication.AuthenticationReviews(this::authenticatorServices,
+                    io.kapi.core.authentication.TokenReviews.DEFAULT_API_AUDIENCES).provider(),
             -2, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     private Storage controlledStorage;
     private Storage cachedBackend;
@@ -395,6 +396,12 @@ public final class KapiServer implements KapiRuntime {
         return new ServingSnapshot(gen, complete, chain.chain(), List.copyOf(served), List.copyOf(serverInfos),
                 List.copyOf(claims.infos), chain.infos(), List.copyOf(failures),
                 top == null ? null : top.property("kapi.storage", top.bundle()));
+    }
+
+    private List<Authenticator> authenticatorServices() {
+        List<Authenticator> out = new ArrayList<>();
+        contributions.authenticators().forEach(a -> out.add(a.service()));
+        return out;
     }
 
     private List<Authorizer> authorizerServices() {

@@ -3,17 +3,37 @@ package io.kapi.security.authz;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.api.server.Authorizer;
 import io.kapi.api.server.RequestInfo;
+import io.kapi.api.server.RuleResolver;
+import java.util.List;
 
 /**
  * kube's privileged-group authorizer ({@code authorizerfactory.NewPrivilegedGroups}): members of
  * {@value #MASTERS} may do everything; for anyone else it has no opinion, so the next authorizer
  * (RBAC, when present) decides, and with none left the chain denies.
+ *
+ * <p>Its rules (SelfSubjectRulesReview) are what kube lists for {@value #MASTERS}, whom kube's default
+ * {@code cluster-admin} binding grants everything: every verb on every resource of every group and on
+ * every non-resource path; nothing for anyone else. Stateless.
  */
-public final class AdminAuthorizer implements Authorizer {
+public final class AdminAuthorizer implements Authorizer, RuleResolver {
     public static final String MASTERS = "system:masters";
+
+    /** The rules of kube's {@code cluster-admin} ClusterRole. */
+    static final Rules EVERYTHING = new Rules(
+            List.of(new ResourceRule(List.of("*"), List.of("*"), List.of("*"), List.of())),
+            List.of(new NonResourceRule(List.of("*"), List.of("*"))), false, "");
 
     @Override
     public Decision authorize(UserInfo user, RequestInfo request) {
-        return user != null && user.groups() != null && user.groups().contains(MASTERS) ? Decision.ALLOW : Decision.NO_OPINION;
+        return isMaster(user) ? Decision.ALLOW : Decision.NO_OPINION;
+    }
+
+    @Override
+    public Rules rulesFor(UserInfo user, String namespace) {
+        return isMaster(user) ? EVERYTHING : Rules.NONE;
+    }
+
+    private static boolean isMaster(UserInfo user) {
+        return user != null && user.groups() != null && user.groups().contains(MASTERS);
     }
 }

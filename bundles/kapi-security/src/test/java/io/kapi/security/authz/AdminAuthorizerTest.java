@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.api.server.Authorizer.Decision;
 import io.kapi.api.server.RequestInfo;
+import io.kapi.api.server.RuleResolver;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,5 +23,18 @@ class AdminAuthorizerTest {
                 "a user named like the group is not in it");
         assertEquals(Decision.NO_OPINION, authz.authorize(UserInfo.ANONYMOUS, DELETE_NODES));
         assertEquals(Decision.NO_OPINION, authz.authorize(null, DELETE_NODES));
+    }
+
+    @Test
+    void systemMastersAreListedEverythingOthersNothing() {
+        AdminAuthorizer authz = new AdminAuthorizer();
+        RuleResolver.Rules admin = authz.rulesFor(new UserInfo("kapi-admin", "", List.of("system:masters")), "default");
+        // kube's cluster-admin ClusterRole, which kube binds to system:masters
+        assertEquals(List.of(new RuleResolver.ResourceRule(List.of("*"), List.of("*"), List.of("*"), List.of())), admin.resourceRules());
+        assertEquals(List.of(new RuleResolver.NonResourceRule(List.of("*"), List.of("*"))), admin.nonResourceRules());
+        assertEquals(false, admin.incomplete());
+        assertEquals("", admin.evaluationError());
+        assertEquals(RuleResolver.Rules.NONE, authz.rulesFor(new UserInfo("jane", "", List.of("dev")), "default"));
+        assertEquals(RuleResolver.Rules.NONE, authz.rulesFor(null, "default"));
     }
 }

@@ -1,0 +1,50 @@
+package io.kapi.core.authentication;
+
+import io.kapi.api.rest.APIGroupProvider;
+import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.server.Authenticator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * authentication.k8s.io/v1 as the core serves it (kube's {@code pkg/registry/authentication/rest}):
+ * tokenreviews, from the authenticators present, and selfsubjectreviews, from the request's user; both
+ * create-only ({@code ["create"]} in discovery, as kube lists them).
+ */
+public final class AuthenticationReviews {
+    private final Supplier<List<Authenticator>> authenticators;
+    private final List<String> apiAudiences;
+
+    /**
+     * @param authenticators the authentication filter's authenticators in ranking order, read at every review
+     * @param apiAudiences the API server's audiences, which TokenReview answers for tokens (kube's {@code --api-audiences})
+     */
+    public AuthenticationReviews(Supplier<List<Authenticator>> authenticators, List<String> apiAudiences) {
+        this.authenticators = authenticators;
+        this.apiAudiences = List.copyOf(apiAudiences);
+    }
+
+    public APIGroupProvider provider() {
+        TokenReviews tokens = new TokenReviews(authenticators, apiAudiences);
+        SelfSubjectReviews self = new SelfSubjectReviews();
+        List<ResourceDefinition> resources = List.of(
+                ResourceDefinition.builder("v1", "tokenreviews", TokenReviews.KIND).storage(binding -> tokens).build(),
+                ResourceDefinition.builder("v1", "selfsubjectreviews", "SelfSubjectReview").storage(binding -> self).build());
+        return new APIGroupProvider() {
+            @Override
+            public String group() {
+                return "authentication.k8s.io";
+            }
+
+            @Override
+            public List<String> versions() {
+                return List.of("v1");
+            }
+
+            @Override
+            public List<ResourceDefinition> resources() {
+                return resources;
+            }
+        };
+    }
+}

@@ -1,0 +1,104 @@
+package io.kapi.core.authorization;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kapi.api.rest.UserInfo;
+import io.kapi.api.server.Authorizer;
+import io.kapi.api.server.RequestInfo;
+import io.kapi.api.server.RuleResolver;
+import io.kapi.core.filters.Authorization;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** kube's union authorizer and rule resolver, which the authorization filter and the review APIs share. */
+class AuthorizerUnionTest {
+    static final UserInfo JANE = new UserInfo("jane", "", List.of("dev"));
+    static final RequestInfo GET_PODS = new RequestInfo(true, "", "get", "", "", "v1", "ns", "pods", "", "", List.of());
+    static final Authorizer NO_OPINION = (u, r) -> Authorizer.Decision.NO_OPINION;
+    static final Authorizer ALLOW = (u, r) -> Authorizer.Decision.ALLOW;
+    static final Authorizer DENY = (u, r) -> Authorizer.Decision.DENY;
+
+    static Authorizer failing(String message) {
+        return (u, r) -> {
+            throw new IllegalStateException(message);
+        };
+    }
+
+    @Test
+    void theFirstOpinionDecidesAndFailuresAreSkipped() {
+        assertEquals(Authorizer.Decision.ALLOW, AuthorizerUnion.authorize(List.of(NO_OPINION, ALLOW, DENY), JANE, GET_PODS).decision());
+        assertEquals(Authorizer.Decision.DENY, AuthorizerUnion.authorize(List.of(DENY, ALLOW), JANE, GET_PODS).decision());
+        AuthorizerUnion.Result allowedAfterFailure = AuthorizerUnion.authorize(List.of(failing("down"), ALLOW), JANE, GET_PODS);
+        assertEquals(Authorizer.Decision.ALLOW, allowedAfterFailure.decision());
+        assertEquals("", allowedAfterFailure.evaluationError(), "kube answers the deciding authorizer's error only");
+        assertNull(allowedAfterFailure.failure());
+
+        RuntimeException first = new IllegalStateException("a");
+        AuthorizerUnion.Result none = AuthorizerUnion.authorize(List.of((u, r) -> {
+            throw first;
+        }, NO_OPINION, failing("b"), failing("a")), JANE, GET_PODS);
+        assertEquals(Authorizer.Decision.NO_OPINION, none.decision());
+        // Go's utilerrors aggregate: distinct messages, bracketed when more than one
+        assertEquals("[a, b]", none.evaluationError());
+        assertSame(first, none.failure());
+        assertEquals("a", AuthorizerUnion.authorize(List.of(failing("a"), failing("a")), JANE, GET_PODS).evaluationError());
+        assertEquals(Authorizer.Decision.NO_OPINION, AuthorizerUnion.authorize(List.of(), JANE, GET_PODS).decision());
+    }
+
+    @Test
+    void theFilterAnswersAFailureNobodyOverrodeAsAnError() {
+        Authorization filter = new Authorization(List.of(failing("down"), NO_OPINION));
+        io.kapi.api.server.ApiRequest request = new io.kapi.api.server.ApiRequest(null, GET_PODS, JANE);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> filter.filter(request, null, (r, s) -> { }));
+        assertEquals("down", e.getMessage());
+        io.kapi.api.rest.StatusException forbidden = assertThrows(io.kapi.api.rest.StatusException.class,
+                () -> new Authorization(List.of(NO_OPINION)).filter(request, null, (r, s) -> { }));
+        assertEquals(403, forbidden.code());
+        boolean[] passed = {false};
+        assertDoesNotThrow(() -> new Authorization(List.of(failing("down"), ALLOW)).filter(request, null, (r, s) -> passed[0] = true));
+        assertEquals(true, passed[0]);
+    }
+
+    @Test
+    void rulesAreConcatenatedAndIncompleteWhenAnAuthorizerCannotListThem() {
+        RuleResolver.Rules readPods = new RuleResolver.Rules(List.of(new RuleResolver.ResourceRule(List.of("get"), List.of(""), List.of("pods"),
+                List.of())), List.of(), false, "");
+        class Resolving implements Authorizer, RuleResolver {
+            final Rules rules;
+
+            Resolving(Rules rules) {
+                this.rules = rules;
+            }
+
+            @Override
+            public Decision authorize(UserInfo user, RequestInfo request) {
+                return Decision.NO_OPINION;
+            }
+
+            @Override
+            public Rules rulesFor(UserInfo user, String namespace) {
+                if (rules == null) {
+                    throw new IllegalStateException("boom");
+                }
+                return rules;
+            }
+        }
+        RuleResolver.Rules healthz = new RuleResolver.Rules(List.of(), List.of(new RuleResolver.NonResourceRule(List.of("get"),
+                List.of("/healthz"))), true, "partial");
+        RuleResolver.Rules all = AuthorizerUnion.rulesFor(List.of(new Resolving(readPods), new Resolving(healthz)), JANE, "ns");
+        assertEquals(readPods.resourceRules(), all.resourceRules());
+        assertEquals(healthz.nonResourceRules(), all.nonResourceRules());
+        assertEquals(true, all.incomplete());
+        assertEquals("partial", all.evaluationError());
+
+        RuleResolver.Rules blind = AuthorizerUnion.rulesFor(List.of(new Resolving(readPods), NO_OPINION, new Resolving(null)), JANE, "ns");
+        assertEquals(readPods.resourceRules(), blind.resourceRules());
+        assertEquals(true, blind.incomplete());
+        assertEquals("[authorizer does not support user rule resolution, boom]", blind.evaluationError());
+        assertEquals(RuleResolver.Rules.NONE, AuthorizerUnion.rulesFor(List.of(), JANE, "ns"));
+    }
+}
