@@ -162,8 +162,8 @@ public class BuiltInGroupsE2EIT {
                 spec:
                   resourceAttributes: {verb: delete, resource: pods}
                 """);
-        String invalid = fails("1.33", "create", "-f", sar.toString());
-        assertTrue(invalid, invalid.contains("at least one of user or group must be specified"));
+        String noSubject = fails("1.33", "create", "-f", sar.toString());
+        assertTrue(noSubject, noSubject.contains("at least one of user or group must be specified"));
         for (String v : KUBECTL_VERSIONS) {
             String ns = "rbac-" + v.replace('.', '-');
             ok(v, "create", "namespace", ns);
