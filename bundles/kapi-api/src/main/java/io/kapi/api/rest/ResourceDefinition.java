@@ -31,12 +31,13 @@ import java.util.Objects;
  *     {@code components.schemas}; null when it refers only to kube's object and list metadata, which the
  *     server knows
  * @param subresources the subresources beyond {@code status} and {@code scale}
+ * @param sharedStorage where the objects are stored when they are another resource's, or null
  */
 public record ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
                                  List<String> shortNames, List<String> categories, ObjectNode schema,
                                  Strategy strategy, RestStorageFactory storage, StatusStrategy status,
                                  ScaleSubresource scale, String storageVersion, VersionConverter converter,
-                                 ObjectNode definitions, List<Subresource> subresources) {
+                                 ObjectNode definitions, List<Subresource> subresources, SharedStorage sharedStorage) {
     public ResourceDefinition {
         subresources = subresources == null ? List.of() : List.copyOf(subresources);
         Objects.requireNonNull(version, "version");
@@ -46,6 +47,10 @@ public record ResourceDefinition(String version, String plural, String singular,
         categories = categories == null ? List.of() : List.copyOf(categories);
         if (strategy == null && storage == null) {
             strategy = new Strategy() { };
+        }
+        if (sharedStorage != null && (storageVersion != null || converter != null)) {
+            throw new IllegalArgumentException(plural + " is stored as " + sharedStorage.resource()
+                    + ": its storage version and conversion are that resource's");
         }
         if ((status != null || scale != null) && strategy == null) {
             throw new IllegalArgumentException("the status and scale subresources of " + plural
@@ -60,7 +65,7 @@ public record ResourceDefinition(String version, String plural, String singular,
                               ScaleSubresource scale, String storageVersion, VersionConverter converter,
                               ObjectNode definitions) {
         this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage, status,
-                scale, storageVersion, converter, definitions, List.of());
+                scale, storageVersion, converter, definitions, List.of(), null);
     }
 
     /** A resource without subresources, stored in its own version (the form of the API's 2.0 release). */
@@ -68,7 +73,7 @@ public record ResourceDefinition(String version, String plural, String singular,
                               List<String> shortNames, List<String> categories, ObjectNode schema,
                               Strategy strategy, RestStorageFactory storage) {
         this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage,
-                null, null, null, null, null, List.of());
+                null, null, null, null, null, List.of(), null);
     }
 
     /** Starts a definition of {@code plural} of kind {@code kind} in {@code version}: cluster-scoped, no subresources. */
@@ -100,6 +105,7 @@ public record ResourceDefinition(String version, String plural, String singular,
         private VersionConverter converter;
         private ObjectNode definitions;
         private final java.util.List<Subresource> subresources = new java.util.ArrayList<>();
+        private SharedStorage sharedStorage;
 
         private Builder(String version, String plural, String kind) {
             this.version = version;
@@ -172,6 +178,12 @@ public record ResourceDefinition(String version, String plural, String singular,
             return this;
         }
 
+        /** Stores the objects as another group's resource's ({@link SharedStorage}). */
+        public Builder sharedStorage(SharedStorage sharedStorage) {
+            this.sharedStorage = sharedStorage;
+            return this;
+        }
+
         /** The named schemas {@link #schema(ObjectNode)} refers to. */
         public Builder definitions(ObjectNode definitions) {
             this.definitions = definitions;
@@ -197,7 +209,7 @@ public record ResourceDefinition(String version, String plural, String singular,
             return new ResourceDefinition(version, plural,
                     singular != null ? singular : kind == null ? null : kind.toLowerCase(Locale.ROOT), kind, namespaced,
                     shortNames, categories, schema, strategy, storage, status, scale, storageVersion, converter,
-                    definitions, subresources);
+                    definitions, subresources, sharedStorage);
         }
     }
 }

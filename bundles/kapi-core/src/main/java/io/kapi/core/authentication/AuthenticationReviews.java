@@ -27,9 +27,14 @@ public final class AuthenticationReviews {
     public APIGroupProvider provider() {
         TokenReviews tokens = new TokenReviews(authenticators, apiAudiences);
         SelfSubjectReviews self = new SelfSubjectReviews();
+        // kube 1.32's schemas: kubectl's client-side validation looks the kinds up in /openapi/v3
+        com.fasterxml.jackson.databind.node.ObjectNode openApi = io.kapi.core.json.Json.resource(AuthenticationReviews.class,
+                "authentication-v1-openapi.json");
         List<ResourceDefinition> resources = List.of(
-                ResourceDefinition.builder("v1", "tokenreviews", TokenReviews.KIND).storage(binding -> tokens).build(),
-                ResourceDefinition.builder("v1", "selfsubjectreviews", "SelfSubjectReview").storage(binding -> self).build());
+                ResourceDefinition.builder("v1", "tokenreviews", TokenReviews.KIND)
+                        .openApi(openApi, "io.k8s.api.authentication.v1." + TokenReviews.KIND).storage(binding -> tokens).build(),
+                ResourceDefinition.builder("v1", "selfsubjectreviews", "SelfSubjectReview")
+                        .openApi(openApi, "io.k8s.api.authentication.v1.SelfSubjectReview").storage(binding -> self).build());
         return new APIGroupProvider() {
             @Override
             public String group() {

@@ -25,12 +25,19 @@ public final class AuthorizationReviews {
         SelfSubjectAccessReviews self = new SelfSubjectAccessReviews(authorizers);
         SubjectAccessReviews local = new SubjectAccessReviews(authorizers, true);
         SelfSubjectRulesReviews rules = new SelfSubjectRulesReviews(authorizers);
+        // kube 1.32's schemas: kubectl's client-side validation looks the kinds up in /openapi/v3
+        com.fasterxml.jackson.databind.node.ObjectNode openApi = io.kapi.core.json.Json.resource(AuthorizationReviews.class,
+                "authorization-v1-openapi.json");
+        String prefix = "io.k8s.api.authorization.v1.";
         List<ResourceDefinition> resources = List.of(
-                ResourceDefinition.builder("v1", "subjectaccessreviews", SubjectAccessReviews.KIND).storage(binding -> subject).build(),
-                ResourceDefinition.builder("v1", "selfsubjectaccessreviews", SelfSubjectAccessReviews.KIND).storage(binding -> self).build(),
+                ResourceDefinition.builder("v1", "subjectaccessreviews", SubjectAccessReviews.KIND)
+                        .openApi(openApi, prefix + SubjectAccessReviews.KIND).storage(binding -> subject).build(),
+                ResourceDefinition.builder("v1", "selfsubjectaccessreviews", SelfSubjectAccessReviews.KIND)
+                        .openApi(openApi, prefix + SelfSubjectAccessReviews.KIND).storage(binding -> self).build(),
                 ResourceDefinition.builder("v1", "localsubjectaccessreviews", SubjectAccessReviews.LOCAL_KIND).namespaced(true)
-                        .storage(binding -> local).build(),
-                ResourceDefinition.builder("v1", "selfsubjectrulesreviews", SelfSubjectRulesReviews.KIND).storage(binding -> rules).build());
+                        .openApi(openApi, prefix + SubjectAccessReviews.LOCAL_KIND).storage(binding -> local).build(),
+                ResourceDefinition.builder("v1", "selfsubjectrulesreviews", SelfSubjectRulesReviews.KIND)
+                        .openApi(openApi, prefix + SelfSubjectRulesReviews.KIND).storage(binding -> rules).build());
         return new APIGroupProvider() {
             @Override
             public String group() {

@@ -142,7 +142,11 @@ public final class Discovery {
      * that every served version of a resource has the same hash, which changes when the storage version does.
      */
     static String storageVersionHash(ServedResource r) {
-        byte[] d = sha256((r.meta().group() + "/" + r.storageVersion() + "/" + r.meta().kind()).getBytes());
+        io.kapi.api.rest.SharedStorage shared = r.definition() == null ? null : r.definition().sharedStorage();
+        // objects stored as another resource's have that resource's storage version (kube's events.k8s.io Events)
+        String stored = shared != null ? shared.group() + "/" + shared.version() + "/" + shared.kind()
+                : r.meta().group() + "/" + r.storageVersion() + "/" + r.meta().kind();
+        byte[] d = sha256(stored.getBytes());
         return java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(d, 8));
     }
 

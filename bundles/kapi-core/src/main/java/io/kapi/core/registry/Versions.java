@@ -18,6 +18,7 @@ public final class Versions {
     private final String storedApiVersion;
     private final String storageVersion;
     private final VersionConverter converter;
+    private final io.kapi.api.rest.SharedStorage shared;
 
     /**
      * @param storageVersion the version objects are stored in ({@code v1}); null for the served one
@@ -28,6 +29,16 @@ public final class Versions {
         this.storageVersion = storageVersion == null || storageVersion.isEmpty() ? meta.version() : storageVersion;
         this.storedApiVersion = apiVersion(meta.group(), this.storageVersion);
         this.converter = converter;
+        this.shared = null;
+    }
+
+    /** A resource whose objects are stored as another group's resource ({@link io.kapi.api.rest.SharedStorage}). */
+    public Versions(ResourceMeta meta, io.kapi.api.rest.SharedStorage shared) {
+        this.meta = meta;
+        this.storageVersion = shared.version();
+        this.storedApiVersion = apiVersion(shared.group(), shared.version());
+        this.converter = null;
+        this.shared = shared;
     }
 
     /** A resource served in the version it is stored in. */
@@ -51,12 +62,33 @@ public final class Versions {
     /** {@code obj} as read from storage, in the served version: {@code obj} itself when it is in it already. */
     public ObjectNode toServed(ObjectNode obj) {
         String from = Json.text(obj, "apiVersion");
-        return isServed(from) ? obj : convert(obj, meta.version());
+        if (isServed(from)) {
+            return obj;
+        }
+        if (shared != null) {
+            return acrossKinds(obj, shared.converter().toServed(obj.deepCopy(), meta.version()), meta.apiVersion(), meta.kind());
+        }
+        return convert(obj, meta.version());
     }
 
     /** {@code obj}, in the served version, in the storage version: {@code obj} itself when they are the same. */
     public ObjectNode toStored(ObjectNode obj) {
+        if (shared != null) {
+            return acrossKinds(obj, shared.converter().toStored(obj.deepCopy(), meta.version()), storedApiVersion, shared.kind());
+        }
         return storageVersion.equals(meta.version()) ? obj : convert(obj, storageVersion);
+    }
+
+    /** A conversion between the shapes of a shared storage: the type is the target's, the identity the object's. */
+    private ObjectNode acrossKinds(ObjectNode obj, ObjectNode converted, String apiVersion, String kind) {
+        if (converted == null) {
+            throw StatusException.internal("conversion of " + meta.resource() + " \"" + Json.name(obj) + "\" to "
+                    + apiVersion + " " + kind + " returned nothing");
+        }
+        converted.put("apiVersion", apiVersion);
+        converted.put("kind", kind);
+        keepIdentity(obj, converted);
+        return converted;
     }
 
     private ObjectNode convert(ObjectNode obj, String toVersion) {
@@ -95,8 +127,15 @@ public final class Versions {
         if (!converted.has("kind")) {
             converted.put("kind", meta.kind());
         }
-        // the object's identity is the server's, not the converter's to change (kube's webhook converter
-        // refuses a response that changes anything in metadata but labels and annotations)
+        keepIdentity(obj, converted);
+        return converted;
+    }
+
+    /**
+     * The object's identity is the server's, not the converter's to change (kube's webhook converter
+     * refuses a response that changes anything in metadata but labels and annotations).
+     */
+    private static void keepIdentity(ObjectNode obj, ObjectNode converted) {
         if (obj.get("metadata") instanceof ObjectNode before) {
             ObjectNode after = Json.metadata(converted);
             for (String field : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp",
@@ -109,7 +148,6 @@ public final class Versions {
                 }
             }
         }
-        return converted;
     }
 
     private static String apiVersion(String group, String version) {

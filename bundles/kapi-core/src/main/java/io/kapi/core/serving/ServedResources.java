@@ -30,11 +30,14 @@ final class ServedResources {
     /** The served form of {@code def} of {@code group}: its REST storage on {@code storage} (null: every verb 503), with its subresources. */
     static ServedResource create(String group, ResourceDefinition def, String storageVersion,
                                                     Storage storage) {
-        ResourceMeta meta = new ResourceMeta(group, def.version(), def.plural(), def.kind(), def.namespaced());
+        io.kapi.api.rest.SharedStorage shared = def.sharedStorage();
+        ResourceMeta meta = new ResourceMeta(group, def.version(), def.plural(), def.kind(), def.namespaced(),
+                shared == null ? null : ResourceMeta.keyPrefix(shared.group(), shared.resource()));
         if (storage == null) {
             return new ServedResource(meta, def, new Unavailable(), null, Map.of(), storageVersion);
         }
-        GenericStore.Options options = new GenericStore.Options(new Versions(meta, storageVersion, def.converter()),
+        GenericStore.Options options = new GenericStore.Options(shared != null ? new Versions(meta, shared)
+                : new Versions(meta, storageVersion, def.converter()),
                 def.status() != null, null);
         StorageBinding binding = new StorageBinding() {
             @Override
