@@ -66,6 +66,10 @@ public final class ResourceHandler {
         RequestContext ctx = new RequestContext(info.namespace(), user, false, null);
         // the response's form is settled before anything is done, as kube negotiates first: an Accept the
         // server cannot answer is a 406 that has changed nothing (a watch negotiates its own stream form)
+        if (storage instanceof io.kapi.api.rest.Connecter connecter && !info.subresource().isEmpty()) {
+            connect(connecter, meta, info, user, http, resp);
+            return;
+        }
         ObjectOutput.Negotiated out = info.verb().equals("watch") ? null : ObjectOutput.negotiate(http, false);
         switch (info.verb()) {
             case "get" -> {
@@ -217,6 +221,23 @@ public final class ResourceHandler {
             return verb.cast(storage);
         }
         throw StatusException.methodNotAllowed(method, meta.group(), meta.resource());
+    }
+
+    /** A connecter's subresource (pods/log, pods/exec): the query is its options, the answer its own body. */
+    private static void connect(io.kapi.api.rest.Connecter connecter, ResourceMeta meta, RequestInfo info, UserInfo user,
+                                HttpServletRequest http, HttpServletResponse resp) throws IOException {
+        String method = http.getMethod();
+        if (!connecter.connectMethods().contains(method)) {
+            throw StatusException.methodNotAllowed(method, meta.group(), meta.resource() + "/" + info.subresource());
+        }
+        java.util.Map<String, List<String>> parameters = new java.util.LinkedHashMap<>();
+        http.getParameterMap().forEach((k, v) -> parameters.put(k, List.of(v)));
+        io.kapi.api.rest.Connecter.Response answer = connecter.connect(new RequestContext(info.namespace(), user, false, null),
+                info.name(), method, java.util.Collections.unmodifiableMap(parameters));
+        resp.setStatus(200);
+        resp.setContentType(answer.contentType());
+        resp.setContentLength(answer.body().length);
+        resp.getOutputStream().write(answer.body());
     }
 
     static void checkType(ObjectNode body, ResourceMeta meta) {

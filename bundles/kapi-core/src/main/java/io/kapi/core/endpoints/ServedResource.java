@@ -224,6 +224,12 @@ public final class ServedResource {
 
     static List<String> verbsOf(Object storage) {
         List<String> v = new ArrayList<>();
+        if (storage instanceof io.kapi.api.rest.Connecter c) {
+            // kube lists a connecter's methods as verbs: POST as create, GET as get (pods/exec: create, get)
+            if (c.connectMethods().contains("POST")) v.add("create");
+            if (c.connectMethods().contains("GET")) v.add("get");
+            return List.copyOf(v);
+        }
         if (storage instanceof Creater || storage instanceof io.kapi.api.rest.NamedCreater) v.add("create");
         if (storage instanceof GracefulDeleter) v.add("delete");
         if (storage instanceof CollectionDeleter) v.add("deletecollection");

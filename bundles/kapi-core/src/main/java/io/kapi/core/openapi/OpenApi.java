@@ -145,6 +145,15 @@ public final class OpenApi {
                         : schemaName(served.meta().group(), served.meta().version(), subKind);
                 String suffix = Character.toUpperCase(sub.charAt(0)) + sub.substring(1);
                 ObjectNode subPath = paths.putObject(item + "/" + sub);
+                if (served.storage() instanceof io.kapi.api.rest.Connecter c) {
+                    // kube's connect operations (connectGetNamespacedPodExec, ...): options in the query, a string back
+                    for (String method : c.connectMethods()) {
+                        String m = method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT);
+                        subPath.set(method.toLowerCase(java.util.Locale.ROOT), connect("connect" + m
+                                + (r.meta().namespaced() ? "Namespaced" : "") + kind + suffix, subGvk));
+                    }
+                    return;
+                }
                 itemOperations(subPath, kind + suffix, subGvk, subSchema, served.verbs(), r.meta().namespaced());
                 if (served.verbs().contains("create")) {
                     // a POST to the subresource of one object (createNamespacedPodBinding, createNamespacedPodEviction)
@@ -202,6 +211,18 @@ public final class OpenApi {
         p.putObject("schema").put("type", "string");
         p.put("uniqueItems", true);
         return p;
+    }
+
+    private static ObjectNode connect(String id, ObjectNode gvk) {
+        ObjectNode op = Json.object();
+        op.put("operationId", id);
+        op.put("x-kubernetes-action", "connect");
+        op.set("x-kubernetes-group-version-kind", gvk.deepCopy());
+        ObjectNode ok = op.putObject("responses").putObject("200");
+        ok.put("description", "OK");
+        ok.putObject("content").putObject("*/*").putObject("schema").put("type", "string");
+        op.with("responses").putObject("401").put("description", "Unauthorized");
+        return op;
     }
 
     private static ObjectNode operation(String id, String action, ObjectNode gvk, String responseSchema, boolean body) {

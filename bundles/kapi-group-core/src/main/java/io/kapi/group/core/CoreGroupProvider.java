@@ -42,6 +42,10 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     .subresource(new Subresource("eviction", "policy", "v1", "Eviction",
                             (ObjectNode) OPENAPI.get("io.k8s.api.policy.v1.Eviction"),
                             binding -> new PodEvictionRest(binding.storage(), binding.genericStore(new PodStrategy()))))
+                    .subresource(connection("log", "Pod", PodConnections.Kind.LOG))
+                    .subresource(connection("exec", "PodExecOptions", PodConnections.Kind.EXEC))
+                    .subresource(connection("attach", "PodAttachOptions", PodConnections.Kind.ATTACH))
+                    .subresource(connection("portforward", "PodPortForwardOptions", PodConnections.Kind.PORTFORWARD))
                     .build(),
             ResourceDefinition.builder("v1", "endpoints", "Endpoints").singular("endpoints").namespaced(true).shortNames("ep")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.Endpoints").strategy(new EndpointsStrategy()).build(),
@@ -65,6 +69,11 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     .status(new ResourceQuotaStatusStrategy()).build());
 
     private final List<ResourceDefinition> resources;
+
+    private static Subresource connection(String name, String kind, PodConnections.Kind connection) {
+        return new Subresource(name, "", "v1", kind, null,
+                binding -> new PodConnections(connection, binding.genericStore(new PodStrategy()), binding.storage()));
+    }
 
     /** Nodes: the generic store but for a create's status, which kube keeps ({@link NodeRest}). */
     private static ResourceDefinition nodes() {

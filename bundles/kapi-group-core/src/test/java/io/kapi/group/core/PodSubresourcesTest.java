@@ -159,4 +159,48 @@ class PodSubresourcesTest {
         eviction.create(ctx, "web", evict("web"));
         assertEquals(404, assertThrows(StatusException.class, () -> pods.get(ctx, "web", null)).code());
     }
+
+    private PodConnections connection(PodConnections.Kind kind) {
+        return new PodConnections(kind, pods, storage);
+    }
+
+    @Test
+    void logsExecAttachAndPortForwardAsKubeAnswersThemWithoutAKubelet() throws Exception {
+        // a pod no scheduler placed: an empty log, and kube's 400 for the rest
+        PodConnections.Kind[] streams = {PodConnections.Kind.EXEC, PodConnections.Kind.ATTACH, PodConnections.Kind.PORTFORWARD};
+        assertEquals(0, connection(PodConnections.Kind.LOG).connect(ctx, "web", "GET", java.util.Map.of()).body().length);
+        for (PodConnections.Kind k : streams) {
+            StatusException e = assertThrows(StatusException.class, () -> connection(k).connect(ctx, "web", "POST", java.util.Map.of()));
+            assertEquals(400, e.code());
+            assertEquals("pod web does not have a host assigned", e.getMessage());
+        }
+        StatusException wrong = assertThrows(StatusException.class, () -> connection(PodConnections.Kind.EXEC)
+                .connect(ctx, "web", "POST", java.util.Map.of("container", List.of("nope"))));
+        assertEquals("container nope is not valid for pod web", wrong.getMessage());
+        StatusException tail = assertThrows(StatusException.class, () -> connection(PodConnections.Kind.LOG)
+                .connect(ctx, "web", "GET", java.util.Map.of("tailLines", List.of("-1"), "limitBytes", List.of("0"))));
+        assertEquals("PodLogOptions \"web\" is invalid: [tailLines: Invalid value: -1: must be greater than or equal to 0, "
+                + "limitBytes: Invalid value: 0: must be greater than 0]", tail.getMessage());
+        assertEquals(404, assertThrows(StatusException.class, () -> connection(PodConnections.Kind.LOG)
+                .connect(ctx, "nope", "GET", java.util.Map.of())).code());
+        // placed on a node that does not exist, then on one that does: no kubelet to reach
+        binding.create(ctx, "web", bind("web", "n1"));
+        StatusException noNode = assertThrows(StatusException.class, () -> connection(PodConnections.Kind.LOG)
+                .connect(ctx, "web", "GET", java.util.Map.of()));
+        assertEquals("nodes \"n1\" not found", noNode.getMessage());
+        storage.create("/registry/nodes/n1", "{\"metadata\":{\"name\":\"n1\"}}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(503, assertThrows(StatusException.class, () -> connection(PodConnections.Kind.EXEC)
+                .connect(ctx, "web", "POST", java.util.Map.of())).code());
+    }
+
+    @Test
+    void aPodOfSeveralContainersNeedsOneNamed() throws Exception {
+        pods.create(ctx, json("{\"metadata\":{\"name\":\"two\"},\"spec\":{\"initContainers\":[{\"name\":\"init\",\"image\":\"busybox\"}],"
+                + "\"containers\":[{\"name\":\"a\",\"image\":\"nginx\"},{\"name\":\"b\",\"image\":\"nginx\"}]}}"));
+        StatusException e = assertThrows(StatusException.class, () -> connection(PodConnections.Kind.LOG)
+                .connect(ctx, "two", "GET", java.util.Map.of()));
+        assertEquals("a container name must be specified for pod two, choose one of: [init a b]", e.getMessage());
+        assertEquals(0, connection(PodConnections.Kind.LOG).connect(ctx, "two", "GET", java.util.Map.of("container", List.of("init")))
+                .body().length);
+    }
 }
