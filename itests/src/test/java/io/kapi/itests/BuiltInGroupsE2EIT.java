@@ -134,6 +134,25 @@ public class BuiltInGroupsE2EIT {
     public void rbacObjectsAsKubectlCreatesThem() throws Exception {
         assertEquals("ClusterRole/cluster-admin system:masters", ok("", "get", "clusterrolebinding", "cluster-admin", "-o",
                 "jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].name}"));
+        // kube's bootstrap roles, aggregated: admin gathers edit's and view's rules; a new aggregate-to-view role joins
+        String adminResources = ok("", "get", "clusterrole", "admin", "-o", "jsonpath={.rules[*].resources}");
+        assertTrue(adminResources, adminResources.contains("deployments") && adminResources.contains("rolebindings"));
+        assertTrue(ok("", "get", "clusterrolebinding", "system:basic-user", "-o", "name").contains("system:basic-user"));
+        Path extra = work.resolve("aggregate.yaml");
+        Files.writeString(extra, """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: widgets-view, labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}
+                rules: [{apiGroups: [widgets.example.com], resources: [widgets], verbs: [get, list, watch]}]
+                """);
+        ok("", "apply", "-f", extra.toString());
+        String view = "";
+        for (long end = System.nanoTime() + 10_000_000_000L; !view.contains("widgets") && System.nanoTime() < end; ) {
+            Thread.sleep(200);
+            view = ok("", "get", "clusterrole", "view", "-o", "jsonpath={.rules[*].resources}");
+        }
+        assertTrue(view, view.contains("widgets"));
+        ok("", "delete", "-f", extra.toString());
         // kubectl auth whoami (authentication.k8s.io/v1, which kubectl asks for from 1.28 on)
         for (String v : List.of("1.30", "", "1.33")) {
             String whoami = ok(v, "auth", "whoami");

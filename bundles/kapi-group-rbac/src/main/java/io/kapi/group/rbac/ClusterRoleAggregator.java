@@ -1,0 +1,262 @@
+package io.kapi.group.rbac;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kapi.api.json.Json;
+import io.kapi.api.rest.ListOptions;
+import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.RestStore;
+import io.kapi.api.rest.StatusException;
+import io.kapi.api.rest.WatchSink;
+import io.kapi.api.server.LoopbackClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * kube's ClusterRole aggregation controller run in process: it lists the cluster roles, watches them
+ * from the list's resourceVersion, and after every change gives each aggregated cluster role the rules
+ * {@link Aggregation} computes from the roles as they are now (kube re-checks the whole set on any
+ * change, since one role may feed several), written through the store's update, which re-reads on a
+ * conflict and skips writes that change nothing. A watch that ends, cleanly or not, or a list that
+ * fails is started again after {@code retryMillis}, from a new list; a failed write is tried again by
+ * the next pass, scheduled after the same delay.
+ *
+ * <p>Thread-safety: everything but {@link #start()} and {@link #close()} runs on its one worker thread,
+ * which owns the cache; watch events are handed to it. {@link #close()} ends the watch and the thread
+ * and waits for it, up to 5 s.
+ */
+final class ClusterRoleAggregator implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClusterRoleAggregator.class.getName());
+    private static final RequestContext CTX = LoopbackClient.context("");
+
+    private final Supplier<RestStore> store;
+    private final long retryMillis;
+    private final ScheduledThreadPoolExecutor worker;
+    /** The cluster roles by name, as the last list and the watch since have them; worker thread only. */
+    private final Map<String, ObjectNode> roles = new LinkedHashMap<>();
+    private AutoCloseable watch;
+    /** Which list-and-watch is current: events and ends of an earlier watch are ignored. */
+    private long generation;
+    private boolean syncQueued;
+    private boolean retryQueued;
+    private volatile boolean closed;
+
+    /** @param store the clusterroles store, looked up again at each list (it may change with the serving snapshot) */
+    ClusterRoleAggregator(Supplier<RestStore> store, long retryMillis) {
+        this.store = store;
+        this.retryMillis = retryMillis;
+        this.worker = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "kapi-clusterrole-aggregation");
+            t.setDaemon(true);
+            return t;
+        });
+        worker.setRemoveOnCancelPolicy(true);
+        // a retry scheduled for later must not hold up close()
+        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    void start() {
+        submit(this::relist);
+    }
+
+    private void submit(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "cluster role aggregation stopped; dropping a task", e);
+        }
+    }
+
+    private void later(Runnable task) {
+        try {
+            worker.schedule(task, retryMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "cluster role aggregation stopped; not retrying", e);
+        }
+    }
+
+    private void relist() {
+        if (closed) {
+            return;
+        }
+        endWatch();
+        long current = ++generation;
+        try {
+            RestStore s = store.get();
+            ObjectNode list = s.list(CTX, ListOptions.NONE);
+            roles.clear();
+            for (JsonNode item : list.path("items")) {
+                if (item instanceof ObjectNode o) {
+                    roles.put(Json.name(o), o);
+                }
+            }
+            String rv = list.path("metadata").path("resourceVersion").asText("");
+            watch = s.watch(CTX, new ListOptions(null, null, 0, null, rv, null, false, 0, null), new Sink(current));
+            sync();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot list and watch clusterroles; trying again in " + retryMillis + " ms", e);
+            later(this::relist);
+        }
+    }
+
+    private void endWatch() {
+        AutoCloseable w = watch;
+        watch = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "closing the clusterroles watch failed", e);
+            }
+        }
+    }
+
+    /** Receives one list-and-watch's events on the watch's thread and hands them to the worker. */
+    private final class Sink implements WatchSink {
+        private final long of;
+
+        Sink(long of) {
+            this.of = of;
+        }
+
+        @Override
+        public void event(String type, ObjectNode object) {
+            submit(() -> onEvent(of, type, object));
+        }
+
+        @Override
+        public void closed(StatusException error) {
+            submit(() -> {
+                if (of != generation || closed) {
+                    return;
+                }
+                if (error != null) {
+                    LOG.log(Level.WARNING, "clusterroles watch ended; listing again in " + retryMillis + " ms", error);
+                } else {
+                    LOG.fine("clusterroles watch ended; listing again in " + retryMillis + " ms");
+                }
+                generation++; // until the new list, nothing of this watch counts
+                later(ClusterRoleAggregator.this::relist);
+            });
+        }
+    }
+
+    private void onEvent(long of, String type, ObjectNode object) {
+        if (of != generation || closed) {
+            return;
+        }
+        switch (type) {
+            case "ADDED", "MODIFIED" -> roles.put(Json.name(object), object);
+            case "DELETED" -> roles.remove(Json.name(object));
+            case "BOOKMARK" -> {
+                return;
+            }
+            default -> {
+                LOG.warning("clusterroles watch sent " + type + " " + object + "; listing again");
+                generation++;
+                later(this::relist);
+                return;
+            }
+        }
+        if (!syncQueued) {
+            syncQueued = true;
+            submit(this::sync);
+        }
+    }
+
+    /** One pass over every aggregated cluster role in the cache (kube's {@code enqueue} then {@code syncClusterRole}). */
+    private void sync() {
+        syncQueued = false;
+        if (closed) {
+            return;
+        }
+        boolean failed = false;
+        for (ObjectNode role : new ArrayList<>(roles.values())) {
+            ArrayNode rules;
+            try {
+                rules = Aggregation.rules(role, roles.values());
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "clusterrole " + Json.name(role) + " has a selector kube refuses; not aggregated", e);
+                continue;
+            }
+            if (rules == null || Aggregation.upToDate(role, rules)) {
+                continue;
+            }
+            try {
+                write(Json.name(role));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot update the rules of clusterrole " + Json.name(role) + "; trying again in "
+                        + retryMillis + " ms", e);
+                failed = true;
+            }
+        }
+        if (failed && !retryQueued) {
+            retryQueued = true;
+            later(() -> {
+                retryQueued = false;
+                sync();
+            });
+        }
+    }
+
+    private void write(String name) {
+        try {
+            store.get().update(CTX, name, current -> {
+                if (current == null) {
+                    throw StatusException.notFound(Rbac.GROUP, "clusterroles", name);
+                }
+                // computed again on the object as it is now: the store runs this again after a conflict
+                ArrayNode rules = Aggregation.rules(current, roles.values());
+                if (rules == null || Aggregation.upToDate(current, rules)) {
+                    return current;
+                }
+                current.set("rules", rules);
+                return current;
+            });
+        } catch (StatusException e) {
+            if (e.code() != 404) {
+                throw e;
+            }
+            LOG.fine("clusterrole " + name + " went away before its rules were written");
+        }
+    }
+
+    /** Whether the worker has nothing queued, asked on the worker itself: for tests that wait for a quiet state. */
+    boolean idle() throws Exception {
+        return worker.submit(() -> !syncQueued && worker.getQueue().isEmpty()).get(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            worker.execute(this::endWatch);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "cluster role aggregation already stopped", e);
+        }
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warning("cluster role aggregation did not stop within 5 s; interrupting it");
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the worker thread has ended (after {@link #close()}). */
+    boolean terminated() {
+        return worker.isTerminated();
+    }
+}
