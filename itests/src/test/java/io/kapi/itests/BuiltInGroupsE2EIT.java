@@ -419,6 +419,18 @@ public class BuiltInGroupsE2EIT {
             metadata: {name: cap}
             storageClassName: fast
             capacity: 10Gi
+            ---
+            apiVersion: events.k8s.io/v1
+            kind: Event
+            metadata: {name: legacy.1}
+            eventTime: "2026-12-05T10:00:00.000000Z"
+            reportingController: example.com/rc-controller
+            reportingInstance: controller-1
+            action: Scaling
+            reason: ScaledUp
+            type: Normal
+            note: scaled to 3
+            regarding: {kind: ReplicationController, name: legacy, apiVersion: v1}
             """;
 
     private static final String CLUSTER = """
@@ -464,6 +476,11 @@ public class BuiltInGroupsE2EIT {
             assertTrue(v + ": " + quota, quota.contains("REQUEST") && quota.contains("LIMIT"));
             String limits = ok(v, "get", "limits", "limits", "-n", ns, "-o", "jsonpath={.spec.limits[0].default.cpu}");
             assertEquals(v, "2", limits);
+            // one event, written as events.k8s.io/v1, read as core/v1 too
+            assertEquals(v, "scaled to 3 ReplicationController/legacy", ok(v, "get", "events.v1.", "legacy.1", "-n", ns, "-o",
+                    "jsonpath={.message} {.involvedObject.kind}/{.involvedObject.name}"));
+            assertEquals(v, "example.com/rc-controller", ok(v, "get", "events.events.k8s.io", "legacy.1", "-n", ns, "-o",
+                    "jsonpath={.reportingController}"));
             String slices = ok(v, "get", "endpointslices", "-n", ns);
             assertTrue(v + ": " + slices, slices.contains("IPv4") && slices.contains("10.0.0.1,10.0.0.2"));
         }

@@ -127,9 +127,7 @@ final class AccessReviewValidation {
         operatorValues(r, at, errs);
         String key = text(r, "key");
         for (String msg : NameValidation.isQualifiedName(key)) {
-            // kapi-machinery words one message as for label keys; kube 1.32's IsQualifiedName says "a qualified name"
-            errs.add(FieldCause.invalid(at + ".key", key,
-                    msg.startsWith("a valid label key ") ? "a qualified name " + msg.substring("a valid label key ".length()) : msg));
+            errs.add(FieldCause.invalid(at + ".key", key, msg));
         }
         JsonNode values = field(r, "values");
         if (values != null && values.isArray()) {

@@ -7,11 +7,9 @@ import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.ListOptions;
 import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.ForwardingRestStore;
 import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.rest.TableColumn;
-import io.kapi.api.rest.TableConvertor;
-import io.kapi.api.rest.WatchSink;
 import io.kapi.api.storage.KeyValue;
 import io.kapi.api.storage.Storage;
 import io.kapi.api.storage.StorageException;
@@ -30,7 +28,7 @@ import java.util.logging.Logger;
  * Endpoints) or a type change; values the client sent again on an update are kept (kube's
  * patchAllocatedValues); a PUT to a missing Service creates it, allocating; a dry run reserves nothing.
  */
-final class ServiceRest implements RestStore, TableConvertor {
+final class ServiceRest extends ForwardingRestStore {
     private static final Logger LOG = Logger.getLogger(ServiceRest.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -40,14 +38,13 @@ final class ServiceRest implements RestStore, TableConvertor {
 
     private final RestStore store;
     private final ServiceStrategy strategy;
-    private final TableConvertor table;
     private final Storage storage;
     private final ServiceAllocator allocator;
 
     ServiceRest(RestStore store, ServiceStrategy strategy, Storage storage, ServiceCidr cidr, int portBase, int portMax) {
+        super(store);
         this.store = store;
         this.strategy = strategy;
-        this.table = strategy.table();
         this.storage = storage;
         this.allocator = new ServiceAllocator(storage, cidr, portBase, portMax, this::holdsIp, this::holdsPort);
     }
@@ -389,28 +386,4 @@ final class ServiceRest implements RestStore, TableConvertor {
         return list;
     }
 
-    @Override
-    public ObjectNode get(RequestContext ctx, String name, String resourceVersion) {
-        return store.get(ctx, name, resourceVersion);
-    }
-
-    @Override
-    public ObjectNode list(RequestContext ctx, ListOptions options) {
-        return store.list(ctx, options);
-    }
-
-    @Override
-    public AutoCloseable watch(RequestContext ctx, ListOptions options, WatchSink sink) {
-        return store.watch(ctx, options, sink);
-    }
-
-    @Override
-    public List<TableColumn> columns() {
-        return table.columns();
-    }
-
-    @Override
-    public List<Object> cells(ObjectNode object) {
-        return table.cells(object);
-    }
 }

@@ -240,16 +240,9 @@ final class EndpointSliceValidation {
         return causes;
     }
 
-    /**
-     * kube 1.32's {@code IsQualifiedName}: kapi-machinery's says "a valid label key" of a value with more
-     * than one '/', where kube 1.32 says "a qualified name".
-     */
+    /** kube 1.32's {@code IsQualifiedName}. */
     static List<String> qualifiedNameErrors(String value) {
-        List<String> out = new ArrayList<>();
-        for (String msg : NameValidation.isQualifiedName(value)) {
-            out.add(msg.startsWith("a valid label key ") ? "a qualified name " + msg.substring("a valid label key ".length()) : msg);
-        }
-        return out;
+        return NameValidation.isQualifiedName(value);
     }
 
     /** Whether the field decodes to a set Go pointer: present and not JSON null. */

@@ -41,16 +41,9 @@ public final class NodeGroupProvider implements APIGroupProvider {
         return RESOURCES;
     }
 
-    /**
-     * kube 1.32's {@code IsQualifiedName}: kapi-machinery's says "a valid label key" of a value with more
-     * than one '/', where kube 1.32 says "a qualified name".
-     */
+    /** kube 1.32's {@code IsQualifiedName}. */
     static List<String> qualifiedNameErrors(String value) {
-        List<String> out = new ArrayList<>();
-        for (String msg : NameValidation.isQualifiedName(value)) {
-            out.add(msg.startsWith("a valid label key ") ? "a qualified name " + msg.substring("a valid label key ".length()) : msg);
-        }
-        return out;
+        return NameValidation.isQualifiedName(value);
     }
 
     /** metav1's {@code ValidateLabels}: keys qualified names, values label values, all on the map's path. */

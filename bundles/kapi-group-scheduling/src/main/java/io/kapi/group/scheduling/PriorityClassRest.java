@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.ListOptions;
 import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.ForwardingRestStore;
 import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.rest.TableColumn;
-import io.kapi.api.rest.TableConvertor;
-import io.kapi.api.rest.WatchSink;
 import io.kapi.machinery.validation.NameValidator;
 import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.util.List;
@@ -34,12 +32,11 @@ import java.util.function.UnaryOperator;
  * As kube's, whose plugin reads an informer's cache, the check is not atomic with the write: two
  * concurrent writes can both make a default.
  */
-final class PriorityClassRest implements RestStore, TableConvertor {
-    private final RestStore store;
+final class PriorityClassRest extends ForwardingRestStore {
     private final PriorityClassStrategy strategy;
 
     PriorityClassRest(RestStore store, PriorityClassStrategy strategy) {
-        this.store = store;
+        super(store);
         this.strategy = strategy;
     }
 
@@ -54,7 +51,7 @@ final class PriorityClassRest implements RestStore, TableConvertor {
 
     /** kube's {@code getDefaultPriorityClass}: the global default of lowest value, or null. */
     private ObjectNode defaultClass(RequestContext ctx) {
-        ObjectNode list = store.list(new RequestContext("", ctx.user(), false, null), ListOptions.NONE);
+        ObjectNode list = delegate().list(new RequestContext("", ctx.user(), false, null), ListOptions.NONE);
         ObjectNode found = null;
         for (JsonNode item : list.path("items")) {
             if (item.path("globalDefault").asBoolean(false)
@@ -124,12 +121,12 @@ final class PriorityClassRest implements RestStore, TableConvertor {
     @Override
     public ObjectNode create(RequestContext ctx, ObjectNode object) {
         admitCreate(ctx, object);
-        return store.create(ctx, object);
+        return delegate().create(ctx, object);
     }
 
     @Override
     public UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
-        return store.update(ctx, name, current -> {
+        return delegate().update(ctx, name, current -> {
             ObjectNode before = current == null ? null : current.deepCopy();
             ObjectNode updated = transform.apply(current);
             admitUpdate(ctx, name, updated, before);
@@ -142,36 +139,12 @@ final class PriorityClassRest implements RestStore, TableConvertor {
         if (SystemPriorityClasses.isSystemClass(name)) {
             throw forbidden(name, "this is a system priority class and cannot be deleted");
         }
-        return store.delete(ctx, name, options);
+        return delegate().delete(ctx, name, options);
     }
 
-    @Override
-    public ObjectNode deleteCollection(RequestContext ctx, ObjectNode deleteOptions, ListOptions listOptions) {
-        return store.deleteCollection(ctx, deleteOptions, listOptions);
-    }
 
-    @Override
-    public ObjectNode get(RequestContext ctx, String name, String resourceVersion) {
-        return store.get(ctx, name, resourceVersion);
-    }
 
-    @Override
-    public ObjectNode list(RequestContext ctx, ListOptions options) {
-        return store.list(ctx, options);
-    }
 
-    @Override
-    public AutoCloseable watch(RequestContext ctx, ListOptions options, WatchSink sink) {
-        return store.watch(ctx, options, sink);
-    }
 
-    @Override
-    public List<TableColumn> columns() {
-        return strategy.table().columns();
-    }
 
-    @Override
-    public List<Object> cells(ObjectNode object) {
-        return strategy.table().cells(object);
-    }
 }

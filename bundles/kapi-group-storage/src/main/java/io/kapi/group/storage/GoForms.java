@@ -30,17 +30,9 @@ final class GoForms {
         return isNil(v) ? "" : v.asText();
     }
 
-    /**
-     * kube 1.32's {@code validation.IsQualifiedName}. kapi-machinery's {@code NameValidation.isQualifiedName}
-     * says "a valid label key" where kube 1.32 says "a qualified name" (a value with more than one '/'),
-     * which is put right here.
-     */
+    /** kube 1.32's {@code IsQualifiedName}. */
     static List<String> qualifiedNameErrors(String value) {
-        List<String> out = new ArrayList<>();
-        for (String msg : NameValidation.isQualifiedName(value)) {
-            out.add(msg.startsWith("a valid label key ") ? "a qualified name " + msg.substring("a valid label key ".length()) : msg);
-        }
-        return out;
+        return NameValidation.isQualifiedName(value);
     }
 
     /** Go's {@code len} of a string: its UTF-8 bytes. */

@@ -61,7 +61,7 @@ class NameValidationTest {
                 "requests.storage-foo", "a".repeat(63), "a".repeat(253) + "/" + "b".repeat(63)));
         bad(NameValidation::isQualifiedName, List.of("nospecialchars%^=@", "cantendwithadash-", "-cantstartwithadash-", "only/one/slash",
                 "Example.com/abc", "example_com/abc", "example.com/", "/simple", "a".repeat(64), "a".repeat(254) + "/abc"));
-        assertEquals(List.of("a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+        assertEquals(List.of("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
                 + "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
                 + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"),
                 NameValidation.isQualifiedName("only/one/slash"));

@@ -63,7 +63,7 @@ class ObjectMetaValidationTest {
 
         c = create("{\"name\":\"n\",\"finalizers\":[\"orphan\",\"foregroundDeletion\",\"bad/one/two\"]}", false);
         assertEquals(2, c.size());
-        assertTrue(c.get(0).message().startsWith("Invalid value: \"bad/one/two\": a valid label key"));
+        assertTrue(c.get(0).message().startsWith("Invalid value: \"bad/one/two\": a qualified name"));
         assertEquals(FieldCause.invalid("metadata.finalizers", M.readTree("[\"orphan\",\"foregroundDeletion\",\"bad/one/two\"]"),
                 "finalizer orphan and foregroundDeletion cannot be both set"), c.get(1));
         assertTrue(c.get(1).message().startsWith("Invalid value: [\"orphan\",\"foregroundDeletion\",\"bad/one/two\"]: finalizer"));
