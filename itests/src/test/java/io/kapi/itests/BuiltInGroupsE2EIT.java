@@ -419,7 +419,10 @@ public class BuiltInGroupsE2EIT {
             metadata: {name: cap}
             storageClassName: fast
             capacity: 10Gi
-            ---
+            """;
+
+    /** An events.k8s.io/v1 Event about the ReplicationController above (kube: in the namespace it is about). */
+    private static final String EVENT = """
             apiVersion: events.k8s.io/v1
             kind: Event
             metadata: {name: legacy.1}
@@ -430,7 +433,7 @@ public class BuiltInGroupsE2EIT {
             reason: ScaledUp
             type: Normal
             note: scaled to 3
-            regarding: {kind: ReplicationController, name: legacy, apiVersion: v1}
+            regarding: {kind: ReplicationController, name: legacy, apiVersion: v1, namespace: %s}
             """;
 
     private static final String CLUSTER = """
@@ -477,6 +480,9 @@ public class BuiltInGroupsE2EIT {
             String limits = ok(v, "get", "limits", "limits", "-n", ns, "-o", "jsonpath={.spec.limits[0].default.cpu}");
             assertEquals(v, "2", limits);
             // one event, written as events.k8s.io/v1, read as core/v1 too
+            Path event = work.resolve("event-" + ns + ".yaml");
+            Files.writeString(event, EVENT.formatted(ns));
+            ok(v, "apply", "-n", ns, "-f", event.toString());
             assertEquals(v, "scaled to 3 ReplicationController/legacy", ok(v, "get", "events.v1.", "legacy.1", "-n", ns, "-o",
                     "jsonpath={.message} {.involvedObject.kind}/{.involvedObject.name}"));
             assertEquals(v, "example.com/rc-controller", ok(v, "get", "events.events.k8s.io", "legacy.1", "-n", ns, "-o",
