@@ -518,6 +518,53 @@ public class BuiltInGroupsE2EIT {
         ok("1.33", "delete", "-f", cluster.toString());
     }
 
+    /** A PKCS#10 request for CN=jane from the JDK's keytool, in the PEM block kube reads. */
+    private static String certificateRequest() throws Exception {
+        Path store = work.resolve("jane.p12");
+        Path csr = work.resolve("jane.csr");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        for (List<String> cmd : List.of(
+                List.of(keytool, "-genkeypair", "-alias", "jane", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=jane",
+                        "-keystore", store.toString(), "-storepass", "changeit", "-storetype", "PKCS12"),
+                List.of(keytool, "-certreq", "-alias", "jane", "-keystore", store.toString(), "-storepass", "changeit",
+                        "-file", csr.toString()))) {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(out, 0, p.waitFor());
+        }
+        return Files.readString(csr).replace("NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST");
+    }
+
+    @Test
+    public void certificateSigningRequestsApprovedAndDeniedAsKubectlDoesIt() throws Exception {
+        String request = java.util.Base64.getEncoder().encodeToString(certificateRequest().getBytes());
+        for (String v : KUBECTL_VERSIONS) {
+            String name = "jane-" + v.replace('.', '-');
+            Path csr = work.resolve(name + ".yaml");
+            Files.writeString(csr, """
+                    apiVersion: certificates.k8s.io/v1
+                    kind: CertificateSigningRequest
+                    metadata: {name: %s}
+                    spec:
+                      request: %s
+                      signerName: kubernetes.io/kube-apiserver-client
+                      expirationSeconds: 86400
+                      usages: [client auth]
+                    """.formatted(name, request));
+            ok(v, "create", "-f", csr.toString());
+            String pending = ok(v, "get", "csr", name);
+            assertTrue(v + ": " + pending, pending.contains("Pending") && pending.contains("kubernetes.io/kube-apiserver-client")
+                    && pending.contains("24h"));
+            assertTrue(v, ok(v, "get", "csr", name, "-o", "jsonpath={.spec.groups}").contains("system:masters"));
+            ok(v, "certificate", "approve", name);
+            assertEquals(v, "Approved", ok(v, "get", "csr", name, "-o", "jsonpath={.status.conditions[0].type}"));
+            // kubectl itself refuses to deny what is approved; the server's own rule is CsrValidationTest's
+            String denied = fails(v, "certificate", "deny", name);
+            assertTrue(v + ": " + denied, denied.contains("is already Approved"));
+            ok(v, "delete", "csr", name);
+        }
+    }
+
     @Test
     public void workloadsAsKubectlDrivesThem() throws Exception {
         Path manifest = work.resolve("apps.yaml");

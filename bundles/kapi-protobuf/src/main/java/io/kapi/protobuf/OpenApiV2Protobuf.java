@@ -36,6 +36,15 @@ public final class OpenApiV2Protobuf {
             strs(out, 7, document.get("produces"));
             obj(out, 8, document.get("paths"), OpenApiV2Protobuf::paths);
             obj(out, 9, document.get("definitions"), (o, n) -> named(o, 1, n, OpenApiV2Protobuf::schema));
+            JsonNode security = document.get("security");
+            if (security != null && security.isArray()) {
+                for (JsonNode requirement : security) {
+                    // SecurityRequirement: repeated NamedStringArray additional_properties = 1 (StringArray: repeated value = 1)
+                    out.writeByteArray(12, message(o -> named(o, 1, requirement, (a, scopes) -> run(() -> strs(a, 1, scopes)))));
+                }
+            }
+            // SecurityDefinitions: repeated NamedSecurityDefinitionsItem (name 1, SecurityDefinitionsItem 2)
+            obj(out, 13, document.get("securityDefinitions"), (o, n) -> named(o, 1, n, OpenApiV2Protobuf::securityDefinition));
             vendor(out, 16, document);
         });
     }
@@ -141,6 +150,21 @@ public final class OpenApiV2Protobuf {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A SecurityDefinitionsItem: kube defines only an API key ({@code BearerToken}), branch 2 (ApiKeySecurity). */
+    private static void securityDefinition(CodedOutputStream out, JsonNode item) {
+        run(() -> {
+            if ("apiKey".equals(item.path("type").asText())) {
+                out.writeByteArray(2, message(o -> {
+                    str(o, 1, item, "type");
+                    str(o, 2, item, "name");
+                    str(o, 3, item, "in");
+                    str(o, 4, item, "description");
+                    vendor(o, 5, item);
+                }));
+            }
+        });
     }
 
     private static void info(CodedOutputStream out, JsonNode info) {

@@ -104,4 +104,23 @@ class OpenApiV2ProtobufTest {
         assertEquals(List.of(0L), noMore.getField(2).getVarintList(), "additionalProperties: false is written, not left out");
         assertFalse(schema.getField(31).getLengthDelimitedList().isEmpty(), "the definition's GVK list");
     }
+
+    @Test
+    void theBearerTokenSecurityAsGnosticEncodesIt() throws Exception {
+        String json = ("{'swagger':'2.0','securityDefinitions':{'BearerToken':{'description':'Bearer Token authentication',"
+                + "'type':'apiKey','name':'authorization','in':'header'}},'security':[{'BearerToken':[]}]}").replace('\'', '"');
+        UnknownFieldSet doc = UnknownFieldSet.parseFrom(OpenApiV2Protobuf.encode(MAPPER.readTree(json)));
+        // Document.security (12): SecurityRequirement -> NamedStringArray (1): name 1, StringArray 2 (empty)
+        UnknownFieldSet requirement = parse(one(parse(one(doc, 12)), 1));
+        assertEquals("BearerToken", str(requirement, 1));
+        assertTrue(parse(one(requirement, 2)).asMap().isEmpty());
+        // Document.security_definitions (13): NamedSecurityDefinitionsItem (1): name 1, item 2 -> api_key_security (2)
+        UnknownFieldSet named = parse(one(parse(one(doc, 13)), 1));
+        assertEquals("BearerToken", str(named, 1));
+        UnknownFieldSet apiKey = parse(one(parse(one(named, 2)), 2));
+        assertEquals("apiKey", str(apiKey, 1));
+        assertEquals("authorization", str(apiKey, 2));
+        assertEquals("header", str(apiKey, 3));
+        assertEquals("Bearer Token authentication", str(apiKey, 4));
+    }
 }

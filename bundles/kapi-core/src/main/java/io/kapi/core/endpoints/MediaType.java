@@ -29,7 +29,8 @@ public record MediaType(String type, Map<String, String> params) {
     /**
      * The ranges of an Accept header, preferred first, as kube's negotiation (goautoneg) orders them:
      * by q-value, then a specific type before {@code type/*} before {@code * /*}, then the client's
-     * order; ranges with q=0 are dropped. No header is {@code * /*}.
+     * order. A range with q=0 is kept (last, as any lower q): goautoneg's {@code ParseAccept} keeps it
+     * and kube's {@code NegotiateMediaTypeOptions} matches it like any other. No header is {@code * /*}.
      */
     public static List<MediaType> parseAccept(String header) {
         List<MediaType> out = new ArrayList<>();
@@ -39,10 +40,7 @@ public record MediaType(String type, Map<String, String> params) {
         }
         for (String range : header.split(",")) {
             if (!range.isBlank()) {
-                MediaType mt = parse(range);
-                if (mt.q() > 0) {
-                    out.add(mt);
-                }
+                out.add(parse(range));
             }
         }
         // a stable sort keeps the client's order among equals

@@ -143,6 +143,16 @@ public final class WebSocketWatches {
         }
     }
 
+    /**
+     * One message's payload for a watch frame. The frame is shared between watchers: each send wraps it
+     * anew and nothing changes it. A protobuf frame's 4-byte length is the HTTP stream's framing; a
+     * message has its own, so a binary message is the bare {@code WatchEvent} (kube's {@code HandleWS}
+     * writes the encoder's output to {@code websocketFramer}, with no length-delimiting framer).
+     */
+    static ByteBuffer payload(byte[] frame, boolean binary) {
+        return binary ? ByteBuffer.wrap(frame, 4, frame.length - 4) : ByteBuffer.wrap(frame);
+    }
+
     /** One WebSocket watch: sends the stream's frames, ends the stream when the client goes. */
     private static final class Socket implements WebSocketListener {
         private final WatchStream stream;
@@ -159,9 +169,7 @@ public final class WebSocketWatches {
             stream.connected(new WatchStream.MessageSink() {
                 @Override
                 public void send(byte[] message, Runnable written, Runnable failed) {
-                    // the frame is shared between watchers: each send wraps it anew and nothing changes it; a
-                    // protobuf frame's 4-byte length is the HTTP stream's framing, a message has its own
-                    ByteBuffer payload = binary ? ByteBuffer.wrap(message, 4, message.length - 4) : ByteBuffer.wrap(message);
+                    ByteBuffer payload = payload(message, binary);
                     remote.uncheckedSendFrame(binary ? new BinaryFrame().setPayload(payload) : new TextFrame().setPayload(payload),
                             new WriteCallback() {
                                 @Override

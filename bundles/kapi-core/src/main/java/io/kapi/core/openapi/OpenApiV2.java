@@ -119,6 +119,12 @@ final class OpenApiV2 {
             v3.path("paths").fields().forEachRemaining(e -> paths.set(e.getKey(), pathItem(e.getValue())));
             v3.path("components").path("schemas").fields().forEachRemaining(e -> definitions.set(e.getKey(), schema(e.getValue())));
         }
+        // as kube's delegating authenticator declares bearer tokens (authenticatorfactory/delegating.go) and
+        // completeOpenAPI makes every declared scheme the default security (server/config.go), in
+        // kube-openapi's field order (spec.SecuritySchemeProps, then Swagger's securityDefinitions, security)
+        doc.putObject("securityDefinitions").putObject("BearerToken").put("description", "Bearer Token authentication")
+                .put("type", "apiKey").put("name", "authorization").put("in", "header");
+        doc.putArray("security").addObject().putArray("BearerToken");
         return doc;
     }
 

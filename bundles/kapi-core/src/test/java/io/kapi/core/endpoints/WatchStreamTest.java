@@ -225,4 +225,45 @@ class WatchStreamTest {
         assertTrue(cleaned2.await(10, java.util.concurrent.TimeUnit.SECONDS), "the client's close ends the watch");
         assertTrue(gone.hasEnded());
     }
+
+    @Test
+    void overAWebSocketAProtobufWatchSendsOneBinaryWatchEventPerMessageWithoutTheLengthPrefix() throws Exception {
+        WatchStream s = new WatchStream(resource, new ObjectOutput.Negotiated(MediaType.PROTOBUF, ObjectOutput.Output.OBJECT,
+                ObjectOutput.IncludeObject.METADATA));
+        assertTrue(s.protobuf(), "a protobuf watch is served over binary messages");
+        AutoCloseable handle = store.watch(dflt, everything, s);
+        s.goLive();
+        java.util.concurrent.BlockingQueue<java.nio.ByteBuffer> sent = new java.util.concurrent.LinkedBlockingQueue<>();
+        s.expectMessages(600, () -> { });
+        s.connected(new WatchStream.MessageSink() {
+            @Override
+            public void send(byte[] message, Runnable written, Runnable failed) {
+                // what the socket puts in the one BINARY frame of this message
+                sent.add(WebSocketWatches.payload(message, true));
+                written.run();
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        store.create(dflt, cm("a"));
+        store.create(dflt, cm("b"));
+        for (String name : List.of("a", "b")) {
+            java.nio.ByteBuffer message = sent.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(message, "no message for " + name);
+            byte[] bytes = new byte[message.remaining()];
+            message.get(bytes);
+            // the message is the bare WatchEvent: a length prefix would make it an unparsable or different message
+            com.google.protobuf.UnknownFieldSet event = com.google.protobuf.UnknownFieldSet.parseFrom(bytes);
+            assertEquals(java.util.Set.of(1, 2), event.asMap().keySet(), "type (1) and object (2) only");
+            assertEquals("ADDED", event.getField(1).getLengthDelimitedList().get(0).toStringUtf8());
+            byte[] raw = com.google.protobuf.UnknownFieldSet.parseFrom(event.getField(2).getLengthDelimitedList().get(0))
+                    .getField(1).getLengthDelimitedList().get(0).toByteArray();
+            assertEquals("k8s", new String(raw, 0, 3, StandardCharsets.US_ASCII), "the object's own envelope, magic included");
+            assertEquals(name, Codecs.PROTOBUF.decode(raw).at("/metadata/name").asText());
+        }
+        handle.close();
+        s.closed(null);
+    }
 }

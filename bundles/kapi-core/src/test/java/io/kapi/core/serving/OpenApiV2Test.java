@@ -75,4 +75,12 @@ class OpenApiV2Test extends ServingTestBase {
         FakeHttp.Response preferred = get(Map.of("Accept", "application/json;q=0.5, " + PROTOBUF));
         assertTrue(preferred.headers.get("Content-Type").contains("protobuf"));
     }
+
+    @Test
+    void bearerTokensAreTheSecurityOfEveryOperationAsInKube() throws Exception {
+        JsonNode doc = Json.MAPPER.readTree(get(Map.of("Accept", "application/json")).text());
+        assertEquals("{\"BearerToken\":{\"description\":\"Bearer Token authentication\",\"type\":\"apiKey\","
+                + "\"name\":\"authorization\",\"in\":\"header\"}}", doc.path("securityDefinitions").toString());
+        assertEquals("[{\"BearerToken\":[]}]", doc.path("security").toString());
+    }
 }

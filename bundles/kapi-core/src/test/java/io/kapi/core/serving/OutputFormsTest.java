@@ -80,4 +80,42 @@ class OutputFormsTest extends ServingTestBase {
         assertEquals("1", cm.at("/data/a").asText());
         assertFalse(stream.hasRemaining() && stream.remaining() < 4, "whole frames only");
     }
+
+    @Test
+    void oneObjectAsPartialObjectMetadataInProtobuf() throws Exception {
+        FakeHttp.Response r = get(CONFIGMAPS + "/c1", "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
+        assertEquals(200, r.status, r.text());
+        assertEquals("application/vnd.kubernetes.protobuf", r.headers.get("Content-Type"));
+        ObjectNode pom = Codecs.PROTOBUF.decode(r.body.toByteArray());
+        assertEquals("PartialObjectMetadata", pom.path("kind").asText());
+        assertEquals("meta.k8s.io/v1", pom.path("apiVersion").asText());
+        assertEquals("c1", pom.at("/metadata/name").asText());
+        assertFalse(pom.at("/metadata/uid").asText().isEmpty());
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        pom.fieldNames().forEachRemaining(fields::add);
+        assertEquals(java.util.List.of("apiVersion", "kind", "metadata"), fields.stream().sorted().toList(), pom.toString());
+    }
+
+    @Test
+    void aListAsPartialObjectMetadataListInJson() throws Exception {
+        assertEquals(201, call("POST", CONFIGMAPS, "{\"metadata\":{\"name\":\"c2\"},\"data\":{\"b\":\"2\"}}").status);
+        FakeHttp.Response r = get(CONFIGMAPS, "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
+        assertEquals(200, r.status, r.text());
+        assertEquals("application/json", r.headers.get("Content-Type"));
+        JsonNode list = Json.MAPPER.readTree(r.text());
+        assertEquals("PartialObjectMetadataList", list.path("kind").asText());
+        assertEquals("meta.k8s.io/v1", list.path("apiVersion").asText());
+        assertFalse(list.at("/metadata/resourceVersion").asText().isEmpty(), "the list's own metadata");
+        assertEquals(2, list.path("items").size());
+        int i = 0;
+        for (String name : java.util.List.of("c1", "c2")) {
+            JsonNode item = list.path("items").get(i++);
+            assertEquals("PartialObjectMetadata", item.path("kind").asText(), item.toString());
+            assertEquals("meta.k8s.io/v1", item.path("apiVersion").asText());
+            assertEquals(name, item.at("/metadata/name").asText());
+            java.util.List<String> fields = new java.util.ArrayList<>();
+            item.fieldNames().forEachRemaining(fields::add);
+            assertEquals(java.util.List.of("apiVersion", "kind", "metadata"), fields.stream().sorted().toList(), item.toString());
+        }
+    }
 }
