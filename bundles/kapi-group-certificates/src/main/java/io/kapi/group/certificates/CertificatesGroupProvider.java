@@ -31,7 +31,7 @@ public final class CertificatesGroupProvider implements APIGroupProvider {
     private static final List<ResourceDefinition> RESOURCES = List.of(
             ResourceDefinition.builder("v1", "certificatesigningrequests", KIND).shortNames("csr")
                     .openApi(OPENAPI, SCHEMA).strategy(CSRS)
-                    .storage(binding -> new CsrRest(binding.genericStore(CSRS), CSRS))
+                    .storage(binding -> new CsrRest(binding.genericStore(CSRS)))
                     .status(new CsrStatusStrategy())
                     .subresource(new Subresource(CsrApprovalRest.SUBRESOURCE, GROUP, "v1", KIND, (ObjectNode) OPENAPI.get(SCHEMA),
                             binding -> new CsrApprovalRest(binding, CSRS, APPROVAL_FIELDS, Json::now)))

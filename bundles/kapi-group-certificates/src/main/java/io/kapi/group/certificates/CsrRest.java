@@ -2,15 +2,11 @@ package io.kapi.group.certificates;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.ListOptions;
 import io.kapi.api.rest.RequestContext;
+import io.kapi.api.rest.ForwardingRestStore;
 import io.kapi.api.rest.RestStore;
-import io.kapi.api.rest.TableColumn;
-import io.kapi.api.rest.TableConvertor;
 import io.kapi.api.rest.UserInfo;
-import io.kapi.api.rest.WatchSink;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * CertificateSigningRequests on the generic store, with the part of kube's {@code PrepareForCreate} that
@@ -18,13 +14,9 @@ import java.util.function.UnaryOperator;
  * requesting user's, whatever the client wrote ({@code UserInfo} carries no extra attributes, so
  * {@code spec.extra} is always left out). Every other verb is the store's.
  */
-final class CsrRest implements RestStore, TableConvertor {
-    private final RestStore store;
-    private final TableConvertor table;
-
-    CsrRest(RestStore store, CsrStrategy strategy) {
-        this.store = store;
-        this.table = strategy.table();
+final class CsrRest extends ForwardingRestStore {
+    CsrRest(RestStore store) {
+        super(store);
     }
 
     /** The fields of kube's {@code CertificateSigningRequestSpec}, in the order its JSON has them. */
@@ -58,46 +50,6 @@ final class CsrRest implements RestStore, TableConvertor {
     public ObjectNode create(RequestContext ctx, ObjectNode object) {
         ObjectNode csr = object.deepCopy();
         setRequestor(csr, ctx.user());
-        return store.create(ctx, csr);
-    }
-
-    @Override
-    public ObjectNode get(RequestContext ctx, String name, String resourceVersion) {
-        return store.get(ctx, name, resourceVersion);
-    }
-
-    @Override
-    public ObjectNode list(RequestContext ctx, ListOptions options) {
-        return store.list(ctx, options);
-    }
-
-    @Override
-    public UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
-        return store.update(ctx, name, transform);
-    }
-
-    @Override
-    public DeleteResult delete(RequestContext ctx, String name, ObjectNode options) {
-        return store.delete(ctx, name, options);
-    }
-
-    @Override
-    public ObjectNode deleteCollection(RequestContext ctx, ObjectNode deleteOptions, ListOptions listOptions) {
-        return store.deleteCollection(ctx, deleteOptions, listOptions);
-    }
-
-    @Override
-    public AutoCloseable watch(RequestContext ctx, ListOptions options, WatchSink sink) {
-        return store.watch(ctx, options, sink);
-    }
-
-    @Override
-    public List<TableColumn> columns() {
-        return table.columns();
-    }
-
-    @Override
-    public List<Object> cells(ObjectNode object) {
-        return table.cells(object);
+        return super.create(ctx, csr);
     }
 }
