@@ -40,7 +40,8 @@ import java.util.Set;
  * {@code pkg/runtime/serializer/protobuf}). The messages are those generated in
  * {@code io.kubernetes:client-java-proto}; they are walked through their descriptors, so every kind
  * of every group in that artifact is handled without per-kind code. The proto field names are
- * kube's JSON names; the few messages whose JSON is not an object (times, int-or-string,
+ * kube's JSON names but for those listed in {@code json-names.txt} (renamed, or Go embedded structs
+ * that JSON inlines); the few messages whose JSON is not an object (times, int-or-string,
  * quantities, embedded objects, apiextensions' schema unions) are converted specially.
  *
  * <p>Decoding gives the natural JSON of the object, unset fields left out. proto2 keeps presence,
@@ -149,6 +150,38 @@ public final class KubeProtobuf {
      * present in nearly every request, are dropped at zero to give the JSON kubectl would send.
      */
     private static final Map<String, Set<String>> OMIT_ZERO = omitZero();
+
+    /**
+     * {@code <message>.<proto field>} to JSON name, for the fields of kube's types whose
+     * {@code protobuf:"name=..."} tag is not their {@code json:"..."} name ({@code uID}/{@code uid},
+     * {@code aPIGroup}/{@code apiGroup}), and {@link #INLINE} for Go embedded structs tagged
+     * {@code json:",inline"}: encoding/json writes their fields in the enclosing object, gogo protobuf
+     * keeps them in a nested message ({@code Volume.volumeSource}). From {@code json-names.txt}.
+     */
+    private static final Map<String, String> JSON_NAMES = jsonNames();
+    private static final String INLINE = "-inline";
+
+    private static Map<String, String> jsonNames() {
+        Map<String, String> out = new HashMap<>();
+        try (java.io.InputStream in = KubeProtobuf.class.getResourceAsStream("json-names.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("json-names.txt is missing from the bundle");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.trim().split(" ");
+                if (parts.length == 3) {
+                    out.put(parts[0] + "." + parts[1], parts[2]);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("json-names.txt cannot be read", e);
+        }
+        return Map.copyOf(out);
+    }
+
+    private static boolean isInline(FieldDescriptor f) {
+        return INLINE.equals(JSON_NAMES.get(f.getFullName()));
+    }
 
     /** The fields of {@code omit-zero.txt} (k8s.io/api's non-pointer omitempty numbers and booleans) and metav1's. */
     private static Map<String, Set<String>> omitZero() {
@@ -345,7 +378,9 @@ public final class KubeProtobuf {
                     value = null;
                 }
             }
-            if (value != null) {
+            if (value != null && isInline(f) && value.isObject()) {
+                out.setAll((ObjectNode) value);
+            } else if (value != null) {
                 out.set(jsonName(f), value);
             }
         }
@@ -554,7 +589,13 @@ public final class KubeProtobuf {
         }
         Map<String, FieldDescriptor> byJsonName = new HashMap<>();
         for (FieldDescriptor f : d.getFields()) {
-            byJsonName.put(jsonName(f), f);
+            if (isInline(f)) {
+                // the embedded struct's fields are this object's; Go marshals the non-pointer embedded
+                // message even when empty
+                b.setField(f, message(f.getMessageType(), json));
+            } else {
+                byJsonName.put(jsonName(f), f);
+            }
         }
         for (Map.Entry<String, JsonNode> e : json.properties()) {
             FieldDescriptor f = byJsonName.get(e.getKey());
@@ -567,11 +608,13 @@ public final class KubeProtobuf {
                 FieldDescriptor kf = entry.findFieldByNumber(1);
                 FieldDescriptor vf = entry.findFieldByNumber(2);
                 for (Map.Entry<String, JsonNode> x : v.properties()) {
-                    Object value = x.getValue().isNull() ? null : protoValue(vf, x.getValue());
-                    if (value != null) {
-                        b.addRepeatedField(f, DynamicMessage.newBuilder(entry).setField(kf, x.getKey())
-                                .setField(vf, value).build());
-                    }
+                    // encoding/json stores a null map element as the value type's zero (the entry is
+                    // kept: {"k": null} in a map[string]metav1.Time is k -> zero time), which gogo
+                    // writes as an empty message / zero scalar
+                    JsonNode xv = x.getValue();
+                    Object value = xv.isNull() ? zero(vf) : protoValue(vf, xv);
+                    b.addRepeatedField(f, DynamicMessage.newBuilder(entry).setField(kf, x.getKey())
+                            .setField(vf, value == null ? zero(vf) : value).build());
                 }
             } else if (f.isRepeated()) {
                 for (JsonNode item : v) {
@@ -588,6 +631,11 @@ public final class KubeProtobuf {
             }
         }
         return b.build();
+    }
+
+    private static Object zero(FieldDescriptor f) {
+        return f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                ? DynamicMessage.getDefaultInstance(f.getMessageType()) : f.getDefaultValue();
     }
 
     private Object protoValue(FieldDescriptor f, JsonNode v) {
@@ -730,11 +778,16 @@ public final class KubeProtobuf {
     // ---------------------------------------------------------------- names
 
     /**
-     * The JSON name of a field. kube's proto field names are its JSON names except in
+     * The JSON name of a field. kube's proto field names are its JSON names except for
+     * {@code json-names.txt} and in
      * apiextensions' JSONSchemaProps, whose JSON names are not proto identifiers
      * ({@code $ref}, {@code x-kubernetes-list-type}).
      */
     private static String jsonName(FieldDescriptor f) {
+        String renamed = JSON_NAMES.get(f.getFullName());
+        if (renamed != null) {
+            return renamed;
+        }
         String name = f.getName();
         if (!f.getContainingType().getName().equals("JSONSchemaProps")) {
             return name;
