@@ -86,24 +86,10 @@ final class Volumes {
      * @throws StatusException kube's 400 for a value that is not a quantity
      */
     static void canonicalize(JsonNode list, String kind) {
-        if (!(list instanceof ObjectNode map)) {
-            return;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.isNull()) {
-                e.setValue(map.textNode("0"));
-                continue;
-            }
-            if (!v.isTextual() && !v.isNumber()) {
-                throw undecodable(kind, Quantity.ERR_FORMAT_WRONG);
-            }
-            try {
-                e.setValue(map.textNode(Quantity.parse(v.asText().trim()).roundUpToMilli().toString()));
-            } catch (Quantity.InvalidQuantityException ex) {
-                throw undecodable(kind, ex.getMessage());
-            }
+        try {
+            Quantity.canonicalizeList(list);
+        } catch (Quantity.InvalidQuantityException ex) {
+            throw undecodable(kind, ex.getMessage());
         }
     }
 

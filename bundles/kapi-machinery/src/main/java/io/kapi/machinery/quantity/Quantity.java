@@ -233,6 +233,31 @@ public final class Quantity implements Comparable<Quantity> {
         return new Quantity(amount, false, decScale, format, "");
     }
 
+    /**
+     * A resource list (a JSON object of quantities, as a pod's {@code resources.limits}) as kube's decoding
+     * and {@code SetDefaults_ResourceList} leave it: every value a quantity in canonical form, rounded up
+     * to milli scale; a null is Go's zero quantity, {@code 0}. Anything but an object is left alone.
+     *
+     * @throws InvalidQuantityException with kube's message for a value that is no quantity (kube's decoder
+     *     then refuses the whole body)
+     */
+    public static void canonicalizeList(com.fasterxml.jackson.databind.JsonNode list) {
+        if (!(list instanceof com.fasterxml.jackson.databind.node.ObjectNode map)) {
+            return;
+        }
+        for (java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = map.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+            com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+            if (v.isNull()) {
+                e.setValue(map.textNode("0"));
+            } else if (!v.isTextual() && !v.isNumber()) {
+                throw new InvalidQuantityException(ERR_FORMAT_WRONG);
+            } else {
+                e.setValue(map.textNode(parse(v.asText().trim()).roundUpToMilli().toString()));
+            }
+        }
+    }
+
     /** {@link #parse}, or null when the text is not a quantity. */
     public static Quantity parseOrNull(String str) {
         try {

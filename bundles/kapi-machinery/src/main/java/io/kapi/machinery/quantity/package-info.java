@@ -4,5 +4,5 @@
  * {@code %#v} prints it in kube's field errors. Immutable, thread-safe values.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.kapi.machinery.quantity;

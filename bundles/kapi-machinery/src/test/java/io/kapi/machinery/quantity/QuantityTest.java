@@ -496,4 +496,17 @@ class QuantityTest {
             assertEquals("10e99996", canonical("1" + "0".repeat(100_000) + "e-3"));
         });
     }
+
+    @Test
+    void aResourceListIsCanonicalizedAsKubeDecodesAndDefaultsIt() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode list = mapper.readTree("{\"cpu\":\"0.5\",\"memory\":\" 1Gi \",\"pods\":10,"
+                + "\"tiny\":\"1n\",\"none\":null}");
+        Quantity.canonicalizeList(list);
+        org.junit.jupiter.api.Assertions.assertEquals("{\"cpu\":\"500m\",\"memory\":\"1Gi\",\"pods\":\"10\",\"tiny\":\"1m\",\"none\":\"0\"}",
+                list.toString());
+        Quantity.InvalidQuantityException e = org.junit.jupiter.api.Assertions.assertThrows(Quantity.InvalidQuantityException.class,
+                () -> Quantity.canonicalizeList(mapper.readTree("{\"cpu\":true}")));
+        org.junit.jupiter.api.Assertions.assertEquals(Quantity.ERR_FORMAT_WRONG, e.getMessage());
+    }
 }
