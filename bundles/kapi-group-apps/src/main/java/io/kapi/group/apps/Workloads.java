@@ -162,7 +162,13 @@ final class Workloads {
             if (!PERCENT.matcher(s).matches()) {
                 causes.add(FieldCause.invalidRendered(path, intOrString(value), NameValidation.regexError(
                         "a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, "1%", "93%")));
-                return -1;
+                // kube's getIntOrPercentValue falls back to IntOrString.IntValue(), strconv.Atoi of the string
+                // (0 when it is no number), so an invalid maxSurge can still be "0" for the both-zero check
+                try {
+                    return Integer.parseInt(s);
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
             }
             long pct = Long.parseLong(s.substring(0, s.length() - 1));
             if (atMost100 && pct > 100) {

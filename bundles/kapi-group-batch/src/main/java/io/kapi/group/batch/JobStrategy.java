@@ -114,6 +114,9 @@ final class JobStrategy implements Strategy, GarbageCollectionPolicy {
         Jobs.validateJobSpec(spec, "spec", causes);
         if (selector == null || selector.isNull()) {
             causes.add(FieldCause.required("spec.selector", ""));
+            // kube's ValidateJobSpec: LabelSelectorAsSelector(nil) is labels.Nothing(), which matches no template
+            causes.add(FieldCause.invalidRendered("spec.template.metadata.labels", GoValues.stringMap(labels),
+                    "`selector` does not match template `labels`"));
         } else {
             try {
                 LabelSelector parsed = LabelSelector.fromObject(selector);
@@ -142,6 +145,15 @@ final class JobStrategy implements Strategy, GarbageCollectionPolicy {
         }
         if (!Objects.equals(spec.get("completionMode"), before.get("completionMode"))) {
             causes.add(FieldCause.invalid("spec.completionMode", spec.path("completionMode").asText(""), ObjectMetaValidation.FIELD_IMMUTABLE));
+        }
+        // kube's ValidateJobSpecUpdate: ValidateImmutableField of these too
+        for (String f : new String[] {"backoffLimitPerIndex", "podFailurePolicy", "successPolicy", "managedBy"}) {
+            if (!Objects.equals(spec.get(f), before.get(f))) {
+                JsonNode v = spec.get(f);
+                causes.add(FieldCause.invalidRendered("spec." + f, v == null || v.isNull() ? "null"
+                        : v.isValueNode() ? (v.isTextual() ? FieldCause.goQuote(v.asText()) : v.asText()) : v.toString(),
+                        ObjectMetaValidation.FIELD_IMMUTABLE));
+            }
         }
         if (!spec.path("completionMode").asText("").equals("Indexed") && !Objects.equals(spec.get("completions"), before.get("completions"))) {
             causes.add(FieldCause.invalid("spec.completions", spec.path("completions").asLong(), ObjectMetaValidation.FIELD_IMMUTABLE));

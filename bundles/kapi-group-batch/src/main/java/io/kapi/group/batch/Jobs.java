@@ -81,6 +81,32 @@ final class Jobs {
                 causes.add(FieldCause.invalid(path + ".parallelism", spec.path("parallelism").asLong(),
                         "must be less than or equal to 100000 when completion mode is Indexed"));
             }
+            // kube's validateJobSpec (pkg/apis/batch/validation/validation.go), Indexed mode:
+            //   MaxFailedIndexes > Completions: "must be less than or equal to completions"; > 100000:
+            //   "must be less than or equal to 100000"; with BackoffLimitPerIndex and Completions > 100000
+            //   (completionsSoftLimit): MaxFailedIndexes required, Parallelism and MaxFailedIndexes <= 10000
+            JsonNode completions = spec.get("completions");
+            JsonNode maxFailed = spec.get("maxFailedIndexes");
+            boolean hasCompletions = completions != null && completions.isNumber();
+            boolean hasMaxFailed = maxFailed != null && maxFailed.isNumber();
+            if (hasCompletions && hasMaxFailed && maxFailed.asLong() > completions.asLong()) {
+                causes.add(FieldCause.invalid(path + ".maxFailedIndexes", maxFailed.asLong(), "must be less than or equal to completions"));
+            }
+            if (hasMaxFailed && maxFailed.asLong() > 100000) {
+                causes.add(FieldCause.invalid(path + ".maxFailedIndexes", maxFailed.asLong(), "must be less than or equal to 100000"));
+            }
+            if (hasCompletions && completions.asLong() > 100000 && spec.hasNonNull("backoffLimitPerIndex")) {
+                String high = "must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index";
+                if (!hasMaxFailed) {
+                    causes.add(FieldCause.required(path + ".maxFailedIndexes", "must be specified when completions is above 100000"));
+                }
+                if (spec.path("parallelism").isNumber() && spec.path("parallelism").asLong() > 10000) {
+                    causes.add(FieldCause.invalid(path + ".parallelism", spec.path("parallelism").asLong(), high));
+                }
+                if (hasMaxFailed && maxFailed.asLong() > 10000) {
+                    causes.add(FieldCause.invalid(path + ".maxFailedIndexes", maxFailed.asLong(), high));
+                }
+            }
         } else {
             if (spec.hasNonNull("backoffLimitPerIndex")) {
                 causes.add(FieldCause.invalid(path + ".backoffLimitPerIndex", spec.path("backoffLimitPerIndex").asLong(),
@@ -90,6 +116,10 @@ final class Jobs {
                 causes.add(FieldCause.invalid(path + ".maxFailedIndexes", spec.path("maxFailedIndexes").asLong(),
                         "requires indexed completion mode"));
             }
+        }
+        // kube: a maxFailedIndexes without backoffLimitPerIndex is refused whatever the completion mode
+        if (spec.hasNonNull("maxFailedIndexes") && !spec.hasNonNull("backoffLimitPerIndex")) {
+            causes.add(FieldCause.required(path + ".backoffLimitPerIndex", "when maxFailedIndexes is specified"));
         }
         String replacement = spec.path("podReplacementPolicy").asText("");
         if (spec.hasNonNull("podReplacementPolicy")) {

@@ -258,15 +258,17 @@ final class ServiceStrategy implements Strategy {
                                 + ", TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}", at));
             }
         }
-        if (spec.path("loadBalancerSourceRanges").size() > 0 && !type.equals("LoadBalancer")) {
-            causes.add(FieldCause.forbidden("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"));
-        }
+        sourceRanges(object, type, causes);
         if (spec.hasNonNull("allocateLoadBalancerNodePorts") && !type.equals("LoadBalancer")) {
             causes.add(FieldCause.forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"));
         }
-        if (spec.hasNonNull("loadBalancerClass") && !type.equals("LoadBalancer")) {
-            causes.add(FieldCause.forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"));
+        // kube: if service.Spec.Type == core.ServiceTypeLoadBalancer && service.Spec.AllocateLoadBalancerNodePorts == nil {
+        //     allErrs = append(allErrs, field.Required(field.NewPath("allocateLoadBalancerNodePorts"), "")) }
+        // (kube's path has no "spec."; the store's defaulting sets the field, so only a caller skipping it sees this)
+        if (type.equals("LoadBalancer") && !spec.hasNonNull("allocateLoadBalancerNodePorts")) {
+            causes.add(FieldCause.required("allocateLoadBalancerNodePorts", ""));
         }
+        loadBalancerClass(spec, causes);
         String etp = spec.path("externalTrafficPolicy").asText("");
         if (!externallyAccessible(spec)) {
             if (!etp.isEmpty()) {
@@ -288,7 +290,111 @@ final class ServiceStrategy implements Strategy {
         } else if (itp != null && !itp.isNull() && !itp.asText().equals("Cluster") && !itp.asText().equals("Local")) {
             causes.add(FieldCause.notSupported("spec.internalTrafficPolicy", itp.asText(), List.of("Cluster", "Local")));
         }
+        // kube's validateServiceTrafficDistribution (1.32: PreferClose is the only value)
+        JsonNode distribution = spec.get("trafficDistribution");
+        if (distribution != null && !distribution.isNull() && !distribution.asText().equals("PreferClose")) {
+            causes.add(FieldCause.notSupported("spec.trafficDistribution", distribution.asText(), List.of("PreferClose")));
+        }
+        // kube's validateServiceAnnotations: topology-mode must match the deprecated topology-aware-hints when both are set
+        JsonNode annotations = object.path("metadata").path("annotations");
+        JsonNode hints = annotations.get("service.kubernetes.io/topology-aware-hints");
+        JsonNode mode = annotations.get("service.kubernetes.io/topology-mode");
+        if (hints != null && mode != null && !hints.asText().equals(mode.asText())) {
+            causes.add(FieldCause.invalid("metadata.annotations[service.kubernetes.io/topology-mode]", mode.asText(),
+                    "must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified"));
+        }
         return causes;
+    }
+
+    /**
+     * kube's validateLoadBalancerClassField(nil, service): a qualified name on a LoadBalancer, forbidden on any
+     * other type ({@code ValidateServiceUpdate} runs it once more with the old Service, so an update reports twice).
+     */
+    private static void loadBalancerClass(JsonNode spec, List<FieldCause> causes) {
+        JsonNode lbClass = spec.get("loadBalancerClass");
+        if (lbClass == null || lbClass.isNull()) {
+            return;
+        }
+        if (spec.path("type").asText("").equals("LoadBalancer")) {
+            for (String msg : NameValidation.isQualifiedName(lbClass.asText())) {
+                causes.add(FieldCause.invalid("spec.loadBalancerClass", lbClass.asText(), msg));
+            }
+        } else {
+            causes.add(FieldCause.forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"));
+        }
+    }
+
+    static final String SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
+
+    /**
+     * kube's source range check in validateServiceFields: the field (or, without it, the annotation) only on a
+     * LoadBalancer, and parsing as apiservice.GetLoadBalancerSourceRanges does (entries trimmed; an empty or
+     * whitespace-only annotation means 0.0.0.0/0):
+     * <pre>
+     * if len(service.Spec.LoadBalancerSourceRanges) > 0 || ok { ...
+     *     if service.Spec.Type != core.ServiceTypeLoadBalancer { field.Forbidden(fieldPath, "may only be used when `type` is 'LoadBalancer'") }
+     *     if _, err := apiservice.GetLoadBalancerSourceRanges(service); err != nil {
+     *         field.Invalid(fieldPath, val, "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 ") } }
+     * </pre>
+     */
+    private static void sourceRanges(JsonNode svc, String type, List<FieldCause> causes) {
+        JsonNode ranges = svc.path("spec").path("loadBalancerSourceRanges");
+        JsonNode annotation = svc.path("metadata").path("annotations").get(SOURCE_RANGES_ANNOTATION);
+        if (ranges.size() == 0 && annotation == null) {
+            return;
+        }
+        String at;
+        Object value;
+        boolean valid = true;
+        if (ranges.size() > 0) {
+            at = "spec.LoadBalancerSourceRanges";
+            List<String> items = new ArrayList<>();
+            for (JsonNode r : ranges) {
+                items.add(r.asText(""));
+                valid &= isCIDR(r.asText("").trim());
+            }
+            value = "[" + String.join(" ", items) + "]"; // Go's %v of a []string
+        } else {
+            at = "metadata.annotations[" + SOURCE_RANGES_ANNOTATION + "]";
+            value = annotation.asText("");
+            String v = annotation.asText("").trim();
+            if (!v.isEmpty()) {
+                for (String r : v.split(",", -1)) {
+                    valid &= isCIDR(r.trim());
+                }
+            }
+        }
+        if (!type.equals("LoadBalancer")) {
+            causes.add(FieldCause.forbidden(at, "may only be used when `type` is 'LoadBalancer'"));
+        }
+        if (!valid) {
+            causes.add(FieldCause.invalid(at, value, "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "));
+        }
+    }
+
+    /** kube's netutils.ParseCIDRSloppy succeeding: an IPv4 or IPv6 address, '/', a prefix length within its size. */
+    static boolean isCIDR(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String ip = cidr.substring(0, slash);
+        String bits = cidr.substring(slash + 1);
+        if (bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        int prefix = Integer.parseInt(bits);
+        if (ServiceCidr.toLong(ip) >= 0) {
+            return prefix <= 32;
+        }
+        if (!ip.contains(":") || !ip.matches("[0-9A-Fa-f:.]+")) {
+            return false; // never a name lookup
+        }
+        try {
+            return java.net.InetAddress.getByName(ip) instanceof java.net.Inet6Address && prefix <= 128;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static void port(JsonNode p, String at, boolean several, Set<String> names, List<FieldCause> causes) {
@@ -315,6 +421,13 @@ final class ServiceStrategy implements Strategy {
         } else if (!PROTOCOLS.contains(protocol)) {
             causes.add(FieldCause.notSupported(at + ".protocol", protocol, PROTOCOLS));
         }
+        // kube's validateServicePort: if sp.AppProtocol != nil { ValidateQualifiedName(*sp.AppProtocol, fldPath.Child("appProtocol")) }
+        JsonNode appProtocol = p.get("appProtocol");
+        if (appProtocol != null && !appProtocol.isNull()) {
+            for (String msg : NameValidation.isQualifiedName(appProtocol.asText())) {
+                causes.add(FieldCause.invalid(at + ".appProtocol", appProtocol.asText(), msg));
+            }
+        }
         JsonNode target = p.get("targetPort");
         if (target != null && target.isNumber()) {
             long t = target.asLong();
@@ -334,6 +447,13 @@ final class ServiceStrategy implements Strategy {
             causes.add(FieldCause.required("spec.sessionAffinity", ""));
         } else if (!affinity.equals("ClientIP") && !affinity.equals("None")) {
             causes.add(FieldCause.notSupported("spec.sessionAffinity", affinity, List.of("ClientIP", "None")));
+        } else if (affinity.equals("None")) {
+            // kube: else if service.Spec.SessionAffinity == core.ServiceAffinityNone { if service.Spec.SessionAffinityConfig != nil {
+            //     field.Forbidden(specPath.Child("sessionAffinityConfig"), fmt.Sprintf("must not be set when session affinity is %s", core.ServiceAffinityNone)) } }
+            JsonNode config = spec.get("sessionAffinityConfig");
+            if (config != null && !config.isNull()) {
+                causes.add(FieldCause.forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None"));
+            }
         } else if (affinity.equals("ClientIP")) {
             JsonNode timeout = spec.path("sessionAffinityConfig").path("clientIP").get("timeoutSeconds");
             if (timeout != null && (timeout.asLong() <= 0 || timeout.asLong() > 86400)) {
@@ -451,6 +571,18 @@ final class ServiceStrategy implements Strategy {
                 }
             }
         }
+        // kube's validateLoadBalancerClassField(oldService, service): the class of a LoadBalancer staying one is immutable
+        // if isTypeLoadBalancer(oldService) && isTypeLoadBalancer(service) && !sameLoadBalancerClass(oldService, service) {
+        //     field.Invalid(field.NewPath("spec", "loadBalancerClass"), service.Spec.LoadBalancerClass, "may not change once set") }
+        JsonNode lbClass = object.path("spec").get("loadBalancerClass");
+        JsonNode oldClass = old.path("spec").get("loadBalancerClass");
+        boolean nowSet = lbClass != null && !lbClass.isNull();
+        boolean wasSet = oldClass != null && !oldClass.isNull();
+        if (type(object).equals("LoadBalancer") && type(old).equals("LoadBalancer")
+                && (nowSet != wasSet || nowSet && !lbClass.asText().equals(oldClass.asText()))) {
+            causes.add(FieldCause.invalid("spec.loadBalancerClass", nowSet ? lbClass.asText() : "null", "may not change once set"));
+        }
+        loadBalancerClass(object.path("spec"), causes);
         causes.addAll(validate(object));
         return causes;
     }
