@@ -565,6 +565,82 @@ public class BuiltInGroupsE2EIT {
         }
     }
 
+    private static final String WIDGET_CRD = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: widgets, kind: Widget, shortNames: [wd]}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources:
+                  status: {}
+                  scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+                additionalPrinterColumns:
+                - {name: Size, type: integer, jsonPath: .spec.size}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        required: [size]
+                        properties:
+                          size: {type: integer, minimum: 1}
+                          color: {type: string, enum: [red, blue], default: red}
+                          replicas: {type: integer}
+                      status:
+                        type: object
+                        properties:
+                          replicas: {type: integer}
+            """;
+
+    @Test
+    public void customResourceDefinitionsServeTheirResources() throws Exception {
+        Path crd = work.resolve("widgets-crd.yaml");
+        Files.writeString(crd, WIDGET_CRD);
+        ok("1.33", "apply", "-f", crd.toString());
+        ok("1.33", "wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=30s");
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "crd-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            Path w = work.resolve("widget-" + ns + ".yaml");
+            Files.writeString(w, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, replicas: 1}\n");
+            // discovery may take a moment to show a group that just appeared: kubectl then retries
+            String applied = "";
+            for (long end = System.nanoTime() + 20_000_000_000L; !applied.contains("created") && System.nanoTime() < end; ) {
+                Distribution.Result r = dist.kubectlVersion(v, "apply", "-n", ns, "-f", w.toString());
+                applied = r.out();
+                if (!applied.contains("created")) {
+                    Thread.sleep(500);
+                }
+            }
+            assertTrue(v + ": " + applied, applied.contains("widget.example.com/w1 created"));
+            String table = ok(v, "get", "wd", "-n", ns);
+            assertTrue(v + ": " + table, table.contains("SIZE") && table.contains("w1") && table.contains("3"));
+            assertEquals(v, "red", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.color}"));
+            Files.writeString(w, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 0, color: green}\n");
+            String invalid = fails(v, "apply", "-n", ns, "-f", w.toString());
+            assertTrue(v + ": " + invalid, invalid.contains("spec.size in body should be greater than or equal to 1")
+                    && invalid.contains("Unsupported value: \"green\""));
+            ok(v, "scale", "widget", "w1", "-n", ns, "--replicas=3");
+            assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+            ok(v, "patch", "widget", "w1", "-n", ns, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"replicas\":3}}");
+            assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.status.replicas}"));
+        }
+        // deleting the definition deletes its custom resources, then the definition
+        ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
+        String gone = fails("1.33", "get", "crd", "widgets.example.com");
+        assertTrue(gone, gone.contains("NotFound") || gone.contains("not found"));
+        for (String v : KUBECTL_VERSIONS) {
+            ok(v, "delete", "namespace", "crd-" + v.replace('.', '-'));
+        }
+    }
+
     @Test
     public void workloadsAsKubectlDrivesThem() throws Exception {
         Path manifest = work.resolve("apps.yaml");

@@ -86,24 +86,54 @@ public final class SmpSchema {
                                         Function<String, JsonNode> refs) {
         Builder b = OBJECT_META.toBuilder();
         if (schema != null) {
-            collect(b, schema, "", refs, 0);
+            collect(b, schema, "", refs, 0, new java.util.HashSet<>());
         }
         return b.build();
     }
 
+    /** The named schema {@code schema} refers to ({@code $ref}, or kube's {@code allOf} of one), or null. */
+    private static String refOf(JsonNode schema) {
+        JsonNode ref = schema.get("$ref");
+        JsonNode allOf = schema.get("allOf");
+        if (ref == null && allOf != null && allOf.size() == 1) {
+            ref = allOf.get(0).get("$ref");
+        }
+        return ref == null ? null : ref.asText();
+    }
+
+    /**
+     * Collects the patch strategies under {@code path}. A named schema already being expanded on the way
+     * here is not expanded again: a recursive type (a CustomResourceDefinition's JSONSchemaProps) would
+     * otherwise be walked without end; it declares no strategies of its own below its first level.
+     */
     private static void collect(Builder b, JsonNode schema, String path,
-                                Function<String, JsonNode> refs, int depth) {
+                                Function<String, JsonNode> refs, int depth, java.util.Set<String> expanding) {
+        String ref = refOf(schema);
+        if (ref != null && !expanding.add(ref)) {
+            return;
+        }
+        try {
+            collectResolved(b, schema, path, refs, depth, expanding);
+        } finally {
+            if (ref != null) {
+                expanding.remove(ref);
+            }
+        }
+    }
+
+    private static void collectResolved(Builder b, JsonNode schema, String path,
+                                        Function<String, JsonNode> refs, int depth, java.util.Set<String> expanding) {
         JsonNode s = OpenApiRefs.resolve(schema, refs);
         if (s == null || depth > 32) {
             return;
         }
         if (s.has("items")) {
-            collect(b, s.get("items"), path, refs, depth + 1);
+            collect(b, s.get("items"), path, refs, depth + 1, expanding);
         }
         JsonNode values = s.get("additionalProperties");
         if (values != null && values.isObject() && !path.isEmpty()) {
             int before = b.fields.size();
-            collect(b, values, path + ".*", refs, depth + 1);
+            collect(b, values, path + ".*", refs, depth + 1, expanding);
             if (b.fields.size() > before) {
                 b.map(path); // only maps whose values carry a strategy are recorded
             }
@@ -126,7 +156,7 @@ public final class SmpSchema {
             } else if (strategy.equals("replace")) {
                 b.replace(field);
             }
-            collect(b, p, field, refs, depth + 1);
+            collect(b, p, field, refs, depth + 1, expanding);
         });
     }
 

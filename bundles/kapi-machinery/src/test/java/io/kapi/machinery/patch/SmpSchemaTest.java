@@ -68,4 +68,26 @@ class SmpSchemaTest {
                 "{\"templates\":{\"web\":{\"containers\":[{\"name\":\"a\",\"image\":\"2\"}]}}}".getBytes(), smp);
         assertEquals(json("{'templates':{'web':{'containers':[{'name':'a','image':'2'},{'name':'b'}]}}}"), patched);
     }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(10)
+    void aRecursiveSchemaIsWalkedOncePerLevelOfItsOwnType() throws Exception {
+        // a CustomResourceDefinition's JSONSchemaProps refers to itself from a dozen fields
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode props = m.readTree("""
+                {"type":"object","properties":{
+                  "items":{"$ref":"#/components/schemas/Props"},"not":{"$ref":"#/components/schemas/Props"},
+                  "allOf":{"type":"array","items":{"$ref":"#/components/schemas/Props"}},
+                  "anyOf":{"type":"array","items":{"$ref":"#/components/schemas/Props"}},
+                  "oneOf":{"type":"array","items":{"$ref":"#/components/schemas/Props"}},
+                  "properties":{"type":"object","additionalProperties":{"$ref":"#/components/schemas/Props"}},
+                  "definitions":{"type":"object","additionalProperties":{"$ref":"#/components/schemas/Props"}},
+                  "tags":{"type":"array","items":{"type":"string"},"x-kubernetes-patch-strategy":"merge"}}}""");
+        com.fasterxml.jackson.databind.JsonNode root = m.readTree("""
+                {"type":"object","properties":{"spec":{"type":"object","properties":{
+                  "schema":{"$ref":"#/components/schemas/Props"}}}}}""");
+        SmpSchema s = SmpSchema.fromOpenApi(root, ref -> ref.equals("#/components/schemas/Props") ? props : null);
+        org.junit.jupiter.api.Assertions.assertNotNull(s);
+        org.junit.jupiter.api.Assertions.assertTrue(s.toString().contains("spec.schema.tags"), s.toString());
+    }
 }
