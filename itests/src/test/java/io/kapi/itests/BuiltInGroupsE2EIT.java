@@ -165,8 +165,18 @@ public class BuiltInGroupsE2EIT {
             String rules = ok(v, "auth", "can-i", "--list");
             assertTrue(v + ": " + rules, rules.contains("*.*") && rules.contains("[*]"));
         }
-        // posted raw: kubectl's client-side validation of a kind without a PATCH operation (every review) lists
-        // CustomResourceDefinitions, which are not served yet
+        // kubectl's client-side validation of a kind without a PATCH operation (every review) lists
+        // CustomResourceDefinitions to tell whether it is one
+        Path sarYaml = work.resolve("sar.yaml");
+        Files.writeString(sarYaml, """
+                apiVersion: authorization.k8s.io/v1
+                kind: SubjectAccessReview
+                spec:
+                  user: jane
+                  groups: [system:masters]
+                  resourceAttributes: {verb: delete, resource: pods, namespace: default}
+                """);
+        assertEquals("true", ok("1.33", "create", "-f", sarYaml.toString(), "-o", "jsonpath={.status.allowed}"));
         Path sar = work.resolve("sar.json");
         Files.writeString(sar, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":{"
                 + "\"user\":\"jane\",\"groups\":[\"system:masters\"],\"resourceAttributes\":{\"verb\":\"delete\",\"resource\":\"pods\","
