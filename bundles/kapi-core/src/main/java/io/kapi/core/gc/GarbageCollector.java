@@ -184,10 +184,6 @@ public final class GarbageCollector implements AutoCloseable {
         }
     }
 
-    /** The number of objects with owner references the collector follows (read on its thread: for tests and the shell). */
-    int dependents() throws Exception {
-        return worker.submit(graph::dependents).get();
-    }
 
     @Override
     public void close() {

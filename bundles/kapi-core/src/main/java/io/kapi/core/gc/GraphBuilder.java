@@ -205,9 +205,4 @@ final class GraphBuilder {
         }
         return false;
     }
-
-    /** For the collector's description of itself. */
-    int dependents() {
-        return index.size();
-    }
 }

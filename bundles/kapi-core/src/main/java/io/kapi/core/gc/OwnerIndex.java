@@ -83,9 +83,6 @@ final class OwnerIndex {
         return byKey.isEmpty();
     }
 
-    int size() {
-        return byKey.size();
-    }
 
     void clear() {
         byKey.clear();
