@@ -276,7 +276,8 @@ public class KubectlE2EIT {
             Thread.sleep(100);
             text = scrape();
         }
-        assertEquals(5.0, metric(text, "apiserver_request_total", leaseLists) - before, 0.0);
+        String leaseSeries = text.lines().filter(l -> l.contains("leases")).collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals("lease series:\n" + leaseSeries, 5.0, metric(text, "apiserver_request_total", leaseLists) - before, 0.0);
         assertTrue(metric(text, "apiserver_request_duration_seconds_count", "verb=LIST", "resource=leases") >= 5);
         assertTrue(metric(text, "apiserver_storage_objects", "resource=namespaces") >= 4);
         assertTrue(metric(text, "jvm_memory_used_bytes") > 0);

@@ -10,7 +10,9 @@ import javax.servlet.http.HttpServletResponse;
 /**
  * Records every request in {@link KapiMetrics} once it is answered, refusals (401, 403, 429) included:
  * it sits just inside the request-info filter, outside authentication. A watch counts when its stream
- * starts.
+ * starts. The code recorded is the one the client saw, as kube's instrumentation records the status
+ * written in the header: once the response is committed, a failure after it (a client that hung up
+ * while the last bytes were flushed) does not turn a 200 into a 500.
  */
 public final class RequestMetrics implements HandlerFilter {
     private final KapiMetrics metrics;
@@ -30,6 +32,9 @@ public final class RequestMetrics implements HandlerFilter {
             code = e.code();
             throw e;
         } finally {
+            if (response.isCommitted()) {
+                code = response.getStatus();
+            }
             HttpServletRequest http = request.http();
             String query = http.getQueryString();
             boolean dryRun = query != null && query.contains("dryRun=All");
