@@ -32,12 +32,16 @@ import java.util.Objects;
  *     server knows
  * @param subresources the subresources beyond {@code status} and {@code scale}
  * @param sharedStorage where the objects are stored when they are another resource's, or null
+ * @param deprecationWarning the warning every request to this version of the resource answers in a
+ *     {@code Warning} header, as kube's for a deprecated API ({@code v1 ComponentStatus is deprecated in
+ *     v1.19+}), or null when it is not deprecated
  */
 public record ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
                                  List<String> shortNames, List<String> categories, ObjectNode schema,
                                  Strategy strategy, RestStorageFactory storage, StatusStrategy status,
                                  ScaleSubresource scale, String storageVersion, VersionConverter converter,
-                                 ObjectNode definitions, List<Subresource> subresources, SharedStorage sharedStorage) {
+                                 ObjectNode definitions, List<Subresource> subresources, SharedStorage sharedStorage,
+                                 String deprecationWarning) {
     public ResourceDefinition {
         subresources = subresources == null ? List.of() : List.copyOf(subresources);
         Objects.requireNonNull(version, "version");
@@ -58,6 +62,16 @@ public record ResourceDefinition(String version, String plural, String singular,
         }
     }
 
+    /** A definition of an API that is not deprecated (the form of the API's 2.3 release). */
+    public ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
+                              List<String> shortNames, List<String> categories, ObjectNode schema,
+                              Strategy strategy, RestStorageFactory storage, StatusStrategy status,
+                              ScaleSubresource scale, String storageVersion, VersionConverter converter,
+                              ObjectNode definitions, List<Subresource> subresources, SharedStorage sharedStorage) {
+        this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage, status,
+                scale, storageVersion, converter, definitions, subresources, sharedStorage, null);
+    }
+
     /** A definition without subresources beyond status and scale (the form of the API's 2.2 release). */
     public ResourceDefinition(String version, String plural, String singular, String kind, boolean namespaced,
                               List<String> shortNames, List<String> categories, ObjectNode schema,
@@ -65,7 +79,7 @@ public record ResourceDefinition(String version, String plural, String singular,
                               ScaleSubresource scale, String storageVersion, VersionConverter converter,
                               ObjectNode definitions) {
         this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage, status,
-                scale, storageVersion, converter, definitions, List.of(), null);
+                scale, storageVersion, converter, definitions, List.of(), null, null);
     }
 
     /** A resource without subresources, stored in its own version (the form of the API's 2.0 release). */
@@ -73,7 +87,7 @@ public record ResourceDefinition(String version, String plural, String singular,
                               List<String> shortNames, List<String> categories, ObjectNode schema,
                               Strategy strategy, RestStorageFactory storage) {
         this(version, plural, singular, kind, namespaced, shortNames, categories, schema, strategy, storage,
-                null, null, null, null, null, List.of(), null);
+                null, null, null, null, null, List.of(), null, null);
     }
 
     /** Starts a definition of {@code plural} of kind {@code kind} in {@code version}: cluster-scoped, no subresources. */
@@ -106,6 +120,7 @@ public record ResourceDefinition(String version, String plural, String singular,
         private ObjectNode definitions;
         private final java.util.List<Subresource> subresources = new java.util.ArrayList<>();
         private SharedStorage sharedStorage;
+        private String deprecationWarning;
 
         private Builder(String version, String plural, String kind) {
             this.version = version;
@@ -184,6 +199,12 @@ public record ResourceDefinition(String version, String plural, String singular,
             return this;
         }
 
+        /** Marks the resource deprecated in this version: each request answers {@code warning} in a {@code Warning} header. */
+        public Builder deprecated(String warning) {
+            this.deprecationWarning = warning;
+            return this;
+        }
+
         /** The named schemas {@link #schema(ObjectNode)} refers to. */
         public Builder definitions(ObjectNode definitions) {
             this.definitions = definitions;
@@ -209,7 +230,7 @@ public record ResourceDefinition(String version, String plural, String singular,
             return new ResourceDefinition(version, plural,
                     singular != null ? singular : kind == null ? null : kind.toLowerCase(Locale.ROOT), kind, namespaced,
                     shortNames, categories, schema, strategy, storage, status, scale, storageVersion, converter,
-                    definitions, subresources, sharedStorage);
+                    definitions, subresources, sharedStorage, deprecationWarning);
         }
     }
 }

@@ -78,6 +78,18 @@ public interface Strategy {
         return Map.of();
     }
 
+    /**
+     * kube's message for a field selector on a field the resource does not support, or null for the
+     * server's default (kube's conversion of a built-in kind's field labels: core/v1's
+     * {@code field label not supported: <field>}, another group's default conversion error). Custom
+     * resources answer {@code field label not supported: <field>} in every group.
+     *
+     * @since 2.4
+     */
+    default String unsupportedFieldSelector(String field) {
+        return null;
+    }
+
     /** The Table columns (kube's printers); null for kube's default (Name, Age). */
     default TableConvertor table() {
         return null;

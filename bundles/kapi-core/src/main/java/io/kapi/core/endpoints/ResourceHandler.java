@@ -49,6 +49,11 @@ public final class ResourceHandler {
     public static void serve(ServedResource resource, ApiRequest request, HttpServletResponse resp) throws IOException {
         RequestInfo info = request.info();
         HttpServletRequest http = request.http();
+        // a deprecated API warns on every request to it, whatever comes of the request (kube's installer)
+        String deprecation = resource.definition() == null ? null : resource.definition().deprecationWarning();
+        if (deprecation != null) {
+            resp.addHeader("Warning", "299 - " + io.kapi.api.rest.FieldCause.goQuote(deprecation));
+        }
         if (!info.subresource().isEmpty()) {
             ServedResource sub = resource.subresources().get(info.subresource());
             if (sub == null) {

@@ -253,8 +253,10 @@ public class GenericStore implements RestStore, TableConvertor {
                     // kube's ConvertFieldLabel refuses a field the kind does not support, before anything is read
                     // kube's field label conversion: core/v1's kinds have their own functions, a kind of another group
                     // that selects more than its metadata has one in kube's style (a Job's), the others kube's default
-                    String message;
-                    if (meta.group().isEmpty()) {
+                    String message = strategy.unsupportedFieldSelector(field);
+                    if (message != null) {
+                        // the strategy's own (a custom resource's)
+                    } else if (meta.group().isEmpty()) {
                         message = "field label not supported: " + field;
                     } else if (selectableFields.size() > 2) {
                         message = "field label " + FieldCause.goQuote(field) + " not supported for " + meta.kind();

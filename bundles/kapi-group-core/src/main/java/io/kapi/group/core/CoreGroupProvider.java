@@ -66,7 +66,10 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     .openApi(OPENAPI, "io.k8s.api.core.v1.LimitRange").strategy(new LimitRangeStrategy()).build(),
             ResourceDefinition.builder("v1", "resourcequotas", "ResourceQuota").namespaced(true).shortNames("quota")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.ResourceQuota").strategy(new ResourceQuotaStrategy())
-                    .status(new ResourceQuotaStatusStrategy()).build());
+                    .status(new ResourceQuotaStatusStrategy()).build(),
+            ResourceDefinition.builder("v1", "componentstatuses", "ComponentStatus").shortNames("cs")
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.ComponentStatus").deprecated("v1 ComponentStatus is deprecated in v1.19+")
+                    .storage(binding -> ComponentStatuses.kubes(binding.storage())).build());
 
     private final List<ResourceDefinition> resources;
 
