@@ -130,6 +130,20 @@ public class BuiltInGroupsE2EIT {
         assertTrue(all, all.contains("service/kubernetes"));
     }
 
+    /** kubectl get cs: the storage healthy, kube's connection-refused answer for a controller manager and scheduler Kapi does not run. */
+    @Test
+    public void componentStatusesAreCheckedWithKubesDeprecationWarning() throws Exception {
+        for (String v : KUBECTL_VERSIONS) {
+            String cs = ok(v, "get", "componentstatuses");
+            assertTrue(v + ": " + cs, cs.contains("Warning: v1 ComponentStatus is deprecated in v1.19+"));
+            assertTrue(v + ": " + cs, cs.matches("(?s).*etcd-0\\s+Healthy\\s+ok.*"));
+            assertTrue(v + ": " + cs, cs.matches("(?s).*scheduler\\s+Unhealthy\\s+Get \"https://127.0.0.1:10259/healthz\": dial tcp "
+                    + "127.0.0.1:10259: connect: connection refused.*"));
+            String one = ok(v, "get", "cs", "etcd-0", "-o", "jsonpath={.conditions[0].status}");
+            assertTrue(v + ": " + one, one.endsWith("\nTrue"));
+        }
+    }
+
     @Test
     public void rbacObjectsAsKubectlCreatesThem() throws Exception {
         assertEquals("ClusterRole/cluster-admin system:masters", ok("", "get", "clusterrolebinding", "cluster-admin", "-o",
@@ -592,6 +606,8 @@ public class BuiltInGroupsE2EIT {
                   scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
                 additionalPrinterColumns:
                 - {name: Size, type: integer, jsonPath: .spec.size}
+                selectableFields:
+                - {jsonPath: .spec.color}
                 schema:
                   openAPIV3Schema:
                     type: object
@@ -641,9 +657,34 @@ public class BuiltInGroupsE2EIT {
             assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
             ok(v, "patch", "widget", "w1", "-n", ns, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"replicas\":3}}");
             assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.status.replicas}"));
+            // the version's selectable fields are field selectors; others are kube's 400
+            assertEquals(v, "w1", ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=red", "-o", "jsonpath={.items[*].metadata.name}"));
+            assertEquals(v, "", ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=blue", "-o", "jsonpath={.items[*].metadata.name}"));
+            String unsupported = fails(v, "get", "wd", "-n", ns, "--field-selector", "spec.size=3");
+            assertTrue(v + ": " + unsupported, unsupported.contains("field label not supported: spec.size"));
         }
+        // the console's view: the definition, its state, versions and objects (one per kubectl's namespace)
+        String crds = dist.client("kapi:crds").out();
+        assertTrue(crds, crds.matches("(?s).*widgets\\.example\\.com\\s+.\\s*Established\\s+.\\s*v1\\*\\s+.\\s*Namespaced\\s+.\\s*"
+                + KUBECTL_VERSIONS.size() + "\\b.*"));
+        // while the definition is terminating (a custom resource holds it by a finalizer) creates are kube's 405
+        String firstNs = "crd-" + KUBECTL_VERSIONS.get(0).replace('.', '-');
+        ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
+        ok("1.33", "delete", "-f", crd.toString(), "--wait=false");
+        Path late = work.resolve("widget-late.yaml");
+        Files.writeString(late, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: late}\nspec: {size: 1}\n");
+        String refused = "";
+        for (long end = System.nanoTime() + 20_000_000_000L; !refused.contains("terminating") && System.nanoTime() < end; ) {
+            refused = dist.kubectlVersion("1.33", "create", "-n", firstNs, "-f", late.toString()).out();
+            if (!refused.contains("terminating")) {
+                Thread.sleep(300);
+            }
+        }
+        assertTrue(refused, refused.contains("create not allowed while custom resource definition is terminating")
+                && refused.contains("MethodNotAllowed"));
+        ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
         // deleting the definition deletes its custom resources, then the definition
-        ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
+        ok("1.33", "delete", "-f", crd.toString(), "--ignore-not-found", "--timeout=60s");
         String gone = fails("1.33", "get", "crd", "widgets.example.com");
         assertTrue(gone, gone.contains("NotFound") || gone.contains("not found"));
         for (String v : KUBECTL_VERSIONS) {

@@ -409,4 +409,114 @@ public class ClientFidelityE2EIT {
             assertEquals("2", forced.getData().get("a"));
         }
     }
+
+    private static final String GIZMO_CRD = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gizmos.python.example.com}
+            spec:
+              group: python.example.com
+              scope: Namespaced
+              names: {plural: gizmos, kind: Gizmo}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources: {status: {}}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          size: {type: integer, minimum: 0}
+                          mode: {type: string, default: auto}
+                      status:
+                        type: object
+                        properties:
+                          ready: {type: boolean}
+            """;
+
+    /**
+     * Custom resources through the other clients: fabric8's GenericKubernetesResource CRUD and an informer, the
+     * Python client's CustomObjectsApi and dynamic client.
+     */
+    @Test
+    public void m_customResourcesThroughFabric8AndPython() throws Exception {
+        ok("", "apply", "-f", file("gizmos-crd.yaml", GIZMO_CRD).toString());
+        ok("", "wait", "--for=condition=Established", "crd/gizmos.python.example.com", "--timeout=30s");
+        ok("", "create", "namespace", "gizmos-f8");
+        // Established is set as the group is handed to the server: serving follows within moments
+        for (long end = System.nanoTime() + 20_000_000_000L; dist.kubectl("get", "gizmos", "-n", "gizmos-f8").code() != 0
+                && System.nanoTime() < end; ) {
+            Thread.sleep(200);
+        }
+        var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("python.example.com")
+                .withVersion("v1").withPlural("gizmos").withKind("Gizmo").withNamespaced(true).build();
+        try (KubernetesClient k = fabric8()) {
+            var gizmos = k.genericKubernetesResources(context).inNamespace("gizmos-f8");
+            java.util.concurrent.BlockingQueue<String> informed = new java.util.concurrent.LinkedBlockingQueue<>();
+            var informer = gizmos.inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                @Override
+                public void onAdd(io.fabric8.kubernetes.api.model.GenericKubernetesResource g) {
+                    informed.add("add " + g.getMetadata().getName());
+                }
+
+                @Override
+                public void onUpdate(io.fabric8.kubernetes.api.model.GenericKubernetesResource old,
+                                     io.fabric8.kubernetes.api.model.GenericKubernetesResource g) {
+                    if (!old.getMetadata().getResourceVersion().equals(g.getMetadata().getResourceVersion())) {
+                        informed.add("update " + g.getMetadata().getName() + " " + g.getAdditionalProperties().get("spec"));
+                    }
+                }
+
+                @Override
+                public void onDelete(io.fabric8.kubernetes.api.model.GenericKubernetesResource g, boolean unknownFinalState) {
+                    informed.add("delete " + g.getMetadata().getName());
+                }
+            });
+            try {
+                informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                var g = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("python.example.com/v1")
+                        .withKind("Gizmo").withNewMetadata().withName("f1").endMetadata()
+                        .addToAdditionalProperties("spec", Map.of("size", 1, "extra", true)).build();
+                var created = gizmos.resource(g).create();
+                assertEquals("pruned and defaulted", Map.of("size", 1, "mode", "auto"), created.getAdditionalProperties().get("spec"));
+                gizmos.withName("f1").edit(x -> {
+                    x.setAdditionalProperty("spec", Map.of("size", 2, "mode", "manual"));
+                    return x;
+                });
+                try {
+                    gizmos.resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder(g).withNewMetadata().withName("bad")
+                            .endMetadata().addToAdditionalProperties("spec", Map.of("size", -3)).build()).create();
+                    throw new AssertionError("an invalid gizmo was created");
+                } catch (KubernetesClientException e) {
+                    assertEquals(422, e.getCode());
+                    assertTrue(e.getMessage(), e.getMessage().contains("spec.size in body should be greater than or equal to 0"));
+                }
+                assertEquals(1, gizmos.list().getItems().size());
+                assertEquals(1, gizmos.withName("f1").delete().size());
+                for (String expected : List.of("add f1", "update f1 {mode=manual, size=2}", "delete f1")) {
+                    String got = informed.poll(30, TimeUnit.SECONDS);
+                    if (got != null && got.startsWith("update")) {
+                        // the map's order is the server's JSON order; compare as sets of entries
+                        assertTrue(got, got.contains("mode=manual") && got.contains("size=2"));
+                    } else {
+                        assertEquals(expected, got);
+                    }
+                }
+            } finally {
+                informer.close();
+            }
+        }
+        Path script = Path.of("src/test/python/custom_objects_e2e.py").toAbsolutePath();
+        ok("", "create", "namespace", "gizmos-py");
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), dist.kubeconfig().toString(), "gizmos-py")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("python client timed out: " + out, p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(out, 0, p.exitValue());
+        assertTrue(out, out.contains("done"));
+    }
 }
