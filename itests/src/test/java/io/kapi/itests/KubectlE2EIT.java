@@ -288,6 +288,20 @@ public class KubectlE2EIT {
         assertEquals(401, anonymous.statusCode());
     }
 
+    /**
+     * The HTTPS listener's accept queue is Go's (kube-apiserver's): the system's somaxconn, not the JDK's 50,
+     * so a storm of clients connecting at once is queued rather than refused ({@code ss} shows a listening
+     * socket's backlog as its Send-Q).
+     */
+    @Test
+    public void k_theListenBacklogIsSomaxconn() throws Exception {
+        int somaxconn = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+        Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + dist.securePort).redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(out, 0, ss.waitFor());
+        assertEquals(out, Integer.toString(Math.min(somaxconn, 65535)), out.split("\\s+")[2]);
+    }
+
     /** kapi:kubeconfig: a kubeconfig for a named user whose certificate the x509 authenticator maps to that user and groups. */
     @Test
     public void j_kubeconfigForANamedUser() throws Exception {
