@@ -1,6 +1,7 @@
 package io.kapi.jetty.tuning;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,12 @@ public final class AcceptQueueSizing implements Container.Listener {
             }
         }
         try {
-            int n = Integer.parseInt(Files.readString(somaxconn, StandardCharsets.US_ASCII).trim());
+            // a stream read to its end: Files.readString trusts the size a /proc file reports and reads "4" of "4096"
+            String text;
+            try (InputStream in = Files.newInputStream(somaxconn)) {
+                text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            }
+            int n = Integer.parseInt(text.trim());
             return n <= 0 ? GO_DEFAULT : Math.min(n, GO_MAX);
         } catch (IOException | NumberFormatException e) {
             LOG.log(Level.FINE, "cannot read " + somaxconn + "; Go's default backlog is used", e);

@@ -25,6 +25,15 @@ class AcceptQueueSizingTest {
         assertEquals(65535, AcceptQueueSizing.size("lots", somaxconn), "not a number: the system's");
     }
 
+    /** The real /proc file, whose reported size is not its length, read whole (as cat reads it). */
+    @Test
+    void theSystemsValueIsReadWhole() throws Exception {
+        Process cat = new ProcessBuilder("cat", "/proc/sys/net/core/somaxconn").redirectErrorStream(true).start();
+        String value = new String(cat.getInputStream().readAllBytes()).trim();
+        assertEquals(0, cat.waitFor(), value);
+        assertEquals(Math.min(Integer.parseInt(value), 65535), AcceptQueueSizing.size(null, AcceptQueueSizing.SOMAXCONN));
+    }
+
     @Test
     void connectorsAddedToTheServerGetItUnlessTheyHaveTheirOwn() throws Exception {
         Server server = new Server();
