@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,11 @@ import java.util.function.Function;
  * </ul>
  * Stored sets leave out what kube's stripMeta leaves out (apiVersion, kind, metadata's system fields).
  * Entries are kept in kube's order (Apply before Update, then by time, manager, apiVersion,
- * subresource). Thread-safe: instances hold only the schema.
+ * subresource). An entry's time moves when its write changed a field it owns afterwards (kube's
+ * managedFieldsUpdater): an update that changes an owned field's value, an apply that changes the
+ * object. {@link #ignoring} gives a field manager that neither owns nor takes the fields an endpoint
+ * resets (kube's reset fields, SMD's {@code IgnoredFields}). Thread-safe: instances hold only the
+ * schema and the ignored fields.
  */
 public final class FieldManager {
     public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -45,6 +49,8 @@ public final class FieldManager {
 
     private final Structure root;
     private final String apiVersion;
+    private final FieldSet ignored;
+    private final Versions versions;
 
     /**
      * @param schema the kind's OpenAPI v3 schema (null: every object a granular map, every list atomic)
@@ -52,8 +58,104 @@ public final class FieldManager {
      * @param apiVersion the served group/version, recorded in every entry
      */
     public FieldManager(JsonNode schema, Function<String, JsonNode> refs, String apiVersion) {
-        this.root = Structure.of(schema, refs);
+        this(Structure.of(schema, refs), apiVersion, new FieldSet(), null);
+    }
+
+    private FieldManager(Structure root, String apiVersion, FieldSet ignored, Versions versions) {
+        this.root = root;
         this.apiVersion = apiVersion;
+        this.ignored = ignored;
+        this.versions = versions;
+    }
+
+    /**
+     * This field manager reading the entries of other versions through {@code versions}: each manager
+     * loses, conflicts over and keeps through pruning what changes in the object at its own version.
+     */
+    public FieldManager converting(Versions versions) {
+        return new FieldManager(root, apiVersion, ignored, versions);
+    }
+
+    String apiVersion() {
+        return apiVersion;
+    }
+
+    Structure root() {
+        return root;
+    }
+
+    /** The field manager that reads {@code version}: this one for its own version, and for every version without {@link Versions}. */
+    FieldManager at(String version) {
+        return versions == null || version.equals(apiVersion) ? this : versions.fieldManager(version);
+    }
+
+    /** {@code value} (at {@code from}) at version {@code to}, without its managed fields; unchanged without {@link Versions}. */
+    JsonNode convert(JsonNode value, String from, String to) {
+        if (value == null || versions == null || from.equals(to)) {
+            return value;
+        }
+        return versions.convert(value instanceof ObjectNode o ? withoutManagedFields(o) : value, from, to);
+    }
+
+    /**
+     * This field manager with {@code fields} (and everything below them) ignored, as SMD's updater
+     * ignores kube's reset fields (a strategy's {@code GetResetFields}, e.g. {@code status} through the
+     * resource, {@code spec} through {@code /status}): no write owns them, and a write that changes them
+     * takes them from nobody and conflicts with nobody over them. The value is still merged; resetting
+     * it is the strategy's job.
+     */
+    public FieldManager ignoring(FieldSet fields) {
+        return new FieldManager(root, apiVersion, ignored.union(fields), versions);
+    }
+
+    /** The fields this field manager ignores ({@link #ignoring}); empty by default. */
+    public FieldSet ignored() {
+        return ignored.copy();
+    }
+
+    /**
+     * What changed for the managers of {@code version}: the comparison of both objects converted there,
+     * once per version ({@code cache} holds this version's own).
+     *
+     * @throws Versions.MissingVersion when that version is no longer served
+     */
+    private Fields.Comparison comparisonAt(String version, JsonNode before, JsonNode after, Map<String, Fields.Comparison> cache) {
+        Fields.Comparison c = cache.get(versions == null ? apiVersion : version);
+        if (c == null) {
+            c = at(version).compare(convert(before, apiVersion, version), convert(after, apiVersion, version));
+            cache.put(version, c);
+        }
+        return c;
+    }
+
+    /**
+     * SMD's reconcileManagedFieldsWithSchemaChanges: each entry's set in line with the schema of its
+     * version ({@link SchemaChanges}); the entries of a version no longer served are dropped. Without
+     * {@link Versions} only the entries of this version are reconciled.
+     */
+    private void reconcile(Map<String, Entry> managers) {
+        for (Map.Entry<String, Entry> e : new ArrayList<>(managers.entrySet())) {
+            Entry m = e.getValue();
+            if (versions == null && !m.apiVersion.equals(apiVersion)) {
+                continue;
+            }
+            try {
+                FieldSet set = SchemaChanges.reconcile(m.set, at(m.apiVersion).root);
+                managers.put(e.getKey(), new Entry(m.manager, m.operation, m.apiVersion, m.time, m.subresource, set));
+            } catch (Versions.MissingVersion gone) {
+                managers.remove(e.getKey());
+            }
+        }
+    }
+
+    /** A comparison without the ignored fields (SMD's {@code Comparison.ExcludeFields}). */
+    private Fields.Comparison compare(JsonNode before, JsonNode after) {
+        Fields.Comparison c = Fields.compare(before, after, root);
+        if (ignored.isEmpty()) {
+            return c;
+        }
+        return new Fields.Comparison(c.added().recursiveDifference(ignored), c.removed().recursiveDifference(ignored),
+                c.modified().recursiveDifference(ignored));
     }
 
     private static FieldSet stripped() {
@@ -176,7 +278,9 @@ public final class FieldManager {
             removeManagedFields(written);
             return;
         }
-        Fields.Comparison c = Fields.compare(live, written, root);
+        reconcile(managers);
+        Fields.Comparison c = compare(live, written);
+        Map<String, Fields.Comparison> byVersion = new HashMap<>(Map.of(apiVersion, c));
         Entry mine = new Entry(manager, "Update", apiVersion, now, subresource, new FieldSet());
         for (Map.Entry<String, Entry> e : new ArrayList<>(managers.entrySet())) {
             Entry m = e.getValue();
@@ -184,8 +288,15 @@ public final class FieldManager {
                 mine = m;
                 continue;
             }
+            Fields.Comparison cm;
+            try {
+                cm = comparisonAt(m.apiVersion, live, written, byVersion);
+            } catch (Versions.MissingVersion gone) {
+                managers.remove(e.getKey());
+                continue;
+            }
             // an update takes what it changes from everyone else (SMD's update with force)
-            FieldSet left = m.set.difference(c.removed()).difference(c.addedOrModified());
+            FieldSet left = m.set.difference(cm.removed()).difference(cm.addedOrModified());
             managers.put(e.getKey(), new Entry(m.manager, m.operation, m.apiVersion, m.time, m.subresource, left));
         }
         if (c.isSame() && managers.containsKey(mine.identity())) {
@@ -196,7 +307,9 @@ public final class FieldManager {
         // SMD's order: what was removed goes first, then what was added or changed comes in (a duplicate that
         // appears is both)
         FieldSet set = mine.set.difference(c.removed()).union(c.addedOrModified());
-        boolean changed = !set.difference(STRIPPED).equals(mine.set.difference(STRIPPED));
+        // kube's managedFieldsUpdater: the time moves when the write added or changed a field (but
+        // metadata's system fields), even one the writer owned already
+        boolean changed = !c.addedOrModified().difference(STRIPPED).isEmpty();
         managers.put(mine.identity(), new Entry(manager, "Update", apiVersion, changed ? now : mine.time, subresource, set));
         capUpdateManagers(managers);
         encode(written, managers);
@@ -260,9 +373,11 @@ public final class FieldManager {
     public ObjectNode apply(ObjectNode live, ObjectNode config, String manager, boolean force, String now, String subresource) {
         Map<String, Entry> decoded = live == null ? null : decode(live);
         Map<String, Entry> managers = decoded == null ? new LinkedHashMap<>() : decoded;
+        boolean untracked = live != null && managers.isEmpty();
+        reconcile(managers);
         ObjectNode liveObject = live == null ? null : withoutManagedFields(live);
         ObjectNode configObject = withoutManagedFields(config);
-        if (live != null && managers.isEmpty()) {
+        if (untracked) {
             // skipNonApplied: an untracked object's fields are first given to before-first-apply
             Entry before = new Entry("before-first-apply", "Update", apiVersion, now, "", Fields.toFieldSet(liveObject, root));
             managers.put(before.identity(), before);
@@ -274,27 +389,35 @@ public final class FieldManager {
             // internal error, here it is the client's 400
             throw StatusException.badRequest("failed to create typed patch object: " + duplicate);
         }
-        FieldSet applied = Fields.toFieldSet(configObject, root);
+        FieldSet applied = Fields.toFieldSet(configObject, root).recursiveDifference(ignored);
         ObjectNode merged = (ObjectNode) Fields.merge(liveObject, configObject, root);
         Entry mine = new Entry(manager, "Apply", apiVersion, now, subresource, applied);
         managers.put(mine.identity(), mine);
         if (previous != null) {
             // what the applier set before and sets no more goes, unless someone (the applier too) owns it
-            FieldSet owned = new FieldSet();
+            Map<String, FieldSet> owned = new LinkedHashMap<>();
             for (Entry e : managers.values()) {
-                owned = owned.union(e.set);
+                owned.merge(e.apiVersion, e.set, FieldSet::union);
             }
-            JsonNode pruned = Pruning.prune(merged, root, previous.set, owned);
+            JsonNode pruned = Pruning.prune(this, merged, previous.apiVersion, previous.set, owned);
             merged = pruned instanceof ObjectNode o ? o : MAPPER.createObjectNode();
         }
-        Fields.Comparison c = Fields.compare(liveObject, merged, root);
-        FieldSet changed = c.addedOrModified();
+        Fields.Comparison c = compare(liveObject, merged);
+        Map<String, Fields.Comparison> byVersion = new HashMap<>(Map.of(apiVersion, c));
+        Map<String, Fields.Comparison> seen = new HashMap<>();
         Map<String, FieldSet> conflicts = new TreeMap<>();
-        for (Entry e : managers.values()) {
+        for (Map.Entry<String, Entry> me : new ArrayList<>(managers.entrySet())) {
+            Entry e = me.getValue();
             if (e == mine) {
                 continue;
             }
-            FieldSet conflict = e.set.intersection(changed).difference(STRIPPED);
+            try {
+                seen.put(me.getKey(), comparisonAt(e.apiVersion, liveObject, merged, byVersion));
+            } catch (Versions.MissingVersion gone) {
+                managers.remove(me.getKey());
+                continue;
+            }
+            FieldSet conflict = e.set.intersection(seen.get(me.getKey()).addedOrModified()).difference(STRIPPED);
             if (!conflict.isEmpty()) {
                 conflicts.put(e.identity(), conflict);
             }
@@ -306,7 +429,12 @@ public final class FieldManager {
                 allAllowed &= conflict.difference(allowed).isEmpty();
             }
             if (!allAllowed) {
-                throw conflictError(conflicts, managers);
+                Map<String, FieldSet> byManager = new LinkedHashMap<>();
+                conflicts.forEach((identity, set) -> {
+                    Entry m = managers.get(identity);
+                    byManager.put(ApplyConflict.describe(m.manager, m.operation, m.apiVersion, m.subresource), set);
+                });
+                throw ApplyConflict.of(byManager);
             }
         }
         for (Map.Entry<String, Entry> e : new ArrayList<>(managers.entrySet())) {
@@ -314,7 +442,7 @@ public final class FieldManager {
             if (m == mine) {
                 continue;
             }
-            FieldSet left = m.set.difference(c.removed()).difference(conflicts.getOrDefault(e.getKey(), new FieldSet()));
+            FieldSet left = m.set.difference(seen.get(e.getKey()).removed()).difference(conflicts.getOrDefault(e.getKey(), new FieldSet()));
             managers.put(e.getKey(), new Entry(m.manager, m.operation, m.apiVersion, m.time, m.subresource, left));
         }
         if (manager.equals("kubectl") && live != null && !lastApplied(live).isEmpty()
@@ -322,8 +450,12 @@ public final class FieldManager {
             // kube's lastAppliedUpdater: the annotation follows what kubectl applies
             annotations.put(LAST_APPLIED, lastAppliedValue(config));
         }
-        if (previous != null && previous.set.difference(STRIPPED).equals(applied.difference(STRIPPED)) && c.isSame()) {
-            managers.put(mine.identity(), new Entry(manager, "Apply", apiVersion, previous.time, subresource, applied));
+        boolean objectChanged = ignored.isEmpty() ? !c.isSame() : !Fields.compare(liveObject, merged, root).isSame();
+        if (!objectChanged) {
+            // kube's managedFieldsUpdater: an apply that leaves the object as it was keeps the entry's time
+            // (an applier new to the object then has none)
+            managers.put(mine.identity(), new Entry(manager, "Apply", apiVersion, previous == null ? null : previous.time,
+                    subresource, applied));
         }
         encode(merged, managers);
         return merged;
@@ -346,7 +478,6 @@ public final class FieldManager {
         }
     }
 
-    /** kubectl's last-applied value of an applied configuration: its JSON without the annotation itself. */
     /**
      * kube's buildLastApplied: the applied configuration without the annotation itself, encoded as Go
      * encodes an unstructured object (keys sorted, a newline at the end).
@@ -373,41 +504,5 @@ public final class FieldManager {
             return out;
         }
         return node;
-    }
-
-    /** kube's NewApplyConflict: the message of getConflictMessage, one FieldManagerConflict cause per field and manager. */
-    private static StatusException conflictError(Map<String, FieldSet> conflicts, Map<String, Entry> managers) {
-        List<FieldCause> causes = new ArrayList<>();
-        Map<String, List<String>> byManager = new TreeMap<>();
-        for (Map.Entry<String, FieldSet> c : conflicts.entrySet()) {
-            Entry m = managers.get(c.getKey());
-            String who = describe(m);
-            for (List<String> path : c.getValue().paths()) {
-                String p = FieldSet.pathString(path);
-                causes.add(new FieldCause("FieldManagerConflict", "conflict with " + who, p));
-                byManager.computeIfAbsent(who, k -> new ArrayList<>()).add(p);
-            }
-        }
-        String message;
-        if (causes.size() == 1) {
-            message = "Apply failed with 1 conflict: " + causes.get(0).message() + ": " + causes.get(0).field();
-        } else {
-            List<String> lines = new ArrayList<>();
-            byManager.forEach((who, paths) -> {
-                lines.add("conflicts with " + who + ":");
-                paths.forEach(p -> lines.add("- " + p));
-            });
-            message = "Apply failed with " + causes.size() + " conflicts: " + String.join("\n", lines);
-        }
-        return new StatusException(409, "Conflict", message, null, null, null, causes, 0);
-    }
-
-    /** kube's printManager: the name quoted, its subresource, and for an Update its apiVersion. */
-    private static String describe(Entry m) {
-        String s = FieldCause.goQuote(m.manager);
-        if (!m.subresource.isEmpty()) {
-            s += " with subresource " + FieldCause.goQuote(m.subresource);
-        }
-        return m.operation.equals("Update") ? s + " using " + m.apiVersion : s;
     }
 }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What an applier set before and sets no more leaves the object, as structured-merge-diff's
@@ -15,22 +18,52 @@ final class Pruning {
     }
 
     /**
-     * {@code merged} without what its applier set last time ({@code last}) and sets no more, as SMD's
-     * {@code prune}: everything in {@code last} is removed (a named struct field on the way goes whole),
-     * then what anyone owns ({@code owned}, the applier's new set included) is added back, then what
-     * was removed but never belonged to {@code last} (a dangling item under a removed field). A map or
-     * list that loses every entry becomes null, as SMD's removal leaves it. Returns a new value.
+     * {@code merged} (at the field manager's version) without what its applier set last time
+     * ({@code last}, at {@code lastVersion}) and sets no more, as SMD's {@code prune}: in the object
+     * converted to {@code lastVersion}, everything in {@code last} is removed (a named struct field on
+     * the way goes whole); then, version by version ({@code lastVersion} first, so that what a
+     * conversion needs is back before the next one), what the managers of that version own
+     * ({@code owned}, the applier's new set included) is added back; then what was removed but never
+     * belonged to {@code last} (a dangling item under a removed field). A map or list that loses every
+     * entry becomes null, as SMD's removal leaves it. A version no longer served is skipped. Returns a
+     * new value.
      */
-    static JsonNode prune(JsonNode merged, Structure s, FieldSet last, FieldSet owned) {
-        FieldSet lastMembers = namedFieldsAsMembers(last, s);
-        FieldSet mergedSet = namedFieldsAsMembers(Fields.toFieldSet(merged, s), s);
-        JsonNode pruned = removeItems(merged, s, lastMembers);
-        // add back what someone owns
-        FieldSet kept = namedFieldsAsMembers(Fields.toFieldSet(pruned, s), s).union(namedFieldsAsMembers(owned, s));
-        pruned = removeItems(merged, s, mergedSet.difference(kept));
-        // add back what went without being the applier's
-        FieldSet prunedSet = namedFieldsAsMembers(Fields.toFieldSet(pruned, s), s);
-        return removeItems(merged, s, mergedSet.difference(prunedSet).intersection(lastMembers));
+    static JsonNode prune(FieldManager fm, JsonNode merged, String lastVersion, FieldSet last, Map<String, FieldSet> owned) {
+        try {
+            Structure s = fm.at(lastVersion).root();
+            JsonNode mergedLast = fm.convert(merged, fm.apiVersion(), lastVersion);
+            FieldSet lastMembers = namedFieldsAsMembers(last, s);
+            JsonNode pruned = removeItems(mergedLast, s, lastMembers);
+            List<String> order = new ArrayList<>(owned.keySet());
+            order.remove(lastVersion);
+            order.add(0, lastVersion);
+            JsonNode m = mergedLast;
+            String at = lastVersion;
+            for (String version : order) {
+                if (!owned.containsKey(version)) {
+                    continue;
+                }
+                try {
+                    Structure w = fm.at(version).root();
+                    JsonNode mw = fm.convert(m, at, version);
+                    JsonNode pw = fm.convert(pruned, at, version);
+                    FieldSet kept = namedFieldsAsMembers(Fields.toFieldSet(pw, w), w).union(namedFieldsAsMembers(owned.get(version), w));
+                    pruned = removeItems(mw, w, namedFieldsAsMembers(Fields.toFieldSet(mw, w), w).difference(kept));
+                    m = mw;
+                    at = version;
+                } catch (Versions.MissingVersion gone) {
+                    // nothing to add back for a version no longer served
+                }
+            }
+            // add back what went without being the applier's
+            FieldSet mergedSet = namedFieldsAsMembers(Fields.toFieldSet(mergedLast, s), s);
+            FieldSet prunedSet = namedFieldsAsMembers(Fields.toFieldSet(fm.convert(pruned, at, lastVersion), s), s);
+            JsonNode out = removeItems(mergedLast, s, mergedSet.difference(prunedSet).intersection(lastMembers));
+            return fm.convert(out, lastVersion, fm.apiVersion());
+        } catch (Versions.MissingVersion gone) {
+            // the applier's last version is no longer served: nothing is pruned
+            return merged;
+        }
     }
 
     /**

@@ -27,7 +27,12 @@ import org.junit.jupiter.api.TestFactory;
  * live object and every manager's field set, and each expected conflict (manager and path) of a
  * refused apply. Objects here are bare: the managed fields ride in a {@code metadata} the comparison
  * leaves out, and the sets of a manager's entries (kube keeps one per operation and, for updates, per
- * apiVersion) are taken together, as SMD keeps one per manager.
+ * apiVersion) are taken together, as SMD keeps one per manager. A case's ignored fields
+ * ({@code IgnoredFields}, {@code IgnoreFilter}) are the field manager's ({@link FieldManager#ignoring});
+ * a ChangeParser swaps the schema under the live object and its managed fields; a case with one of
+ * SMD's test converters ({@link SmdConverters}) has the live object converted to each operation's
+ * version first and its field managers read the other versions through it
+ * ({@link FieldManager#converting}), and each manager's version is checked too.
  */
 class StructuredMergeDiffOperationsTest {
     private static final String NOW = "2026-12-05T08:00:00Z";
@@ -44,78 +49,162 @@ class StructuredMergeDiffOperationsTest {
             tests.add(DynamicTest.dynamicTest(c.get("file").asText() + " " + c.get("test").asText() + "/" + c.get("name").asText(),
                     () -> run(c)));
         }
-        assertEquals(89, tests.size(), "cases run");
+        assertEquals(304, tests.size(), "cases run");
         return tests.stream();
     }
 
     /**
-     * Why a case is not run here, or null. Go-only converters and benchmarks have no data to run;
-     * ExtractApply, parser changes and ignored fields are SMD features kube's field manager drives
-     * differently (no extract on the server, one schema per served version, reset fields per strategy).
+     * Why a case is not run here, or null: its {@code unsupported} reason (ExtractApply, a client's
+     * operation; the Go tests that are no table), or that it is one of real_test.go's benchmarks on
+     * SMD's large data files, which {@link SmdRealDataTest} runs.
      */
     static String skipReason(JsonNode c) {
         if (!c.path("unsupported").isNull() && !c.path("unsupported").isMissingNode()) {
             return c.get("unsupported").asText();
         }
-        if (c.path("extra").size() > 0) {
-            return "ignored fields";
-        }
-        if (c.path("expectError").asBoolean()) {
-            return "expects SMD's schema error";
+        if (c.hasNonNull("schemaFile")) {
+            return "run by SmdRealDataTest";
         }
         for (JsonNode op : c.get("ops")) {
             String type = op.get("type").asText();
-            if (!Set.of("Apply", "ForceApply", "Update").contains(type)) {
+            if (!Set.of("Apply", "ForceApply", "Update", "ChangeParser").contains(type)) {
                 return type;
             }
         }
         return null;
     }
 
+    /**
+     * The fields a case's updater ignores at {@code version} (its {@code IgnoredFields}, or the exclude
+     * set of its {@code IgnoreFilter}): the field manager's reset fields.
+     */
+    private static FieldSet ignored(JsonNode c, String version) {
+        JsonNode extra = c.path("extra");
+        JsonNode set = extra.path("IgnoredFields").path(version);
+        if (set.isMissingNode()) {
+            set = extra.path("IgnoreFilter").path(version).path("excludeSet");
+        }
+        return set.isMissingNode() ? new FieldSet() : StructuredMergeDiffVectorsTest.set(set);
+    }
+
+    /** The parser a case starts with, and each ChangeParser swaps in: how a version's field manager is made. */
+    private record Parser(String kind, SmdSchemas schemas, String rootTypeName) {
+        static Parser of(JsonNode c) throws Exception {
+            return new Parser(c.get("parser").asText(), c.path("schema").isTextual() ? SmdSchemas.parse(c.get("schema").asText()) : null,
+                    c.path("rootTypeName").asText(null));
+        }
+
+        FieldManager fieldManager(String version) {
+            return switch (kind) {
+                case "DeducedParser" -> new FieldManager(JsonNodeFactory.instance.objectNode().put("x-kubernetes-preserve-unknown-fields", true), null, version);
+                case "TypedParser" -> new FieldManager(schemas.type(version), schemas.refs(), version);
+                default -> new FieldManager(schemas.type(rootTypeName), schemas.refs(), version);
+            };
+        }
+    }
+
     private static void run(JsonNode c) throws Exception {
-        String parser = c.get("parser").asText();
-        SmdSchemas schemas = c.path("schema").isTextual() ? SmdSchemas.parse(c.get("schema").asText()) : null;
         Map<String, FieldManager> managers = new HashMap<>();
+        Parser parser = Parser.of(c);
+        Parser[] current = {parser};
+        // the case's converter reads the other versions with the field managers of the parser in use
+        Versions versions = c.hasNonNull("converter") ? SmdConverters.of(c.get("converter").asText(),
+                v -> managers.computeIfAbsent(v, x -> current[0].fieldManager(x).ignoring(ignored(c, x)))) : null;
+        assertEquals(c.hasNonNull("converter"), versions != null, "a converter SmdConverters ports");
         ObjectNode live = null;
+        String liveVersion = null;
+        boolean failed = false;
         for (JsonNode op : c.get("ops")) {
-            String version = op.get("apiVersion").asText();
-            FieldManager fm = managers.computeIfAbsent(version, v -> switch (parser) {
-                case "DeducedParser" -> new FieldManager(JsonNodeFactory.instance.objectNode().put("x-kubernetes-preserve-unknown-fields", true), null, v);
-                case "TypedParser" -> new FieldManager(schemas.type(v), schemas.refs(), v);
-                default -> new FieldManager(schemas.type(c.get("rootTypeName").asText()), schemas.refs(), v);
-            });
-            JsonNode parsed = StructuredMergeDiffVectorsTest.yaml(op.get("object").asText());
-            ObjectNode object = parsed.isObject() ? (ObjectNode) parsed : JsonNodeFactory.instance.objectNode();
-            String type = op.get("type").asText();
-            String manager = op.get("manager").asText();
-            if (type.equals("Update")) {
-                fm.update(live, object, manager, NOW);
-                live = object;
+            if (op.get("type").asText().equals("ChangeParser")) {
+                // the schema changes under the live object and its managed fields (SMD's ChangeParser)
+                parser = Parser.of(op);
+                current[0] = parser;
+                managers.clear();
                 continue;
             }
-            JsonNode expected = op.get("conflicts");
-            try {
-                live = fm.apply(live, object, manager, type.equals("ForceApply"), NOW);
-                if (expected != null && !expected.isNull() && !expected.isEmpty()) {
-                    fail("conflicts expected " + expected + " in " + op);
-                }
-            } catch (StatusException e) {
-                if (expected == null || expected.isNull() || e.code() != 409) {
-                    throw e;
-                }
-                Set<String> got = new TreeSet<>();
-                for (FieldCause cause : e.causes()) {
-                    Matcher m = CONFLICT_WITH.matcher(cause.message());
-                    assertTrue(m.find(), cause.message());
-                    got.add(m.group(1) + " " + cause.field());
-                }
-                Set<String> want = new TreeSet<>();
-                for (JsonNode x : expected) {
-                    want.add(x.get("manager").asText() + " " + FieldSet.pathString(StructuredMergeDiffVectorsTest.path(x.get("path"))));
-                }
-                assertEquals(want, got, "conflicts of " + op);
+            String version = op.get("apiVersion").asText();
+            Parser p = parser;
+            FieldManager fm = managers.computeIfAbsent(version, v -> p.fieldManager(v).ignoring(ignored(c, v)));
+            if (versions != null) {
+                fm = fm.converting(versions);
+                // SMD's state converts the live object to the operation's version first
+                live = convert(versions, live, liveVersion, version);
             }
+            liveVersion = version;
+            if (c.path("expectError").asBoolean()) {
+                try {
+                    live = step(fm, live, op);
+                } catch (StatusException e) {
+                    failed = true;
+                    break;
+                }
+                continue;
+            }
+            live = step(fm, live, op);
         }
+        if (c.path("expectError").asBoolean()) {
+            assertTrue(failed, "an operation must fail");
+            return;
+        }
+        if (versions != null && c.hasNonNull("apiVersion")) {
+            live = convert(versions, live, liveVersion, c.get("apiVersion").asText());
+        }
+        check(c, live);
+    }
+
+    /** {@code live} (at {@code from}) at version {@code to}, its metadata (the managed fields) carried over. */
+    private static ObjectNode convert(Versions versions, ObjectNode live, String from, String to) {
+        if (live == null || from == null || from.equals(to)) {
+            return live;
+        }
+        ObjectNode object = live.deepCopy();
+        JsonNode metadata = object.remove("metadata");
+        JsonNode converted = versions.convert(object, from, to);
+        ObjectNode out = converted instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
+        if (metadata != null) {
+            out.set("metadata", metadata);
+        }
+        return out;
+    }
+
+    /** Runs one Apply, ForceApply or Update: the live object after it (as it was when an expected conflict refused it). */
+    private static ObjectNode step(FieldManager fm, ObjectNode live, JsonNode op) throws Exception {
+        JsonNode parsed = StructuredMergeDiffVectorsTest.yaml(op.get("object").asText());
+        ObjectNode object = parsed.isObject() ? (ObjectNode) parsed : JsonNodeFactory.instance.objectNode();
+        String type = op.get("type").asText();
+        String manager = op.get("manager").asText();
+        if (type.equals("Update")) {
+            fm.update(live, object, manager, NOW);
+            return object;
+        }
+        JsonNode expected = op.get("conflicts");
+        try {
+            ObjectNode applied = fm.apply(live, object, manager, type.equals("ForceApply"), NOW);
+            if (expected != null && !expected.isNull() && !expected.isEmpty()) {
+                fail("conflicts expected " + expected + " in " + op);
+            }
+            return applied;
+        } catch (StatusException e) {
+            if (expected == null || expected.isNull() || e.code() != 409) {
+                throw e;
+            }
+            Set<String> got = new TreeSet<>();
+            for (FieldCause cause : e.causes()) {
+                Matcher m = CONFLICT_WITH.matcher(cause.message());
+                assertTrue(m.find(), cause.message());
+                got.add(m.group(1) + " " + cause.field());
+            }
+            Set<String> want = new TreeSet<>();
+            for (JsonNode x : expected) {
+                want.add(x.get("manager").asText() + " " + FieldSet.pathString(StructuredMergeDiffVectorsTest.path(x.get("path"))));
+            }
+            assertEquals(want, got, "conflicts of " + op);
+            return live;
+        }
+    }
+
+    /** The case's expected live object and managed fields. */
+    private static void check(JsonNode c, ObjectNode live) throws Exception {
         if (c.path("checkObject").asBoolean()) {
             JsonNode want = StructuredMergeDiffVectorsTest.yaml(c.get("object").asText());
             ObjectNode got = live == null ? JsonNodeFactory.instance.objectNode() : live.deepCopy();
@@ -124,21 +213,31 @@ class StructuredMergeDiffOperationsTest {
         }
         if (c.hasNonNull("managed")) {
             Map<String, FieldSet> want = new HashMap<>();
+            Map<String, String> wantVersions = new HashMap<>();
             c.get("managed").fields().forEachRemaining(e -> {
                 FieldSet s = StructuredMergeDiffVectorsTest.set(e.getValue().get("set"));
                 if (!s.isEmpty()) {
                     want.put(e.getKey(), s);
+                    wantVersions.put(e.getKey(), e.getValue().path("apiVersion").asText());
                 }
             });
             Map<String, FieldSet> got = new HashMap<>();
+            Map<String, String> gotVersions = new HashMap<>();
             if (live != null) {
                 for (JsonNode entry : live.path("metadata").path("managedFields")) {
                     FieldSet s = FieldSet.fromFieldsV1(entry.get("fieldsV1"));
-                    got.merge(entry.get("manager").asText(), s, FieldSet::union);
+                    String manager = entry.get("manager").asText();
+                    got.merge(manager, s, FieldSet::union);
+                    gotVersions.merge(manager, entry.get("apiVersion").asText(), (a, b) -> a.equals(b) ? a : a + "," + b);
                 }
             }
             got.values().removeIf(FieldSet::isEmpty);
             assertEquals(want, got, "managed fields");
+            if (c.hasNonNull("converter")) {
+                // with a converter the sets are in the version each manager wrote in (SMD's Difference compares it)
+                gotVersions.keySet().retainAll(want.keySet());
+                assertEquals(wantVersions, gotVersions, "managers' versions");
+            }
         }
     }
 }
