@@ -77,7 +77,7 @@ public final class ObjectMetaCoercion {
             if (kind == null) {
                 unknown.add(prefix + "." + e.getKey());
                 it.remove();
-            } else if (v.isNull() || !wellTyped(kind, v) || (top && empty(v))) {
+            } else if (v.isNull() || !wellTyped(kind, v) || (top && empty(v) && !POINTERS.contains(e.getKey()))) {
                 it.remove();
             } else if (kind.equals("owner") || kind.equals("mf")) {
                 for (int i = 0; i < v.size(); i++) {
@@ -87,6 +87,13 @@ public final class ObjectMetaCoercion {
             }
         }
     }
+
+    /**
+     * ObjectMeta's pointer fields: Go's omitempty keeps a pointer to a zero value, so a terminating object's
+     * {@code deletionGracePeriodSeconds: 0} stays (dropping it made every later update of the object an
+     * attempt to change an immutable field).
+     */
+    private static final java.util.Set<String> POINTERS = java.util.Set.of("deletionGracePeriodSeconds", "deletionTimestamp");
 
     private static boolean empty(JsonNode v) {
         return (v.isTextual() && v.asText().isEmpty()) || (v.isContainerNode() && v.isEmpty())

@@ -184,6 +184,16 @@ class SchemaTest {
         assertEquals(List.of(FieldCause.invalid("kind", "", "must be Foo")), ResourceRules.validateTypeMeta(j("{'apiVersion':'g/v1'}"), "g", "v1", "Foo"));
     }
 
+    /** A terminating object keeps its zero grace period (a Go pointer: omitempty keeps it); zero plain integers go. */
+    @Test
+    void aZeroGracePeriodIsKeptAZeroGenerationIsNot() {
+        JsonNode obj = j("{'metadata':{'name':'n','generation':0,'deletionGracePeriodSeconds':0,"
+                + "'deletionTimestamp':'2026-12-05T00:00:00Z','finalizers':['example.com/hold']}}");
+        ObjectMetaCoercion.coerce(obj, StructuralSchema.parse(j("{'type':'object'}")), true);
+        assertEquals(j("{'name':'n','deletionGracePeriodSeconds':0,'deletionTimestamp':'2026-12-05T00:00:00Z',"
+                + "'finalizers':['example.com/hold']}"), obj.get("metadata"));
+    }
+
     private static void defaults(String json, String schema, String expected) {
         JsonNode obj = j(json);
         Defaulting.apply(obj, schema == null ? null : StructuralSchema.parse(j(schema)));
