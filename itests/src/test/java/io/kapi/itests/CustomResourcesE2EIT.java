@@ -1,0 +1,221 @@
+package io.kapi.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * CustomResourceDefinitions against the started distribution with kubectl 1.27, 1.30 and 1.33: a definition
+ * applied and Established, its custom resources created, listed with their printer columns, defaulted,
+ * refused by the schema with kube's messages, scaled, their status patched, selected by a selectable field;
+ * creates refused while the definition terminates; the definition's deletion taking its objects; a
+ * conversion webhook run by the test on loopback with its own CA, objects stored in v1 read in v2 and back.
+ */
+public class CustomResourcesE2EIT {
+    private static final List<String> KUBECTL_VERSIONS = List.of("1.27", "1.30", "1.33");
+    private static Distribution dist;
+    private static Path work;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        dist = new Distribution("crds");
+        dist.start();
+        dist.awaitReady(System.nanoTime());
+        work = Files.createTempDirectory("kapi-crds");
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    private static String ok(String version, String... args) throws Exception {
+        Distribution.Result r = dist.kubectlVersion(version, args);
+        assertEquals("kubectl " + version + " " + String.join(" ", args) + " -> " + r.out(), 0, r.code());
+        return r.out();
+    }
+
+    private static String fails(String version, String... args) throws Exception {
+        Distribution.Result r = dist.kubectlVersion(version, args);
+        assertTrue("kubectl " + version + " " + String.join(" ", args) + " should fail: " + r.out(), r.code() != 0);
+        return r.out();
+    }
+
+    /** Applies {@code file} until kubectl finds the group (discovery may lag a definition established a moment ago). */
+    private static String applyOnceServed(String version, String ns, Path file, String expect) throws Exception {
+        String applied = "";
+        for (long end = System.nanoTime() + 20_000_000_000L; !applied.contains(expect) && System.nanoTime() < end; ) {
+            applied = dist.kubectlVersion(version, "apply", "-n", ns, "-f", file.toString()).out();
+            if (!applied.contains(expect)) {
+                Thread.sleep(500);
+            }
+        }
+        return applied;
+    }
+
+    private static final String WIDGET_CRD = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: widgets, kind: Widget, shortNames: [wd]}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources:
+                  status: {}
+                  scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+                additionalPrinterColumns:
+                - {name: Size, type: integer, jsonPath: .spec.size}
+                selectableFields:
+                - {jsonPath: .spec.color}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        required: [size]
+                        properties:
+                          size: {type: integer, minimum: 1}
+                          color: {type: string, enum: [red, blue], default: red}
+                          replicas: {type: integer}
+                      status:
+                        type: object
+                        properties:
+                          replicas: {type: integer}
+            """;
+
+    @Test
+    public void customResourceDefinitionsServeTheirResources() throws Exception {
+        Path crd = work.resolve("widgets-crd.yaml");
+        Files.writeString(crd, WIDGET_CRD);
+        ok("1.33", "apply", "-f", crd.toString());
+        ok("1.33", "wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=30s");
+        for (String v : KUBECTL_VERSIONS) {
+            String ns = "crd-" + v.replace('.', '-');
+            ok(v, "create", "namespace", ns);
+            Path w = work.resolve("widget-" + ns + ".yaml");
+            Files.writeString(w, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, replicas: 1}\n");
+            String applied = applyOnceServed(v, ns, w, "created");
+            assertTrue(v + ": " + applied, applied.contains("widget.example.com/w1 created"));
+            String table = ok(v, "get", "wd", "-n", ns);
+            assertTrue(v + ": " + table, table.contains("SIZE") && table.contains("w1") && table.contains("3"));
+            assertEquals(v, "red", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.color}"));
+            Files.writeString(w, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 0, color: green}\n");
+            String invalid = fails(v, "apply", "-n", ns, "-f", w.toString());
+            assertTrue(v + ": " + invalid, invalid.contains("spec.size in body should be greater than or equal to 1")
+                    && invalid.contains("Unsupported value: \"green\""));
+            ok(v, "scale", "widget", "w1", "-n", ns, "--replicas=3");
+            assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+            ok(v, "patch", "widget", "w1", "-n", ns, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"replicas\":3}}");
+            assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.status.replicas}"));
+            // the version's selectable fields are field selectors; others are kube's 400
+            assertEquals(v, "w1", ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=red", "-o", "jsonpath={.items[*].metadata.name}"));
+            assertEquals(v, "", ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=blue", "-o", "jsonpath={.items[*].metadata.name}"));
+            String unsupported = fails(v, "get", "wd", "-n", ns, "--field-selector", "spec.size=3");
+            assertTrue(v + ": " + unsupported, unsupported.contains("field label not supported: spec.size"));
+        }
+        // the console's view: the definition, its state, versions and objects (one per kubectl's namespace)
+        String crds = dist.client("kapi:crds").out();
+        assertTrue(crds, crds.matches("(?s).*widgets\\.example\\.com\\s+.\\s*Established\\s+.\\s*v1\\*\\s+.\\s*Namespaced\\s+.\\s*"
+                + KUBECTL_VERSIONS.size() + "\\b.*"));
+        // while the definition is terminating (a custom resource holds it by a finalizer) creates are kube's 405
+        String firstNs = "crd-" + KUBECTL_VERSIONS.get(0).replace('.', '-');
+        ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
+        ok("1.33", "delete", "-f", crd.toString(), "--wait=false");
+        Path late = work.resolve("widget-late.yaml");
+        Files.writeString(late, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: late}\nspec: {size: 1}\n");
+        String refused = "";
+        for (long end = System.nanoTime() + 20_000_000_000L; !refused.contains("terminating") && System.nanoTime() < end; ) {
+            refused = dist.kubectlVersion("1.33", "create", "-n", firstNs, "-f", late.toString()).out();
+            if (!refused.contains("terminating")) {
+                Thread.sleep(300);
+            }
+        }
+        assertTrue(refused, refused.contains("create not allowed while custom resource definition is terminating")
+                && refused.contains("MethodNotAllowed"));
+        ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+        // deleting the definition deletes its custom resources, then the definition
+        ok("1.33", "delete", "-f", crd.toString(), "--ignore-not-found", "--timeout=60s");
+        String gone = fails("1.33", "get", "crd", "widgets.example.com");
+        assertTrue(gone, gone.contains("NotFound") || gone.contains("not found"));
+        for (String v : KUBECTL_VERSIONS) {
+            ok(v, "delete", "namespace", "crd-" + v.replace('.', '-'));
+        }
+    }
+
+
+    private static final String CONVERTED_CRD = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: dials.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: dials, kind: Dial}
+              conversion:
+                strategy: Webhook
+                webhook:
+                  conversionReviewVersions: [v1]
+                  clientConfig: {url: "URL", caBundle: "CA"}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec: {type: object, properties: {size: {type: integer}}}
+              - name: v2
+                served: true
+                storage: false
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec: {type: object, properties: {replicas: {type: integer}}}
+            """;
+
+    /** A conversion webhook run by the test: stored in v1, read in v2 and back, through the webhook. */
+    @Test
+    public void aConversionWebhookConvertsBetweenVersions() throws Exception {
+        try (TestConversionWebhook webhook = new TestConversionWebhook(work)) {
+            Path crd = work.resolve("dials-crd.yaml");
+            Files.writeString(crd, CONVERTED_CRD.replace("URL", webhook.url()).replace("CA", webhook.caBundle()));
+            ok("1.33", "apply", "-f", crd.toString());
+            ok("1.33", "wait", "--for=condition=Established", "crd/dials.example.com", "--timeout=30s");
+            ok("1.33", "create", "namespace", "dials");
+            Path v1 = work.resolve("dial-v1.yaml");
+            Files.writeString(v1, "apiVersion: example.com/v1\nkind: Dial\nmetadata: {name: d1}\nspec: {size: 3}\n");
+            String created = applyOnceServed("1.33", "dials", v1, "created");
+            assertTrue(created, created.contains("dial.example.com/d1 created"));
+            for (String v : KUBECTL_VERSIONS) {
+                assertEquals(v, "3", ok(v, "get", "dials.v2.example.com", "d1", "-n", "dials", "-o", "jsonpath={.spec.replicas}"));
+                assertEquals(v, "3", ok(v, "get", "dials.v1.example.com", "d1", "-n", "dials", "-o", "jsonpath={.spec.size}"));
+            }
+            // written in v2: stored in v1 (as the console reads storage), read back in both
+            Path v2 = work.resolve("dial-v2.yaml");
+            Files.writeString(v2, "apiVersion: example.com/v2\nkind: Dial\nmetadata: {name: d2}\nspec: {replicas: 5}\n");
+            ok("1.33", "create", "-n", "dials", "-f", v2.toString());
+            String stored = dist.client("kapi:get -n dials -o json dials d2").out();
+            assertTrue(stored, stored.contains("\"apiVersion\" : \"example.com/v1\"") && stored.contains("\"size\" : 5"));
+            assertEquals("5", ok("1.33", "get", "dials.v1.example.com", "d2", "-n", "dials", "-o", "jsonpath={.spec.size}"));
+            assertEquals("5", ok("1.33", "get", "dials.v2.example.com", "d2", "-n", "dials", "-o", "jsonpath={.spec.replicas}"));
+            assertTrue("the webhook was asked", webhook.reviews.get() > 0);
+            ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
+        }
+    }
+}
