@@ -53,7 +53,7 @@ final class CrdController implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** What each served group was built from (the definitions' specs), to publish only what changed. */
+    /** What each served group was built from (the definitions' specs and deletion), to publish only what changed. */
     private final Map<String, List<JsonNode>> published = new HashMap<>();
     private AutoCloseable watch;
     private boolean resyncQueued;
@@ -170,7 +170,9 @@ final class CrdController implements AutoCloseable {
         }
         for (Map.Entry<String, List<ObjectNode>> e : byGroup.entrySet()) {
             List<JsonNode> specs = new ArrayList<>();
-            e.getValue().forEach(c -> specs.add(c.path("spec")));
+            // what a group is built from: each definition's spec, and whether it is terminating (creates refused)
+            e.getValue().forEach(c -> specs.add(Json.object().<ObjectNode>set("spec", c.path("spec"))
+                    .put("terminating", !Json.text(c.get("metadata"), "deletionTimestamp").isEmpty())));
             if (!specs.equals(published.get(e.getKey()))) {
                 published.put(e.getKey(), specs);
                 publish.accept(e.getKey(), new CrdGroup(e.getKey(), e.getValue()));

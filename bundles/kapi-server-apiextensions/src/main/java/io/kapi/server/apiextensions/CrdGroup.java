@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
+import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.ScaleSubresource;
 import io.kapi.api.rest.StatusStrategy;
@@ -25,7 +26,6 @@ import java.util.regex.Pattern;
  */
 final class CrdGroup implements APIGroupProvider {
     private static final Pattern KUBE_VERSION = Pattern.compile("^v(\\d+)(?:(alpha|beta)(\\d+))?$");
-    private static final StatusStrategy STATUS = new StatusStrategy() { };
 
     private final String group;
     private final List<String> versions;
@@ -40,6 +40,9 @@ final class CrdGroup implements APIGroupProvider {
             JsonNode names = spec.path("names");
             String plural = names.path("plural").asText();
             String kind = names.path("kind").asText();
+            WebhookConverter converter = WebhookConverter.of(spec); // null: kube's None, only apiVersion changes
+            boolean terminating = CrdConditions.isTrue(crd, "Terminating")
+                    || !Json.text(crd.get("metadata"), "deletionTimestamp").isEmpty();
             String storage = null;
             for (JsonNode v : spec.path("versions")) {
                 if (v.path("storage").asBoolean(false)) {
@@ -54,8 +57,11 @@ final class CrdGroup implements APIGroupProvider {
                 all.add(version);
                 JsonNode openApi = v.path("schema").path("openAPIV3Schema");
                 StructuralSchema structural = openApi.isObject() ? StructuralSchema.parse(openApi) : null;
-                CustomResourceStrategy strategy = new CustomResourceStrategy(group, version, kind, structural,
-                        PrinterColumns.of(v.get("additionalPrinterColumns")));
+                List<String> selectable = new ArrayList<>();
+                v.path("selectableFields").forEach(f -> selectable.add(f.path("jsonPath").asText()));
+                CustomResourceStrategy strategy = new CustomResourceStrategy(group, version, kind, plural, structural,
+                        PrinterColumns.of(v.get("additionalPrinterColumns")), selectable, terminating)
+                        .withRules(openApi.isObject() ? openApi : null);
                 ResourceDefinition.Builder b = ResourceDefinition.builder(version, plural, kind)
                         .singular(names.path("singular").asText(kind.toLowerCase(java.util.Locale.ROOT)))
                         .namespaced("Namespaced".equals(spec.path("scope").asText()))
@@ -63,10 +69,21 @@ final class CrdGroup implements APIGroupProvider {
                         .categories(strings(names.get("categories")))
                         .schema(published(openApi))
                         .strategy(strategy)
-                        .storageVersion(storage);
+                        .storageVersion(storage)
+                        .converter(converter);
+                if (v.path("deprecated").asBoolean(false)) {
+                    b.deprecated(v.hasNonNull("deprecationWarning") ? v.get("deprecationWarning").asText()
+                            : defaultDeprecationWarning(group, kind, version, spec.path("versions")));
+                }
                 JsonNode subresources = v.path("subresources");
                 if (subresources.has("status")) {
-                    b.status(STATUS);
+                    // kube's status strategy: the status schema and the rules (oldSelf: the stored object)
+                    b.status(new StatusStrategy() {
+                        @Override
+                        public List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
+                            return strategy.validateStatusUpdate(object, old);
+                        }
+                    });
                 }
                 if (subresources.has("scale")) {
                     JsonNode scale = subresources.get("scale");
@@ -93,6 +110,26 @@ final class CrdGroup implements APIGroupProvider {
                 .put("description", "Kind is a string value representing the REST resource this object represents.");
         props.putObject("metadata").put("$ref", "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         return s;
+    }
+
+    /**
+     * kube's warning for a deprecated version without its own: the version deprecated, and the most
+     * preferred served version ahead of it that is not deprecated, when there is one.
+     */
+    static String defaultDeprecationWarning(String group, String kind, String deprecated, JsonNode versions) {
+        String msg = group + "/" + deprecated + " " + kind + " is deprecated";
+        List<String> newer = new ArrayList<>();
+        for (JsonNode v : versions) {
+            String name = v.path("name").asText();
+            if (v.path("served").asBoolean(false) && !v.path("deprecated").asBoolean(false) && compareVersions(name, deprecated) < 0) {
+                newer.add(name);
+            }
+        }
+        if (newer.isEmpty()) {
+            return msg;
+        }
+        newer.sort(CrdGroup::compareVersions);
+        return msg + "; use " + group + "/" + newer.get(0) + " " + kind;
     }
 
     private static String[] strings(JsonNode array) {

@@ -10,6 +10,7 @@ import io.kapi.api.rest.Printer;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.machinery.validation.NameValidation;
+import io.kapi.server.apiextensions.cel.CrdRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,8 +24,9 @@ import java.util.Set;
  * {@code storedVersions} started on create, the name {@code <plural>.<group>}, the group, scope, names,
  * versions (unique, exactly one storage version, a schema each), printer columns' names and types; a
  * delete marks the definition Terminating behind kube's {@code customresourcecleanup} finalizer, which
- * the controller removes once the custom resources are gone. Not checked yet: that a schema is
- * structural, CEL rules, conversion webhooks' settings, selectable fields.
+ * the controller removes once the custom resources are gone. {@code spec.conversion} is checked by
+ * {@link ConversionRules}. The schemas (structural, OpenAPI rules, defaults) and selectable fields are checked by
+ * {@link CrdSchemaChecks}; the schemas' CEL rules are checked and compiled by {@link CrdRules}.
  */
 final class CrdStrategy implements Strategy, GracefulDeletion {
     static final String CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
@@ -41,9 +43,7 @@ final class CrdStrategy implements Strategy, GracefulDeletion {
         if (names.path("listKind").asText("").isEmpty() && !kind.isEmpty()) {
             names.put("listKind", kind + "List");
         }
-        if (!spec.has("conversion")) {
-            spec.putObject("conversion").put("strategy", "None");
-        }
+        ConversionRules.applyDefaults(spec);
     }
 
     @Override
@@ -118,6 +118,11 @@ final class CrdStrategy implements Strategy, GracefulDeletion {
             }
         }
         validateNames(names, causes);
+        causes.addAll(ConversionRules.validate(spec.path("conversion")));
+        List<FieldCause> schemaChecks = CrdSchemaChecks.validate(spec, null);
+        // kube compiles the CEL rules only of schemas that are otherwise valid (its CELSchemaContext)
+        causes.addAll(CrdRules.validate(spec, schemaChecks.isEmpty()));
+        causes.addAll(schemaChecks);
         return causes;
     }
 
@@ -209,6 +214,9 @@ final class CrdStrategy implements Strategy, GracefulDeletion {
     @Override
     public List<FieldCause> validateUpdate(ObjectNode crd, ObjectNode old) {
         List<FieldCause> causes = validate(crd);
+        // kube's update does not enforce the schema rules the stored definition already breaks
+        causes.removeAll(CrdSchemaChecks.validate(crd.path("spec"), null));
+        causes.addAll(CrdSchemaChecks.validate(crd.path("spec"), old.path("spec")));
         String scope = crd.path("spec").path("scope").asText("");
         String oldScope = old.path("spec").path("scope").asText("");
         if (!scope.equals(oldScope)) {

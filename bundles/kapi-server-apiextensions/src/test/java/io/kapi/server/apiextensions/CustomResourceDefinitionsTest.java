@@ -157,4 +157,49 @@ class CustomResourceDefinitionsTest {
         assertEquals("Synced", PrinterColumns.find(w, ".status.conditions[0].type").asText());
         assertEquals("Ready", PrinterColumns.find(w, "{.status.conditions[-1].type}").asText());
     }
+
+    @Test
+    void selectableFieldsAreTheVersionsFieldSelectors() throws Exception {
+        ObjectNode c = crd();
+        ((ObjectNode) c.at("/spec/versions/1")).putArray("selectableFields").add(JSON.createObjectNode().put("jsonPath", ".spec.color"))
+                .add(JSON.createObjectNode().put("jsonPath", ".spec.size"));
+        CrdGroup g = new CrdGroup("example.com", List.of(c));
+        var v1 = g.resources().stream().filter(r -> r.version().equals("v1")).findFirst().orElseThrow().strategy();
+        ObjectNode w = (ObjectNode) JSON.readTree("{\"metadata\":{\"name\":\"w1\"},\"spec\":{\"size\":3}}");
+        // kube's GetAttrs: Go's fmt.Sprint of the value, "" where the object has none
+        assertEquals(java.util.Map.of("spec.color", "", "spec.size", "3"), v1.selectableFields(w));
+        assertEquals("field label not supported: spec.other", v1.unsupportedFieldSelector("spec.other"));
+        var beta = g.resources().stream().filter(r -> r.version().equals("v1beta1")).findFirst().orElseThrow().strategy();
+        assertEquals(java.util.Map.of(), beta.selectableFields(w), "selectable fields are per version");
+    }
+
+    @Test
+    void aTerminatingDefinitionRefusesCreatesWithKubesAnswer() throws Exception {
+        ObjectNode c = crd();
+        var served = new CrdGroup("example.com", List.of(c)).resources().get(0).strategy();
+        served.prepareForCreate(JSON.createObjectNode()); // no refusal while the definition lives
+        new CrdStrategy().prepareForDelete(c);
+        var v1 = new CrdGroup("example.com", List.of(c)).resources().get(0).strategy();
+        io.kapi.api.rest.StatusException e = org.junit.jupiter.api.Assertions.assertThrows(io.kapi.api.rest.StatusException.class,
+                () -> v1.prepareForCreate(JSON.createObjectNode()));
+        assertEquals(405, e.code());
+        assertEquals("MethodNotAllowed", e.reason());
+        assertEquals("create not allowed while custom resource definition is terminating", e.getMessage());
+        assertEquals("widgets", e.kind());
+    }
+
+    @Test
+    void aDeprecatedVersionWarnsAsKube() throws Exception {
+        ObjectNode c = crd();
+        ((ObjectNode) c.at("/spec/versions/0")).put("deprecated", true);
+        var beta = new CrdGroup("example.com", List.of(c)).resources().stream().filter(r -> r.version().equals("v1beta1")).findFirst().orElseThrow();
+        assertEquals("example.com/v1beta1 Widget is deprecated; use example.com/v1 Widget", beta.deprecationWarning());
+        ((ObjectNode) c.at("/spec/versions/0")).put("deprecationWarning", "v1beta1 goes in 2027");
+        beta = new CrdGroup("example.com", List.of(c)).resources().stream().filter(r -> r.version().equals("v1beta1")).findFirst().orElseThrow();
+        assertEquals("v1beta1 goes in 2027", beta.deprecationWarning());
+        ((ObjectNode) c.at("/spec/versions/1")).put("deprecated", true);
+        var v1 = new CrdGroup("example.com", List.of(c)).resources().stream().filter(r -> r.version().equals("v1")).findFirst().orElseThrow();
+        assertEquals("example.com/v1 Widget is deprecated", v1.deprecationWarning(), "no newer version to point to");
+        assertNull(new CrdGroup("example.com", List.of(crd())).resources().get(0).deprecationWarning());
+    }
 }

@@ -1,0 +1,144 @@
+package io.kapi.server.apiextensions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A webhook's HTTPS client, as kube's webhook client manager builds one from a {@code clientConfig}: the
+ * server's certificate verified against the {@code caBundle} (the JVM's trusted roots without one), its host
+ * name checked, kube's 30 s timeout (sent as {@code ?timeout=30s}, as kube's REST client does), a JSON body
+ * posted and a JSON answer read. Failures come back as Go's error texts where kube's would differ only in
+ * wording ({@code Post "<url>": dial tcp <host>: connect: connection refused}). No threads of its own.
+ */
+final class WebhookTransport {
+    static final int TIMEOUT_SECONDS = 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** kube reads at most this much of a webhook's answer. */
+    private static final int MAX_ANSWER = 3 * 1024 * 1024;
+
+    private final String url;
+    private final SSLSocketFactory tls;
+
+    /**
+     * @param url the webhook's https URL (a {@code service} reference turned into
+     *     {@code https://<name>.<namespace>.svc:<port><path>}, as kube's service resolver names it)
+     * @param caBundle PEM certificates, or an empty array for the JVM's trusted roots
+     */
+    WebhookTransport(String url, byte[] caBundle) {
+        this.url = url + (url.contains("?") ? "&" : "?") + "timeout=" + TIMEOUT_SECONDS + "s";
+        this.tls = caBundle.length == 0 ? null : context(caBundle).getSocketFactory();
+    }
+
+    /** A failure to reach the webhook or to read its answer, in Go's words. */
+    static final class WebhookException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WebhookException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    JsonNode post(JsonNode body) throws WebhookException {
+        HttpURLConnection c = null;
+        URL target;
+        try {
+            target = new URL(url);
+        } catch (IOException e) {
+            throw new WebhookException("Post \"" + url + "\": " + e.getMessage(), e);
+        }
+        String dial = "dial tcp " + target.getHost() + ":" + (target.getPort() < 0 ? 443 : target.getPort());
+        try {
+            c = (HttpURLConnection) target.openConnection();
+            if (c instanceof HttpsURLConnection s && tls != null) {
+                s.setSSLSocketFactory(tls);
+            }
+            c.setConnectTimeout(TIMEOUT_SECONDS * 1000);
+            c.setReadTimeout(TIMEOUT_SECONDS * 1000);
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setRequestProperty("Accept", "application/json, */*");
+            try (OutputStream out = c.getOutputStream()) {
+                JSON.writeValue(out, body);
+            }
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            byte[] answer = in == null ? new byte[0] : in.readNBytes(MAX_ANSWER);
+            if (in != null) {
+                in.close();
+            }
+            if (status < 200 || status >= 300) {
+                // kube's REST client error for an unexpected status, with the body it got
+                throw new WebhookException("the server responded with the status code " + status
+                        + " but did not return more information", null);
+            }
+            return JSON.readTree(answer);
+        } catch (ConnectException e) {
+            throw new WebhookException("Post \"" + url + "\": " + dial + ": connect: connection refused", e);
+        } catch (UnknownHostException e) {
+            throw new WebhookException("Post \"" + url + "\": dial tcp: lookup " + target.getHost() + ": no such host", e);
+        } catch (SocketTimeoutException e) {
+            throw new WebhookException("Post \"" + url + "\": context deadline exceeded", e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new WebhookException("Post \"" + url + "\": tls: failed to verify certificate: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new WebhookException("Post \"" + url + "\": " + e.getMessage(), e);
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
+        }
+    }
+
+    /** Whether {@code pem} holds at least one certificate (kube refuses a caBundle that does not). */
+    static boolean parsesAsCertificates(byte[] pem) {
+        try {
+            return !certificates(pem).isEmpty();
+        } catch (CertificateException e) {
+            return false;
+        }
+    }
+
+    private static Collection<? extends Certificate> certificates(byte[] pem) throws CertificateException {
+        return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
+    }
+
+    /** Trusts exactly the bundle's certificates. */
+    private static SSLContext context(byte[] caBundle) {
+        try {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate cert : certificates(caBundle)) {
+                trust.setCertificateEntry("ca-" + i++, cert);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            // the definition's validation refuses a bundle without certificates: this is a bundle it let through
+            throw new IllegalArgumentException("the caBundle cannot be used: " + e.getMessage(), e);
+        }
+    }
+}
