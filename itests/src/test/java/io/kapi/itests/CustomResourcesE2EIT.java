@@ -218,4 +218,121 @@ public class CustomResourcesE2EIT {
             ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
         }
     }
+
+    /**
+     * 50 definitions in the shape of real operators' (10 groups, kube's pod templates, affinity, volumes and
+     * conditions inlined as controller-gen inlines them): all are accepted, Established and served, and each
+     * takes an object.
+     */
+    @Test
+    public void fiftyOperatorDefinitionsAreEstablishedAndServed() throws Exception {
+        List<OperatorCrds.Crd> crds = new OperatorCrds().all();
+        assertEquals(50, crds.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        StringBuilder definitions = new StringBuilder();
+        StringBuilder objects = new StringBuilder();
+        long largest = 0;
+        for (OperatorCrds.Crd c : crds) {
+            String d = json.writeValueAsString(c.definition());
+            largest = Math.max(largest, d.length());
+            definitions.append(d).append("\n---\n");
+            objects.append(json.writeValueAsString(c.object())).append("\n---\n");
+        }
+        assertTrue("realistic sizes: the largest definition is " + largest + " bytes", largest > 100_000);
+        Path all = work.resolve("operators.yaml");
+        Files.writeString(all, definitions.toString());
+        // kubectl create: a client-side apply would not fit them in its last-applied annotation (as with real operators)
+        String created = ok("1.33", "create", "-f", all.toString());
+        assertEquals(created, 50, created.lines().filter(l -> l.endsWith(" created")).count());
+        List<String> wait = new java.util.ArrayList<>(List.of("wait", "--for=condition=Established", "--timeout=120s"));
+        crds.forEach(c -> wait.add("crd/" + c.name()));
+        ok("1.33", wait.toArray(new String[0]));
+        ok("1.33", "create", "namespace", "operators");
+        Path examples = work.resolve("operator-objects.yaml");
+        Files.writeString(examples, objects.toString());
+        String made = "";
+        for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end; ) {
+            Distribution.Result r = dist.kubectlVersion("1.33", "apply", "--server-side", "-n", "operators", "-f", examples.toString());
+            made = r.out();
+            if (r.code() == 0) {
+                break;
+            }
+            Thread.sleep(1000); // discovery catching up with groups that just appeared
+        }
+        assertEquals(made, 50, made.lines().filter(l -> l.endsWith(" serverside-applied")).count());
+        for (OperatorCrds.Crd c : crds) {
+            assertEquals(c.name(), "example", ok("1.33", "get", c.plural() + "." + c.group(), "-n", "operators",
+                    "-o", "jsonpath={.items[*].metadata.name}"));
+        }
+        String category = ok("1.33", "get", "acme", "-n", "operators", "-o", "name");
+        assertEquals(category, 50, category.lines().filter(l -> l.endsWith("/example")).count());
+        ok("1.33", "delete", "-f", all.toString(), "--timeout=120s");
+    }
+
+    private static final String RULED_CRD = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gauges.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: gauges, kind: Gauge}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        x-kubernetes-validations:
+                        - rule: "self.replicas <= self.maxReplicas"
+                          messageExpression: "'replicas (' + string(self.replicas) + ') must not exceed maxReplicas (' + string(self.maxReplicas) + ')'"
+                        - rule: "self.mode == oldSelf.mode"
+                          message: mode is immutable
+                        properties:
+                          replicas: {type: integer}
+                          maxReplicas: {type: integer}
+                          mode: {type: string}
+            """;
+
+    /** kube's refusal of a schema that is not structural, and CEL rules refusing objects (transition rules too). */
+    @Test
+    public void nonStructuralSchemasAndCelRules() throws Exception {
+        Path bad = work.resolve("nonstructural-crd.yaml");
+        Files.writeString(bad, RULED_CRD.replace("gauges", "dials2").replace("Gauge", "Dial2")
+                .replace("          spec:\n            type: object\n", "          spec:\n"));
+        assertTrue("the schema lost its type", !Files.readString(bad).contains("spec:\n            type: object"));
+        String refused = fails("1.33", "apply", "-f", bad.toString());
+        assertTrue(refused, refused.contains("spec.validation.openAPIV3Schema.properties[spec].type: Required value: "
+                + "must not be empty for specified object fields"));
+        Path crd = work.resolve("gauges-crd.yaml");
+        Files.writeString(crd, RULED_CRD);
+        ok("1.33", "apply", "-f", crd.toString());
+        ok("1.33", "wait", "--for=condition=Established", "crd/gauges.example.com", "--timeout=30s");
+        ok("1.33", "create", "namespace", "gauges");
+        for (String v : KUBECTL_VERSIONS) {
+            String name = "g-" + v.replace('.', '-');
+            Path over = work.resolve(name + ".yaml");
+            Files.writeString(over, "apiVersion: example.com/v1\nkind: Gauge\nmetadata: {name: " + name + "}\n"
+                    + "spec: {replicas: 5, maxReplicas: 3, mode: fast}\n");
+            String rejected = "";
+            for (long end = System.nanoTime() + 20_000_000_000L; !rejected.contains("is invalid") && System.nanoTime() < end; ) {
+                rejected = dist.kubectlVersion(v, "apply", "-n", "gauges", "-f", over.toString()).out();
+                if (!rejected.contains("is invalid")) {
+                    Thread.sleep(500);
+                }
+            }
+            assertTrue(v + ": " + rejected, rejected.contains("spec: Invalid value: \"object\": replicas (5) must not exceed maxReplicas (3)"));
+            Files.writeString(over, "apiVersion: example.com/v1\nkind: Gauge\nmetadata: {name: " + name + "}\n"
+                    + "spec: {replicas: 2, maxReplicas: 3, mode: fast}\n");
+            ok(v, "apply", "-n", "gauges", "-f", over.toString());
+            String immutable = fails(v, "patch", "gauge", name, "-n", "gauges", "--type=merge", "-p", "{\"spec\":{\"mode\":\"slow\"}}");
+            assertTrue(v + ": " + immutable, immutable.contains("spec: Invalid value: \"object\": mode is immutable"));
+            ok(v, "patch", "gauge", name, "-n", "gauges", "--type=merge", "-p", "{\"spec\":{\"replicas\":3}}");
+        }
+        ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
+    }
 }
