@@ -38,8 +38,9 @@ import java.util.Set;
  * <p>A body is the magic {@code k8s\0} followed by a {@code runtime.Unknown} whose {@code typeMeta}
  * names the kind and whose {@code raw} is the object's message (apimachinery
  * {@code pkg/runtime/serializer/protobuf}). The messages are those generated in
- * {@code io.kubernetes:client-java-proto}; they are walked through their descriptors, so every kind
- * of every group in that artifact is handled without per-kind code. The proto field names are
+ * {@code io.kubernetes:client-java-proto}, plus kube's own for the four groups that artifact lacks
+ * ({@link KubeGroupFiles}); they are walked through their descriptors, so every kind of every group
+ * is handled without per-kind code. The proto field names are
  * kube's JSON names but for those listed in {@code json-names.txt} (renamed, or Go embedded structs
  * that JSON inlines); the few messages whose JSON is not an object (times, int-or-string,
  * quantities, embedded objects, apiextensions' schema unions) are converted specially.
@@ -87,7 +88,7 @@ public final class KubeProtobuf {
      * outer classes are named here; everything else (group, version, kinds) comes from their
      * descriptors.
      */
-    private static final List<FileDescriptor> GROUP_FILES = List.of(
+    private static final List<FileDescriptor> CLIENT_JAVA_PROTO_GROUP_FILES = List.of(
             io.kubernetes.client.proto.V1.getDescriptor(),
             io.kubernetes.client.proto.V1Admission.getDescriptor(),
             io.kubernetes.client.proto.V1Admissionregistration.getDescriptor(),
@@ -122,6 +123,26 @@ public final class KubeProtobuf {
             io.kubernetes.client.proto.V2Autoscaling.getDescriptor(),
             io.kubernetes.client.proto.V2beta1Autoscaling.getDescriptor(),
             io.kubernetes.client.proto.V2beta2Autoscaling.getDescriptor());
+
+    /** client-java-proto's apimachinery files, which the group files import. */
+    private static final List<FileDescriptor> MACHINERY_FILES = List.of(
+            Meta.getDescriptor(), Runtime.getDescriptor(), io.kubernetes.client.proto.RuntimeSchema.getDescriptor(),
+            io.kubernetes.client.proto.Resource.getDescriptor(), io.kubernetes.client.proto.IntStr.getDescriptor());
+
+    /**
+     * Every group's file: client-java-proto's, then those it lacks (coordination.k8s.io/v1,
+     * discovery.k8s.io/v1, events.k8s.io/v1, node.k8s.io/v1), built from kube's own .proto files by
+     * {@link KubeGroupFiles} and linked to client-java-proto's messages for the types they import.
+     */
+    private static final List<FileDescriptor> GROUP_FILES = groupFiles();
+
+    private static List<FileDescriptor> groupFiles() {
+        List<FileDescriptor> provided = new java.util.ArrayList<>(CLIENT_JAVA_PROTO_GROUP_FILES);
+        provided.addAll(MACHINERY_FILES);
+        List<FileDescriptor> all = new java.util.ArrayList<>(CLIENT_JAVA_PROTO_GROUP_FILES);
+        all.addAll(KubeGroupFiles.load(provided));
+        return List.copyOf(all);
+    }
 
     /**
      * Proto package segments whose API group is not {@code <segment>.k8s.io}: the legacy groups

@@ -321,9 +321,21 @@ class KubeProtobufTest {
         assertFalse(codec.canEncode("x.io/v1", "Widget"));
         assertFalse(codec.canEncode("v1", "PartialObjectMetadata"));
         assertFalse(codec.canEncode("meta.k8s.io/v1", "ObjectMeta"));
-        // client-java-proto 26.0.0 generates no coordination.k8s.io nor events.k8s.io
-        assertFalse(codec.canEncode("coordination.k8s.io/v1", "Lease"));
-        assertFalse(codec.canEncode("events.k8s.io/v1", "Event"));
+    }
+
+    @Test
+    void registryCoversTheGroupsClientJavaProtoLacks() {
+        // built from kube's own .proto files (KubeGroupFiles), with their lists and metav1's options
+        for (String[] kind : new String[][] {{"coordination.k8s.io/v1", "Lease"},
+                {"discovery.k8s.io/v1", "EndpointSlice"}, {"events.k8s.io/v1", "Event"},
+                {"node.k8s.io/v1", "RuntimeClass"}}) {
+            assertTrue(codec.canEncode(kind[0], kind[1]), kind[0] + " " + kind[1]);
+            assertTrue(codec.canEncode(kind[0], kind[1] + "List"), kind[0] + " " + kind[1] + "List");
+            assertTrue(codec.canEncode(kind[0], "DeleteOptions"), kind[0] + " DeleteOptions");
+        }
+        // older versions (removed from kube before 1.32): no descriptor
+        assertFalse(codec.canEncode("coordination.k8s.io/v1beta1", "Lease"));
+        assertFalse(codec.canEncode("events.k8s.io/v1beta1", "Event"));
     }
 
     @Test
