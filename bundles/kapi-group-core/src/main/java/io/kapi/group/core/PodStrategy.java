@@ -11,11 +11,10 @@ import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.machinery.pods.PodDefaults;
 import io.kapi.machinery.pods.PodValidation;
-import io.kapi.machinery.validation.NameValidation;
+import io.kapi.machinery.quantity.Quantity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * kube's Pod as a stored object (no kubelet, no scheduler): the pod spec's defaults and the Pod's own
@@ -87,173 +86,67 @@ final class PodStrategy implements Strategy {
         status.put("qosClass", qos(object.path("spec")));
     }
 
-    /** kube's ComputePodQOS over cpu and memory of the containers and init containers. */
+    /**
+     * kube's ComputePodQOS over cpu and memory of the containers and init containers: positive requests
+     * and limits summed per resource; Guaranteed when every container limits both and the sums of requests
+     * and limits agree, BestEffort with neither, Burstable otherwise.
+     */
     static String qos(JsonNode spec) {
-        boolean any = false;
+        Map<String, Quantity> requests = new java.util.HashMap<>();
+        Map<String, Quantity> limits = new java.util.HashMap<>();
         boolean guaranteed = true;
-        for (String list : new String[] {"initContainers", "containers"}) {
+        for (String list : new String[] {"containers", "initContainers"}) {
             for (JsonNode c : spec.path(list)) {
-                JsonNode requests = c.path("resources").path("requests");
-                JsonNode limits = c.path("resources").path("limits");
-                for (String r : new String[] {"cpu", "memory"}) {
-                    boolean request = positive(requests.get(r));
-                    boolean limit = positive(limits.get(r));
-                    any |= request || limit;
-                    if (!limit || request && !Objects.equals(requests.get(r), limits.get(r))) {
-                        guaranteed = false;
-                    }
+                add(c.path("resources").path("requests"), requests);
+                if (add(c.path("resources").path("limits"), limits) < 2) {
+                    guaranteed = false;
                 }
             }
         }
-        if (!any) {
+        if (requests.isEmpty() && limits.isEmpty()) {
             return "BestEffort";
         }
-        return guaranteed ? "Guaranteed" : "Burstable";
-    }
-
-    private static boolean positive(JsonNode quantity) {
-        if (quantity == null || quantity.isNull()) {
-            return false;
+        for (Map.Entry<String, Quantity> r : requests.entrySet()) {
+            guaranteed &= limits.containsKey(r.getKey()) && limits.get(r.getKey()).compareTo(r.getValue()) == 0;
         }
-        String q = quantity.asText("").trim();
-        return !q.isEmpty() && !q.startsWith("-") && !q.matches("[+]?0*(\\.0*)?[a-zA-Z]*");
+        return guaranteed && requests.size() == limits.size() ? "Guaranteed" : "Burstable";
     }
 
+    /** Adds the positive cpu and memory quantities of {@code list} to {@code sums}; how many there were. */
+    private static int add(JsonNode list, Map<String, Quantity> sums) {
+        int found = 0;
+        for (String r : new String[] {"cpu", "memory"}) {
+            Quantity q = list.hasNonNull(r) ? Quantity.parseOrNull(list.get(r).asText()) : null;
+            if (q != null && q.sign() > 0) {
+                found++;
+                sums.merge(r, q, (a, b) -> Quantity.parse(a.decimal().add(b.decimal()).toPlainString()));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * kube's ValidatePodCreate: the pod's metadata-dependent rules and spec ({@link PodValidation#pod}),
+     * no ephemeral containers (they come through their subresource), no node name while scheduling gates
+     * remain.
+     */
     @Override
     public List<FieldCause> validate(ObjectNode object) {
-        List<FieldCause> causes = new ArrayList<>();
+        List<FieldCause> causes = new ArrayList<>(PodValidation.pod(object));
         JsonNode spec = object.path("spec");
-        causes.addAll(PodValidation.spec(spec, "spec"));
-        JsonNode deadline = spec.get("activeDeadlineSeconds");
-        if (deadline != null && deadline.isNumber() && (deadline.asLong() < 1 || deadline.asLong() > Integer.MAX_VALUE)) {
-            causes.add(FieldCause.invalid("spec.activeDeadlineSeconds", deadline.asLong(), "must be between 1 and 2147483647, inclusive"));
-        }
-        String node = spec.path("nodeName").asText("");
-        if (!node.isEmpty()) {
-            for (String msg : NameValidation.isDNS1123Subdomain(node)) {
-                causes.add(FieldCause.invalid("spec.nodeName", node, msg));
-            }
-        }
-        for (String f : new String[] {"hostname", "subdomain"}) {
-            String v = spec.path(f).asText("");
-            if (!v.isEmpty()) {
-                for (String msg : NameValidation.isDNS1123Label(v)) {
-                    causes.add(FieldCause.invalid("spec." + f, v, msg));
-                }
-            }
-        }
-        String account = spec.path("serviceAccountName").asText("");
-        for (String msg : account.isEmpty() ? List.<String>of() : NameValidation.isDNS1123Subdomain(account)) {
-            causes.add(FieldCause.invalid("spec.serviceAccountName", account, msg));
-        }
         if (spec.path("ephemeralContainers").size() > 0) {
             causes.add(FieldCause.forbidden("spec.ephemeralContainers", "cannot be set on create"));
         }
-        tolerations(spec.path("tolerations"), causes);
+        if (!spec.path("nodeName").asText("").isEmpty() && spec.path("schedulingGates").size() > 0) {
+            causes.add(FieldCause.forbidden("spec.nodeName", "cannot be set until all schedulingGates have been cleared"));
+        }
         return causes;
     }
 
-    private static void tolerations(JsonNode list, List<FieldCause> causes) {
-        int i = 0;
-        for (JsonNode t : list) {
-            String at = "spec.tolerations[" + i++ + "]";
-            String key = t.path("key").asText("");
-            String operator = t.path("operator").asText("");
-            String value = t.path("value").asText("");
-            String effect = t.path("effect").asText("");
-            if (!key.isEmpty()) {
-                for (String msg : NameValidation.isQualifiedName(key)) {
-                    causes.add(FieldCause.invalid(at + ".key", key, msg));
-                }
-            } else if (!operator.equals("Exists")) {
-                causes.add(FieldCause.invalid(at + ".operator", operator,
-                        "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
-            }
-            if (t.hasNonNull("tolerationSeconds") && !effect.equals("NoExecute")) {
-                causes.add(FieldCause.invalid(at + ".effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
-            }
-            switch (operator) {
-                case "", "Equal" -> {
-                    List<String> errs = NameValidation.isValidLabelValue(value);
-                    if (!errs.isEmpty()) {
-                        causes.add(FieldCause.invalid(at + ".operator", value, String.join(";", errs)));
-                    }
-                }
-                case "Exists" -> {
-                    if (!value.isEmpty()) {
-                        causes.add(FieldCause.invalid(at + ".operator", value, "value must be empty when `operator` is 'Exists'"));
-                    }
-                }
-                default -> causes.add(FieldCause.notSupported(at + ".operator", operator, List.of("Equal", "Exists")));
-            }
-            if (!effect.isEmpty() && !List.of("NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect)) {
-                causes.add(FieldCause.notSupported(at + ".effect", effect, List.of("NoSchedule", "PreferNoSchedule", "NoExecute")));
-            }
-        }
-    }
-
-    /** kube's ValidatePodUpdate: images, the active deadline and added tolerations may change, nothing else. */
+    /** kube's ValidatePodUpdate, see {@link PodUpdateValidation}. */
     @Override
     public List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
-        List<FieldCause> causes = new ArrayList<>();
-        JsonNode spec = object.path("spec");
-        JsonNode before = old.path("spec");
-        for (String list : new String[] {"containers", "initContainers"}) {
-            if (spec.path(list).size() != before.path(list).size()) {
-                causes.add(FieldCause.forbidden("spec." + list, "pod updates may not add or remove containers"));
-                return causes;
-            }
-        }
-        causes.addAll(validate(object).stream().filter(c -> !c.field().equals("spec.ephemeralContainers")).toList());
-        JsonNode deadline = spec.get("activeDeadlineSeconds");
-        JsonNode oldDeadline = before.get("activeDeadlineSeconds");
-        if (oldDeadline != null && !oldDeadline.isNull()) {
-            if (deadline == null || deadline.isNull()) {
-                causes.add(FieldCause.invalidRendered("spec.activeDeadlineSeconds", "null", "must not update from a positive integer to nil value"));
-                return causes;
-            }
-            if (deadline.asLong() > oldDeadline.asLong()) {
-                causes.add(FieldCause.invalid("spec.activeDeadlineSeconds", deadline.asLong(), "must be less than or equal to previous value"));
-                return causes;
-            }
-        }
-        for (JsonNode t : before.path("tolerations")) {
-            boolean kept = false;
-            for (JsonNode n : spec.path("tolerations")) {
-                ObjectNode a = t.deepCopy();
-                ObjectNode b = n.deepCopy();
-                a.remove("tolerationSeconds");
-                b.remove("tolerationSeconds");
-                kept |= a.equals(b);
-            }
-            if (!kept) {
-                causes.add(FieldCause.forbidden("spec.tolerations", "existing toleration can not be modified except its tolerationSeconds"));
-                return causes;
-            }
-        }
-        ObjectNode munged = spec.deepCopy();
-        for (String list : new String[] {"containers", "initContainers"}) {
-            for (int i = 0; i < munged.path(list).size(); i++) {
-                ((ObjectNode) munged.path(list).get(i)).set("image", before.path(list).get(i).get("image"));
-            }
-        }
-        copy(before, munged, "activeDeadlineSeconds");
-        copy(before, munged, "tolerations");
-        if (before.path("terminationGracePeriodSeconds").asLong(0) < 0 && munged.path("terminationGracePeriodSeconds").asLong(0) == 1) {
-            copy(before, munged, "terminationGracePeriodSeconds");
-        }
-        if (!munged.equals(before)) {
-            causes.add(FieldCause.forbidden("spec", UPDATABLE));
-        }
-        return causes;
-    }
-
-    private static void copy(JsonNode from, ObjectNode to, String field) {
-        if (from.has(field)) {
-            to.set(field, from.get(field));
-        } else {
-            to.remove(field);
-        }
+        return PodUpdateValidation.validate(object, old);
     }
 
     @Override

@@ -59,6 +59,11 @@ class PodStrategyTest {
                 .at("/status/qosClass").asText());
         assertEquals("BestEffort", pod("[{\"name\":\"a\",\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"0\"}}}]")
                 .at("/status/qosClass").asText());
+        // kube's ComputePodQOS on a spec as sent: limits alone are not requests, sums across containers count
+        assertEquals("Burstable", PodStrategy.qos(obj("{\"containers\":[{\"resources\":{\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}}]}")));
+        assertEquals("Guaranteed", PodStrategy.qos(obj("{\"containers\":[{\"resources\":{\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"},"
+                + "\"requests\":{\"cpu\":\"1000m\",\"memory\":\"1024Mi\"}}},{\"resources\":{\"limits\":{\"cpu\":\"500m\",\"memory\":\"1\"},"
+                + "\"requests\":{\"cpu\":\"0.5\",\"memory\":\"1\"}}}]}")));
     }
 
     @Test
@@ -73,7 +78,8 @@ class PodStrategyTest {
         ((ObjectNode) restart.get("spec")).put("restartPolicy", "Never");
         assertEquals(List.of("spec: Forbidden: " + PodStrategy.UPDATABLE), messages(pods.validateUpdate(restart, old)));
         ObjectNode more = old.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ArrayNode) more.at("/spec/containers")).addObject().put("name", "b").put("image", "i");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) more.at("/spec/containers")).addObject().put("name", "b").put("image", "i")
+                .put("imagePullPolicy", "IfNotPresent").put("terminationMessagePolicy", "File");
         assertEquals(List.of("spec.containers: Forbidden: pod updates may not add or remove containers"), messages(pods.validateUpdate(more, old)));
         ObjectNode dropped = old.deepCopy();
         ((com.fasterxml.jackson.databind.node.ArrayNode) dropped.at("/spec/tolerations")).remove(0);
@@ -81,7 +87,8 @@ class PodStrategyTest {
                 messages(pods.validateUpdate(dropped, old)));
         ObjectNode bad = pod("[{\"name\":\"web\",\"image\":\"nginx\"}]");
         ((ObjectNode) bad.get("spec")).put("activeDeadlineSeconds", 0);
-        ((ObjectNode) bad.get("spec")).putArray("ephemeralContainers").addObject().put("name", "debug");
+        ((ObjectNode) bad.get("spec")).putArray("ephemeralContainers").addObject().put("name", "debug").put("image", "busybox")
+                .put("imagePullPolicy", "IfNotPresent").put("terminationMessagePolicy", "File");
         assertEquals(List.of("spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive",
                 "spec.ephemeralContainers: Forbidden: cannot be set on create"), messages(pods.validate(bad)));
     }

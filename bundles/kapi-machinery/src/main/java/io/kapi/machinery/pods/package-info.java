@@ -5,5 +5,5 @@
  * rendering of the values kube's messages print.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.kapi.machinery.pods;

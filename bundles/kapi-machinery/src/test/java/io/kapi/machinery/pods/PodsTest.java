@@ -100,7 +100,6 @@ class PodsTest {
                         + "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
                         + "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
                 "spec.template.spec.containers[0].image: Required value",
-                "spec.template.spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"",
                 "spec.template.spec.containers[0].ports[0].containerPort: Required value",
                 "spec.template.spec.containers[0].ports[1].name: Duplicate value: \"http\"",
                 "spec.template.spec.containers[0].ports[1].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
@@ -110,6 +109,7 @@ class PodsTest {
                 "spec.template.spec.containers[0].env[1].name: Required value",
                 "spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"missing\"",
                 "spec.template.spec.containers[0].volumeMounts[1].mountPath: Invalid value: \"/a\": must be unique",
+                "spec.template.spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"",
                 "spec.template.spec.containers[1].name: Invalid value: \"Web\": a lowercase RFC 1123 label must consist of lower case "
                         + "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
                         + "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
