@@ -43,18 +43,6 @@ public class BuiltInGroupsE2EIT {
         }
     }
 
-    private static String ok(String version, String... args) throws Exception {
-        Distribution.Result r = dist.kubectlVersion(version, args);
-        assertEquals("kubectl " + version + " " + String.join(" ", args) + " -> " + r.out(), 0, r.code());
-        return r.out();
-    }
-
-    private static String fails(String version, String... args) throws Exception {
-        Distribution.Result r = dist.kubectlVersion(version, args);
-        assertTrue("kubectl " + version + " " + String.join(" ", args) + " should fail: " + r.out(), r.code() != 0);
-        return r.out();
-    }
-
     private static final String MANIFEST = """
             apiVersion: apps/v1
             kind: Deployment
@@ -123,10 +111,10 @@ public class BuiltInGroupsE2EIT {
 
     @Test
     public void theKubernetesServiceIsOnTheFirstAddressOfTheRange() throws Exception {
-        String svc = ok("", "get", "svc", "kubernetes", "-n", "default", "-o",
+        String svc = dist.ok("", "get", "svc", "kubernetes", "-n", "default", "-o",
                 "jsonpath={.spec.clusterIP} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.metadata.labels.component}");
         assertEquals("10.96.0.1 443 6443 apiserver", svc);
-        String all = ok("", "get", "all", "-n", "default");
+        String all = dist.ok("", "get", "all", "-n", "default");
         assertTrue(all, all.contains("service/kubernetes"));
     }
 
@@ -134,24 +122,24 @@ public class BuiltInGroupsE2EIT {
     @Test
     public void componentStatusesAreCheckedWithKubesDeprecationWarning() throws Exception {
         for (String v : KUBECTL_VERSIONS) {
-            String cs = ok(v, "get", "componentstatuses");
+            String cs = dist.ok(v, "get", "componentstatuses");
             assertTrue(v + ": " + cs, cs.contains("Warning: v1 ComponentStatus is deprecated in v1.19+"));
             assertTrue(v + ": " + cs, cs.matches("(?s).*etcd-0\\s+Healthy\\s+ok.*"));
             assertTrue(v + ": " + cs, cs.matches("(?s).*scheduler\\s+Unhealthy\\s+Get \"https://127.0.0.1:10259/healthz\": dial tcp "
                     + "127.0.0.1:10259: connect: connection refused.*"));
-            String one = ok(v, "get", "cs", "etcd-0", "-o", "jsonpath={.conditions[0].status}");
+            String one = dist.ok(v, "get", "cs", "etcd-0", "-o", "jsonpath={.conditions[0].status}");
             assertTrue(v + ": " + one, one.endsWith("\nTrue"));
         }
     }
 
     @Test
     public void rbacObjectsAsKubectlCreatesThem() throws Exception {
-        assertEquals("ClusterRole/cluster-admin system:masters", ok("", "get", "clusterrolebinding", "cluster-admin", "-o",
+        assertEquals("ClusterRole/cluster-admin system:masters", dist.ok("", "get", "clusterrolebinding", "cluster-admin", "-o",
                 "jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].name}"));
         // kube's bootstrap roles, aggregated: admin gathers edit's and view's rules; a new aggregate-to-view role joins
-        String adminResources = ok("", "get", "clusterrole", "admin", "-o", "jsonpath={.rules[*].resources}");
+        String adminResources = dist.ok("", "get", "clusterrole", "admin", "-o", "jsonpath={.rules[*].resources}");
         assertTrue(adminResources, adminResources.contains("deployments") && adminResources.contains("rolebindings"));
-        assertTrue(ok("", "get", "clusterrolebinding", "system:basic-user", "-o", "name").contains("system:basic-user"));
+        assertTrue(dist.ok("", "get", "clusterrolebinding", "system:basic-user", "-o", "name").contains("system:basic-user"));
         Path extra = work.resolve("aggregate.yaml");
         Files.writeString(extra, """
                 apiVersion: rbac.authorization.k8s.io/v1
@@ -159,24 +147,24 @@ public class BuiltInGroupsE2EIT {
                 metadata: {name: widgets-view, labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}
                 rules: [{apiGroups: [widgets.example.com], resources: [widgets], verbs: [get, list, watch]}]
                 """);
-        ok("", "apply", "-f", extra.toString());
+        dist.ok("", "apply", "-f", extra.toString());
         String view = "";
         for (long end = System.nanoTime() + 10_000_000_000L; !view.contains("widgets") && System.nanoTime() < end; ) {
             Thread.sleep(200);
-            view = ok("", "get", "clusterrole", "view", "-o", "jsonpath={.rules[*].resources}");
+            view = dist.ok("", "get", "clusterrole", "view", "-o", "jsonpath={.rules[*].resources}");
         }
         assertTrue(view, view.contains("widgets"));
-        ok("", "delete", "-f", extra.toString());
+        dist.ok("", "delete", "-f", extra.toString());
         // kubectl auth whoami (authentication.k8s.io/v1, which kubectl asks for from 1.28 on)
         for (String v : List.of("1.30", "", "1.33")) {
-            String whoami = ok(v, "auth", "whoami");
+            String whoami = dist.ok(v, "auth", "whoami");
             assertTrue(v + ": " + whoami, whoami.contains("Username") && whoami.contains("system:masters")
                     && whoami.contains("system:authenticated"));
         }
         // the review APIs: kubectl auth can-i --list (selfsubjectrulesreviews), a SubjectAccessReview for
         // someone else, kube's validation of one
         for (String v : KUBECTL_VERSIONS) {
-            String rules = ok(v, "auth", "can-i", "--list");
+            String rules = dist.ok(v, "auth", "can-i", "--list");
             assertTrue(v + ": " + rules, rules.contains("*.*") && rules.contains("[*]"));
         }
         // kubectl's client-side validation of a kind without a PATCH operation (every review) lists
@@ -190,34 +178,34 @@ public class BuiltInGroupsE2EIT {
                   groups: [system:masters]
                   resourceAttributes: {verb: delete, resource: pods, namespace: default}
                 """);
-        assertEquals("true", ok("1.33", "create", "-f", sarYaml.toString(), "-o", "jsonpath={.status.allowed}"));
+        assertEquals("true", dist.ok("1.33", "create", "-f", sarYaml.toString(), "-o", "jsonpath={.status.allowed}"));
         Path sar = work.resolve("sar.json");
         Files.writeString(sar, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":{"
                 + "\"user\":\"jane\",\"groups\":[\"system:masters\"],\"resourceAttributes\":{\"verb\":\"delete\",\"resource\":\"pods\","
                 + "\"namespace\":\"default\"}}}");
-        String review = ok("1.33", "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f", sar.toString());
+        String review = dist.ok("1.33", "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f", sar.toString());
         assertTrue(review, review.contains("\"allowed\":true"));
         Files.writeString(sar, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":{"
                 + "\"resourceAttributes\":{\"verb\":\"delete\",\"resource\":\"pods\"}}}");
-        String noSubject = fails("1.33", "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f", sar.toString());
+        String noSubject = dist.fails("1.33", "create", "--raw", "/apis/authorization.k8s.io/v1/subjectaccessreviews", "-f", sar.toString());
         assertTrue(noSubject, noSubject.contains("at least one of user or group must be specified"));
         for (String v : KUBECTL_VERSIONS) {
             String ns = "rbac-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
-            ok(v, "create", "role", "reader", "-n", ns, "--verb=get,list,watch", "--resource=configmaps,secrets");
-            ok(v, "create", "rolebinding", "reader", "-n", ns, "--role=reader", "--user=jane", "--serviceaccount=" + ns + ":app");
-            ok(v, "create", "clusterrole", "health-" + v.replace('.', '-'), "--verb=get", "--non-resource-url=/healthz");
-            String wide = ok(v, "get", "rolebinding", "reader", "-n", ns, "-o", "wide");
+            dist.ok(v, "create", "namespace", ns);
+            dist.ok(v, "create", "role", "reader", "-n", ns, "--verb=get,list,watch", "--resource=configmaps,secrets");
+            dist.ok(v, "create", "rolebinding", "reader", "-n", ns, "--role=reader", "--user=jane", "--serviceaccount=" + ns + ":app");
+            dist.ok(v, "create", "clusterrole", "health-" + v.replace('.', '-'), "--verb=get", "--non-resource-url=/healthz");
+            String wide = dist.ok(v, "get", "rolebinding", "reader", "-n", ns, "-o", "wide");
             assertTrue(v + ": " + wide, wide.contains("Role/reader") && wide.contains("jane") && wide.contains(ns + "/app"));
-            String rules = ok(v, "get", "role", "reader", "-n", ns, "-o", "jsonpath={.rules[0].verbs}");
+            String rules = dist.ok(v, "get", "role", "reader", "-n", ns, "-o", "jsonpath={.rules[0].verbs}");
             assertTrue(v + ": " + rules, rules.contains("get") && rules.contains("watch"));
             Path bad = work.resolve("bad-role-" + v + ".yaml");
             Files.writeString(bad, "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: bad}\n"
                     + "rules: [{nonResourceURLs: [/metrics], verbs: [get]}]\n");
-            String invalid = fails(v, "create", "-n", ns, "-f", bad.toString());
+            String invalid = dist.fails(v, "create", "-n", ns, "-f", bad.toString());
             assertTrue(v + ": " + invalid, invalid.contains(
                     "rules[0].nonResourceURLs: Invalid value: []string{\"/metrics\"}: namespaced rules cannot apply to non-resource URLs"));
-            String changed = fails(v, "patch", "rolebinding", "reader", "-n", ns, "--type=merge", "-p", "{\"roleRef\":{\"name\":\"other\"}}");
+            String changed = dist.fails(v, "patch", "rolebinding", "reader", "-n", ns, "--type=merge", "-p", "{\"roleRef\":{\"name\":\"other\"}}");
             assertTrue(v + ": " + changed, changed.contains("cannot change roleRef"));
         }
     }
@@ -258,29 +246,29 @@ public class BuiltInGroupsE2EIT {
     public void ingressesNetworkPoliciesAndDisruptionBudgets() throws Exception {
         for (String v : KUBECTL_VERSIONS) {
             String ns = "edge-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
+            dist.ok(v, "create", "namespace", ns);
             Path manifest = work.resolve("edge-" + v + ".yaml");
             Files.writeString(manifest, EDGE.formatted(v.replace('.', '-')));
-            ok(v, "apply", "-n", ns, "-f", manifest.toString());
-            String again = ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            dist.ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            String again = dist.ok(v, "apply", "-n", ns, "-f", manifest.toString());
             // the network policy's rules are an atomic list that defaulting completes, and a budget's selector has the
             // "replace" patch strategy: kubectl sends them again and says "configured", as against kube, and the
             // server finds nothing to change
             assertTrue(v + ": " + again, again.contains("ingress.networking.k8s.io/web unchanged"));
-            assertEquals("1 1", ok(v, "get", "netpol/db", "pdb/web", "-n", ns, "-o", "jsonpath={.items[*].metadata.generation}"));
-            ok(v, "diff", "-n", ns, "-f", manifest.toString());
-            String ing = ok(v, "get", "ing", "-n", ns);
+            assertEquals("1 1", dist.ok(v, "get", "netpol/db", "pdb/web", "-n", ns, "-o", "jsonpath={.items[*].metadata.generation}"));
+            dist.ok(v, "diff", "-n", ns, "-f", manifest.toString());
+            String ing = dist.ok(v, "get", "ing", "-n", ns);
             assertTrue(v + ": " + ing, ing.contains("web.example.com") && ing.contains("80, 443") && ing.contains("nginx-"));
-            assertEquals("[\"Ingress\"] TCP", ok(v, "get", "netpol", "db", "-n", ns, "-o",
+            assertEquals("[\"Ingress\"] TCP", dist.ok(v, "get", "netpol", "db", "-n", ns, "-o",
                     "jsonpath={.spec.policyTypes} {.spec.ingress[0].ports[0].protocol}"));
-            String pdb = ok(v, "get", "pdb", "-n", ns);
+            String pdb = dist.ok(v, "get", "pdb", "-n", ns);
             assertTrue(v + ": " + pdb, pdb.contains("MIN AVAILABLE") && pdb.contains("N/A"));
             Path bad = work.resolve("bad-ing-" + v + ".yaml");
             Files.writeString(bad, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: bad}\nspec:\n  rules:\n"
                     + "  - http:\n      paths: [{path: /, backend: {service: {name: web, port: {number: 80}}}}]\n");
-            String invalid = fails(v, "create", "-n", ns, "-f", bad.toString());
+            String invalid = dist.fails(v, "create", "-n", ns, "-f", bad.toString());
             assertTrue(v + ": " + invalid, invalid.contains("spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified"));
-            ok(v, "delete", "-n", ns, "-f", manifest.toString());
+            dist.ok(v, "delete", "-n", ns, "-f", manifest.toString());
         }
     }
 
@@ -288,22 +276,22 @@ public class BuiltInGroupsE2EIT {
     public void podsAsKubectlRunsThem() throws Exception {
         for (String v : KUBECTL_VERSIONS) {
             String ns = "pods-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
-            ok(v, "run", "web", "-n", ns, "--image=nginx", "--labels=app=web");
-            String wide = ok(v, "get", "pods", "-n", ns, "-o", "wide");
+            dist.ok(v, "create", "namespace", ns);
+            dist.ok(v, "run", "web", "-n", ns, "--image=nginx", "--labels=app=web");
+            String wide = dist.ok(v, "get", "pods", "-n", ns, "-o", "wide");
             assertTrue(v + ": " + wide, wide.contains("0/1") && wide.contains("Pending") && wide.contains("NOMINATED NODE"));
-            assertEquals("Pending BestEffort default Always 300", ok(v, "get", "pod", "web", "-n", ns, "-o",
+            assertEquals("Pending BestEffort default Always 300", dist.ok(v, "get", "pod", "web", "-n", ns, "-o",
                     "jsonpath={.status.phase} {.status.qosClass} {.spec.serviceAccountName} {.spec.containers[0].imagePullPolicy} "
                             + "{.spec.tolerations[0].tolerationSeconds}"));
-            assertEquals("pod/web", ok(v, "get", "pods", "-n", ns, "--field-selector", "status.phase=Pending", "-o", "name").trim());
-            String unsupported = fails(v, "get", "pods", "-n", ns, "--field-selector", "spec.foo=bar");
+            assertEquals("pod/web", dist.ok(v, "get", "pods", "-n", ns, "--field-selector", "status.phase=Pending", "-o", "name").trim());
+            String unsupported = dist.fails(v, "get", "pods", "-n", ns, "--field-selector", "spec.foo=bar");
             assertTrue(v + ": " + unsupported, unsupported.contains("field label not supported: spec.foo"));
-            ok(v, "set", "image", "pod/web", "-n", ns, "web=nginx:1.27");
-            String forbidden = fails(v, "patch", "pod", "web", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"restartPolicy\":\"Never\"}}");
+            dist.ok(v, "set", "image", "pod/web", "-n", ns, "web=nginx:1.27");
+            String forbidden = dist.fails(v, "patch", "pod", "web", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"restartPolicy\":\"Never\"}}");
             assertTrue(v + ": " + forbidden, forbidden.contains("pod updates may not change fields other than `spec.containers[*].image`"));
-            String all = ok(v, "get", "all", "-n", ns);
+            String all = dist.ok(v, "get", "all", "-n", ns);
             assertTrue(v + ": " + all, all.contains("pod/web"));
-            ok(v, "delete", "pod", "web", "-n", ns);
+            dist.ok(v, "delete", "pod", "web", "-n", ns);
         }
     }
 
@@ -311,31 +299,31 @@ public class BuiltInGroupsE2EIT {
     public void jobsAndCronJobsAsKubectlCreatesThem() throws Exception {
         for (String v : KUBECTL_VERSIONS) {
             String ns = "batch-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
-            ok(v, "create", "job", "pi", "-n", ns, "--image=perl:5.34.0", "--", "perl", "-Mbignum=bpi", "-wle", "print bpi(20)");
-            String jobs = ok(v, "get", "jobs", "-n", ns, "-o", "wide");
+            dist.ok(v, "create", "namespace", ns);
+            dist.ok(v, "create", "job", "pi", "-n", ns, "--image=perl:5.34.0", "--", "perl", "-Mbignum=bpi", "-wle", "print bpi(20)");
+            String jobs = dist.ok(v, "get", "jobs", "-n", ns, "-o", "wide");
             assertTrue(v + ": " + jobs, jobs.contains("STATUS") && jobs.contains("Running") && jobs.contains("0/1")
                     && jobs.contains("batch.kubernetes.io/controller-uid="));
-            assertEquals("6 NonIndexed pi", ok(v, "get", "job", "pi", "-n", ns, "-o",
+            assertEquals("6 NonIndexed pi", dist.ok(v, "get", "job", "pi", "-n", ns, "-o",
                     "jsonpath={.spec.backoffLimit} {.spec.completionMode} {.spec.template.metadata.labels.batch\\.kubernetes\\.io/job-name}"));
-            String immutable = fails(v, "set", "image", "job/pi", "-n", ns, "pi=perl:5.36");
+            String immutable = dist.fails(v, "set", "image", "job/pi", "-n", ns, "pi=perl:5.36");
             assertTrue(v + ": " + immutable, immutable.contains("spec.template: Invalid value:") && immutable.contains("field is immutable"));
-            ok(v, "create", "cronjob", "hello", "-n", ns, "--image=busybox:1.28", "--schedule=*/1 * * * *", "--", "date");
-            String cj = ok(v, "get", "cj", "-n", ns);
+            dist.ok(v, "create", "cronjob", "hello", "-n", ns, "--image=busybox:1.28", "--schedule=*/1 * * * *", "--", "date");
+            String cj = dist.ok(v, "get", "cj", "-n", ns);
             assertTrue(v + ": " + cj, cj.contains("SCHEDULE") && cj.contains("*/1 * * * *") && cj.contains("False"));
-            String bad = fails(v, "create", "cronjob", "bad", "-n", ns, "--image=busybox", "--schedule=61 * * * *");
+            String bad = dist.fails(v, "create", "cronjob", "bad", "-n", ns, "--image=busybox", "--schedule=61 * * * *");
             assertTrue(v + ": " + bad, bad.contains("spec.schedule: Invalid value: \"61 * * * *\": end of range (61) above maximum (59): 61"));
-            String all = ok(v, "get", "all", "-n", ns);
+            String all = dist.ok(v, "get", "all", "-n", ns);
             assertTrue(v + ": " + all, all.contains("job.batch/pi") && all.contains("cronjob.batch/hello"));
-            ok(v, "delete", "job", "pi", "-n", ns);
-            ok(v, "delete", "cronjob", "hello", "-n", ns);
+            dist.ok(v, "delete", "job", "pi", "-n", ns);
+            dist.ok(v, "delete", "cronjob", "hello", "-n", ns);
         }
     }
 
     /** deploy/web owns rs/web-1, which owns two pods: kubectl's three cascades over three levels. */
     private static void ownedTree(String v, String ns) throws Exception {
-        ok(v, "create", "deployment", "web", "-n", ns, "--image=registry.example.com/web:1");
-        String deployUid = ok(v, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.metadata.uid}").trim();
+        dist.ok(v, "create", "deployment", "web", "-n", ns, "--image=registry.example.com/web:1");
+        String deployUid = dist.ok(v, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.metadata.uid}").trim();
         Path rs = work.resolve("rs-" + ns + ".yaml");
         Files.writeString(rs, """
                 apiVersion: apps/v1
@@ -349,8 +337,8 @@ public class BuiltInGroupsE2EIT {
                     metadata: {labels: {app: web}}
                     spec: {containers: [{name: web, image: "registry.example.com/web:1"}]}
                 """.formatted(deployUid));
-        ok(v, "create", "-n", ns, "-f", rs.toString());
-        String rsUid = ok(v, "get", "rs", "web-1", "-n", ns, "-o", "jsonpath={.metadata.uid}").trim();
+        dist.ok(v, "create", "-n", ns, "-f", rs.toString());
+        String rsUid = dist.ok(v, "get", "rs", "web-1", "-n", ns, "-o", "jsonpath={.metadata.uid}").trim();
         for (String pod : List.of("web-1-a", "web-1-b")) {
             Path p = work.resolve(pod + "-" + ns + ".yaml");
             Files.writeString(p, """
@@ -362,12 +350,12 @@ public class BuiltInGroupsE2EIT {
                       ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: %s, controller: true, blockOwnerDeletion: true}]
                     spec: {containers: [{name: web, image: "registry.example.com/web:1"}]}
                     """.formatted(pod, rsUid));
-            ok(v, "create", "-n", ns, "-f", p.toString());
+            dist.ok(v, "create", "-n", ns, "-f", p.toString());
         }
     }
 
     private static String names(String v, String ns) throws Exception {
-        return ok(v, "get", "deploy,rs,pods", "-n", ns, "-o", "name").trim();
+        return dist.ok(v, "get", "deploy,rs,pods", "-n", ns, "-o", "name").trim();
     }
 
     private static void awaitNames(String v, String ns, String expected) throws Exception {
@@ -383,23 +371,23 @@ public class BuiltInGroupsE2EIT {
     public void cascadingDeletesFollowOwnerReferencesThreeLevelsDeep() throws Exception {
         for (String v : KUBECTL_VERSIONS) {
             String ns = "cascade-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
+            dist.ok(v, "create", "namespace", ns);
             // background (kubectl's default): the deployment goes at once, the collector takes the rest
             ownedTree(v, ns);
-            ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=background");
+            dist.ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=background");
             awaitNames(v, ns, "");
             // foreground: kubectl waits for the deployment, which goes last
             ownedTree(v, ns);
-            ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=foreground");
+            dist.ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=foreground");
             assertEquals(v, "", names(v, ns));
             // orphan: the replica set stays without its owner, the pods keep theirs
             ownedTree(v, ns);
-            ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=orphan");
+            dist.ok(v, "delete", "deploy", "web", "-n", ns, "--cascade=orphan");
             awaitNames(v, ns, "replicaset.apps/web-1\npod/web-1-a\npod/web-1-b");
-            assertEquals(v, "", ok(v, "get", "rs", "web-1", "-n", ns, "-o", "jsonpath={.metadata.ownerReferences}").trim());
-            assertEquals(v, "ReplicaSet web-1", ok(v, "get", "pod", "web-1-a", "-n", ns, "-o",
+            assertEquals(v, "", dist.ok(v, "get", "rs", "web-1", "-n", ns, "-o", "jsonpath={.metadata.ownerReferences}").trim());
+            assertEquals(v, "ReplicaSet web-1", dist.ok(v, "get", "pod", "web-1-a", "-n", ns, "-o",
                     "jsonpath={.metadata.ownerReferences[0].kind} {.metadata.ownerReferences[0].name}").trim());
-            ok(v, "delete", "namespace", ns);
+            dist.ok(v, "delete", "namespace", ns);
         }
     }
 
@@ -485,61 +473,61 @@ public class BuiltInGroupsE2EIT {
         Files.writeString(more, MORE);
         Path cluster = work.resolve("cluster.yaml");
         Files.writeString(cluster, CLUSTER);
-        ok("1.33", "apply", "-f", cluster.toString());
+        dist.ok("1.33", "apply", "-f", cluster.toString());
         for (String v : KUBECTL_VERSIONS) {
             String ns = "more-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
-            String applied = ok(v, "apply", "-n", ns, "-f", more.toString());
+            dist.ok(v, "create", "namespace", ns);
+            String applied = dist.ok(v, "apply", "-n", ns, "-f", more.toString());
             assertTrue(v + ": " + applied, applied.contains("replicationcontroller/legacy created")
                     && applied.contains("endpointslice.discovery.k8s.io/web-abc created")
                     && applied.contains("csistoragecapacity.storage.k8s.io/cap created"));
-            ok(v, "diff", "-n", ns, "-f", more.toString());
-            String rc = ok(v, "get", "rc", "-n", ns, "-o", "wide");
+            dist.ok(v, "diff", "-n", ns, "-f", more.toString());
+            String rc = dist.ok(v, "get", "rc", "-n", ns, "-o", "wide");
             assertTrue(v + ": " + rc, rc.contains("DESIRED") && rc.contains("app=legacy") && rc.contains("busybox:1.36"));
-            ok(v, "scale", "rc", "legacy", "-n", ns, "--current-replicas=1", "--replicas=3");
-            assertEquals(v, "3", ok(v, "get", "rc", "legacy", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
-            fails(v, "scale", "rc", "legacy", "-n", ns, "--current-replicas=1", "--replicas=4");
-            String quota = ok(v, "get", "quota", "-n", ns);
+            dist.ok(v, "scale", "rc", "legacy", "-n", ns, "--current-replicas=1", "--replicas=3");
+            assertEquals(v, "3", dist.ok(v, "get", "rc", "legacy", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+            dist.fails(v, "scale", "rc", "legacy", "-n", ns, "--current-replicas=1", "--replicas=4");
+            String quota = dist.ok(v, "get", "quota", "-n", ns);
             assertTrue(v + ": " + quota, quota.contains("REQUEST") && quota.contains("LIMIT"));
-            String limits = ok(v, "get", "limits", "limits", "-n", ns, "-o", "jsonpath={.spec.limits[0].default.cpu}");
+            String limits = dist.ok(v, "get", "limits", "limits", "-n", ns, "-o", "jsonpath={.spec.limits[0].default.cpu}");
             assertEquals(v, "2", limits);
             // one event, written as events.k8s.io/v1, read as core/v1 too
             Path event = work.resolve("event-" + ns + ".yaml");
             Files.writeString(event, EVENT.formatted(ns));
-            ok(v, "apply", "-n", ns, "-f", event.toString());
-            assertEquals(v, "scaled to 3 ReplicationController/legacy", ok(v, "get", "events.v1.", "legacy.1", "-n", ns, "-o",
+            dist.ok(v, "apply", "-n", ns, "-f", event.toString());
+            assertEquals(v, "scaled to 3 ReplicationController/legacy", dist.ok(v, "get", "events.v1.", "legacy.1", "-n", ns, "-o",
                     "jsonpath={.message} {.involvedObject.kind}/{.involvedObject.name}"));
-            assertEquals(v, "example.com/rc-controller", ok(v, "get", "events.events.k8s.io", "legacy.1", "-n", ns, "-o",
+            assertEquals(v, "example.com/rc-controller", dist.ok(v, "get", "events.events.k8s.io", "legacy.1", "-n", ns, "-o",
                     "jsonpath={.reportingController}"));
-            String slices = ok(v, "get", "endpointslices", "-n", ns);
+            String slices = dist.ok(v, "get", "endpointslices", "-n", ns);
             assertTrue(v + ": " + slices, slices.contains("IPv4") && slices.contains("10.0.0.1,10.0.0.2"));
         }
-        String nodes = ok("1.33", "get", "nodes");
+        String nodes = dist.ok("1.33", "get", "nodes");
         assertTrue(nodes, nodes.contains("Ready") && nodes.contains("worker") && nodes.contains("v1.32.0"));
-        assertTrue(ok("1.33", "get", "runtimeclasses").contains("runsc"));
-        assertTrue(ok("1.33", "get", "volumeattachments").contains("csi.example.com"));
+        assertTrue(dist.ok("1.33", "get", "runtimeclasses").contains("runsc"));
+        assertTrue(dist.ok("1.33", "get", "volumeattachments").contains("csi.example.com"));
         // a pod bound to the node as a scheduler binds it, then kubectl drain evicts it and cordons the node
-        ok("1.33", "run", "bound", "-n", "default", "--image=busybox:1.36");
+        dist.ok("1.33", "run", "bound", "-n", "default", "--image=busybox:1.36");
         // no scheduler placed it yet: an empty log and kube's 400 for exec and attach
         for (String v : KUBECTL_VERSIONS) {
-            assertEquals(v, "", ok(v, "logs", "bound", "-n", "default").trim());
-            String exec = fails(v, "exec", "bound", "-n", "default", "--", "true");
+            assertEquals(v, "", dist.ok(v, "logs", "bound", "-n", "default").trim());
+            String exec = dist.fails(v, "exec", "bound", "-n", "default", "--", "true");
             assertTrue(v + ": " + exec, exec.contains("pod bound does not have a host assigned"));
         }
         Path binding = work.resolve("binding.json");
         Files.writeString(binding, "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"bound\"},"
                 + "\"target\":{\"kind\":\"Node\",\"name\":\"n1\"}}");
-        ok("1.33", "create", "--raw", "/api/v1/namespaces/default/pods/bound/binding", "-f", binding.toString());
-        assertEquals("n1", ok("1.33", "get", "pod", "bound", "-o", "jsonpath={.spec.nodeName}"));
-        String again = fails("1.33", "create", "--raw", "/api/v1/namespaces/default/pods/bound/binding", "-f", binding.toString());
+        dist.ok("1.33", "create", "--raw", "/api/v1/namespaces/default/pods/bound/binding", "-f", binding.toString());
+        assertEquals("n1", dist.ok("1.33", "get", "pod", "bound", "-o", "jsonpath={.spec.nodeName}"));
+        String again = dist.fails("1.33", "create", "--raw", "/api/v1/namespaces/default/pods/bound/binding", "-f", binding.toString());
         assertTrue(again, again.contains("is already assigned to node"));
         for (String v : KUBECTL_VERSIONS) {
-            String drained = ok(v, "drain", "n1", "--force", "--ignore-daemonsets");
+            String drained = dist.ok(v, "drain", "n1", "--force", "--ignore-daemonsets");
             assertTrue(v + ": " + drained, drained.contains("drained"));
-            ok(v, "uncordon", "n1");
+            dist.ok(v, "uncordon", "n1");
         }
-        assertEquals("", ok("1.33", "get", "pods", "-n", "default", "--field-selector=spec.nodeName=n1", "-o", "name").trim());
-        ok("1.33", "delete", "-f", cluster.toString());
+        assertEquals("", dist.ok("1.33", "get", "pods", "-n", "default", "--field-selector=spec.nodeName=n1", "-o", "name").trim());
+        dist.ok("1.33", "delete", "-f", cluster.toString());
     }
 
     /** A PKCS#10 request for CN=jane from the JDK's keytool, in the PEM block kube reads. */
@@ -575,17 +563,17 @@ public class BuiltInGroupsE2EIT {
                       expirationSeconds: 86400
                       usages: [client auth]
                     """.formatted(name, request));
-            ok(v, "create", "-f", csr.toString());
-            String pending = ok(v, "get", "csr", name);
+            dist.ok(v, "create", "-f", csr.toString());
+            String pending = dist.ok(v, "get", "csr", name);
             assertTrue(v + ": " + pending, pending.contains("Pending") && pending.contains("kubernetes.io/kube-apiserver-client")
                     && pending.contains("24h"));
-            assertTrue(v, ok(v, "get", "csr", name, "-o", "jsonpath={.spec.groups}").contains("system:masters"));
-            ok(v, "certificate", "approve", name);
-            assertEquals(v, "Approved", ok(v, "get", "csr", name, "-o", "jsonpath={.status.conditions[0].type}"));
+            assertTrue(v, dist.ok(v, "get", "csr", name, "-o", "jsonpath={.spec.groups}").contains("system:masters"));
+            dist.ok(v, "certificate", "approve", name);
+            assertEquals(v, "Approved", dist.ok(v, "get", "csr", name, "-o", "jsonpath={.status.conditions[0].type}"));
             // kubectl itself refuses to deny what is approved; the server's own rule is CsrValidationTest's
-            String denied = fails(v, "certificate", "deny", name);
+            String denied = dist.fails(v, "certificate", "deny", name);
             assertTrue(v + ": " + denied, denied.contains("is already Approved"));
-            ok(v, "delete", "csr", name);
+            dist.ok(v, "delete", "csr", name);
         }
     }
 
@@ -595,63 +583,63 @@ public class BuiltInGroupsE2EIT {
         Files.writeString(manifest, MANIFEST);
         for (String v : KUBECTL_VERSIONS) {
             String ns = "apps-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
-            String applied = ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            dist.ok(v, "create", "namespace", ns);
+            String applied = dist.ok(v, "apply", "-n", ns, "-f", manifest.toString());
             assertTrue(v + ": " + applied, applied.contains("deployment.apps/api created") && applied.contains("statefulset.apps/db created")
                     && applied.contains("daemonset.apps/agent created") && applied.contains("replicaset.apps/cache created"));
-            String again = ok(v, "apply", "-n", ns, "-f", manifest.toString());
+            String again = dist.ok(v, "apply", "-n", ns, "-f", manifest.toString());
             assertTrue(v + ": " + again, again.contains("deployment.apps/api unchanged") && again.contains("replicaset.apps/cache unchanged"));
-            ok(v, "diff", "-n", ns, "-f", manifest.toString());
+            dist.ok(v, "diff", "-n", ns, "-f", manifest.toString());
 
             // Services: an address from the service range, kube's columns, node ports by kubectl expose
-            String svc = ok(v, "get", "svc", "-n", ns, "-o", "wide");
+            String svc = dist.ok(v, "get", "svc", "-n", ns, "-o", "wide");
             assertTrue(v + ": " + svc, svc.contains("CLUSTER-IP") && svc.contains("80/TCP") && svc.contains("None")
                     && svc.contains("app=api") && svc.contains("10."));
-            ok(v, "expose", "deploy", "api", "-n", ns, "--name=api-public", "--type=NodePort", "--port=8080", "--target-port=http");
-            String nodePort = ok(v, "get", "svc", "api-public", "-n", ns, "-o", "jsonpath={.spec.ports[0].nodePort}");
+            dist.ok(v, "expose", "deploy", "api", "-n", ns, "--name=api-public", "--type=NodePort", "--port=8080", "--target-port=http");
+            String nodePort = dist.ok(v, "get", "svc", "api-public", "-n", ns, "-o", "jsonpath={.spec.ports[0].nodePort}");
             assertTrue(v + ": " + nodePort, Integer.parseInt(nodePort) >= 30000 && Integer.parseInt(nodePort) <= 32767);
-            String taken = fails(v, "create", "service", "nodeport", "dup", "-n", ns, "--tcp=80:80", "--node-port=" + nodePort);
+            String taken = dist.fails(v, "create", "service", "nodeport", "dup", "-n", ns, "--tcp=80:80", "--node-port=" + nodePort);
             assertTrue(v + ": " + taken, taken.contains("spec.ports[0].nodePort: Invalid value: " + nodePort
                     + ": provided port is already allocated"));
-            ok(v, "delete", "svc", "api-public", "-n", ns);
-            ok(v, "create", "service", "nodeport", "dup", "-n", ns, "--tcp=80:80", "--node-port=" + nodePort);
-            ok(v, "delete", "svc", "dup", "-n", ns);
+            dist.ok(v, "delete", "svc", "api-public", "-n", ns);
+            dist.ok(v, "create", "service", "nodeport", "dup", "-n", ns, "--tcp=80:80", "--node-port=" + nodePort);
+            dist.ok(v, "delete", "svc", "dup", "-n", ns);
 
-            String wide = ok(v, "get", "deploy", "-n", ns, "-o", "wide");
+            String wide = dist.ok(v, "get", "deploy", "-n", ns, "-o", "wide");
             assertTrue(v + ": " + wide, wide.contains("READY") && wide.contains("UP-TO-DATE") && wide.contains("CONTAINERS")
                     && wide.contains("registry.example.com/api:1.0") && wide.contains("app=api") && wide.contains("0/2"));
-            String all = ok(v, "get", "all", "-n", ns);
+            String all = dist.ok(v, "get", "all", "-n", ns);
             assertTrue(v + ": " + all, all.contains("deployment.apps/api") && all.contains("statefulset.apps/db")
                     && all.contains("daemonset.apps/agent") && all.contains("replicaset.apps/cache"));
-            String ds = ok(v, "get", "ds", "-n", ns);
+            String ds = dist.ok(v, "get", "ds", "-n", ns);
             assertTrue(v + ": " + ds, ds.contains("NODE SELECTOR") && ds.contains("kubernetes.io/os=linux"));
 
             // kube's defaults are stored
             assertEquals("RollingUpdate 25% 10 600 Always",
-                    ok(v, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.strategy.type} {.spec.strategy.rollingUpdate.maxSurge} "
+                    dist.ok(v, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.strategy.type} {.spec.strategy.rollingUpdate.maxSurge} "
                             + "{.spec.revisionHistoryLimit} {.spec.progressDeadlineSeconds} {.spec.template.spec.restartPolicy}"));
 
             // scale with a precondition, set image: the generation follows the spec
-            ok(v, "scale", "deploy/api", "-n", ns, "--current-replicas=2", "--replicas=3");
-            String stale = fails(v, "scale", "deploy/api", "-n", ns, "--current-replicas=2", "--replicas=4");
+            dist.ok(v, "scale", "deploy/api", "-n", ns, "--current-replicas=2", "--replicas=3");
+            String stale = dist.fails(v, "scale", "deploy/api", "-n", ns, "--current-replicas=2", "--replicas=4");
             assertTrue(v + ": " + stale, stale.contains("Expected replicas to be 2, was 3"));
-            ok(v, "set", "image", "deploy/api", "-n", ns, "api=registry.example.com/api:1.1");
-            assertEquals("3 3 registry.example.com/api:1.1", ok(v, "get", "deploy", "api", "-n", ns, "-o",
+            dist.ok(v, "set", "image", "deploy/api", "-n", ns, "api=registry.example.com/api:1.1");
+            assertEquals("3 3 registry.example.com/api:1.1", dist.ok(v, "get", "deploy", "api", "-n", ns, "-o",
                     "jsonpath={.metadata.generation} {.spec.replicas} {.spec.template.spec.containers[0].image}"));
-            assertEquals("3", ok(v, "get", "deploy", "api", "-n", ns, "--subresource=scale", "-o", "jsonpath={.spec.replicas}"));
-            ok(v, "scale", "sts/db", "-n", ns, "--replicas=2");
+            assertEquals("3", dist.ok(v, "get", "deploy", "api", "-n", ns, "--subresource=scale", "-o", "jsonpath={.spec.replicas}"));
+            dist.ok(v, "scale", "sts/db", "-n", ns, "--replicas=2");
 
             // a controller's status write, then what clients wait for
-            ok(v, "patch", "deploy", "api", "-n", ns, "--subresource=status", "--type=merge", "-p",
+            dist.ok(v, "patch", "deploy", "api", "-n", ns, "--subresource=status", "--type=merge", "-p",
                     "{\"status\":{\"observedGeneration\":3,\"replicas\":3,\"updatedReplicas\":3,\"readyReplicas\":3,"
                             + "\"availableReplicas\":3,\"conditions\":[{\"type\":\"Available\",\"status\":\"True\","
                             + "\"reason\":\"MinimumReplicasAvailable\",\"message\":\"Deployment has minimum availability.\"}]},"
                             + "\"spec\":{\"replicas\":9}}");
-            assertEquals("3", ok(v, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
-            ok(v, "wait", "deploy/api", "-n", ns, "--for=condition=Available", "--timeout=20s");
-            ok(v, "wait", "deploy/api", "-n", ns, "--for=jsonpath={.status.readyReplicas}=3", "--timeout=20s");
-            ok(v, "rollout", "status", "deploy/api", "-n", ns, "--timeout=20s");
-            String ready = ok(v, "get", "deploy", "api", "-n", ns);
+            assertEquals("3", dist.ok(v, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+            dist.ok(v, "wait", "deploy/api", "-n", ns, "--for=condition=Available", "--timeout=20s");
+            dist.ok(v, "wait", "deploy/api", "-n", ns, "--for=jsonpath={.status.readyReplicas}=3", "--timeout=20s");
+            dist.ok(v, "rollout", "status", "deploy/api", "-n", ns, "--timeout=20s");
+            String ready = dist.ok(v, "get", "deploy", "api", "-n", ns);
             assertTrue(v + ": " + ready, ready.contains("3/3"));
 
             // kube's validation and the immutable selector
@@ -659,23 +647,23 @@ public class BuiltInGroupsE2EIT {
             Files.writeString(bad, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  replicas: -1\n"
                     + "  selector: {matchLabels: {app: bad}}\n  template:\n    metadata: {labels: {app: other}}\n"
                     + "    spec: {containers: [{name: c, image: \"\"}]}\n");
-            String invalid = fails(v, "create", "-n", ns, "-f", bad.toString());
+            String invalid = dist.fails(v, "create", "-n", ns, "-f", bad.toString());
             assertTrue(v + ": " + invalid, invalid.contains("spec.replicas: Invalid value: -1: must be greater than or equal to 0")
                     && invalid.contains("spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: "
                     + "`selector` does not match template `labels`")
                     && invalid.contains("spec.template.spec.containers[0].image: Required value"));
-            String immutable = fails(v, "patch", "deploy", "api", "-n", ns, "--type=merge", "-p",
+            String immutable = dist.fails(v, "patch", "deploy", "api", "-n", ns, "--type=merge", "-p",
                     "{\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"other\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"other\"}}}}}");
             assertTrue(v + ": " + immutable, immutable.contains("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:"
                     + "map[string]string{\"app\":\"other\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"));
-            String stsName = fails(v, "patch", "sts", "db", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"serviceName\":\"other\"}}");
+            String stsName = dist.fails(v, "patch", "sts", "db", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"serviceName\":\"other\"}}");
             assertTrue(v + ": " + stsName, stsName.contains("updates to statefulset spec for fields other than"));
 
-            String explain = ok(v, "explain", "deployment.spec.template.spec.containers", "--recursive");
+            String explain = dist.ok(v, "explain", "deployment.spec.template.spec.containers", "--recursive");
             assertTrue(v + ": " + explain, explain.contains("readinessProbe") && explain.contains("imagePullPolicy"));
 
-            ok(v, "delete", "-n", ns, "-f", manifest.toString());
-            String left = ok(v, "get", "deploy,sts,ds,rs,svc", "-n", ns, "-o", "name");
+            dist.ok(v, "delete", "-n", ns, "-f", manifest.toString());
+            String left = dist.ok(v, "get", "deploy,sts,ds,rs,svc", "-n", ns, "-o", "name");
             assertEquals(v + ": " + left, "", left.trim());
         }
     }
@@ -695,7 +683,7 @@ public class BuiltInGroupsE2EIT {
                 Files.copy(f, app.resolve(f.getFileName().toString()));
             }
         }
-        String created = ok("", "apply", "-f", app.toString());
+        String created = dist.ok("", "apply", "-f", app.toString());
         assertEquals(created, 30, created.lines().filter(l -> l.endsWith(" created")).count());
         // kubectl's three-way patch is never empty for four of them, against kube as here: a Secret's
         // write-only stringData, a budget's selector (patch strategy "replace"), and lists without merge
@@ -703,45 +691,45 @@ public class BuiltInGroupsE2EIT {
         // patch then changes nothing, so nothing is written
         List<String> alwaysPatched = List.of("secret/api-secret", "statefulset.apps/db",
                 "networkpolicy.networking.k8s.io/web-to-api", "poddisruptionbudget.policy/api");
-        String versionsBefore = ok("", "get", "secret/api-secret", "statefulset/db", "networkpolicy/web-to-api", "pdb/api", "-n", "shop",
+        String versionsBefore = dist.ok("", "get", "secret/api-secret", "statefulset/db", "networkpolicy/web-to-api", "pdb/api", "-n", "shop",
                 "-o", "jsonpath={.items[*].metadata.resourceVersion}");
-        String again = ok("", "apply", "-f", app.toString());
+        String again = dist.ok("", "apply", "-f", app.toString());
         assertEquals(again, 26, again.lines().filter(l -> l.endsWith(" unchanged")).count());
         assertEquals(again, alwaysPatched.stream().map(n -> n + " configured").toList(),
                 again.lines().filter(l -> l.endsWith(" configured")).toList());
-        assertEquals(versionsBefore, ok("", "get", "secret/api-secret", "statefulset/db", "networkpolicy/web-to-api", "pdb/api", "-n", "shop",
+        assertEquals(versionsBefore, dist.ok("", "get", "secret/api-secret", "statefulset/db", "networkpolicy/web-to-api", "pdb/api", "-n", "shop",
                 "-o", "jsonpath={.items[*].metadata.resourceVersion}"));
         Distribution.Result diff = dist.kubectl("diff", "-f", app.toString());
         assertEquals("no difference: " + diff.out(), 0, diff.code());
 
-        String all = ok("", "get", "all", "-n", "shop", "-o", "name");
+        String all = dist.ok("", "get", "all", "-n", "shop", "-o", "name");
         for (String name : List.of("service/api", "service/db", "service/web", "deployment.apps/api", "deployment.apps/web",
                 "statefulset.apps/db", "daemonset.apps/log-agent", "job.batch/db-migrate", "cronjob.batch/db-backup",
                 "horizontalpodautoscaler.autoscaling/api")) {
             assertTrue(name + " in " + all, all.lines().anyMatch(name::equals));
         }
-        assertEquals("70", ok("", "get", "hpa", "api", "-n", "shop", "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"));
-        assertEquals("70", ok("", "get", "horizontalpodautoscalers.v1.autoscaling", "api", "-n", "shop", "-o",
+        assertEquals("70", dist.ok("", "get", "hpa", "api", "-n", "shop", "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"));
+        assertEquals("70", dist.ok("", "get", "horizontalpodautoscalers.v1.autoscaling", "api", "-n", "shop", "-o",
                 "jsonpath={.spec.targetCPUUtilizationPercentage}"));
-        assertEquals("Pending", ok("", "get", "pvc", "uploads", "-n", "shop", "-o", "jsonpath={.status.phase}"));
-        String classes = ok("", "get", "priorityclasses", "-o", "name");
+        assertEquals("Pending", dist.ok("", "get", "pvc", "uploads", "-n", "shop", "-o", "jsonpath={.status.phase}"));
+        String classes = dist.ok("", "get", "priorityclasses", "-o", "name");
         for (String name : List.of("priorityclass.scheduling.k8s.io/shop-high", "priorityclass.scheduling.k8s.io/system-cluster-critical",
                 "priorityclass.scheduling.k8s.io/system-node-critical")) {
             assertTrue(name + " in " + classes, classes.lines().anyMatch(name::equals));
         }
-        assertTrue(ok("", "get", "sc", "shop-fast"), ok("", "get", "sc", "shop-fast").contains("example.com/fast-disks"));
+        assertTrue(dist.ok("", "get", "sc", "shop-fast"), dist.ok("", "get", "sc", "shop-fast").contains("example.com/fast-disks"));
 
         Path workloads = app.resolve("05-workloads.yaml");
         Files.writeString(workloads, Files.readString(workloads).replace("shop/api:2.3.1\n        args", "shop/api:2.3.2\n        args"));
-        String changed = ok("", "apply", "-f", app.toString());
+        String changed = dist.ok("", "apply", "-f", app.toString());
         assertTrue(changed, changed.contains("deployment.apps/api configured"));
         assertEquals(changed, 25, changed.lines().filter(l -> l.endsWith(" unchanged")).count());
-        assertEquals("2", ok("", "get", "deployment", "api", "-n", "shop", "-o", "jsonpath={.metadata.generation}"));
+        assertEquals("2", dist.ok("", "get", "deployment", "api", "-n", "shop", "-o", "jsonpath={.metadata.generation}"));
         // server-side apply over the client-side one: kubectl moves the fields kubectl-client-side-apply
         // owns to its own apply entry and applies again, so that what it set by default and no longer
         // sets is pruned and defaulted again; twice, then a clean diff
         for (int i = 0; i < 2; i++) {
-            String serverSide = ok("", "apply", "--server-side", "-f", app.toString());
+            String serverSide = dist.ok("", "apply", "--server-side", "-f", app.toString());
             assertEquals(serverSide, 30, serverSide.lines().filter(l -> l.endsWith(" serverside-applied")).count());
             assertTrue(serverSide, !serverSide.contains("Warning") && !serverSide.contains("rror"));
         }
@@ -749,16 +737,16 @@ public class BuiltInGroupsE2EIT {
         assertEquals("no difference after server-side apply: " + cleanDiff.out(), 0, cleanDiff.code());
         // one more generation, not two: the first server-side apply rewrites the last-applied annotation in the
         // server's encoding, and a Deployment's annotations count as a change, as in kube; nothing else changed
-        assertEquals("3", ok("", "get", "deployment", "api", "-n", "shop", "-o", "jsonpath={.metadata.generation}"));
+        assertEquals("3", dist.ok("", "get", "deployment", "api", "-n", "shop", "-o", "jsonpath={.metadata.generation}"));
 
         // the objects first, then their namespace (whose deletion would otherwise race kubectl's deletes)
         Path namespace = work.resolve("real-app-namespace.yaml");
         Files.move(app.resolve("00-namespace.yaml"), namespace);
-        String deleted = ok("", "delete", "-f", app.toString(), "--timeout=120s");
+        String deleted = dist.ok("", "delete", "-f", app.toString(), "--timeout=120s");
         assertEquals(deleted, 29, deleted.lines().filter(l -> l.endsWith(" deleted")).count());
-        assertTrue(ok("", "delete", "-f", namespace.toString(), "--timeout=120s").contains("namespace \"shop\" deleted"));
-        assertTrue(fails("", "get", "namespace", "shop").contains("NotFound"));
-        assertTrue(fails("", "get", "priorityclass", "shop-high").contains("NotFound"));
-        assertTrue(fails("", "get", "storageclass", "shop-fast").contains("NotFound"));
+        assertTrue(dist.ok("", "delete", "-f", namespace.toString(), "--timeout=120s").contains("namespace \"shop\" deleted"));
+        assertTrue(dist.fails("", "get", "namespace", "shop").contains("NotFound"));
+        assertTrue(dist.fails("", "get", "priorityclass", "shop-high").contains("NotFound"));
+        assertTrue(dist.fails("", "get", "storageclass", "shop-fast").contains("NotFound"));
     }
 }

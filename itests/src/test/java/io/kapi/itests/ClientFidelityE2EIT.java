@@ -50,12 +50,6 @@ public class ClientFidelityE2EIT {
         }
     }
 
-    private static String ok(String version, String... args) throws Exception {
-        Distribution.Result r = dist.kubectlVersion(version, args);
-        assertEquals("kubectl " + version + " " + String.join(" ", args) + " -> " + r.out(), 0, r.code());
-        return r.out();
-    }
-
     private static Path file(String name, String content) throws Exception {
         Path p = work.resolve(name);
         Files.writeString(p, content);
@@ -69,52 +63,52 @@ public class ClientFidelityE2EIT {
     private static String store() throws Exception {
         StringBuilder b = new StringBuilder();
         for (String r : List.of("namespaces", "configmaps", "secrets", "serviceaccounts")) {
-            b.append(ok("", "get", "--raw", "/api/v1/" + r)).append('\n');
+            b.append(dist.ok("", "get", "--raw", "/api/v1/" + r)).append('\n');
         }
-        b.append(ok("", "get", "--raw", "/apis/coordination.k8s.io/v1/leases"));
+        b.append(dist.ok("", "get", "--raw", "/apis/coordination.k8s.io/v1/leases"));
         return b.toString();
     }
 
     @Test
     public void a_dryRunOnEveryVerbLeavesTheStoreAsItWas() throws Exception {
-        ok("", "create", "namespace", "dry");
-        ok("", "create", "configmap", "c1", "-n", "dry", "--from-literal=a=1");
-        ok("", "create", "configmap", "c2", "-n", "dry", "--from-literal=a=1");
+        dist.ok("", "create", "namespace", "dry");
+        dist.ok("", "create", "configmap", "c1", "-n", "dry", "--from-literal=a=1");
+        dist.ok("", "create", "configmap", "c2", "-n", "dry", "--from-literal=a=1");
         Path fresh = file("fresh.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fresh\n  namespace: dry\ndata:\n  a: \"1\"\n");
         Path changed = file("c1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\n  namespace: dry\ndata:\n  a: \"2\"\n");
         String before = store();
         for (String v : KUBECTL_VERSIONS) {
             // kubectl 1.27 looks its field validation up in /openapi/v2 (protobuf), the later ones in /openapi/v3
             String validate = "--validate=strict";
-            assertTrue(ok(v, "create", "configmap", "new", "-n", "dry", "--from-literal=a=1", "--dry-run=server")
+            assertTrue(dist.ok(v, "create", "configmap", "new", "-n", "dry", "--from-literal=a=1", "--dry-run=server")
                     .contains("configmap/new created (server dry run)"));
-            assertTrue(ok(v, "create", "-f", fresh.toString(), validate, "--dry-run=server").contains("(server dry run)"));
-            assertTrue(ok(v, "apply", "-f", changed.toString(), validate, "--dry-run=server").contains("configured (server dry run)"));
-            assertTrue(ok(v, "replace", "-f", changed.toString(), validate, "--dry-run=server").contains("replaced (server dry run)"));
-            assertTrue(ok(v, "label", "cm", "c1", "-n", "dry", "x=y", "--dry-run=server").contains("labeled (server dry run)"));
-            ok(v, "annotate", "cm", "c1", "-n", "dry", "x=y", "--dry-run=server");
-            ok(v, "patch", "cm", "c1", "-n", "dry", "-p", "{\"data\":{\"b\":\"2\"}}", "--dry-run=server");
-            ok(v, "patch", "cm", "c1", "-n", "dry", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/data/a\"}]", "--dry-run=server");
-            assertTrue(ok(v, "delete", "cm", "c1", "-n", "dry", "--dry-run=server").contains("deleted (server dry run)"));
-            assertTrue(ok(v, "delete", "cm", "--all", "-n", "dry", "--dry-run=server").contains("configmap \"c2\" deleted (server dry run)"));
-            assertTrue(ok(v, "delete", "namespace", "dry", "--dry-run=server").contains("deleted (server dry run)"));
-            ok(v, "create", "secret", "generic", "s", "-n", "dry", "--from-literal=a=b", "--dry-run=server");
-            ok(v, "create", "namespace", "other", "--dry-run=server");
+            assertTrue(dist.ok(v, "create", "-f", fresh.toString(), validate, "--dry-run=server").contains("(server dry run)"));
+            assertTrue(dist.ok(v, "apply", "-f", changed.toString(), validate, "--dry-run=server").contains("configured (server dry run)"));
+            assertTrue(dist.ok(v, "replace", "-f", changed.toString(), validate, "--dry-run=server").contains("replaced (server dry run)"));
+            assertTrue(dist.ok(v, "label", "cm", "c1", "-n", "dry", "x=y", "--dry-run=server").contains("labeled (server dry run)"));
+            dist.ok(v, "annotate", "cm", "c1", "-n", "dry", "x=y", "--dry-run=server");
+            dist.ok(v, "patch", "cm", "c1", "-n", "dry", "-p", "{\"data\":{\"b\":\"2\"}}", "--dry-run=server");
+            dist.ok(v, "patch", "cm", "c1", "-n", "dry", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/data/a\"}]", "--dry-run=server");
+            assertTrue(dist.ok(v, "delete", "cm", "c1", "-n", "dry", "--dry-run=server").contains("deleted (server dry run)"));
+            assertTrue(dist.ok(v, "delete", "cm", "--all", "-n", "dry", "--dry-run=server").contains("configmap \"c2\" deleted (server dry run)"));
+            assertTrue(dist.ok(v, "delete", "namespace", "dry", "--dry-run=server").contains("deleted (server dry run)"));
+            dist.ok(v, "create", "secret", "generic", "s", "-n", "dry", "--from-literal=a=b", "--dry-run=server");
+            dist.ok(v, "create", "namespace", "other", "--dry-run=server");
             assertEquals("kubectl " + v + ": the store is unchanged, same resourceVersions", before, store());
         }
-        assertEquals("configmap/c1\nconfigmap/c2", ok("", "get", "cm", "c1", "c2", "-n", "dry", "-o", "name").trim());
-        assertEquals("Active", ok("", "get", "namespace", "dry", "-o", "jsonpath={.status.phase}"));
+        assertEquals("configmap/c1\nconfigmap/c2", dist.ok("", "get", "cm", "c1", "c2", "-n", "dry", "-o", "name").trim());
+        assertEquals("Active", dist.ok("", "get", "namespace", "dry", "-o", "jsonpath={.status.phase}"));
     }
 
     @Test
     public void b_anUnknownDryRunValueIsRefused() throws Exception {
         Distribution.Result r = dist.kubectl("get", "--raw", "/api/v1/namespaces/default/configmaps?dryRun=Yes");
         assertEquals(r.out(), 0, r.code()); // a read carries no dryRun: kube ignores the parameter there
-        String out = ok("", "create", "configmap", "probe", "-n", "default", "--from-literal=a=1", "-o", "name");
+        String out = dist.ok("", "create", "configmap", "probe", "-n", "default", "--from-literal=a=1", "-o", "name");
         assertEquals("configmap/probe", out.trim());
         Distribution.Result bad = dist.kubectl("delete", "--raw", "/api/v1/namespaces/default/configmaps/probe?dryRun=Yes");
         assertTrue(bad.out(), bad.code() != 0 && bad.out().contains("Unsupported value: []string{\"Yes\"}: supported values: \"All\""));
-        assertEquals("configmap/probe", ok("", "get", "cm", "probe", "-n", "default", "-o", "name").trim());
+        assertEquals("configmap/probe", dist.ok("", "get", "cm", "probe", "-n", "default", "-o", "name").trim());
     }
 
     private static KubernetesClient fabric8() throws Exception {
@@ -165,16 +159,16 @@ public class ClientFidelityE2EIT {
                     "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: "
                             + "unknown field \"extra\", unknown field \"metadata.labelz\""));
             assertTrue(dist.kubectl("get", "cm", "fv", "-n", "default").code() != 0);
-            String warned = ok(v, "create", "-f", unknown.toString(), "--validate=warn");
+            String warned = dist.ok(v, "create", "-f", unknown.toString(), "--validate=warn");
             assertTrue(v + ": " + warned, warned.contains("Warning: unknown field \"extra\"")
                     && warned.contains("Warning: unknown field \"metadata.labelz\"") && warned.contains("configmap/fv created"));
-            String stored = ok("", "get", "cm", "fv", "-n", "default", "-o", "json");
+            String stored = dist.ok("", "get", "cm", "fv", "-n", "default", "-o", "json");
             assertTrue(stored, !stored.contains("extra") && !stored.contains("labelz"));
-            ok("", "delete", "cm", "fv", "-n", "default");
-            String ignored = ok(v, "create", "-f", unknown.toString(), "--validate=ignore");
+            dist.ok("", "delete", "cm", "fv", "-n", "default");
+            String ignored = dist.ok(v, "create", "-f", unknown.toString(), "--validate=ignore");
             assertTrue(v + ": " + ignored, !ignored.contains("Warning"));
-            assertTrue(!ok("", "get", "cm", "fv", "-n", "default", "-o", "json").contains("extra"));
-            ok("", "delete", "cm", "fv", "-n", "default");
+            assertTrue(!dist.ok("", "get", "cm", "fv", "-n", "default", "-o", "json").contains("extra"));
+            dist.ok("", "delete", "cm", "fv", "-n", "default");
         }
         Distribution.Result selector = dist.kubectl("get", "cm", "-n", "default", "--field-selector", "data.a=1");
         assertTrue(selector.out(), selector.code() != 0 && selector.out().contains("field label not supported: data.a"));
@@ -190,7 +184,7 @@ public class ClientFidelityE2EIT {
                 .header("Authorization", "Bearer " + dist.token()).header("Content-Type", "application/yaml")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(aliases)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(created.body(), 201, created.statusCode());
-        assertEquals("shared shared blue", ok("", "get", "cm", "aliased", "-n", "default", "-o",
+        assertEquals("shared shared blue", dist.ok("", "get", "cm", "aliased", "-n", "default", "-o",
                 "jsonpath={.data.a} {.data.b} {.metadata.annotations.team}"));
         StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml-bomb\n  namespace: default\ndata:\n"
                 + "  a: &a [\"web\",\"web\",\"web\",\"web\",\"web\",\"web\",\"web\",\"web\",\"web\"]\n");
@@ -270,7 +264,7 @@ public class ClientFidelityE2EIT {
      */
     @Test
     public void h_webSocketWatchAsKubeServesIt() throws Exception {
-        ok("", "create", "configmap", "ws-1", "-n", "default", "--from-literal=a=1");
+        dist.ok("", "create", "configmap", "ws-1", "-n", "default", "--from-literal=a=1");
         java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
         java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
         java.net.URI watch = java.net.URI.create("wss://127.0.0.1:" + dist.securePort
@@ -313,7 +307,7 @@ public class ClientFidelityE2EIT {
         String first = messages.poll(10, TimeUnit.SECONDS);
         assertTrue(first, first != null && first.startsWith("{\"type\":\"ADDED\"") && first.contains("\"name\":\"ws-1\"")
                 && first.endsWith("}\n") && first.indexOf('\n') == first.length() - 1);
-        ok("", "label", "cm", "ws-1", "-n", "default", "seen=yes");
+        dist.ok("", "label", "cm", "ws-1", "-n", "default", "seen=yes");
         String second = messages.poll(10, TimeUnit.SECONDS);
         assertTrue(second, second != null && second.startsWith("{\"type\":\"MODIFIED\""));
         assertEquals("the watch's timeout closes the socket normally", Integer.valueOf(1000), closed.get(15, TimeUnit.SECONDS));
@@ -325,17 +319,17 @@ public class ClientFidelityE2EIT {
     public void i_openApiV2ForOlderKubectl() throws Exception {
         String v = "1.27";
         Path cm = file("v2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v2\n  namespace: default\ndata:\n  a: \"1\"\n");
-        assertTrue(ok(v, "apply", "-f", cm.toString()).contains("configmap/v2 created"));
+        assertTrue(dist.ok(v, "apply", "-f", cm.toString()).contains("configmap/v2 created"));
         Path changed = file("v2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v2\n  namespace: default\ndata:\n  a: \"2\"\n");
         Distribution.Result diff = dist.kubectlVersion(v, "diff", "-f", changed.toString());
         assertEquals(diff.out(), 1, diff.code()); // kubectl diff: 1 when there are differences
         assertTrue(diff.out(), diff.out().contains("-  a: \"1\"") && diff.out().contains("+  a: \"2\""));
-        assertTrue(ok(v, "apply", "-f", changed.toString()).contains("configmap/v2 configured"));
-        assertEquals("2", ok(v, "get", "cm", "v2", "-n", "default", "-o", "jsonpath={.data.a}"));
-        String explain = ok(v, "explain", "configmap.data", "--output", "plaintext-openapiv2");
+        assertTrue(dist.ok(v, "apply", "-f", changed.toString()).contains("configmap/v2 configured"));
+        assertEquals("2", dist.ok(v, "get", "cm", "v2", "-n", "default", "-o", "jsonpath={.data.a}"));
+        String explain = dist.ok(v, "explain", "configmap.data", "--output", "plaintext-openapiv2");
         assertTrue(explain, explain.contains("map[string]string"));
         for (String version : List.of("1.27", "1.30", "1.33")) {
-            String raw = ok(version, "get", "--raw", "/openapi/v2");
+            String raw = dist.ok(version, "get", "--raw", "/openapi/v2");
             assertTrue(version, raw.startsWith("{\"swagger\":\"2.0\""));
             assertTrue(version, raw.contains("\"io.k8s.api.core.v1.ConfigMap\""));
         }
@@ -344,10 +338,10 @@ public class ClientFidelityE2EIT {
     /** A strategic merge patch takes its merge keys from the kind's schema: a ServiceAccount's secrets merge by name. */
     @Test
     public void j_strategicMergePatchFromTheSchema() throws Exception {
-        ok("", "create", "serviceaccount", "smp", "-n", "default");
-        ok("", "patch", "sa", "smp", "-n", "default", "-p", "{\"secrets\":[{\"name\":\"one\"}]}");
-        ok("", "patch", "sa", "smp", "-n", "default", "-p", "{\"secrets\":[{\"name\":\"two\"}]}");
-        String names = ok("", "get", "sa", "smp", "-n", "default", "-o", "jsonpath={.secrets[*].name}");
+        dist.ok("", "create", "serviceaccount", "smp", "-n", "default");
+        dist.ok("", "patch", "sa", "smp", "-n", "default", "-p", "{\"secrets\":[{\"name\":\"one\"}]}");
+        dist.ok("", "patch", "sa", "smp", "-n", "default", "-p", "{\"secrets\":[{\"name\":\"two\"}]}");
+        String names = dist.ok("", "get", "sa", "smp", "-n", "default", "-o", "jsonpath={.secrets[*].name}");
         assertTrue(names, names.contains("one") && names.contains("two"));
     }
 
@@ -358,35 +352,35 @@ public class ClientFidelityE2EIT {
             String name = "ssa-" + v.replace('.', '-');
             Path mine = file(name + ".yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n"
                     + "data:\n  a: \"1\"\n  b: \"1\"\n");
-            assertTrue(ok(v, "apply", "--server-side", "-f", mine.toString()).contains("serverside-applied"));
+            assertTrue(dist.ok(v, "apply", "--server-side", "-f", mine.toString()).contains("serverside-applied"));
             Path theirs = file(name + "-other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n"
                     + "data:\n  a: \"2\"\n");
             Distribution.Result conflict = dist.kubectlVersion(v, "apply", "--server-side", "--field-manager=other", "-f", theirs.toString());
             assertTrue(v + ": " + conflict.out(), conflict.code() != 0
                     && conflict.out().contains("Apply failed with 1 conflict: conflict with \"kubectl\": .data.a"));
-            assertEquals("1", ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a}"));
-            ok(v, "apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", theirs.toString());
-            assertEquals("2 1", ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a} {.data.b}"));
-            String managed = ok("", "get", "cm", name, "-n", "default", "-o", "json", "--show-managed-fields");
+            assertEquals("1", dist.ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a}"));
+            dist.ok(v, "apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", theirs.toString());
+            assertEquals("2 1", dist.ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a} {.data.b}"));
+            String managed = dist.ok("", "get", "cm", name, "-n", "default", "-o", "json", "--show-managed-fields");
             assertTrue(managed, managed.contains("\"manager\": \"other\"") && managed.contains("\"operation\": \"Apply\""));
             // the applier drops b: nobody else owns it, so it goes
             file(name + ".yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\ndata: {}\n");
-            ok(v, "apply", "--server-side", "-f", mine.toString());
-            assertEquals("2 ", ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a} {.data.b}"));
+            dist.ok(v, "apply", "--server-side", "-f", mine.toString());
+            assertEquals("2 ", dist.ok("", "get", "cm", name, "-n", "default", "-o", "jsonpath={.data.a} {.data.b}"));
             // from client-side apply to server-side apply: kubectl moves the ownership, no conflict
             Path csa = file(name + "-csa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "-csa\n  namespace: default\n"
                     + "data:\n  a: \"1\"\n");
-            ok(v, "apply", "-f", csa.toString());
+            dist.ok(v, "apply", "-f", csa.toString());
             file(name + "-csa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "-csa\n  namespace: default\n"
                     + "data:\n  a: \"3\"\n");
-            assertTrue(ok(v, "apply", "--server-side", "-f", csa.toString()).contains("serverside-applied"));
-            assertEquals("3", ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.data.a}"));
+            assertTrue(dist.ok(v, "apply", "--server-side", "-f", csa.toString()).contains("serverside-applied"));
+            assertEquals("3", dist.ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.data.a}"));
             // a server-side dry run of an apply writes nothing
-            String rv = ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.metadata.resourceVersion}");
+            String rv = dist.ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.metadata.resourceVersion}");
             file(name + "-csa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "-csa\n  namespace: default\n"
                     + "data:\n  a: \"4\"\n");
-            ok(v, "apply", "--server-side", "--dry-run=server", "-f", csa.toString());
-            assertEquals(rv + " 3", ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.metadata.resourceVersion} {.data.a}"));
+            dist.ok(v, "apply", "--server-side", "--dry-run=server", "-f", csa.toString());
+            assertEquals(rv + " 3", dist.ok("", "get", "cm", name + "-csa", "-n", "default", "-o", "jsonpath={.metadata.resourceVersion} {.data.a}"));
         }
     }
 
@@ -444,9 +438,9 @@ public class ClientFidelityE2EIT {
      */
     @Test
     public void m_customResourcesThroughFabric8AndPython() throws Exception {
-        ok("", "apply", "-f", file("gizmos-crd.yaml", GIZMO_CRD).toString());
-        ok("", "wait", "--for=condition=Established", "crd/gizmos.python.example.com", "--timeout=30s");
-        ok("", "create", "namespace", "gizmos-f8");
+        dist.ok("", "apply", "-f", file("gizmos-crd.yaml", GIZMO_CRD).toString());
+        dist.ok("", "wait", "--for=condition=Established", "crd/gizmos.python.example.com", "--timeout=30s");
+        dist.ok("", "create", "namespace", "gizmos-f8");
         // Established is set as the group is handed to the server: serving follows within moments
         for (long end = System.nanoTime() + 20_000_000_000L; dist.kubectl("get", "gizmos", "-n", "gizmos-f8").code() != 0
                 && System.nanoTime() < end; ) {
@@ -511,7 +505,7 @@ public class ClientFidelityE2EIT {
             }
         }
         Path script = Path.of("src/test/python/custom_objects_e2e.py").toAbsolutePath();
-        ok("", "create", "namespace", "gizmos-py");
+        dist.ok("", "create", "namespace", "gizmos-py");
         Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), dist.kubeconfig().toString(), "gizmos-py")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -37,18 +37,6 @@ public class CustomResourcesE2EIT {
         }
     }
 
-    private static String ok(String version, String... args) throws Exception {
-        Distribution.Result r = dist.kubectlVersion(version, args);
-        assertEquals("kubectl " + version + " " + String.join(" ", args) + " -> " + r.out(), 0, r.code());
-        return r.out();
-    }
-
-    private static String fails(String version, String... args) throws Exception {
-        Distribution.Result r = dist.kubectlVersion(version, args);
-        assertTrue("kubectl " + version + " " + String.join(" ", args) + " should fail: " + r.out(), r.code() != 0);
-        return r.out();
-    }
-
     /** Applies {@code file} until kubectl finds the group (discovery may lag a definition established a moment ago). */
     private static String applyOnceServed(String version, String ns, Path file, String expect) throws Exception {
         String applied = "";
@@ -101,30 +89,30 @@ public class CustomResourcesE2EIT {
     public void customResourceDefinitionsServeTheirResources() throws Exception {
         Path crd = work.resolve("widgets-crd.yaml");
         Files.writeString(crd, WIDGET_CRD);
-        ok("1.33", "apply", "-f", crd.toString());
-        ok("1.33", "wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=30s");
+        dist.ok("1.33", "apply", "-f", crd.toString());
+        dist.ok("1.33", "wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=30s");
         for (String v : KUBECTL_VERSIONS) {
             String ns = "crd-" + v.replace('.', '-');
-            ok(v, "create", "namespace", ns);
+            dist.ok(v, "create", "namespace", ns);
             Path w = work.resolve("widget-" + ns + ".yaml");
             Files.writeString(w, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, replicas: 1}\n");
             String applied = applyOnceServed(v, ns, w, "created");
             assertTrue(v + ": " + applied, applied.contains("widget.example.com/w1 created"));
-            String table = ok(v, "get", "wd", "-n", ns);
+            String table = dist.ok(v, "get", "wd", "-n", ns);
             assertTrue(v + ": " + table, table.contains("SIZE") && table.contains("w1") && table.contains("3"));
-            assertEquals(v, "red", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.color}"));
+            assertEquals(v, "red", dist.ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.color}"));
             Files.writeString(w, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 0, color: green}\n");
-            String invalid = fails(v, "apply", "-n", ns, "-f", w.toString());
+            String invalid = dist.fails(v, "apply", "-n", ns, "-f", w.toString());
             assertTrue(v + ": " + invalid, invalid.contains("spec.size in body should be greater than or equal to 1")
                     && invalid.contains("Unsupported value: \"green\""));
-            ok(v, "scale", "widget", "w1", "-n", ns, "--replicas=3");
-            assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
-            ok(v, "patch", "widget", "w1", "-n", ns, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"replicas\":3}}");
-            assertEquals(v, "3", ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.status.replicas}"));
+            dist.ok(v, "scale", "widget", "w1", "-n", ns, "--replicas=3");
+            assertEquals(v, "3", dist.ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+            dist.ok(v, "patch", "widget", "w1", "-n", ns, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"replicas\":3}}");
+            assertEquals(v, "3", dist.ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.status.replicas}"));
             // the version's selectable fields are field selectors; others are kube's 400
-            assertEquals(v, "w1", ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=red", "-o", "jsonpath={.items[*].metadata.name}"));
-            assertEquals(v, "", ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=blue", "-o", "jsonpath={.items[*].metadata.name}"));
-            String unsupported = fails(v, "get", "wd", "-n", ns, "--field-selector", "spec.size=3");
+            assertEquals(v, "w1", dist.ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=red", "-o", "jsonpath={.items[*].metadata.name}"));
+            assertEquals(v, "", dist.ok(v, "get", "wd", "-n", ns, "--field-selector", "spec.color=blue", "-o", "jsonpath={.items[*].metadata.name}"));
+            String unsupported = dist.fails(v, "get", "wd", "-n", ns, "--field-selector", "spec.size=3");
             assertTrue(v + ": " + unsupported, unsupported.contains("field label not supported: spec.size"));
         }
         // the console's view: the definition, its state, versions and objects (one per kubectl's namespace)
@@ -133,8 +121,8 @@ public class CustomResourcesE2EIT {
                 + KUBECTL_VERSIONS.size() + "\\b.*"));
         // while the definition is terminating (a custom resource holds it by a finalizer) creates are kube's 405
         String firstNs = "crd-" + KUBECTL_VERSIONS.get(0).replace('.', '-');
-        ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
-        ok("1.33", "delete", "-f", crd.toString(), "--wait=false");
+        dist.ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
+        dist.ok("1.33", "delete", "-f", crd.toString(), "--wait=false");
         Path late = work.resolve("widget-late.yaml");
         Files.writeString(late, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: late}\nspec: {size: 1}\n");
         String refused = "";
@@ -146,13 +134,13 @@ public class CustomResourcesE2EIT {
         }
         assertTrue(refused, refused.contains("create not allowed while custom resource definition is terminating")
                 && refused.contains("MethodNotAllowed"));
-        ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+        dist.ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
         // deleting the definition deletes its custom resources, then the definition
-        ok("1.33", "delete", "-f", crd.toString(), "--ignore-not-found", "--timeout=60s");
-        String gone = fails("1.33", "get", "crd", "widgets.example.com");
+        dist.ok("1.33", "delete", "-f", crd.toString(), "--ignore-not-found", "--timeout=60s");
+        String gone = dist.fails("1.33", "get", "crd", "widgets.example.com");
         assertTrue(gone, gone.contains("NotFound") || gone.contains("not found"));
         for (String v : KUBECTL_VERSIONS) {
-            ok(v, "delete", "namespace", "crd-" + v.replace('.', '-'));
+            dist.ok(v, "delete", "namespace", "crd-" + v.replace('.', '-'));
         }
     }
 
@@ -195,27 +183,27 @@ public class CustomResourcesE2EIT {
         try (TestConversionWebhook webhook = new TestConversionWebhook(work)) {
             Path crd = work.resolve("dials-crd.yaml");
             Files.writeString(crd, CONVERTED_CRD.replace("URL", webhook.url()).replace("CA", webhook.caBundle()));
-            ok("1.33", "apply", "-f", crd.toString());
-            ok("1.33", "wait", "--for=condition=Established", "crd/dials.example.com", "--timeout=30s");
-            ok("1.33", "create", "namespace", "dials");
+            dist.ok("1.33", "apply", "-f", crd.toString());
+            dist.ok("1.33", "wait", "--for=condition=Established", "crd/dials.example.com", "--timeout=30s");
+            dist.ok("1.33", "create", "namespace", "dials");
             Path v1 = work.resolve("dial-v1.yaml");
             Files.writeString(v1, "apiVersion: example.com/v1\nkind: Dial\nmetadata: {name: d1}\nspec: {size: 3}\n");
             String created = applyOnceServed("1.33", "dials", v1, "created");
             assertTrue(created, created.contains("dial.example.com/d1 created"));
             for (String v : KUBECTL_VERSIONS) {
-                assertEquals(v, "3", ok(v, "get", "dials.v2.example.com", "d1", "-n", "dials", "-o", "jsonpath={.spec.replicas}"));
-                assertEquals(v, "3", ok(v, "get", "dials.v1.example.com", "d1", "-n", "dials", "-o", "jsonpath={.spec.size}"));
+                assertEquals(v, "3", dist.ok(v, "get", "dials.v2.example.com", "d1", "-n", "dials", "-o", "jsonpath={.spec.replicas}"));
+                assertEquals(v, "3", dist.ok(v, "get", "dials.v1.example.com", "d1", "-n", "dials", "-o", "jsonpath={.spec.size}"));
             }
             // written in v2: stored in v1 (as the console reads storage), read back in both
             Path v2 = work.resolve("dial-v2.yaml");
             Files.writeString(v2, "apiVersion: example.com/v2\nkind: Dial\nmetadata: {name: d2}\nspec: {replicas: 5}\n");
-            ok("1.33", "create", "-n", "dials", "-f", v2.toString());
+            dist.ok("1.33", "create", "-n", "dials", "-f", v2.toString());
             String stored = dist.client("kapi:get -n dials -o json dials d2").out();
             assertTrue(stored, stored.contains("\"apiVersion\" : \"example.com/v1\"") && stored.contains("\"size\" : 5"));
-            assertEquals("5", ok("1.33", "get", "dials.v1.example.com", "d2", "-n", "dials", "-o", "jsonpath={.spec.size}"));
-            assertEquals("5", ok("1.33", "get", "dials.v2.example.com", "d2", "-n", "dials", "-o", "jsonpath={.spec.replicas}"));
+            assertEquals("5", dist.ok("1.33", "get", "dials.v1.example.com", "d2", "-n", "dials", "-o", "jsonpath={.spec.size}"));
+            assertEquals("5", dist.ok("1.33", "get", "dials.v2.example.com", "d2", "-n", "dials", "-o", "jsonpath={.spec.replicas}"));
             assertTrue("the webhook was asked", webhook.reviews.get() > 0);
-            ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
+            dist.ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
         }
     }
 
@@ -242,12 +230,12 @@ public class CustomResourcesE2EIT {
         Path all = work.resolve("operators.yaml");
         Files.writeString(all, definitions.toString());
         // kubectl create: a client-side apply would not fit them in its last-applied annotation (as with real operators)
-        String created = ok("1.33", "create", "-f", all.toString());
+        String created = dist.ok("1.33", "create", "-f", all.toString());
         assertEquals(created, 50, created.lines().filter(l -> l.endsWith(" created")).count());
         List<String> wait = new java.util.ArrayList<>(List.of("wait", "--for=condition=Established", "--timeout=120s"));
         crds.forEach(c -> wait.add("crd/" + c.name()));
-        ok("1.33", wait.toArray(new String[0]));
-        ok("1.33", "create", "namespace", "operators");
+        dist.ok("1.33", wait.toArray(new String[0]));
+        dist.ok("1.33", "create", "namespace", "operators");
         Path examples = work.resolve("operator-objects.yaml");
         Files.writeString(examples, objects.toString());
         String made = "";
@@ -261,12 +249,12 @@ public class CustomResourcesE2EIT {
         }
         assertEquals(made, 50, made.lines().filter(l -> l.endsWith(" serverside-applied")).count());
         for (OperatorCrds.Crd c : crds) {
-            assertEquals(c.name(), "example", ok("1.33", "get", c.plural() + "." + c.group(), "-n", "operators",
+            assertEquals(c.name(), "example", dist.ok("1.33", "get", c.plural() + "." + c.group(), "-n", "operators",
                     "-o", "jsonpath={.items[*].metadata.name}"));
         }
-        String category = ok("1.33", "get", "acme", "-n", "operators", "-o", "name");
+        String category = dist.ok("1.33", "get", "acme", "-n", "operators", "-o", "name");
         assertEquals(category, 50, category.lines().filter(l -> l.endsWith("/example")).count());
-        ok("1.33", "delete", "-f", all.toString(), "--timeout=120s");
+        dist.ok("1.33", "delete", "-f", all.toString(), "--timeout=120s");
     }
 
     private static final String RULED_CRD = """
@@ -305,14 +293,14 @@ public class CustomResourcesE2EIT {
         Files.writeString(bad, RULED_CRD.replace("gauges", "dials2").replace("Gauge", "Dial2")
                 .replace("          spec:\n            type: object\n", "          spec:\n"));
         assertTrue("the schema lost its type", !Files.readString(bad).contains("spec:\n            type: object"));
-        String refused = fails("1.33", "apply", "-f", bad.toString());
+        String refused = dist.fails("1.33", "apply", "-f", bad.toString());
         assertTrue(refused, refused.contains("spec.validation.openAPIV3Schema.properties[spec].type: Required value: "
                 + "must not be empty for specified object fields"));
         Path crd = work.resolve("gauges-crd.yaml");
         Files.writeString(crd, RULED_CRD);
-        ok("1.33", "apply", "-f", crd.toString());
-        ok("1.33", "wait", "--for=condition=Established", "crd/gauges.example.com", "--timeout=30s");
-        ok("1.33", "create", "namespace", "gauges");
+        dist.ok("1.33", "apply", "-f", crd.toString());
+        dist.ok("1.33", "wait", "--for=condition=Established", "crd/gauges.example.com", "--timeout=30s");
+        dist.ok("1.33", "create", "namespace", "gauges");
         for (String v : KUBECTL_VERSIONS) {
             String name = "g-" + v.replace('.', '-');
             Path over = work.resolve(name + ".yaml");
@@ -328,11 +316,11 @@ public class CustomResourcesE2EIT {
             assertTrue(v + ": " + rejected, rejected.contains("spec: Invalid value: \"object\": replicas (5) must not exceed maxReplicas (3)"));
             Files.writeString(over, "apiVersion: example.com/v1\nkind: Gauge\nmetadata: {name: " + name + "}\n"
                     + "spec: {replicas: 2, maxReplicas: 3, mode: fast}\n");
-            ok(v, "apply", "-n", "gauges", "-f", over.toString());
-            String immutable = fails(v, "patch", "gauge", name, "-n", "gauges", "--type=merge", "-p", "{\"spec\":{\"mode\":\"slow\"}}");
+            dist.ok(v, "apply", "-n", "gauges", "-f", over.toString());
+            String immutable = dist.fails(v, "patch", "gauge", name, "-n", "gauges", "--type=merge", "-p", "{\"spec\":{\"mode\":\"slow\"}}");
             assertTrue(v + ": " + immutable, immutable.contains("spec: Invalid value: \"object\": mode is immutable"));
-            ok(v, "patch", "gauge", name, "-n", "gauges", "--type=merge", "-p", "{\"spec\":{\"replicas\":3}}");
+            dist.ok(v, "patch", "gauge", name, "-n", "gauges", "--type=merge", "-p", "{\"spec\":{\"replicas\":3}}");
         }
-        ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
+        dist.ok("1.33", "delete", "-f", crd.toString(), "--timeout=60s");
     }
 }

@@ -153,6 +153,20 @@ final class Distribution implements AutoCloseable {
         return ssl;
     }
 
+    /** kubectl {@code version} ("" for the PATH's) with the admin kubeconfig, which must succeed: its output (stdout and stderr). */
+    String ok(String version, String... args) throws Exception {
+        Result r = kubectlVersion(version, args);
+        org.junit.Assert.assertEquals("kubectl " + version + " " + String.join(" ", args) + " -> " + r.out(), 0, r.code());
+        return r.out();
+    }
+
+    /** The same, for a command that must fail: its output. */
+    String fails(String version, String... args) throws Exception {
+        Result r = kubectlVersion(version, args);
+        org.junit.Assert.assertTrue("kubectl " + version + " " + String.join(" ", args) + " should fail: " + r.out(), r.code() != 0);
+        return r.out();
+    }
+
     /** Runs kubectl (the one on the PATH) with the generated admin kubeconfig. */
     Result kubectl(String... args) throws Exception {
         return kubectlVersion("", args);

@@ -32,7 +32,7 @@ final class PersistentVolumeNodeAffinity {
         }
         JsonNode required = affinity.get("required");
         if (required != null && !required.isNull()) {
-            nodeSelector(required, allowInvalidLabelValues, "spec.nodeAffinity.required", causes);
+            io.kapi.machinery.pods.NodeSelectorValidation.validate(required, allowInvalidLabelValues, "spec.nodeAffinity.required", causes);
         } else {
             causes.add(FieldCause.required("spec.nodeAffinity.required", "must specify required node constraints"));
         }
@@ -83,98 +83,8 @@ final class PersistentVolumeNodeAffinity {
         return Volumes.semantic(now, Set.of("required")).equals(Volumes.semantic(masked, Set.of("required")));
     }
 
-    /** kube's ValidateNodeSelector of a volume's required node affinity. */
-    private static void nodeSelector(JsonNode selector, boolean allowInvalidValues, String path, List<FieldCause> causes) {
-        String terms = path + ".nodeSelectorTerms";
-        if (selector.path("nodeSelectorTerms").size() == 0) {
-            causes.add(FieldCause.required(terms, "must have at least one node selector term"));
-            return;
-        }
-        int i = 0;
-        for (JsonNode term : selector.path("nodeSelectorTerms")) {
-            String at = terms + "[" + i++ + "]";
-            int j = 0;
-            for (JsonNode req : term.path("matchExpressions")) {
-                nodeSelectorRequirement(req, allowInvalidValues, at + ".matchExpressions[" + j++ + "]", causes);
-            }
-            j = 0;
-            for (JsonNode req : term.path("matchFields")) {
-                nodeFieldSelectorRequirement(req, at + ".matchFields[" + j++ + "]", causes);
-            }
-        }
-    }
-
-    private static void nodeSelectorRequirement(JsonNode req, boolean allowInvalidValues, String path, List<FieldCause> causes) {
-        String op = req.path("operator").asText("");
-        int values = req.path("values").size();
-        switch (op) {
-            case "In", "NotIn" -> {
-                if (values == 0) {
-                    causes.add(FieldCause.required(path + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
-                }
-            }
-            case "Exists", "DoesNotExist" -> {
-                if (values > 0) {
-                    causes.add(FieldCause.forbidden(path + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                }
-            }
-            case "Gt", "Lt" -> {
-                if (values != 1) {
-                    causes.add(FieldCause.required(path + ".values", "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-                }
-            }
-            default -> causes.add(FieldCause.invalid(path + ".operator", op, "not a valid selector operator"));
-        }
-        String key = req.path("key").asText("");
-        for (String msg : NameValidation.isQualifiedName(key)) {
-            causes.add(FieldCause.invalid(path + ".key", key, msg));
-        }
-        if (!allowInvalidValues) {
-            int k = 0;
-            for (JsonNode v : req.path("values")) {
-                for (String msg : NameValidation.isValidLabelValue(v.asText(""))) {
-                    causes.add(FieldCause.invalid(path + ".values[" + k + "]", v.asText(""), msg));
-                }
-                k++;
-            }
-        }
-    }
-
-    private static void nodeFieldSelectorRequirement(JsonNode req, String path, List<FieldCause> causes) {
-        String op = req.path("operator").asText("");
-        if (op.equals("In") || op.equals("NotIn")) {
-            if (req.path("values").size() != 1) {
-                causes.add(FieldCause.required(path + ".values",
-                        "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
-            }
-        } else {
-            causes.add(FieldCause.invalid(path + ".operator", op, "not a valid selector operator"));
-        }
-        String key = req.path("key").asText("");
-        if (!key.equals("metadata.name")) {
-            causes.add(FieldCause.invalid(path + ".key", key, "not a valid field selector key"));
-        } else {
-            int i = 0;
-            for (JsonNode v : req.path("values")) {
-                for (String msg : NameValidation.isDNS1123Subdomain(v.asText(""))) {
-                    causes.add(FieldCause.invalid(path + ".values[" + i + "]", v.asText(""), msg));
-                }
-                i++;
-            }
-        }
-    }
-
     /** kube's HasInvalidLabelValueInNodeSelectorTerms. */
     static boolean invalidLabelValues(JsonNode selector) {
-        for (JsonNode term : selector.path("nodeSelectorTerms")) {
-            for (JsonNode req : term.path("matchExpressions")) {
-                for (JsonNode v : req.path("values")) {
-                    if (!NameValidation.isValidLabelValue(v.asText("")).isEmpty()) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return io.kapi.machinery.pods.NodeSelectorValidation.hasInvalidLabelValues(selector);
     }
 }

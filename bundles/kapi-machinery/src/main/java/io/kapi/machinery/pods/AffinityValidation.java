@@ -29,13 +29,13 @@ final class AffinityValidation {
             String at = path + ".nodeAffinity";
             JsonNode required = node.get("requiredDuringSchedulingIgnoredDuringExecution");
             if (!ProbeValidation.absent(required)) {
-                nodeSelector(required, at + ".requiredDuringSchedulingIgnoredDuringExecution", causes);
+                NodeSelectorValidation.validate(required, false, at + ".requiredDuringSchedulingIgnoredDuringExecution", causes);
             }
             int i = 0;
             for (JsonNode term : node.path("preferredDuringSchedulingIgnoredDuringExecution")) {
                 String t = at + ".preferredDuringSchedulingIgnoredDuringExecution[" + i++ + "]";
                 weight(term, t, causes);
-                nodeSelectorTerm(term.path("preference"), true, t + ".preference", causes);
+                NodeSelectorValidation.term(term.path("preference"), true, t + ".preference", causes);
             }
         }
         for (String kind : new String[] {"podAffinity", "podAntiAffinity"}) {
@@ -57,90 +57,10 @@ final class AffinityValidation {
         }
     }
 
-    /** kube's {@code ValidateNodeSelector}: at least one term, each valid (label values checked). */
-    static void nodeSelector(JsonNode selector, String path, List<FieldCause> causes) {
-        String terms = path + ".nodeSelectorTerms";
-        if (selector.path("nodeSelectorTerms").size() == 0) {
-            causes.add(FieldCause.required(terms, "must have at least one node selector term"));
-            return;
-        }
-        int i = 0;
-        for (JsonNode term : selector.path("nodeSelectorTerms")) {
-            nodeSelectorTerm(term, false, terms + "[" + i++ + "]", causes);
-        }
-    }
-
     private static void weight(JsonNode term, String path, List<FieldCause> causes) {
         long weight = term.path("weight").asLong(0);
         if (weight <= 0 || weight > 100) {
             causes.add(FieldCause.invalid(path + ".weight", weight, "must be in the range 1-100"));
-        }
-    }
-
-    private static void nodeSelectorTerm(JsonNode term, boolean allowInvalidValues, String path, List<FieldCause> causes) {
-        int j = 0;
-        for (JsonNode req : term.path("matchExpressions")) {
-            requirement(req, allowInvalidValues, path + ".matchExpressions[" + j++ + "]", causes);
-        }
-        j = 0;
-        for (JsonNode req : term.path("matchFields")) {
-            fieldRequirement(req, path + ".matchFields[" + j++ + "]", causes);
-        }
-    }
-
-    private static void requirement(JsonNode req, boolean allowInvalidValues, String path, List<FieldCause> causes) {
-        String op = req.path("operator").asText("");
-        int values = req.path("values").size();
-        switch (op) {
-            case "In", "NotIn" -> {
-                if (values == 0) {
-                    causes.add(FieldCause.required(path + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
-                }
-            }
-            case "Exists", "DoesNotExist" -> {
-                if (values > 0) {
-                    causes.add(FieldCause.forbidden(path + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                }
-            }
-            case "Gt", "Lt" -> {
-                if (values != 1) {
-                    causes.add(FieldCause.required(path + ".values", "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-                }
-            }
-            default -> causes.add(FieldCause.invalid(path + ".operator", op, "not a valid selector operator"));
-        }
-        labelName(req.path("key").asText(""), path + ".key", causes);
-        if (!allowInvalidValues) {
-            int i = 0;
-            for (JsonNode v : req.path("values")) {
-                for (String msg : NameValidation.isValidLabelValue(v.asText())) {
-                    causes.add(FieldCause.invalid(path + ".values[" + i + "]", v.asText(), msg));
-                }
-                i++;
-            }
-        }
-    }
-
-    private static void fieldRequirement(JsonNode req, String path, List<FieldCause> causes) {
-        String op = req.path("operator").asText("");
-        if (op.equals("In") || op.equals("NotIn")) {
-            if (req.path("values").size() != 1) {
-                causes.add(FieldCause.required(path + ".values", "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
-            }
-        } else {
-            causes.add(FieldCause.invalid(path + ".operator", op, "not a valid selector operator"));
-        }
-        String key = req.path("key").asText("");
-        if (!key.equals("metadata.name")) {
-            causes.add(FieldCause.invalid(path + ".key", key, "not a valid field selector key"));
-            return;
-        }
-        int i = 0;
-        for (JsonNode v : req.path("values")) {
-            for (String msg : NameValidation.isDNS1123Subdomain(v.asText())) {
-                causes.add(FieldCause.invalid(path + ".values[" + i + "]", v.asText(), msg));
-            }
-            i++;
         }
     }
 

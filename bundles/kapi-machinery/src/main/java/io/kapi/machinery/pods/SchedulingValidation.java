@@ -15,8 +15,6 @@ import java.util.Set;
  * skew, topology key, unsatisfiable action, min domains, inclusion policies and label keys; gate names.
  */
 final class SchedulingValidation {
-    private static final List<String> TOLERATION_OPERATORS = List.of("Equal", "Exists");
-    private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
     private static final List<String> UNSATISFIABLE = List.of("DoNotSchedule", "ScheduleAnyway");
     private static final List<String> INCLUSION_POLICIES = List.of("Honor", "Ignore");
     private static final String NOT_POSITIVE = "must be greater than zero";
@@ -25,40 +23,7 @@ final class SchedulingValidation {
     }
 
     static void tolerations(JsonNode list, String path, List<FieldCause> causes) {
-        int i = 0;
-        for (JsonNode t : list) {
-            String at = path + "[" + i++ + "]";
-            String key = t.path("key").asText("");
-            String operator = t.path("operator").asText("");
-            String value = t.path("value").asText("");
-            String effect = t.path("effect").asText("");
-            if (!key.isEmpty()) {
-                AffinityValidation.labelName(key, at + ".key", causes);
-            } else if (!operator.equals("Exists")) {
-                causes.add(FieldCause.invalid(at + ".operator", operator,
-                        "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
-            }
-            if (t.hasNonNull("tolerationSeconds") && !effect.equals("NoExecute")) {
-                causes.add(FieldCause.invalid(at + ".effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
-            }
-            switch (operator) {
-                case "", "Equal" -> {
-                    List<String> errs = NameValidation.isValidLabelValue(value);
-                    if (!errs.isEmpty()) {
-                        causes.add(FieldCause.invalid(at + ".operator", value, String.join(";", errs)));
-                    }
-                }
-                case "Exists" -> {
-                    if (!value.isEmpty()) {
-                        causes.add(FieldCause.invalid(at + ".operator", value, "value must be empty when `operator` is 'Exists'"));
-                    }
-                }
-                default -> causes.add(FieldCause.notSupported(at + ".operator", operator, TOLERATION_OPERATORS));
-            }
-            if (!effect.isEmpty() && !TAINT_EFFECTS.contains(effect)) {
-                causes.add(FieldCause.notSupported(at + ".effect", effect, TAINT_EFFECTS));
-            }
-        }
+        TolerationValidation.validate(list, path, causes);
     }
 
     static void topologySpreadConstraints(JsonNode list, String path, List<FieldCause> causes) {
