@@ -101,6 +101,13 @@ public class CustomResourcesE2EIT {
             String table = dist.ok(v, "get", "wd", "-n", ns);
             assertTrue(v + ": " + table, table.contains("SIZE") && table.contains("w1") && table.contains("3"));
             assertEquals(v, "red", dist.ok(v, "get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.color}"));
+            String wide = dist.ok(v, "get", "wd", "-n", ns, "-o", "wide");
+            // the definition's columns only: kube adds no Age column to a definition that declares columns
+            assertTrue(v + ": " + wide, wide.contains("SIZE") && wide.contains("w1") && !wide.contains("AGE"));
+            String explained = dist.ok(v, "explain", "widget.spec.color");
+            assertTrue(v + ": " + explained, explained.contains("color") && explained.contains("string"));
+            String watched = dist.ok(v, "get", "--raw", "/apis/example.com/v1/namespaces/" + ns + "/widgets?watch=true&timeoutSeconds=1");
+            assertTrue(v + ": " + watched, watched.contains("\"type\":\"ADDED\"") && watched.contains("\"name\":\"w1\""));
             Files.writeString(w, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 0, color: green}\n");
             String invalid = dist.fails(v, "apply", "-n", ns, "-f", w.toString());
             assertTrue(v + ": " + invalid, invalid.contains("spec.size in body should be greater than or equal to 1")
@@ -248,6 +255,14 @@ public class CustomResourcesE2EIT {
             Thread.sleep(1000); // discovery catching up with groups that just appeared
         }
         assertEquals(made, 50, made.lines().filter(l -> l.endsWith(" serverside-applied")).count());
+        // applied again, unchanged: no conflict, the same objects (kube answers the apply without writing)
+        String again = dist.ok("1.33", "apply", "--server-side", "-n", "operators", "-f", examples.toString());
+        assertEquals(again, 50, again.lines().filter(l -> l.endsWith(" serverside-applied")).count());
+        // the older version is served, deprecated: kube's default warning names the newer one
+        OperatorCrds.Crd first = crds.get(0);
+        String old = dist.ok("1.33", "get", first.plural() + ".v1beta1." + first.group(), "-n", "operators");
+        assertTrue(old, old.contains("Warning: " + first.group() + "/v1beta1 " + first.kind() + " is deprecated; use "
+                + first.group() + "/v1 " + first.kind()));
         for (OperatorCrds.Crd c : crds) {
             assertEquals(c.name(), "example", dist.ok("1.33", "get", c.plural() + "." + c.group(), "-n", "operators",
                     "-o", "jsonpath={.items[*].metadata.name}"));
