@@ -1,16 +1,13 @@
 package io.kapi.server.apiextensions;
 
-import static io.kapi.server.apiextensions.SchemaProps.additionalSchema;
-import static io.kapi.server.apiextensions.SchemaProps.has;
-import static io.kapi.server.apiextensions.SchemaProps.map;
 import static io.kapi.server.apiextensions.SchemaProps.type;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kapi.server.apiextensions.cel.FieldPaths;
 import io.kapi.api.rest.FieldCause;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,9 +33,9 @@ final class SelectableFieldRules {
                 errs.add(FieldCause.required(at, ""));
                 continue;
             }
-            Found found;
+            FieldPaths.Found found;
             try {
-                found = resolve(jsonPath, schema);
+                found = FieldPaths.resolve(jsonPath, schema, false);
             } catch (IllegalArgumentException e) {
                 errs.add(FieldCause.invalid(at, jsonPath, "is an invalid path: " + e.getMessage()));
                 continue;
@@ -57,75 +54,5 @@ final class SelectableFieldRules {
             errs.add(new FieldCause("FieldValueTooMany", "Too many: " + unique.size() + ": must have at most " + MAX_SELECTABLE_FIELDS + " items", path));
         }
         return errs;
-    }
-
-    /** The field path kube builds ({@code a.b}, {@code a[key]}), its first element and the schema found there. */
-    record Found(String path, String root, JsonNode schema) {
-    }
-
-    /** kube's {@code ValidFieldPath(jsonPath, schema, WithFieldPathAllowArrayNotation(false))}. */
-    static Found resolve(String jsonPath, JsonNode schema) {
-        List<String> tokens = tokens(jsonPath);
-        StringBuilder path = new StringBuilder();
-        String root = "";
-        JsonNode s = schema;
-        for (int i = 0; i < tokens.size(); i++) {
-            String tok = tokens.get(i);
-            if (tok.equals("[")) {
-                throw new IllegalArgumentException("array notation is not allowed");
-            }
-            if (!tok.equals(".")) {
-                throw new IllegalArgumentException("expected [ or . but got: " + tok);
-            }
-            if (++i >= tokens.size()) {
-                throw new IllegalArgumentException("unexpected end of JSON path");
-            }
-            String name = tokens.get(i);
-            Map<String, JsonNode> props = s == null ? Map.of() : map(s, "properties");
-            if (!props.isEmpty()) {
-                path.append(path.length() == 0 ? "" : ".").append(name);
-                s = props.get(name);
-                if (s == null) {
-                    throw new IllegalArgumentException("does not refer to a valid field");
-                }
-            } else if (s != null && has(s, "additionalProperties")) {
-                path.append('[').append(name).append(']');
-                s = additionalSchema(s);
-            } else {
-                throw new IllegalArgumentException("does not refer to a valid field");
-            }
-            if (root.isEmpty()) {
-                root = path.toString();
-            }
-        }
-        return new Found(path.toString(), root, s);
-    }
-
-    /** kube's scanner: the delimiters {@code . [ ]} alone, the text between them, single-quoted strings whole. */
-    private static List<String> tokens(String p) {
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        while (i < p.length()) {
-            char c = p.charAt(i);
-            if (c == '\'') {
-                int j = i + 1;
-                while (j < p.length() && !(p.charAt(j) == '\'' && p.charAt(j - 1) != '\\')) {
-                    j++;
-                }
-                out.add(p.substring(i, Math.min(j + 1, p.length())));
-                i = j + 1;
-            } else if (c == '.' || c == '[' || c == ']') {
-                out.add(String.valueOf(c));
-                i++;
-            } else {
-                int j = i;
-                while (j < p.length() && ".[]".indexOf(p.charAt(j)) < 0) {
-                    j++;
-                }
-                out.add(p.substring(i, j));
-                i = j;
-            }
-        }
-        return out;
     }
 }

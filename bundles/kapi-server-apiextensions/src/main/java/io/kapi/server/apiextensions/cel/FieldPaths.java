@@ -9,19 +9,36 @@ import java.util.List;
  * single-quoted keys with Go escapes) checked against the schema it starts at, and normalized to kube's
  * field path text ({@code a.b}, {@code a[key]}).
  */
-final class FieldPaths {
+public final class FieldPaths {
     private FieldPaths() {
     }
 
     /** The normalized path; an IllegalArgumentException with kube's reason when it is not valid. */
     static String validate(String jsonPath, JsonNode schema) {
+        return resolve(jsonPath, schema, true).path();
+    }
+
+    /** A resolved path: kube's field path text ({@code a.b}, {@code a[key]}), its first element and the schema found there. */
+    public record Found(String path, String root, JsonNode schema) {
+    }
+
+    /**
+     * kube's {@code ValidFieldPath(jsonPath, schema)}, with or without {@code WithFieldPathAllowArrayNotation}
+     * (a selectable field may not use {@code ['key']}); an IllegalArgumentException with kube's reason when the
+     * path is not valid.
+     */
+    public static Found resolve(String jsonPath, JsonNode schema, boolean allowArrayNotation) {
         List<String> toks = tokens(jsonPath);
         StringBuilder path = new StringBuilder();
+        String root = "";
         JsonNode s = schema;
         for (int i = 0; i < toks.size(); i++) {
             String tok = toks.get(i);
             String name;
             if (tok.equals("[")) {
+                if (!allowArrayNotation) {
+                    throw new IllegalArgumentException("array notation is not allowed");
+                }
                 if (++i >= toks.size()) {
                     throw new IllegalArgumentException("unexpected end of JSON path");
                 }
@@ -45,8 +62,11 @@ final class FieldPaths {
             } else {
                 throw new IllegalArgumentException("expected [ or . but got: " + tok);
             }
+            if (root.isEmpty()) {
+                root = path.toString();
+            }
         }
-        return path.toString();
+        return new Found(path.toString(), root, s);
     }
 
     private static JsonNode step(JsonNode s, String name, StringBuilder path) {
