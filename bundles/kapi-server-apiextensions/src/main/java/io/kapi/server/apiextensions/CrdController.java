@@ -45,6 +45,8 @@ final class CrdController implements AutoCloseable {
     static final String KEY_PREFIX = "/registry/" + CrdGroupProvider.GROUP + "/" + CrdGroupProvider.RESOURCE + "/";
 
     private final LoopbackClient client;
+    /** Conversion webhooks' service references, through the Services and Endpoints stored here. */
+    private final ServiceEndpoints.Resolver services;
     private final Storage storage;
     /** Serves (non-null) or withdraws (null) one group's custom resources. */
     private final BiConsumer<String, CrdGroup> publish;
@@ -61,6 +63,7 @@ final class CrdController implements AutoCloseable {
 
     CrdController(LoopbackClient client, Storage storage, BiConsumer<String, CrdGroup> publish) {
         this.client = client;
+        this.services = ServiceEndpoints.through(client);
         this.storage = storage;
         this.publish = publish;
     }
@@ -175,7 +178,7 @@ final class CrdController implements AutoCloseable {
                     .put("terminating", !Json.text(c.get("metadata"), "deletionTimestamp").isEmpty())));
             if (!specs.equals(published.get(e.getKey()))) {
                 published.put(e.getKey(), specs);
-                publish.accept(e.getKey(), new CrdGroup(e.getKey(), e.getValue()));
+                publish.accept(e.getKey(), new CrdGroup(e.getKey(), e.getValue(), services));
             }
         }
         for (String group : new ArrayList<>(published.keySet())) {

@@ -32,6 +32,13 @@ final class CrdGroup implements APIGroupProvider {
     private final List<ResourceDefinition> resources;
 
     CrdGroup(String group, List<ObjectNode> crds) {
+        this(group, crds, (namespace, name, port) -> {
+            throw new IllegalStateException("services are not resolved here");
+        });
+    }
+
+    /** @param services how a conversion webhook's {@code service} reference is reached */
+    CrdGroup(String group, List<ObjectNode> crds, ServiceEndpoints.Resolver services) {
         this.group = group;
         Set<String> all = new LinkedHashSet<>();
         List<ResourceDefinition> defs = new ArrayList<>();
@@ -40,7 +47,7 @@ final class CrdGroup implements APIGroupProvider {
             JsonNode names = spec.path("names");
             String plural = names.path("plural").asText();
             String kind = names.path("kind").asText();
-            WebhookConverter converter = WebhookConverter.of(spec); // null: kube's None, only apiVersion changes
+            WebhookConverter converter = WebhookConverter.of(spec, services); // null: kube's None, only apiVersion changes
             boolean terminating = CrdConditions.isTrue(crd, "Terminating")
                     || !Json.text(crd.get("metadata"), "deletionTimestamp").isEmpty();
             String storage = null;

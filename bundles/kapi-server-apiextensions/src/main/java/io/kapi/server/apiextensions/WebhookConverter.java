@@ -39,26 +39,32 @@ final class WebhookConverter implements VersionConverter {
         this.reviewVersion = chosen; // null: the definition's validation refuses this; each conversion fails as kube's
     }
 
-    /** The converter a definition's {@code spec.conversion} asks for, or null for {@code None}. */
-    static WebhookConverter of(JsonNode spec) {
+    /**
+     * The converter a definition's {@code spec.conversion} asks for, or null for {@code None}; a {@code service}
+     * reference is reached through {@code services} (the Service's Endpoints stored in Kapi).
+     */
+    static WebhookConverter of(JsonNode spec, ServiceEndpoints.Resolver services) {
         JsonNode conversion = spec.path("conversion");
         if (!"Webhook".equals(conversion.path("strategy").asText())) {
             return null;
         }
         JsonNode cc = conversion.path("webhook").path("clientConfig");
-        String url;
+        byte[] caBundle = ConversionRules.decode(cc.path("caBundle").asText(""));
+        WebhookTransport transport;
         if (cc.hasNonNull("url")) {
-            url = cc.get("url").asText();
+            transport = new WebhookTransport(cc.get("url").asText(), caBundle);
         } else {
             JsonNode svc = cc.path("service");
+            String namespace = svc.path("namespace").asText();
+            String name = svc.path("name").asText();
+            int port = svc.path("port").asInt(443);
             String path = svc.path("path").asText("");
-            url = "https://" + svc.path("name").asText() + "." + svc.path("namespace").asText() + ".svc:" + svc.path("port").asInt(443)
-                    + (path.isEmpty() || path.startsWith("/") ? path : "/" + path);
+            transport = new WebhookTransport(() -> services.resolve(namespace, name, port),
+                    path.isEmpty() || path.startsWith("/") ? path : "/" + path, name + "." + namespace + ".svc", caBundle);
         }
         List<String> versions = new ArrayList<>();
         conversion.path("webhook").path("conversionReviewVersions").forEach(v -> versions.add(v.asText()));
-        return new WebhookConverter(spec.path("group").asText(),
-                new WebhookTransport(url, ConversionRules.decode(cc.path("caBundle").asText(""))), versions);
+        return new WebhookConverter(spec.path("group").asText(), transport, versions);
     }
 
     @Override

@@ -35,16 +35,32 @@ final class WebhookTransport {
     /** kube reads at most this much of a webhook's answer. */
     private static final int MAX_ANSWER = 3 * 1024 * 1024;
 
-    private final String url;
+    private final java.util.function.Supplier<String> base;
+    private final String path;
+    private final String serverName;
     private final SSLSocketFactory tls;
 
     /**
-     * @param url the webhook's https URL (a {@code service} reference turned into
-     *     {@code https://<name>.<namespace>.svc:<port><path>}, as kube's service resolver names it)
+     * @param url the webhook's https URL
      * @param caBundle PEM certificates, or an empty array for the JVM's trusted roots
      */
     WebhookTransport(String url, byte[] caBundle) {
-        this.url = url + (url.contains("?") ? "&" : "?") + "timeout=" + TIMEOUT_SECONDS + "s";
+        this(() -> url, "", null, caBundle);
+    }
+
+    /**
+     * A webhook reached where {@code base} says at each call (a {@code service} reference: an address of its
+     * Endpoints, resolved anew each time as kube resolves it), its certificate checked for {@code serverName}
+     * ({@code <name>.<namespace>.svc}) rather than the address dialled, as kube sets the TLS server name.
+     *
+     * @param base {@code https://host:port}; it may throw a StatusException with kube's reason
+     * @param path the path (and nothing else) after it
+     * @param serverName the name the certificate must carry, or null for the URL's host
+     */
+    WebhookTransport(java.util.function.Supplier<String> base, String path, String serverName, byte[] caBundle) {
+        this.base = base;
+        this.path = path;
+        this.serverName = serverName;
         this.tls = caBundle.length == 0 ? null : context(caBundle).getSocketFactory();
     }
 
@@ -58,6 +74,14 @@ final class WebhookTransport {
     }
 
     JsonNode post(JsonNode body) throws WebhookException {
+        String root;
+        try {
+            root = base.get();
+        } catch (RuntimeException e) {
+            // a service reference that does not resolve: kube's reason (service not found, no endpoints, ...)
+            throw new WebhookException(e.getMessage(), e);
+        }
+        String url = root + path + ((root + path).contains("?") ? "&" : "?") + "timeout=" + TIMEOUT_SECONDS + "s";
         HttpURLConnection c = null;
         URL target;
         try {
@@ -68,8 +92,9 @@ final class WebhookTransport {
         String dial = "dial tcp " + target.getHost() + ":" + (target.getPort() < 0 ? 443 : target.getPort());
         try {
             c = (HttpURLConnection) target.openConnection();
-            if (c instanceof HttpsURLConnection s && tls != null) {
-                s.setSSLSocketFactory(tls);
+            if (c instanceof HttpsURLConnection s) {
+                SSLSocketFactory factory = tls != null ? tls : (SSLSocketFactory) SSLSocketFactory.getDefault();
+                s.setSSLSocketFactory(serverName == null ? factory : new ServerNameSockets(factory, serverName));
             }
             c.setConnectTimeout(TIMEOUT_SECONDS * 1000);
             c.setReadTimeout(TIMEOUT_SECONDS * 1000);
@@ -106,6 +131,73 @@ final class WebhookTransport {
             if (c != null) {
                 c.disconnect();
             }
+        }
+    }
+
+    /**
+     * TLS sockets that speak to the address dialled as to {@code serverName}: SNI and the JSSE's own HTTPS
+     * identity check use that name, as Go's client with {@code tls.Config.ServerName}. Unconnected sockets are
+     * refused, so the JDK's HTTPS client connects a plain socket and layers TLS over it here.
+     */
+    static final class ServerNameSockets extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+        private final String serverName;
+
+        ServerNameSockets(SSLSocketFactory delegate, String serverName) {
+            this.delegate = delegate;
+            this.serverName = serverName;
+        }
+
+        private java.net.Socket identified(java.net.Socket socket) {
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) socket;
+            javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(p);
+            return ssl;
+        }
+
+        /** Refused as {@code javax.net.SocketFactory} refuses unconnected sockets, which the JDK's client takes as "layer". */
+        @Override
+        public java.net.Socket createSocket() throws IOException {
+            java.net.SocketException refused = new java.net.SocketException("Unconnected sockets not implemented");
+            refused.initCause(new UnsupportedOperationException("TLS is layered with the webhook's server name"));
+            throw refused;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.Socket s, String host, int port, boolean autoClose) throws IOException {
+            return identified(delegate.createSocket(s, serverName, port, autoClose));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws IOException {
+            throw new java.net.SocketException("connect first: TLS is layered with the webhook's server name");
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort) throws IOException {
+            throw new java.net.SocketException("connect first: TLS is layered with the webhook's server name");
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+            throw new java.net.SocketException("connect first: TLS is layered with the webhook's server name");
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress, int localPort)
+                throws IOException {
+            throw new java.net.SocketException("connect first: TLS is layered with the webhook's server name");
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
         }
     }
 

@@ -58,7 +58,7 @@ class WebhookConverterTest {
     static void start() throws Exception {
         Path ks = dir.resolve("webhook.p12");
         keytool("-genkeypair", "-alias", "webhook", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=webhook",
-                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "secret");
+                "-ext", "san=ip:127.0.0.1,dns:hook.webhooks.svc", "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "secret");
         Path pem = dir.resolve("webhook.pem");
         keytool("-exportcert", "-rfc", "-alias", "webhook", "-keystore", ks.toString(), "-storepass", "secret", "-file", pem.toString());
         caPem = Files.readAllBytes(pem);
@@ -231,5 +231,54 @@ class WebhookConverterTest {
                         + "{\"service\":{\"name\":\"hook\",\"path\":\"/Convert\"}},\"conversionReviewVersions\":[\"v1\"]}}"))));
         assertEquals(List.of("spec.conversion.webhookClientConfig: Forbidden: should not be set when strategy is not set to Webhook"),
                 messages(ConversionRules.validate(JSON.readTree("{\"strategy\":\"None\",\"webhook\":{\"clientConfig\":{\"url\":\"https://x\"}}}"))));
+    }
+
+    private static WebhookConverter throughService(ServiceEndpoints.Resolver services, String name) {
+        return WebhookConverter.of(JSON.createObjectNode().put("group", "example.com").set("conversion", JSON.createObjectNode()
+                .put("strategy", "Webhook").set("webhook", JSON.createObjectNode().<ObjectNode>set("conversionReviewVersions",
+                        JSON.createArrayNode().add("v1")).set("clientConfig", JSON.createObjectNode()
+                        .put("caBundle", Base64.getEncoder().encodeToString(caPem))
+                        .set("service", JSON.createObjectNode().put("namespace", "webhooks").put("name", name).put("path", "/convert"))))),
+                services);
+    }
+
+    /** A service reference: the address from the Service's Endpoints, the certificate checked for {@code <name>.<namespace>.svc}. */
+    @Test
+    void aServiceReferenceIsReachedThroughItsEndpointsAndItsServiceName() throws Exception {
+        int port = server.getAddress().getPort();
+        ServiceEndpoints.Resolver resolver = (namespace, name, svcPort) -> {
+            assertEquals("webhooks", namespace);
+            assertEquals(443, svcPort, "v1's default port");
+            return "https://127.0.0.1:" + port;
+        };
+        assertEquals("{\"replicas\":3}", throughService(resolver, "hook").convert(widget("v1"), "v2").get("spec").toString());
+        // the same address, but the certificate does not name other.webhooks.svc
+        StatusException wrongName = assertThrows(StatusException.class, () -> throughService(resolver, "other").convert(widget("v1"), "v2"));
+        assertTrue(wrongName.getMessage().contains("failed: Post \"https://127.0.0.1:" + port + "/convert?timeout=30s\": tls: "),
+                wrongName.getMessage());
+        StatusException none = assertThrows(StatusException.class, () -> throughService((namespace, name, p) -> {
+            throw StatusException.serviceUnavailable("no endpoints available for service \"hook\"", 0);
+        }, "hook").convert(widget("v1"), "v2"));
+        assertEquals("Internal error occurred: conversion webhook for example.com/v1, Kind=Widget failed: "
+                + "no endpoints available for service \"hook\"", none.getMessage());
+    }
+
+    @Test
+    void kubesEndpointResolution() throws Exception {
+        JsonNode service = JSON.readTree("{\"metadata\":{\"name\":\"hook\"},\"spec\":{\"type\":\"ClusterIP\",\"ports\":["
+                + "{\"name\":\"https\",\"port\":443,\"targetPort\":9443}]}}");
+        ObjectNode endpoints = (ObjectNode) JSON.readTree("{\"subsets\":[{\"addresses\":[{\"ip\":\"127.0.0.1\"}],"
+                + "\"ports\":[{\"name\":\"https\",\"port\":9443}]}]}");
+        assertEquals("https://127.0.0.1:9443", ServiceEndpoints.resolve(service, () -> endpoints, 443));
+        StatusException noPort = assertThrows(StatusException.class, () -> ServiceEndpoints.resolve(service, () -> endpoints, 8443));
+        assertEquals("no service port 8443 found for service \"hook\"", noPort.getMessage());
+        assertEquals(503, noPort.code());
+        StatusException empty = assertThrows(StatusException.class,
+                () -> ServiceEndpoints.resolve(service, JSON::createObjectNode, 443));
+        assertEquals("no endpoints available for service \"hook\"", empty.getMessage());
+        JsonNode external = JSON.readTree("{\"metadata\":{\"name\":\"hook\"},\"spec\":{\"type\":\"ExternalName\"}}");
+        IllegalArgumentException unsupported = assertThrows(IllegalArgumentException.class,
+                () -> ServiceEndpoints.resolve(external, () -> endpoints, 443));
+        assertEquals("unsupported service type \"ExternalName\"", unsupported.getMessage());
     }
 }
