@@ -442,10 +442,7 @@ public class ClientFidelityE2EIT {
         dist.ok("", "wait", "--for=condition=Established", "crd/gizmos.python.example.com", "--timeout=30s");
         dist.ok("", "create", "namespace", "gizmos-f8");
         // Established is set as the group is handed to the server: serving follows within moments
-        for (long end = System.nanoTime() + 20_000_000_000L; dist.kubectl("get", "gizmos", "-n", "gizmos-f8").code() != 0
-                && System.nanoTime() < end; ) {
-            Thread.sleep(200);
-        }
+        dist.retry("", r -> r.code() == 0, 20, "get", "gizmos", "-n", "gizmos-f8");
         var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("python.example.com")
                 .withVersion("v1").withPlural("gizmos").withKind("Gizmo").withNamespaced(true).build();
         try (KubernetesClient k = fabric8()) {

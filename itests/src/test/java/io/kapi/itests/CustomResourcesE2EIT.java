@@ -39,14 +39,7 @@ public class CustomResourcesE2EIT {
 
     /** Applies {@code file} until kubectl finds the group (discovery may lag a definition established a moment ago). */
     private static String applyOnceServed(String version, String ns, Path file, String expect) throws Exception {
-        String applied = "";
-        for (long end = System.nanoTime() + 20_000_000_000L; !applied.contains(expect) && System.nanoTime() < end; ) {
-            applied = dist.kubectlVersion(version, "apply", "-n", ns, "-f", file.toString()).out();
-            if (!applied.contains(expect)) {
-                Thread.sleep(500);
-            }
-        }
-        return applied;
+        return dist.retry(version, r -> r.out().contains(expect), 20, "apply", "-n", ns, "-f", file.toString()).out();
     }
 
     private static final String WIDGET_CRD = """
@@ -132,13 +125,7 @@ public class CustomResourcesE2EIT {
         dist.ok("1.33", "delete", "-f", crd.toString(), "--wait=false");
         Path late = work.resolve("widget-late.yaml");
         Files.writeString(late, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: late}\nspec: {size: 1}\n");
-        String refused = "";
-        for (long end = System.nanoTime() + 20_000_000_000L; !refused.contains("terminating") && System.nanoTime() < end; ) {
-            refused = dist.kubectlVersion("1.33", "create", "-n", firstNs, "-f", late.toString()).out();
-            if (!refused.contains("terminating")) {
-                Thread.sleep(300);
-            }
-        }
+        String refused = dist.retry("1.33", r -> r.out().contains("terminating"), 20, "create", "-n", firstNs, "-f", late.toString()).out();
         assertTrue(refused, refused.contains("create not allowed while custom resource definition is terminating")
                 && refused.contains("MethodNotAllowed"));
         dist.ok("1.33", "patch", "widget", "w1", "-n", firstNs, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
@@ -245,15 +232,8 @@ public class CustomResourcesE2EIT {
         dist.ok("1.33", "create", "namespace", "operators");
         Path examples = work.resolve("operator-objects.yaml");
         Files.writeString(examples, objects.toString());
-        String made = "";
-        for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end; ) {
-            Distribution.Result r = dist.kubectlVersion("1.33", "apply", "--server-side", "-n", "operators", "-f", examples.toString());
-            made = r.out();
-            if (r.code() == 0) {
-                break;
-            }
-            Thread.sleep(1000); // discovery catching up with groups that just appeared
-        }
+        // discovery catching up with groups that just appeared
+        String made = dist.retry("1.33", r -> r.code() == 0, 60, "apply", "--server-side", "-n", "operators", "-f", examples.toString()).out();
         assertEquals(made, 50, made.lines().filter(l -> l.endsWith(" serverside-applied")).count());
         // applied again, unchanged: no conflict, the same objects (kube answers the apply without writing)
         String again = dist.ok("1.33", "apply", "--server-side", "-n", "operators", "-f", examples.toString());
@@ -321,13 +301,7 @@ public class CustomResourcesE2EIT {
             Path over = work.resolve(name + ".yaml");
             Files.writeString(over, "apiVersion: example.com/v1\nkind: Gauge\nmetadata: {name: " + name + "}\n"
                     + "spec: {replicas: 5, maxReplicas: 3, mode: fast}\n");
-            String rejected = "";
-            for (long end = System.nanoTime() + 20_000_000_000L; !rejected.contains("is invalid") && System.nanoTime() < end; ) {
-                rejected = dist.kubectlVersion(v, "apply", "-n", "gauges", "-f", over.toString()).out();
-                if (!rejected.contains("is invalid")) {
-                    Thread.sleep(500);
-                }
-            }
+            String rejected = dist.retry(v, r -> r.out().contains("is invalid"), 20, "apply", "-n", "gauges", "-f", over.toString()).out();
             assertTrue(v + ": " + rejected, rejected.contains("spec: Invalid value: \"object\": replicas (5) must not exceed maxReplicas (3)"));
             Files.writeString(over, "apiVersion: example.com/v1\nkind: Gauge\nmetadata: {name: " + name + "}\n"
                     + "spec: {replicas: 2, maxReplicas: 3, mode: fast}\n");

@@ -153,6 +153,20 @@ final class Distribution implements AutoCloseable {
         return ssl;
     }
 
+    /**
+     * kubectl {@code version} again every half second until {@code done} holds or {@code seconds} pass: for what
+     * follows a change the server applies asynchronously (a group served once discovery shows it, a definition's
+     * new state). The last result.
+     */
+    Result retry(String version, java.util.function.Predicate<Result> done, int seconds, String... args) throws Exception {
+        Result r = kubectlVersion(version, args);
+        for (long end = System.nanoTime() + seconds * 1_000_000_000L; !done.test(r) && System.nanoTime() < end; ) {
+            Thread.sleep(500);
+            r = kubectlVersion(version, args);
+        }
+        return r;
+    }
+
     /** kubectl {@code version} ("" for the PATH's) with the admin kubeconfig, which must succeed: its output (stdout and stderr). */
     String ok(String version, String... args) throws Exception {
         Result r = kubectlVersion(version, args);

@@ -45,7 +45,8 @@ public final class FieldManager {
     static final int MAX_UPDATE_MANAGERS = 10;
     private static final String ANCIENT_CHANGES = "ancient-changes";
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final FieldSet STRIPPED = stripped();
+    /** The fields structured-merge-diff never records as owned (type meta, the server's metadata), kube's stripped set. */
+    static final FieldSet STRIPPED = stripped();
 
     private final Structure root;
     private final String apiVersion;

@@ -37,25 +37,12 @@ import org.junit.jupiter.api.TestFactory;
 class SmdRealDataTest {
     private static final String NOW = "2026-12-05T08:00:00Z";
     /** kube's stripMeta: what no managedFields entry records. */
-    private static final FieldSet STRIPPED = stripped();
     private static final Map<String, String> DATA = new HashMap<>();
     /** The TestFieldSet set of each kube object (on k8s-schema.yaml). */
     private static final Map<String, String> SETS = Map.of("internal/testdata/pod.yaml", "podset.json",
             "internal/testdata/node.yaml", "nodeset.json", "internal/testdata/endpoints.yaml", "endpointsset.json",
             "internal/testdata/prometheus-crd.yaml", "prometheus-crdset.json");
     private static final Map<String, SmdSchemas> SCHEMAS = new HashMap<>();
-
-    private static FieldSet stripped() {
-        FieldSet s = new FieldSet();
-        s.insert(List.of(FieldSet.field("apiVersion")));
-        s.insert(List.of(FieldSet.field("kind")));
-        s.insert(List.of(FieldSet.field("metadata")));
-        for (String f : List.of("name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation",
-                "managedFields", "resourceVersion")) {
-            s.insert(List.of(FieldSet.field("metadata"), FieldSet.field(f)));
-        }
-        return s;
-    }
 
     /** What {@code object} adds to an empty one (SMD's {@code empty.Compare(object).Added}). */
     private static FieldSet added(JsonNode object, Structure s) {
@@ -148,7 +135,7 @@ class SmdRealDataTest {
                 ? FieldSet.fromFieldsV1(StructuredMergeDiffVectorsTest.yaml(data(setFile))) : added(got, root);
         Map<String, FieldSet> want = new HashMap<>();
         for (String owner : owners) {
-            want.put(owner, (appliers.contains(owner) ? Fields.toFieldSet(got, root) : created).difference(STRIPPED));
+            want.put(owner, (appliers.contains(owner) ? Fields.toFieldSet(got, root) : created).difference(FieldManager.STRIPPED));
         }
         Map<String, FieldSet> owned = new HashMap<>();
         for (JsonNode e : live.at("/metadata/managedFields")) {
