@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ final class ClusterRoleAggregator implements AutoCloseable {
     private boolean syncQueued;
     private boolean retryQueued;
     private volatile boolean closed;
+    /** The worker's threads (one, or its replacement if a task threw an Error), joined by {@link #close()}. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     /** @param store the clusterroles store, looked up again at each list (it may change with the serving snapshot) */
     ClusterRoleAggregator(Supplier<RestStore> store, long retryMillis) {
@@ -57,6 +60,7 @@ final class ClusterRoleAggregator implements AutoCloseable {
         this.worker = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "kapi-clusterrole-aggregation");
             t.setDaemon(true);
+            threads.add(t);
             return t;
         });
         worker.setRemoveOnCancelPolicy(true);
@@ -248,6 +252,14 @@ final class ClusterRoleAggregator implements AutoCloseable {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warning("cluster role aggregation did not stop within 5 s; interrupting it");
                 worker.shutdownNow();
+            }
+            // the executor counts as terminated a moment before its thread has died: wait for the thread too,
+            // so a stopped bundle leaves no thread of its own behind
+            for (Thread t : threads) {
+                t.join(5000);
+                if (t.isAlive()) {
+                    LOG.warning("cluster role aggregation thread " + t.getName() + " still alive 5 s after close");
+                }
             }
         } catch (InterruptedException e) {
             worker.shutdownNow();
