@@ -8,6 +8,7 @@ import io.kapi.api.rest.VersionConverter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A CustomResourceDefinition's {@code Webhook} conversion, as kube's {@code webhookConverter}: an object
@@ -18,13 +19,18 @@ import java.util.UUID;
  * labels and annotations the webhook set. Every failure is kube's 500 {@code conversion webhook for
  * <group>/<version>, Kind=<kind> failed: ...}.
  *
- * <p>One object per review: Kapi converts list items one by one, where kube sends a list's items that
- * need it in one review.
+ * <p>One object per review, as kube's storage decodes each stored object into the version it serves.
+ * kube's watch cache then holds the converted objects; here {@link #CONVERTED} does, so reads of an
+ * unchanged object do not call the webhook again.
  */
 final class WebhookConverter implements VersionConverter {
     private final String group;
     private final WebhookTransport transport;
     private final String reviewVersion;
+    /** Converted objects of every webhook converter of this server, 64 MiB at most. */
+    private static final ConversionCache CONVERTED = new ConversionCache(64L << 20);
+    private static final AtomicLong IDS = new AtomicLong();
+    private final String id = Long.toString(IDS.incrementAndGet());
 
     WebhookConverter(String group, WebhookTransport transport, List<String> conversionReviewVersions) {
         this.group = group;
@@ -74,11 +80,17 @@ final class WebhookConverter implements VersionConverter {
         if (apiVersion.equals(desired)) {
             return object;
         }
-        String kind = Json.text(object, "kind");
-        String failed = "conversion webhook for " + apiVersion + ", Kind=" + kind;
         if (reviewVersion == null) {
             throw StatusException.internal("no supported conversion review versions");
         }
+        return CONVERTED.get(id, object, toVersion, () -> review(object, desired));
+    }
+
+    /** {@code object} sent to the webhook in a review and its answer checked. */
+    private ObjectNode review(ObjectNode object, String desired) {
+        String apiVersion = Json.text(object, "apiVersion");
+        String kind = Json.text(object, "kind");
+        String failed = "conversion webhook for " + apiVersion + ", Kind=" + kind;
         String uid = UUID.randomUUID().toString();
         ObjectNode review = Json.object().put("kind", "ConversionReview").put("apiVersion", "apiextensions.k8s.io/" + reviewVersion);
         ObjectNode request = review.putObject("request").put("uid", uid).put("desiredAPIVersion", desired);

@@ -143,6 +143,22 @@ class WebhookConverterTest {
         assertEquals(1, REVIEWS.size());
     }
 
+    @Test
+    void anUnchangedObjectIsNotSentAgainAsKubesWatchCacheKeepsItConverted() throws Exception {
+        WebhookConverter converter = converter(caPem);
+        ObjectNode first = converter.convert(widget("v1"), "v2");
+        ObjectNode again = converter.convert(widget("v1"), "v2");
+        assertEquals(first, again);
+        assertEquals(1, REVIEWS.size());
+        ObjectNode changed = widget("v1");
+        ((ObjectNode) changed.get("spec")).put("size", 4);
+        assertEquals(4, converter.convert(changed, "v2").at("/spec/replicas").asInt());
+        assertEquals(2, REVIEWS.size());
+        // a converter of a changed definition starts afresh
+        converter(caPem).convert(widget("v1"), "v2");
+        assertEquals(3, REVIEWS.size());
+    }
+
     private static String failure(UnaryOperator<ObjectNode> webhook) throws Exception {
         answer = webhook;
         StatusException e = assertThrows(StatusException.class, () -> converter(caPem).convert(widget("v1"), "v2"));
