@@ -17,7 +17,11 @@ import java.util.regex.PatternSyntaxException;
  * the caller gives, {@code <nil>} when none). kube-openapi's paths join names with {@code .} and
  * indices as {@code [0]}; where Go walks a map (random order) this walks the object's fields in
  * document order and the schema's properties in declaration order. CEL rules
- * ({@code x-kubernetes-validations}) and ratcheting are not evaluated. Thread-safe.
+ * ({@code x-kubernetes-validations}) are not evaluated. On update, {@link #validateUpdate} ratchets as
+ * kube's {@code RatchetingSchemaValidator} does (CRDValidationRatcheting, on in kube 1.32): every node
+ * correlated to an old value (see {@link Correlation}) loses all its errors, its descendants' included,
+ * when it is unchanged; nodes that cannot be correlated, the root's {@code apiVersion} and {@code kind}
+ * and the schemas of anyOf/oneOf/allOf/not validate as on create. Thread-safe.
  */
 public final class SchemaValidator {
     static final String IN = "body";
@@ -44,6 +48,22 @@ public final class SchemaValidator {
         Result r = validate(schema, "", value);
         for (Err e : r.errors) {
             out.add(toCause(e, fldPath));
+        }
+        return out;
+    }
+
+    /**
+     * {@code ValidateCustomResourceUpdate(nil, new, old, validator, WithRatcheting(correlation))}: the
+     * correlation's new value validated as {@link #validate(JsonNode)} does, without the errors that
+     * unchanged values had already (kube's ratcheting); the correlation must be over this schema.
+     */
+    public List<FieldCause> validateUpdate(Correlation correlation) {
+        List<FieldCause> out = new ArrayList<>();
+        if (schema == null) {
+            return out;
+        }
+        for (Err e : validate(schema, "", correlation.value(), correlation).errors) {
+            out.add(toCause(e, null));
         }
         return out;
     }
@@ -141,6 +161,24 @@ public final class SchemaValidator {
 
     /** kube-openapi's {@code SchemaValidator.Validate}: type, schema props, string, format, number, slice, enum, object. */
     static Result validate(StructuralSchema s, String path, JsonNode data) {
+        return validate(s, path, data, null);
+    }
+
+    /**
+     * As {@link #validate(StructuralSchema, String, JsonNode)}; with a correlation (kube's
+     * {@code ratchetingValueValidator}) an unchanged value keeps the match count but none of the errors.
+     */
+    static Result validate(StructuralSchema s, String path, JsonNode data, Correlation correlation) {
+        Result result = check(s, path, data, correlation);
+        if (correlation != null && !result.valid() && correlation.unchanged()) {
+            Result ratcheted = new Result();
+            ratcheted.matchCount = result.matchCount;
+            return ratcheted;
+        }
+        return result;
+    }
+
+    private static Result check(StructuralSchema s, String path, JsonNode data, Correlation correlation) {
         Result result = new Result();
         String kind = GoValues.kind(data);
         if (kind.equals("null")) {
@@ -164,11 +202,11 @@ public final class SchemaValidator {
             result.merge(Scalars.number(s, path, data)).matchCount++;
         }
         if (kind.equals("array")) {
-            result.merge(slice(s, path, data)).matchCount++;
+            result.merge(slice(s, path, data, correlation)).matchCount++;
         }
         result.merge(enumCheck(s, path, data)).matchCount++;
         if (kind.equals("object")) {
-            result.merge(object(s, path, data)).matchCount++;
+            result.merge(object(s, path, data, correlation)).matchCount++;
         }
         result.matchCount++;
         return result;
@@ -220,12 +258,12 @@ public final class SchemaValidator {
     }
 
     /** kube-openapi's {@code schemaSliceValidator}. */
-    private static Result slice(StructuralSchema s, String path, JsonNode data) {
+    private static Result slice(StructuralSchema s, String path, JsonNode data, Correlation correlation) {
         Result result = new Result();
         int size = data.size();
         if (s.items != null) {
             for (int i = 0; i < size; i++) {
-                result.merge(validate(s.items, path + "[" + i + "]", data.get(i)));
+                result.merge(validate(s.items, path + "[" + i + "]", data.get(i), correlation == null ? null : correlation.index(i)));
             }
         }
         if (s.minItems != null && size < s.minItems) {
@@ -250,7 +288,7 @@ public final class SchemaValidator {
     }
 
     /** kube-openapi's {@code objectValidator} (no patternProperties: structural schemas have none). */
-    private static Result object(StructuralSchema s, String path, JsonNode data) {
+    private static Result object(StructuralSchema s, String path, JsonNode data, Correlation correlation) {
         Result res = new Result();
         long numKeys = data.size();
         if (s.minProperties != null && numKeys < s.minProperties) {
@@ -270,13 +308,13 @@ public final class SchemaValidator {
             for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!s.properties.containsKey(e.getKey())) {
-                    res.merge(validate(s.additionalSchema, path + "." + e.getKey(), e.getValue()));
+                    res.merge(validate(s.additionalSchema, path + "." + e.getKey(), e.getValue(), field(correlation, path, e.getKey())));
                 }
             }
         }
         s.properties.forEach((name, ps) -> {
             if (data.has(name)) {
-                res.merge(validate(ps, path.isEmpty() ? name : path + "." + name, data.get(name)));
+                res.merge(validate(ps, path.isEmpty() ? name : path + "." + name, data.get(name), field(correlation, path, name)));
             }
         });
         for (String k : s.required) {
@@ -285,6 +323,14 @@ public final class SchemaValidator {
             }
         }
         return res;
+    }
+
+    /** kube's {@code SubPropertyValidator}: the field's correlation; none for the root's apiVersion and kind, whose change kube cannot see. */
+    private static Correlation field(Correlation correlation, String path, String name) {
+        if (correlation == null || (path.isEmpty() && (name.equals("apiVersion") || name.equals("kind")))) {
+            return null;
+        }
+        return correlation.key(name);
     }
 
     /** Go's regexp compile error text for the few cases Java reports differently; else Java's description. */

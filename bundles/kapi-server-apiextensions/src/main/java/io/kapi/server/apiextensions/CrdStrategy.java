@@ -217,6 +217,10 @@ final class CrdStrategy implements Strategy, GracefulDeletion {
         // kube's update does not enforce the schema rules the stored definition already breaks
         causes.removeAll(CrdSchemaChecks.validate(crd.path("spec"), null));
         causes.addAll(CrdSchemaChecks.validate(crd.path("spec"), old.path("spec")));
+        // nor the per-expression CEL cost limits on versions whose schema is unchanged
+        boolean compileRules = CrdSchemaChecks.validate(crd.path("spec"), null).isEmpty();
+        causes.removeAll(CrdRules.validate(crd.path("spec"), compileRules));
+        causes.addAll(CrdRules.validate(crd.path("spec"), compileRules, old.path("spec")));
         String scope = crd.path("spec").path("scope").asText("");
         String oldScope = old.path("spec").path("scope").asText("");
         if (!scope.equals(oldScope)) {

@@ -5,6 +5,7 @@ import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableConvertor;
+import io.kapi.machinery.schema.Correlation;
 import io.kapi.machinery.schema.Defaulting;
 import io.kapi.machinery.schema.ListSetsAndMaps;
 import io.kapi.machinery.schema.ObjectMetaCoercion;
@@ -30,6 +31,10 @@ import java.util.Map;
  * create is refused with kube's 405, as its handler refuses it before the store. The schema's
  * {@code x-kubernetes-validations} rules run last, as kube's strategy runs them: not at all (one error
  * saying so) after a blocking schema error, with {@code oldSelf} on update and on status writes.
+ * An update ratchets as kube 1.32's does (CRDValidationRatcheting, on by default): the schema's and
+ * the rules' errors of values left unchanged are dropped (see {@link Correlation}), and duplicate set
+ * items or map keys only count when the stored object had none. Status writes ratchet the duplicates
+ * only: kube 1.32 validates their status and rules without ratcheting.
  */
 final class CustomResourceStrategy implements Strategy {
     private final String group;
@@ -92,18 +97,21 @@ final class CustomResourceStrategy implements Strategy {
 
     @Override
     public List<FieldCause> validate(ObjectNode object) {
-        return withRules(schemaCauses(object), object, null);
+        return withRules(schemaCauses(object, null), object, null, null);
     }
 
-    /** The type meta, schema, embedded resources and list invariants; the CEL rules come after. */
-    private List<FieldCause> schemaCauses(ObjectNode object) {
+    /**
+     * The type meta, schema (ratcheted with {@code correlation} on update, else null), embedded
+     * resources and list invariants; the CEL rules come after.
+     */
+    private List<FieldCause> schemaCauses(ObjectNode object, Correlation correlation) {
         List<FieldCause> typeMeta = ResourceRules.validateTypeMeta(object, group, version, kind);
         if (!typeMeta.isEmpty()) {
             return typeMeta;
         }
         List<FieldCause> causes = new ArrayList<>();
         if (validator != null) {
-            causes.addAll(validator.validate(object));
+            causes.addAll(correlation == null ? validator.validate(object) : validator.validateUpdate(correlation));
             causes.addAll(ResourceRules.validateEmbeddedResources(object, schema, false));
             causes.addAll(ListSetsAndMaps.validate(object, schema));
         }
@@ -111,8 +119,9 @@ final class CustomResourceStrategy implements Strategy {
     }
 
     /**
-     * The status subresource's validation (kube's status strategy): the status against its schema,
-     * then the rules over the whole object with the stored one as {@code oldSelf}.
+     * The status subresource's validation (kube 1.32's status strategy): the status against its schema,
+     * duplicates in sets and map lists where the stored object had none, then the rules over the whole
+     * object with the stored one as {@code oldSelf}; neither schema nor rules ratchet (kube 1.33 does).
      */
     List<FieldCause> validateStatusUpdate(ObjectNode object, ObjectNode old) {
         List<FieldCause> causes = new ArrayList<>();
@@ -120,14 +129,21 @@ final class CustomResourceStrategy implements Strategy {
         if (status != null && object.has("status")) {
             causes.addAll(new SchemaValidator(status).validate(object.get("status"), "status"));
         }
-        return withRules(causes, object, old);
+        causes.addAll(newDuplicates(object, old));
+        return withRules(causes, object, old, null);
+    }
+
+    /** kube's ratcheting of list sets and maps: the object's duplicates, none when the stored object had some. */
+    private List<FieldCause> newDuplicates(ObjectNode object, ObjectNode old) {
+        List<FieldCause> duplicates = ListSetsAndMaps.validate(object, schema);
+        return duplicates.isEmpty() || !ListSetsAndMaps.validate(old, schema).isEmpty() ? List.of() : duplicates;
     }
 
     /**
      * kube's strategy after the schema validation: with a blocking error (kube's {@code hasBlockingErr})
      * one error saying the rules were not checked, else the CEL rules' errors.
      */
-    private List<FieldCause> withRules(List<FieldCause> causes, ObjectNode object, ObjectNode old) {
+    private List<FieldCause> withRules(List<FieldCause> causes, ObjectNode object, ObjectNode old, Correlation correlation) {
         if (rules == null) {
             return causes;
         }
@@ -138,7 +154,7 @@ final class CustomResourceStrategy implements Strategy {
                 return causes;
             }
         }
-        causes.addAll(rules.validate(object, old));
+        causes.addAll(rules.validate(object, old, correlation));
         return causes;
     }
 
@@ -168,14 +184,19 @@ final class CustomResourceStrategy implements Strategy {
         return "field label not supported: " + field;
     }
 
-    /** As {@link #validate}, but duplicates in sets and map lists only count when the old object had none (kube's ratcheting). */
+    /**
+     * As {@link #validate}, ratcheted as kube's strategy does: one correlation of the object with the
+     * stored one for the schema and the rules, and duplicates in sets and map lists only when the stored
+     * object had none.
+     */
     @Override
     public List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
-        List<FieldCause> causes = schemaCauses(object);
+        Correlation correlation = schema == null ? null : Correlation.of(object, old, schema);
+        List<FieldCause> causes = schemaCauses(object, correlation);
         if (schema != null && !ListSetsAndMaps.validate(old, schema).isEmpty()) {
             causes.removeAll(ListSetsAndMaps.validate(object, schema));
         }
-        return withRules(causes, object, old);
+        return withRules(causes, object, old, correlation);
     }
 
     private static final List<String> BLOCKING = List.of("FieldValueNotSupported", "FieldValueRequired",

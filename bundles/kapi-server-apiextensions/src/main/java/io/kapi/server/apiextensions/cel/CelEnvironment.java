@@ -27,11 +27,17 @@ import dev.cel.validator.validators.TimestampLiteralValidator;
 /**
  * The CEL environment of a rule, as apiserver's base environment ({@code pkg/cel/environment/base.go})
  * has it for CRD rules in 1.32: standard macros and functions, cross-type numeric comparisons, optional
- * types, kube's strings extension (version 2, without {@code format}, which CEL-Java lacks), the sets
- * extension, two-variable comprehensions, kube's libraries ({@link KubeLibrary#all()}), the checks of
- * duration, timestamp and regex literals and of homogeneous aggregate literals, and the variables
- * {@code self} (typed from the schema) and {@code oldSelf} (the same type, or an optional of it for
- * {@code optionalOldSelf} rules). Immutable and thread-safe.
+ * types, kube's strings extension (version 2; its {@code format}, which CEL-Java lacks, is
+ * {@link StringFormat}, with cel-go's compile-time check of literal format calls,
+ * {@link StringFormatValidator}), the sets extension, two-variable comprehensions, kube's libraries
+ * ({@link KubeLibrary#all()}, with the format library of 1.31), the checks of duration, timestamp and
+ * regex literals and of homogeneous aggregate literals (those in {@code format} arguments exempt, as
+ * cel-go's strings extension configures it), and the variables {@code self} (typed from the schema) and
+ * {@code oldSelf} (the same type, or an optional of it for {@code optionalOldSelf} rules). The standard
+ * {@code ==}, {@code !=} and list {@code +} are replaced by {@link CelEquality}, so that {@code set} and
+ * {@code map} lists of a custom resource compare regardless of order and concatenate as kube's values do
+ * (the standard environment is spelled out for that, as CEL-Java's own for these options). Immutable
+ * and thread-safe.
  */
 record CelEnvironment(Cel cel, CelValidator validator) {
     static final CelOptions OPTIONS = CelOptions.current()
@@ -56,6 +62,12 @@ record CelEnvironment(Cel cel, CelValidator validator) {
                         CelExtensions.comprehensions())
                 .addRuntimeLibraries(CelExtensions.strings(STRINGS), CelExtensions.optional(), CelExtensions.sets(OPTIONS),
                         CelExtensions.comprehensions())
+                .setStandardEnvironmentEnabled(false)
+                .setStandardDeclarations(CelEquality.standardDeclarations(OPTIONS))
+                .setStandardFunctions(CelEquality.standardFunctions(OPTIONS))
+                .addFunctionBindings(CelEquality.bindings())
+                .addFunctionDeclarations(StringFormat.declaration())
+                .addFunctionBindings(StringFormat.binding())
                 .addVar("self", self)
                 .addVar("oldSelf", optionalOldSelf ? OptionalType.create(self) : self);
         for (KubeLibrary l : KubeLibrary.all()) {
@@ -64,7 +76,7 @@ record CelEnvironment(Cel cel, CelValidator validator) {
         Cel cel = b.build();
         CelValidator validator = CelValidatorFactory.standardCelValidatorBuilder(cel)
                 .addAstValidators(DurationLiteralValidator.INSTANCE, TimestampLiteralValidator.INSTANCE,
-                        RegexLiterals.INSTANCE, HomogeneousLiteralValidator.newInstance())
+                        RegexLiterals.INSTANCE, StringFormatValidator.INSTANCE, HomogeneousLiteralValidator.newInstance("format"))
                 .build();
         return new CelEnvironment(cel, validator);
     }

@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * apiextensions' {@code UnstructuredToVal}: a custom resource's JSON value as the CEL runtime sees it,
  * typed by its schema. Objects with properties become maps keyed by the escaped property names (as
- * kube's struct values resolve fields), maps and lists their Java forms, {@code null} CEL's null,
+ * kube's struct values resolve fields) that remember their JSON, lists of {@code x-kubernetes-list-type}
+ * {@code set} and {@code map} kube's order-insensitive lists ({@link ListValues}; compared by
+ * {@link CelEquality}), other maps and lists their Java forms, {@code null} CEL's null,
  * integers {@code Long}, numbers {@code Double}; a property set to null is absent (as in kube); strings of format {@code byte}, {@code duration},
  * {@code date} and {@code date-time} become bytes, durations and timestamps (left as strings when
  * they do not parse, which a rule then sees as a type error).
@@ -37,7 +39,7 @@ final class CelValues {
         if (value.isObject()) {
             JsonNode ap = schema.get("additionalProperties");
             JsonNode props = schema.path("properties");
-            Map<String, Object> out = new LinkedHashMap<>();
+            Map<String, Object> out = props.size() > 0 ? new ListValues.ObjectValue(value) : new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (ap != null && ap.isObject()) {
@@ -64,7 +66,17 @@ final class CelValues {
             JsonNode items = schema.get("items");
             List<Object> out = new ArrayList<>(value.size());
             value.forEach(v -> out.add(items != null && items.isObject() ? toCel(v, items) : generic(v)));
-            return out;
+            switch (schema.path("x-kubernetes-list-type").asText("")) {
+                case "set": {
+                    List<Object> data = new ArrayList<>(value.size());
+                    value.forEach(v -> data.add(generic(v)));
+                    return new ListValues.SetList(out, data);
+                }
+                case "map":
+                    return new ListValues.MapList(out, ListValues.MapList.escapedKeys(schema.path("x-kubernetes-list-map-keys")));
+                default:
+                    return out;
+            }
         }
         String type = schema.path("type").asText("");
         if (type.equals("number") && value.isNumber()) {

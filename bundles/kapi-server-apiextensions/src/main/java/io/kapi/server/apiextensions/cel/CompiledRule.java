@@ -5,11 +5,14 @@ import dev.cel.runtime.CelRuntime;
 
 /**
  * One compiled {@code x-kubernetes-validations} rule (apiextensions' {@code CompilationResult}): its
- * programs, whether it uses {@code oldSelf}, kube's compilation error detail (null when it compiled)
- * and the {@code fieldPath} normalized to kube's field path form (null when none).
+ * programs, whether it uses {@code oldSelf}, kube's compilation error detail (null when it compiled),
+ * the {@code fieldPath} normalized to kube's field path form (null when none), and kube's static cost
+ * estimates ({@link CostEstimator}; unsigned, 0 when not compiled): the rule's and the messageExpression's
+ * maximum cost and the rule's maximum cardinality ({@link SchemaSizes#maxCardinality}).
  */
 record CompiledRule(JsonNode rule, CelRuntime.Program program, CelRuntime.Program messageProgram, boolean usesOldSelf,
-        String error, String messageError, String normalizedFieldPath) {
+        String error, String messageError, String normalizedFieldPath, long maxCost, long maxCardinality,
+        long messageMaxCost) {
 
     String text() {
         return rule.path("rule").asText("");

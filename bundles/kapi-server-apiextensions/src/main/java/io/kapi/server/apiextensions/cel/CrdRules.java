@@ -16,7 +16,12 @@ import java.util.regex.Pattern;
  * compilation errors, the uncorrelatable use of {@code oldSelf} and a needless {@code optionalOldSelf}.
  * Paths are kube's: {@code spec.validation.openAPIV3Schema} when every version has the same schema
  * (kube's v1 to internal conversion moves it there), else {@code spec.versions[i].schema.openAPIV3Schema}.
- * kube's static cost estimate is not made (CEL-Java has no cost estimator): costs are limited at runtime.
+ * With the rules compiled, kube's static cost limits too: each rule's estimated cost ({@link CostEstimator}, cel-go's
+ * estimator with kube's library costs) times the number of times its schema node can occur (from maxItems and
+ * maxProperties above it, else from the request size limit; {@link SchemaSizes}) must not exceed
+ * {@code StaticEstimatedCostLimit}, nor a messageExpression's estimated cost; the total over a schema must not exceed
+ * {@code StaticEstimatedCRDCostLimit}, reported at the schema and at its largest contributors ({@link RuleCosts}).
+ * On update the per-expression limits are waived for versions whose schema is unchanged, as kube does.
  */
 public final class CrdRules {
     private static final List<String> REASONS = List.of("FieldValueDuplicate", "FieldValueForbidden",
@@ -36,6 +41,15 @@ public final class CrdRules {
      * the rules of a schema only when it is structural and otherwise valid).
      */
     public static List<FieldCause> validate(JsonNode spec, boolean compile) {
+        return validate(spec, compile, null);
+    }
+
+    /**
+     * The rule errors of an updated CRD's spec: as {@link #validate(JsonNode, boolean)}, but without the
+     * per-expression cost limits for versions whose schema {@code oldSpec} has unchanged (kube's
+     * {@code suppressPerExpressionCost}); their costs still count towards the schema's total.
+     */
+    public static List<FieldCause> validate(JsonNode spec, boolean compile, JsonNode oldSpec) {
         List<FieldCause> out = new ArrayList<>();
         JsonNode versions = spec.path("versions");
         boolean same = versions.size() > 0;
@@ -49,12 +63,28 @@ public final class CrdRules {
             }
             String base = same ? "spec.validation.openAPIV3Schema" : "spec.versions[" + i + "].schema.openAPIV3Schema";
             Map<JsonNode, List<CompiledRule>> compiled = compile && hasRules(schema) ? RuleCompiler.compile(schema) : Map.of();
-            walk(schema, base, null, compiled, out);
+            RuleCosts.Total total = new RuleCosts.Total(unchangedSchema(versions.get(i), oldSpec));
+            walk(schema, base, null, compiled, out, 1L, total);
+            total.report(base, out);
             if (same) {
                 break;
             }
         }
         return out;
+    }
+
+    /** Whether the old spec has a version of the same name with an equal schema. */
+    private static boolean unchangedSchema(JsonNode version, JsonNode oldSpec) {
+        if (oldSpec == null) {
+            return false;
+        }
+        String name = version.path("name").asText("");
+        for (JsonNode old : oldSpec.path("versions")) {
+            if (old.path("name").asText("").equals(name)) {
+                return old.path("schema").path("openAPIV3Schema").equals(version.path("schema").path("openAPIV3Schema"));
+            }
+        }
+        return false;
     }
 
     static boolean hasRules(JsonNode s) {
@@ -72,25 +102,31 @@ public final class CrdRules {
         return hasRules(s.get("items")) || hasRules(s.get("additionalProperties"));
     }
 
-    /** Returns the number of schema (non-CEL) errors found at and below {@code s}. */
+    /**
+     * Returns the number of schema (non-CEL) errors found at and below {@code s}; {@code cardinality} is
+     * how many times {@code s} can occur (null: unbounded), {@code total} sums the rule costs.
+     */
     private static int walk(JsonNode s, String path, String uncorrelatable, Map<JsonNode, List<CompiledRule>> compiled,
-            List<FieldCause> out) {
+            List<FieldCause> out, Long cardinality, RuleCosts.Total total) {
         if (s == null || !s.isObject()) {
             return 0;
         }
         int schemaErrors = 0;
+        Long childCardinality = RuleCosts.childCardinality(cardinality, s);
         for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            schemaErrors += walk(e.getValue(), path + ".properties[" + e.getKey() + "]", uncorrelatable, compiled, out);
+            schemaErrors += walk(e.getValue(), path + ".properties[" + e.getKey() + "]", uncorrelatable, compiled, out,
+                    childCardinality, total);
         }
         if (s.path("items").isObject()) {
             String u = uncorrelatable;
             if (u == null && !"map".equals(s.path("x-kubernetes-list-type").asText(null))) {
                 u = path;
             }
-            schemaErrors += walk(s.get("items"), path + ".items", u, compiled, out);
+            schemaErrors += walk(s.get("items"), path + ".items", u, compiled, out, childCardinality, total);
         }
-        schemaErrors += walk(s.get("additionalProperties"), path + ".additionalProperties", uncorrelatable, compiled, out);
+        schemaErrors += walk(s.get("additionalProperties"), path + ".additionalProperties", uncorrelatable, compiled, out,
+                childCardinality, total);
         JsonNode xv = s.path("x-kubernetes-validations");
         if (!xv.isArray() || xv.isEmpty()) {
             return schemaErrors;
@@ -105,11 +141,24 @@ public final class CrdRules {
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule cr = rules.get(i);
             String at = path + ".x-kubernetes-validations[" + i + "]";
+            long cost = RuleCosts.expressionCost(cr, cardinality);
+            if (!total.suppressPerExpression() && RuleCosts.exceeds(cost, RuleCosts.STATIC_ESTIMATED_COST_LIMIT)) {
+                out.add(FieldCause.forbidden(at + ".rule",
+                        RuleCosts.errorMessage("estimated rule cost", cost, RuleCosts.STATIC_ESTIMATED_COST_LIMIT)));
+            }
+            total.observe(at + ".rule", cost);
             if (cr.error() != null) {
                 out.add(FieldCause.invalidRendered(at + ".rule", goRule(cr.rule()), cr.error()));
             }
             if (cr.messageError() != null) {
                 out.add(FieldCause.invalidRendered(at + ".messageExpression", goRule(cr.rule()), cr.messageError()));
+            } else if (cr.messageProgram() != null) {
+                if (!total.suppressPerExpression()
+                        && RuleCosts.exceeds(cr.messageMaxCost(), RuleCosts.STATIC_ESTIMATED_COST_LIMIT)) {
+                    out.add(FieldCause.forbidden(at + ".messageExpression", RuleCosts.errorMessage(
+                            "estimated messageExpression cost", cr.messageMaxCost(), RuleCosts.STATIC_ESTIMATED_COST_LIMIT)));
+                }
+                total.observe(at + ".messageExpression", cr.messageMaxCost());
             }
             if (cr.usesOldSelf()) {
                 if (uncorrelatable != null) {

@@ -13,6 +13,6 @@ interface KubeLibrary {
     /** The libraries apiextensions enables for CRD rules in kube 1.32 that Kapi has. */
     static List<KubeLibrary> all() {
         return List.of(new ListsLibrary(), new RegexLibrary(), new UrlsLibrary(), new QuantityLibrary(), new IpLibrary(),
-                new CidrLibrary());
+                new CidrLibrary(), new FormatLibrary());
     }
 }

@@ -18,15 +18,19 @@ import java.util.Map;
  * {@code x-kubernetes-validations} compiled with {@code self} (and {@code oldSelf}) typed from the
  * structural schema, kube's error details ({@code compilation failed: <CEL issues>},
  * {@code cel expression must evaluate to a bool}, {@code messageExpression compilation failed: ...},
- * {@code messageExpression must evaluate to a string}). The result is keyed by schema node identity.
+ * {@code messageExpression must evaluate to a string}), and kube's static cost estimates of each rule and
+ * messageExpression ({@link CostEstimator} over the schema's {@link SchemaSizes}). The result is keyed by
+ * schema node identity.
  * Not thread-confined: compiled programs are immutable and thread-safe.
  */
 final class RuleCompiler {
     private final SchemaTypes types;
+    private final SchemaSizes sizes;
     private final Map<JsonNode, List<CompiledRule>> rules = new IdentityHashMap<>();
 
     private RuleCompiler(JsonNode root) {
         this.types = new SchemaTypes(root);
+        this.sizes = new SchemaSizes(root);
     }
 
     /** Compiles every rule of {@code openAPIV3Schema}; nodes without rules have none in the map. */
@@ -52,7 +56,7 @@ final class RuleCompiler {
                 } else {
                     cel = cel != null ? cel : CelEnvironment.build(types, types.selfType(s), false);
                 }
-                out.add(compileRule(s, rule, optional ? optionalCel : cel));
+                out.add(compileRule(s, rule, optional ? optionalCel : cel, sizes));
             }
             rules.put(s, out);
         }
@@ -63,10 +67,10 @@ final class RuleCompiler {
         walk(s.get("additionalProperties"));
     }
 
-    private static CompiledRule compileRule(JsonNode s, JsonNode rule, CelEnvironment env) {
+    private static CompiledRule compileRule(JsonNode s, JsonNode rule, CelEnvironment env, SchemaSizes sizes) {
         String text = rule.path("rule").asText("");
         if (text.trim().isEmpty()) {
-            return new CompiledRule(rule, null, null, false, null, null, null);
+            return new CompiledRule(rule, null, null, false, null, null, null, 0, 0, 0);
         }
         CelValidationResult r = env.compile(text);
         if (r.hasError()) {
@@ -87,6 +91,8 @@ final class RuleCompiler {
         } catch (CelValidationException | CelEvaluationException e) {
             return failed(rule, "program instantiation failed: " + e.getMessage());
         }
+        long maxCost = CostEstimator.estimate(ast, sizes.at(s)).max();
+        long messageMaxCost = 0;
         boolean usesOldSelf = ast.getReferenceMap().values().stream().anyMatch(ref -> ref.name().equals("oldSelf"));
         CelRuntime.Program message = null;
         String messageError = null;
@@ -101,6 +107,7 @@ final class RuleCompiler {
                         messageError = "messageExpression must evaluate to a string";
                     } else {
                         message = env.cel().createProgram(m.getAst());
+                        messageMaxCost = CostEstimator.estimate(m.getAst(), sizes.at(s)).max();
                     }
                 } catch (CelValidationException | CelEvaluationException e) {
                     messageError = "messageExpression instantiation failed: " + e.getMessage();
@@ -115,10 +122,11 @@ final class RuleCompiler {
                 fieldPath = null;
             }
         }
-        return new CompiledRule(rule, program, message, usesOldSelf, null, messageError, fieldPath);
+        return new CompiledRule(rule, program, message, usesOldSelf, null, messageError, fieldPath, maxCost,
+                sizes.maxCardinality(s), messageMaxCost);
     }
 
     private static CompiledRule failed(JsonNode rule, String detail) {
-        return new CompiledRule(rule, null, null, false, detail, null, null);
+        return new CompiledRule(rule, null, null, false, detail, null, null, 0, 0, 0);
     }
 }

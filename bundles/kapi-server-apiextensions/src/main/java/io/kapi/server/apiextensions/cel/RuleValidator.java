@@ -3,6 +3,7 @@ package io.kapi.server.apiextensions.cel;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.runtime.CelEvaluationException;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.machinery.schema.Correlation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,7 +18,12 @@ import java.util.Optional;
  * errors in kube's words at kube's paths ({@code <nil>} for the root, {@code spec.x}, {@code list[0]},
  * {@code map[key]}, or the rule's {@code fieldPath}). Cost is limited as kube's per call (1,000,000)
  * and per object (10,000,000), counted as CEL-Java evaluation steps rather than cel-go's cost units.
- * Evaluation runs on the caller's thread, synchronously. Thread-safe.
+ * On update with a {@link Correlation}, kube's ratcheting (CRDValidationRatcheting): a failed rule
+ * that does not use {@code oldSelf} is dropped when its value is unchanged, or, where the value cannot
+ * be correlated (items of sets and atomic lists, new keys), when the nearest correlated ancestor is;
+ * never for the root's {@code apiVersion} and {@code kind}, nor for evaluation, compile or cost errors.
+ * kube answers the dropped errors as warnings, which this server does not send. Evaluation runs on
+ * the caller's thread, synchronously. Thread-safe.
  */
 public final class RuleValidator {
     static final long PER_CALL_LIMIT = 1_000_000L;
@@ -42,9 +48,54 @@ public final class RuleValidator {
 
     /** The rule errors of {@code object}; {@code old} is the stored object on update, else null. */
     public List<FieldCause> validate(JsonNode object, JsonNode old) {
+        return validate(object, old, null);
+    }
+
+    /**
+     * As {@link #validate(JsonNode, JsonNode)}, ratcheting with {@code correlation} (of {@code object}
+     * and {@code old} under the version's structural schema); null for none.
+     */
+    public List<FieldCause> validate(JsonNode object, JsonNode old, Correlation correlation) {
+        return validate(object, old, correlation, new ArrayList<>());
+    }
+
+    /** As above; the errors ratcheting drops (kube's warnings) go to {@code ratcheted}. */
+    List<FieldCause> validate(JsonNode object, JsonNode old, Correlation correlation, List<FieldCause> ratcheted) {
         List<FieldCause> out = new ArrayList<>();
-        walk(null, schema, object, old, true, new long[] {RUNTIME_BUDGET}, out);
+        Ratchet r = correlation == null ? Ratchet.NONE : new Ratchet(correlation, null);
+        walk(null, schema, object, old, r, true, new long[] {RUNTIME_BUDGET}, new Errors(out, ratcheted));
         return out;
+    }
+
+    /** Where a node's errors go: its failed rules may be ratcheted into {@code ratcheted} instead of {@code out}. */
+    private record Errors(List<FieldCause> out, List<FieldCause> ratcheted) {
+    }
+
+    /**
+     * kube's {@code ratchetingOptions}: the node's correlation (null where it has none) and the nearest
+     * correlated ancestor's (null at the root).
+     */
+    private record Ratchet(Correlation current, Correlation parent) {
+        static final Ratchet NONE = new Ratchet(null, null);
+
+        /** kube's {@code shouldRatchetError}. */
+        boolean drops() {
+            return current != null ? current.unchanged() : Correlation.unchanged(parent);
+        }
+
+        Ratchet key(String field) {
+            if (current == null) {
+                return this;
+            }
+            if (parent == null && (field.equals("apiVersion") || field.equals("kind"))) {
+                return NONE;
+            }
+            return new Ratchet(current.key(field), current);
+        }
+
+        Ratchet index(int i) {
+            return current == null ? this : new Ratchet(current.index(i), current);
+        }
     }
 
     private static String child(String path, String name) {
@@ -55,14 +106,15 @@ public final class RuleValidator {
         return (path == null ? "" : path) + "[" + k + "]";
     }
 
-    private boolean walk(String path, JsonNode s, JsonNode value, JsonNode old, boolean root, long[] budget, List<FieldCause> out) {
+    private boolean walk(String path, JsonNode s, JsonNode value, JsonNode old, Ratchet ratchet, boolean root, long[] budget,
+            Errors out) {
         if (s == null || value == null || value.isNull() || value.isMissingNode()) {
             return true;
         }
         if (old != null && (old.isNull() || old.isMissingNode())) {
             old = null;
         }
-        if (!expressions(path, s, value, old, root, budget, out)) {
+        if (!expressions(path, s, value, old, ratchet, root, budget, out)) {
             return false;
         }
         if (value.isArray() && s.path("items").isObject()) {
@@ -70,7 +122,7 @@ public final class RuleValidator {
             for (int i = 0; i < value.size(); i++) {
                 JsonNode item = value.get(i);
                 JsonNode oldItem = oldByKey == null ? null : oldByKey.get(listKey(s, item));
-                if (!walk(path + "[" + i + "]", s.get("items"), item, oldItem, false, budget, out)) {
+                if (!walk(path + "[" + i + "]", s.get("items"), item, oldItem, ratchet.index(i), false, budget, out)) {
                     return false;
                 }
             }
@@ -82,9 +134,9 @@ public final class RuleValidator {
                 JsonNode oldV = old == null ? null : old.get(e.getKey());
                 boolean ok = true;
                 if (ap != null && ap.isObject()) {
-                    ok = walk(key(path, e.getKey()), ap, e.getValue(), oldV, false, budget, out);
+                    ok = walk(key(path, e.getKey()), ap, e.getValue(), oldV, ratchet.key(e.getKey()), false, budget, out);
                 } else if (props.has(e.getKey())) {
-                    ok = walk(child(path, e.getKey()), props.get(e.getKey()), e.getValue(), oldV, false, budget, out);
+                    ok = walk(child(path, e.getKey()), props.get(e.getKey()), e.getValue(), oldV, ratchet.key(e.getKey()), false, budget, out);
                 }
                 if (!ok) {
                     return false;
@@ -112,8 +164,9 @@ public final class RuleValidator {
     }
 
     /** Returns false when no further rules may run (kube's remaining budget below zero). */
-    private boolean expressions(String path, JsonNode s, JsonNode value, JsonNode old, boolean root, long[] budget,
-            List<FieldCause> out) {
+    private boolean expressions(String path, JsonNode s, JsonNode value, JsonNode old, Ratchet ratchet, boolean root,
+            long[] budget, Errors errors) {
+        List<FieldCause> out = errors.out();
         List<CompiledRule> compiled = rules.get(s);
         if (compiled == null || compiled.isEmpty()) {
             return true;
@@ -170,6 +223,7 @@ public final class RuleValidator {
                 continue;
             }
             String at = rule.normalizedFieldPath() == null ? field : child(path, rule.normalizedFieldPath());
+            List<FieldCause> failed = !rule.usesOldSelf() && ratchet.drops() ? errors.ratcheted() : out;
             String message = rule.messageOrDefault();
             if (rule.messageProgram() != null) {
                 CostMeter m = new CostMeter(Math.min(PER_CALL_LIMIT, budget[0]));
@@ -182,7 +236,7 @@ public final class RuleValidator {
                     }
                 } catch (CelEvaluationException e) {
                     if (m.exceeded()) {
-                        out.add(FieldCause.invalid(at, type, m.limit() < PER_CALL_LIMIT
+                        failed.add(FieldCause.invalid(at, type, m.limit() < PER_CALL_LIMIT
                                 ? "messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run"
                                 : "no further validation rules will be run due to call cost exceeds limit for messageExpression: "
                                         + FieldCause.goQuote(rule.rule().path("messageExpression").asText())));
@@ -191,7 +245,7 @@ public final class RuleValidator {
                     budget[0] -= m.cost();
                 }
             }
-            out.add(forReason(at, type, message, rule.reason()));
+            failed.add(forReason(at, type, message, rule.reason()));
         }
         return true;
     }

@@ -77,9 +77,17 @@ final class UrlsLibrary implements KubeLibrary {
     static Url url(String s) throws CelEvaluationException {
         Url u = parse(s);
         if (u == null) {
-            throw new CelEvaluationException("URL parse error during conversion from string: parse " + FieldQuote.q(s) + ": invalid URI for request");
+            throw new CelEvaluationException("URL parse error during conversion from string: " + requestUriError(s));
         }
         return u;
+    }
+
+    /** Go's {@code url.ParseRequestURI} error text for {@code s}, or null when it parses. */
+    static String requestUriError(String s) {
+        if (parse(s) != null) {
+            return null;
+        }
+        return "parse " + FieldQuote.q(s) + ": " + (s.isEmpty() ? "empty url" : "invalid URI for request");
     }
 
     /** Go's {@code ParseRequestURI}: null when it fails. */
