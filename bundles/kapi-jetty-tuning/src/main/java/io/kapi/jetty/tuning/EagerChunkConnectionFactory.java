@@ -1,0 +1,30 @@
+package io.kapi.jetty.tuning;
+
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpGenerator;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnection;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+
+/** Jetty's HTTP/1.1 connections, each with an {@link EagerChunkGenerator}. */
+final class EagerChunkConnectionFactory extends HttpConnectionFactory {
+    EagerChunkConnectionFactory(HttpConfiguration config, HttpCompliance compliance) {
+        super(config, compliance);
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        HttpConnection connection = new HttpConnection(getHttpConfiguration(), connector, endPoint, getHttpCompliance(),
+                isRecordHttpComplianceViolations()) {
+            @Override
+            protected HttpGenerator newHttpGenerator() {
+                HttpConfiguration config = getHttpConfiguration();
+                return new EagerChunkGenerator(config.getSendServerVersion(), config.getSendXPoweredBy());
+            }
+        };
+        return configure(connection, connector, endPoint);
+    }
+}
