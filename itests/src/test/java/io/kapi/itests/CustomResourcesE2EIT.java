@@ -272,7 +272,7 @@ public class CustomResourcesE2EIT {
                         type: object
                         x-kubernetes-validations:
                         - rule: "self.replicas <= self.maxReplicas"
-                          messageExpression: "'replicas (' + string(self.replicas) + ') must not exceed maxReplicas (' + string(self.maxReplicas) + ')'"
+                          messageExpression: "'replicas (%d) must not exceed maxReplicas (%d)'.format([self.replicas, self.maxReplicas])"
                         - rule: "self.mode == oldSelf.mode"
                           message: mode is immutable
                         properties:
@@ -291,6 +291,16 @@ public class CustomResourcesE2EIT {
         String refused = dist.fails("1.33", "apply", "-f", bad.toString());
         assertTrue(refused, refused.contains("spec.validation.openAPIV3Schema.properties[spec].type: Required value: "
                 + "must not be empty for specified object fields"));
+        // string(int) has no bounded size in kube 1.32's cost estimate: concatenating it exceeds the budget
+        // (kubernetes/kubernetes#124234); the format function, used below, does not
+        Path costly = work.resolve("costly-crd.yaml");
+        Files.writeString(costly, RULED_CRD.replace("gauges", "dials3").replace("Gauge", "Dial3").replace(
+                "\"'replicas (%d) must not exceed maxReplicas (%d)'.format([self.replicas, self.maxReplicas])\"",
+                "\"'invalid replicas: ' + string(self.replicas)\""));
+        assertTrue("the costly messageExpression is in place", Files.readString(costly).contains("string(self.replicas)"));
+        String tooCostly = dist.fails("1.33", "apply", "-f", costly.toString());
+        assertTrue(tooCostly, tooCostly.contains("spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].messageExpression: "
+                + "Forbidden: estimated messageExpression cost exceeds budget by factor of more than 100x"));
         Path crd = work.resolve("gauges-crd.yaml");
         Files.writeString(crd, RULED_CRD);
         dist.ok("1.33", "apply", "-f", crd.toString());

@@ -21,9 +21,11 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -43,6 +45,9 @@ public final class OSGiKapiServer {
     private ServiceRegistration<Servlet> servletRegistration;
     private ServiceRegistration<KapiRuntime> runtimeRegistration;
     private AutoCloseable deploymentHold;
+    private BundleContext context;
+    /** Synchronous: a STOPPING event reaches only synchronous listeners. */
+    private SynchronousBundleListener frameworkStopping;
     private AutoCloseable storageExpectations;
 
     private static <T> Contribution<T> record(T service, ServiceReference<T> ref) {
@@ -77,6 +82,15 @@ public final class OSGiKapiServer {
                 }
             }
         });
+        // the framework's stop begins with the system bundle STOPPING, before any bundle stops: kube's shutdown
+        // signal (groups then leave one by one, and what leaves must not look gone for good to clients)
+        frameworkStopping = event -> {
+            if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING) {
+                server.terminationStarted();
+            }
+        };
+        context.addBundleListener(frameworkStopping);
+        this.context = context;
         deploymentHold = DeploymentHold.register(context, server);
         storageExpectations = StorageExpectations.register(context, server);
         HttpServlet servlet = new HttpServlet() {
@@ -97,6 +111,11 @@ public final class OSGiKapiServer {
 
     @Deactivate
     void deactivate() {
+        try {
+            context.removeBundleListener(frameworkStopping);
+        } catch (IllegalStateException stopped) {
+            // the bundle's context is no longer valid: its listeners went with it
+        }
         for (AutoCloseable c : new AutoCloseable[] {deploymentHold, storageExpectations}) {
             if (c != null) {
                 try {

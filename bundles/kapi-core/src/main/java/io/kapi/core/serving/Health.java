@@ -96,9 +96,11 @@ public final class Health {
      * each active post-start hook finished, and (readyz only) the API surface complete.
      *
      * @param surfaceComplete whether the snapshot serves a storage backend and a server and no deployment runs
+     * @param terminating whether the process is shutting down (kube's readyz {@code shutdown} check)
      */
     static Health forSnapshot(io.kapi.api.storage.Storage storage, List<String> missing, Contributions contributions,
-                              PostStartHooks hooks, java.util.function.BooleanSupplier surfaceComplete) {
+                              PostStartHooks hooks, java.util.function.BooleanSupplier surfaceComplete,
+                              java.util.function.BooleanSupplier terminating) {
         List<Health.Check> checks = new ArrayList<>();
         checks.add(new Health.Check("ping", true, () -> null));
         checks.add(new Health.Check("log", true, () -> null));
@@ -129,6 +131,7 @@ public final class Health {
         }
         checks.add(new Health.Check("api-surface", false, () -> surfaceComplete.getAsBoolean() ? null
                 : "the API surface is not complete"));
+        checks.add(new Health.Check("shutdown", false, () -> terminating.getAsBoolean() ? "process is shutting down" : null));
         return new Health(checks);
     }
 }

@@ -86,6 +86,8 @@ public final class KapiServer implements KapiRuntime {
     private final ServedResources.Cache resourceCache = new ServedResources.Cache();
     private volatile ServingSnapshot current;
     private volatile boolean deploying;
+    /** The process is shutting down: see {@link #terminationStarted()}. */
+    private volatile boolean terminating;
     private volatile long deployments;
     private static final long DEPLOYMENT_HOLD_LIMIT_SECONDS = 120;
     private volatile LongConsumer generationListener = g -> { };
@@ -364,7 +366,8 @@ public final class KapiServer implements KapiRuntime {
         }
         List<GroupView> all = Discovery.merge(perServer);
         OpenApi openApi = new OpenApi(all);
-        Health health = Health.forSnapshot(storage, missing, contributions, hooks, () -> complete && !deploying);
+        Health health = Health.forSnapshot(storage, missing, contributions, hooks, () -> complete && !deploying,
+                () -> terminating);
         Director core = NonResourcePaths.director(openApi, health, metrics, BUILD);
         Director notFound = (request, resp) -> {
             notFound(request, resp, complete);
@@ -431,6 +434,14 @@ public final class KapiServer implements KapiRuntime {
     // ---- serving
 
     public void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (terminating && !exemptWhileTerminating(req.getRequestURI())) {
+            // kube's WithRetryAfter once shutdown began: groups are leaving one by one, and a 404 for what is
+            // only going away with the process would end clients' watches and informers for good
+            resp.setHeader("Connection", "close");
+            resp.setHeader("Retry-After", "5");
+            Responses.writeText(resp, 429, "The apiserver is shutting down, please try again later.\n");
+            return;
+        }
         ServingSnapshot snapshot = current;
         if (snapshot == null) {
             resp.setHeader("Retry-After", "1");
@@ -439,6 +450,25 @@ public final class KapiServer implements KapiRuntime {
             return;
         }
         snapshot.chain().proceed(new ApiRequest(req, null, null), resp);
+    }
+
+    /**
+     * The process is shutting down (the OSGi framework began to stop): from now on every request but
+     * the health probes and metrics is answered as kube-apiserver answers once its shutdown began (429,
+     * {@code Retry-After: 5}, the connection closed), and {@code /readyz} fails its {@code shutdown}
+     * check, while the bundles stop one after the other.
+     */
+    public void terminationStarted() {
+        if (!terminating) {
+            terminating = true;
+            LOG.info("shutting down: requests are answered 429 with Retry-After");
+        }
+    }
+
+    /** The paths kube serves throughout its shutdown (pathPrefixesExemptFromRetryAfter). */
+    static boolean exemptWhileTerminating(String path) {
+        return path != null && (path.startsWith("/readyz") || path.startsWith("/livez") || path.startsWith("/healthz")
+                || path.startsWith("/metrics"));
     }
 
     // ---- KapiRuntime
@@ -452,7 +482,7 @@ public final class KapiServer implements KapiRuntime {
     @Override
     public boolean ready() {
         ServingSnapshot s = current;
-        return s != null && s.complete() && !deploying;
+        return s != null && s.complete() && !deploying && !terminating;
     }
 
     @Override

@@ -85,6 +85,26 @@ class KapiServerTest extends ServingTestBase {
     }
 
     @Test
+    void onceShutdownBeganRequestsAreAnswered429AsKubesAndReadyzFails() throws Exception {
+        serveWidgets();
+        assertEquals(201, call("POST", "/apis/things.example.com/v1/widgets", "{\"metadata\":{\"name\":\"w1\"}}").status);
+        server.terminationStarted();
+        FakeHttp.Response r = call("GET", "/apis/things.example.com/v1/widgets/w1", null);
+        assertEquals(429, r.status);
+        assertEquals("5", r.headers.get("Retry-After"));
+        assertEquals("close", r.headers.get("Connection"));
+        assertEquals("The apiserver is shutting down, please try again later.\n", r.text());
+        FakeHttp.Response ready = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/readyz?verbose", Map.of(), null), ready.proxy);
+        assertEquals(500, ready.status);
+        assertTrue(ready.text().contains("[-]shutdown failed"), ready.text());
+        FakeHttp.Response live = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/livez", Map.of(), null), live.proxy);
+        assertEquals(200, live.status, "liveness is not readiness");
+        assertTrue(!server.ready());
+    }
+
+    @Test
     void aConfiguredBackendThatHasNotRegisteredHoldsServingInsteadOfFallingBack() throws Exception {
         wireSecurity();
         server.contributions().addStorage(c(storage, 0, "embedded-bundle", Map.of("kapi.storage", "embedded")));
