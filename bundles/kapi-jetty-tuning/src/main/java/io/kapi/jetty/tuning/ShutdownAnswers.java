@@ -31,10 +31,12 @@ import org.osgi.framework.SynchronousBundleListener;
  */
 public final class ShutdownAnswers implements LifeCycle.Listener {
     private static final Logger LOG = Logger.getLogger(ShutdownAnswers.class.getName());
+    /** One listener for every server Pax Web creates (it creates a new one when its configuration changes). */
+    private static final BooleanSupplier FRAMEWORK_STOPPING = frameworkStopping();
     private final BooleanSupplier stopping;
 
     public ShutdownAnswers() {
-        this(frameworkStopping());
+        this(FRAMEWORK_STOPPING);
     }
 
     ShutdownAnswers(BooleanSupplier stopping) {
