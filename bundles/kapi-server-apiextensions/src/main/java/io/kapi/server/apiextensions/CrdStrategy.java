@@ -89,6 +89,17 @@ final class CrdStrategy implements Strategy, GracefulDeletion {
 
     @Override
     public List<FieldCause> validate(ObjectNode crd) {
+        List<FieldCause> causes = definitionCauses(crd);
+        JsonNode spec = crd.path("spec");
+        List<FieldCause> schemaChecks = CrdSchemaChecks.validate(spec, null);
+        // kube compiles the CEL rules only of schemas that are otherwise valid (its CELSchemaContext)
+        causes.addAll(CrdRules.validate(spec, schemaChecks.isEmpty()));
+        causes.addAll(schemaChecks);
+        return causes;
+    }
+
+    /** Everything about a definition but its schemas and their rules. */
+    private static List<FieldCause> definitionCauses(ObjectNode crd) {
         List<FieldCause> causes = new ArrayList<>();
         JsonNode spec = crd.path("spec");
         String group = spec.path("group").asText("");
@@ -119,10 +130,6 @@ final class CrdStrategy implements Strategy, GracefulDeletion {
         }
         validateNames(names, causes);
         causes.addAll(ConversionRules.validate(spec.path("conversion")));
-        List<FieldCause> schemaChecks = CrdSchemaChecks.validate(spec, null);
-        // kube compiles the CEL rules only of schemas that are otherwise valid (its CELSchemaContext)
-        causes.addAll(CrdRules.validate(spec, schemaChecks.isEmpty()));
-        causes.addAll(schemaChecks);
         return causes;
     }
 
@@ -213,14 +220,14 @@ final class CrdStrategy implements Strategy, GracefulDeletion {
 
     @Override
     public List<FieldCause> validateUpdate(ObjectNode crd, ObjectNode old) {
-        List<FieldCause> causes = validate(crd);
+        List<FieldCause> causes = definitionCauses(crd);
+        JsonNode spec = crd.path("spec");
         // kube's update does not enforce the schema rules the stored definition already breaks
-        causes.removeAll(CrdSchemaChecks.validate(crd.path("spec"), null));
-        causes.addAll(CrdSchemaChecks.validate(crd.path("spec"), old.path("spec")));
-        // nor the per-expression CEL cost limits on versions whose schema is unchanged
-        boolean compileRules = CrdSchemaChecks.validate(crd.path("spec"), null).isEmpty();
-        causes.removeAll(CrdRules.validate(crd.path("spec"), compileRules));
-        causes.addAll(CrdRules.validate(crd.path("spec"), compileRules, old.path("spec")));
+        causes.addAll(CrdSchemaChecks.validate(spec, old.path("spec")));
+        // nor the per-expression CEL cost limits on versions whose schema is unchanged; the rules are
+        // compiled (once) where the schema is otherwise valid, as on create
+        boolean compileRules = CrdSchemaChecks.validate(spec, null).isEmpty();
+        causes.addAll(CrdRules.validate(spec, compileRules, old.path("spec")));
         String scope = crd.path("spec").path("scope").asText("");
         String oldScope = old.path("spec").path("scope").asText("");
         if (!scope.equals(oldScope)) {
