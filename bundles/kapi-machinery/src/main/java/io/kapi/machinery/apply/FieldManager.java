@@ -115,6 +115,21 @@ public final class FieldManager {
     }
 
     /**
+     * structured-merge-diff's {@code ExtractItems} by this field manager's schema: the parts of
+     * {@code object} that {@code items} names, map-list items by key, set items by value, atomic values
+     * whole; a granular map or list from which nothing is taken is null (details: SMD's
+     * {@code typed/remove.go}). client-go's apply configurations ({@code ExtractInto}) extract the
+     * {@link FieldSet#leaves()} of a manager's Apply entry so. The ignored fields play no part.
+     *
+     * @param withKeyFields SMD's {@code WithAppendKeyFields}: each path the object sets brings along the
+     *        key fields of the map-list items on its way
+     * @return a new value, a JSON null when nothing is taken
+     */
+    public JsonNode extractItems(JsonNode object, FieldSet items, boolean withKeyFields) {
+        return Extraction.extract(object, root, items, withKeyFields);
+    }
+
+    /**
      * What changed for the managers of {@code version}: the comparison of both objects converted there,
      * once per version ({@code cache} holds this version's own).
      *

@@ -189,6 +189,27 @@ public final class FieldSet {
         return out;
     }
 
+    /**
+     * SMD's {@code Set.Leaves}: the members that have no member below them. A manager's set names a
+     * list item, or an entry of an untyped map that holds a map, both as a member and by what is below
+     * it; its leaves name only what is below. client-go extracts the leaves of a manager's set
+     * ({@link FieldManager#extractItems}): an extraction walks the value of a member with the set of the
+     * level that holds it, so such a map entry would lose what is below it (a list item would not).
+     */
+    public FieldSet leaves() {
+        FieldSet out = new FieldSet();
+        boolean below = false;
+        for (Map.Entry<String, FieldSet> e : children.entrySet()) {
+            FieldSet l = e.getValue().leaves();
+            if (!l.isEmpty()) {
+                out.children.put(e.getKey(), l);
+                below = true;
+            }
+        }
+        out.member = member && !below;
+        return out;
+    }
+
     /** Every member path, in order. */
     public List<List<String>> paths() {
         List<List<String>> out = new ArrayList<>();

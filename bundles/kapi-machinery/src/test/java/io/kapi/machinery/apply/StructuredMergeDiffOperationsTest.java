@@ -23,9 +23,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * structured-merge-diff's operation tables ({@code merge/*_test.go}, see smd-vectors.README) run
- * through {@link FieldManager}: each case's applies, forced applies and updates in order, then the
- * live object and every manager's field set, and each expected conflict (manager and path) of a
- * refused apply. Objects here are bare: the managed fields ride in a {@code metadata} the comparison
+ * through {@link FieldManager}: each case's applies, forced applies, updates and extract-applies (a
+ * client's extract of what it applied, {@link FieldManager#extractItems}, changed and applied again) in
+ * order, then the live object and every manager's field set, and each expected conflict (manager and
+ * path) of a refused apply. Objects here are bare: the managed fields ride in a {@code metadata} the comparison
  * leaves out, and the sets of a manager's entries (kube keeps one per operation and, for updates, per
  * apiVersion) are taken together, as SMD keeps one per manager. A case's ignored fields
  * ({@code IgnoredFields}, {@code IgnoreFilter}) are the field manager's ({@link FieldManager#ignoring});
@@ -49,14 +50,14 @@ class StructuredMergeDiffOperationsTest {
             tests.add(DynamicTest.dynamicTest(c.get("file").asText() + " " + c.get("test").asText() + "/" + c.get("name").asText(),
                     () -> run(c)));
         }
-        assertEquals(304, tests.size(), "cases run");
+        assertEquals(319, tests.size(), "cases run");
         return tests.stream();
     }
 
     /**
-     * Why a case is not run here, or null: its {@code unsupported} reason (ExtractApply, a client's
-     * operation; the Go tests that are no table), or that it is one of real_test.go's benchmarks on
-     * SMD's large data files, which {@link SmdRealDataTest} runs.
+     * Why a case is not run here, or null: its {@code unsupported} reason (the Go tests that are no
+     * table), or that it is one of real_test.go's benchmarks on SMD's large data files, which
+     * {@link SmdRealDataTest} runs.
      */
     static String skipReason(JsonNode c) {
         if (!c.path("unsupported").isNull() && !c.path("unsupported").isMissingNode()) {
@@ -67,7 +68,7 @@ class StructuredMergeDiffOperationsTest {
         }
         for (JsonNode op : c.get("ops")) {
             String type = op.get("type").asText();
-            if (!Set.of("Apply", "ForceApply", "Update", "ChangeParser").contains(type)) {
+            if (!Set.of("Apply", "ForceApply", "Update", "ExtractApply", "ChangeParser").contains(type)) {
                 return type;
             }
         }
@@ -167,7 +168,10 @@ class StructuredMergeDiffOperationsTest {
         return out;
     }
 
-    /** Runs one Apply, ForceApply or Update: the live object after it (as it was when an expected conflict refused it). */
+    /**
+     * Runs one Apply, ForceApply, ExtractApply or Update: the live object after it (as it was when an
+     * expected conflict refused it).
+     */
     private static ObjectNode step(FieldManager fm, ObjectNode live, JsonNode op) throws Exception {
         JsonNode parsed = StructuredMergeDiffVectorsTest.yaml(op.get("object").asText());
         ObjectNode object = parsed.isObject() ? (ObjectNode) parsed : JsonNodeFactory.instance.objectNode();
@@ -176,6 +180,9 @@ class StructuredMergeDiffOperationsTest {
         if (type.equals("Update")) {
             fm.update(live, object, manager, NOW);
             return object;
+        }
+        if (type.equals("ExtractApply")) {
+            return fm.apply(live, extractApplied(fm, live, object, manager, op.get("apiVersion").asText()), manager, true, NOW);
         }
         JsonNode expected = op.get("conflicts");
         try {
@@ -201,6 +208,29 @@ class StructuredMergeDiffOperationsTest {
             assertEquals(want, got, "conflicts of " + op);
             return live;
         }
+    }
+
+    /**
+     * SMD's fixture ExtractApply (a client's extract, change and apply): the leaves of what
+     * {@code manager} owns (which must be at {@code version}) extracted from the live object, the
+     * operation's object merged over them; on a missing object, the operation's object itself.
+     */
+    private static ObjectNode extractApplied(FieldManager fm, ObjectNode live, ObjectNode object, String manager, String version) {
+        if (live == null) {
+            return object;
+        }
+        FieldSet owned = new FieldSet();
+        for (JsonNode entry : live.path("metadata").path("managedFields")) {
+            if (entry.get("manager").asText().equals(manager)) {
+                assertEquals(version, entry.get("apiVersion").asText(), "the version of " + manager + "'s set");
+                owned = owned.union(FieldSet.fromFieldsV1(entry.get("fieldsV1")));
+            }
+        }
+        ObjectNode current = live.deepCopy();
+        current.remove("metadata");
+        JsonNode extracted = fm.extractItems(current, owned.leaves(), false);
+        JsonNode merged = Fields.merge(extracted, object, fm.root());
+        return merged instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
     }
 
     /** The case's expected live object and managed fields. */

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * structured-merge-diff's own test tables as data (see smd-vectors.README): its typed merge cases
- * ({@code typed/merge_test.go}), its comparisons ({@code typed/symdiff_test.go}, both ways) and the
- * field sets of values ({@code typed/toset_test.go}), each on its own schema read by {@link SmdSchemas}.
+ * ({@code typed/merge_test.go}), its comparisons ({@code typed/symdiff_test.go}, both ways), the
+ * field sets of values ({@code typed/toset_test.go}) and its extractions ({@code typed/remove_test.go}),
+ * each on its own schema read by {@link SmdSchemas}.
  */
 class StructuredMergeDiffVectorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -125,6 +126,77 @@ class StructuredMergeDiffVectorsTest {
             for (JsonNode p : c.get("pairs")) {
                 tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " #" + i++, () ->
                         assertEquals(set(p.get("set")), Fields.toFieldSet(yaml(p.get("object").asText()), s), p.toString())));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** The extraction of an SMD case's object by the field manager of its schema. */
+    private static JsonNode extract(JsonNode c, JsonNode object, FieldSet items, boolean withKeyFields) throws Exception {
+        SmdSchemas schemas = SmdSchemas.parse(c.get("schema").asText());
+        return new FieldManager(schemas.type(c.get("rootTypeName").asText()), schemas.refs(), "v1").extractItems(object, items, withKeyFields);
+    }
+
+    private static void assertSameValue(JsonNode want, JsonNode got, String message) {
+        if (!Fields.sameValue(want, got)) {
+            assertEquals(want, got, message);
+        }
+    }
+
+    /** removeCases' extractions (ExtractItems); the ones Go marks "unparseable" are not checked there either. */
+    @TestFactory
+    Stream<DynamicTest> extractItems() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : load("smd-typed-extract.json").get("removeCases")) {
+            int i = 0;
+            for (JsonNode q : c.get("quadruplets")) {
+                int n = i++;
+                if (q.get("extractOutput").asText().equals("unparseable")) {
+                    continue;
+                }
+                tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " #" + n, () -> {
+                    JsonNode got = extract(c, yaml(q.get("object").asText()), set(q.get("set")), false);
+                    assertSameValue(yaml(q.get("extractOutput").asText()), got, q.toString());
+                }));
+            }
+        }
+        assertEquals(50, tests.size(), "extractions checked");
+        return tests.stream();
+    }
+
+    /**
+     * reversibleExtractCases: a partial object merged into an object, then the leaves of its field set
+     * extracted from the result, give the partial object back.
+     */
+    @TestFactory
+    Stream<DynamicTest> reversibleExtract() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : load("smd-typed-extract.json").get("reversibleExtractCases")) {
+            Structure s = root(c);
+            int i = 0;
+            for (JsonNode p : c.get("pairs")) {
+                tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " #" + i++, () -> {
+                    JsonNode pso = yaml(p.get("pso").asText());
+                    JsonNode merged = Fields.merge(yaml(p.get("object").asText()), pso, s);
+                    JsonNode got = extract(c, merged, Fields.toFieldSet(pso, s).leaves(), false);
+                    assertSameValue(pso, got, p.toString());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** extractWithKeysCases: ExtractItems with WithAppendKeyFields. */
+    @TestFactory
+    Stream<DynamicTest> extractWithKeys() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : load("smd-typed-extract.json").get("extractWithKeysCases")) {
+            int i = 0;
+            for (JsonNode t : c.get("triplets")) {
+                tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " #" + i++, () -> {
+                    JsonNode got = extract(c, yaml(t.get("object").asText()), set(t.get("set")), true);
+                    assertSameValue(yaml(t.get("wantOutput").asText()), got, t.toString());
+                }));
             }
         }
         return tests.stream();
