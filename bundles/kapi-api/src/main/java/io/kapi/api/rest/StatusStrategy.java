@@ -12,6 +12,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * A resource that declares one ({@link ResourceDefinition#status()}) is served at
  * {@code <resource>/status} for get, update and patch (server-side apply too), and its main resource
  * no longer takes status from clients: a create drops {@code status}, an update keeps the stored one.
+ * A strategy that also states its reset fields ({@link ResetFields}, kube's {@code GetResetFields})
+ * is applied through {@code /status} as kube applies: the whole configuration merged, those fields
+ * neither owned nor conflicting, then {@link #prepareForUpdate} on the result.
  */
 @ConsumerType
 public interface StatusStrategy {

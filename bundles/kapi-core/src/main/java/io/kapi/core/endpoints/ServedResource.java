@@ -6,12 +6,14 @@ import io.kapi.api.rest.Getter;
 import io.kapi.api.rest.GracefulDeleter;
 import io.kapi.api.rest.Lister;
 import io.kapi.api.rest.Patcher;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.Updater;
 import io.kapi.api.rest.Watcher;
 import io.kapi.core.openapi.OpenApi;
 import io.kapi.core.registry.ResourceMeta;
 import io.kapi.machinery.apply.FieldManager;
+import io.kapi.machinery.apply.FieldSet;
 import io.kapi.machinery.patch.SmpSchema;
 import io.kapi.machinery.validation.StrictDecoding;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +47,7 @@ public final class ServedResource {
     private final String subresource;
     private final Map<String, ServedResource> subresources;
     private final String storageVersion;
+    private final OtherVersions otherVersions;
     private volatile boolean closed;
 
     /** The {@code scale} subresource's kind, as kube's autoscaling/v1 Scale. */
@@ -63,12 +66,31 @@ public final class ServedResource {
     public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend,
                           Map<String, Object> subresourceStorage, String storageVersion) {
         this(meta, definition, storage, backend, "", definition == null ? null : definition.schema(),
-                subresourceStorage, storageVersion);
+                subresourceStorage, storageVersion, null);
+    }
+
+    /**
+     * A resource whose field manager reads the managedFields entries of its other served versions
+     * through {@code otherVersions} ({@link #readVersions}).
+     */
+    public ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend,
+                          Map<String, Object> subresourceStorage, String storageVersion, OtherVersions otherVersions) {
+        this(meta, definition, storage, backend, "", definition == null ? null : definition.schema(),
+                subresourceStorage, storageVersion, otherVersions);
+    }
+
+    /**
+     * The field manager of {@code def}'s kind in its served version, reading the entries of the resource's
+     * other versions through what it returns with it ({@link #readVersions}).
+     */
+    public static OtherVersions otherVersions(ResourceMeta meta, ResourceDefinition def) {
+        return new OtherVersions(meta.group(), meta.apiVersion(), def.converter(),
+                new FieldManager(def.schema(), OpenApi.refs(def), meta.apiVersion()));
     }
 
     private ServedResource(ResourceMeta meta, ResourceDefinition definition, Object storage, Object backend,
                            String subresource, ObjectNode schema, Map<String, Object> subresourceStorage,
-                           String storageVersion) {
+                           String storageVersion, OtherVersions otherVersions) {
         this.backend = backend;
         this.storageVersion = storageVersion == null || storageVersion.isEmpty() ? meta.version() : storageVersion;
         this.meta = meta;
@@ -80,19 +102,24 @@ public final class ServedResource {
         java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> refs = OpenApi.refs(definition);
         this.decoding = new StrictDecoding(schema, refs);
         this.patchSchema = SmpSchema.fromOpenApi(schema, refs);
-        this.fieldManager = new FieldManager(schema, refs, meta.apiVersion());
+        this.otherVersions = otherVersions;
+        // the resource and its status read other versions' entries; a subresource of another kind does not
+        this.fieldManager = otherVersions != null && (subresource.isEmpty() || subresource.equals("status"))
+                ? otherVersions.fieldManager(meta.apiVersion()).converting(otherVersions)
+                : new FieldManager(schema, refs, meta.apiVersion());
         Map<String, ServedResource> subs = new TreeMap<>();
         subresourceStorage.forEach((name, rest) -> {
             if (name.equals("scale")) {
                 ResourceMeta scale = new ResourceMeta("autoscaling", "v1", meta.resource(), ScaleRest.KIND, meta.namespaced());
-                subs.put(name, new ServedResource(scale, definition, rest, null, name, SCALE_SCHEMA, Map.of(), "v1"));
+                subs.put(name, new ServedResource(scale, definition, rest, null, name, SCALE_SCHEMA, Map.of(), "v1", null));
             } else if (custom(definition, name) != null) {
                 io.kapi.api.rest.Subresource c = custom(definition, name);
                 // a subresource of its own kind (kube's pods/binding takes a Binding, pods/eviction a policy/v1 Eviction)
                 ResourceMeta kind = new ResourceMeta(c.group(), c.version(), meta.resource(), c.kind(), meta.namespaced());
-                subs.put(name, new ServedResource(kind, definition, rest, null, name, c.schema(), Map.of(), c.version()));
+                subs.put(name, new ServedResource(kind, definition, rest, null, name, c.schema(), Map.of(), c.version(), null));
             } else {
-                subs.put(name, new ServedResource(meta, definition, rest, null, name, schema, Map.of(), storageVersion));
+                subs.put(name, new ServedResource(meta, definition, rest, null, name, schema, Map.of(), storageVersion,
+                        otherVersions));
             }
         });
         this.subresources = Collections.unmodifiableMap(subs);
@@ -117,9 +144,10 @@ public final class ServedResource {
      * Applies the kind's defaults to {@code written}, as decoding does in kube, and records the fields
      * an update (or a patch) sets in its managed fields, after taking
      * out what this endpoint does not let the client change, so that the writer owns only what it set:
-     * the status through the resource itself when it has a status subresource, everything but the
-     * status through {@code /status} (kube's reset fields). The scale subresource records its writes
-     * on the object itself ({@link ScaleRest}).
+     * the status through the resource itself when it has a status subresource, what the status
+     * strategy resets through {@code /status}; the status strategy's reset fields ({@link ResetFields})
+     * are moreover owned by nobody, as kube's field manager ignores them. The scale subresource records
+     * its writes on the object itself ({@link ScaleRest}).
      */
     public void recordUpdate(ObjectNode current, ObjectNode written, String manager, String now) {
         if (!subresource.equals("scale") && definition != null && definition.strategy() != null) {
@@ -151,7 +179,11 @@ public final class ServedResource {
                 if (current != null) {
                     definition.status().prepareForUpdate(written, current);
                 }
-                fieldManager.update(current, written, manager, now, subresource);
+                // the reset fields are nobody's, also those the strategy lets through (kube's CRD metadata, a
+                // CSR's conditions other than Approved and Denied)
+                FieldManager fields = definition.status() instanceof ResetFields reset
+                        ? ignoring(resetFields(reset.resetFields())) : fieldManager;
+                fields.update(current, written, manager, now, subresource);
             }
             default -> {
                 // the subresource's storage records the write on the object it changes
@@ -160,21 +192,36 @@ public final class ServedResource {
     }
 
     /**
-     * Server-side apply of {@code config} to {@code current} (null: the object is created), with what
-     * this endpoint does not let the client set taken out of the configuration first, as kube's reset
-     * fields are: the applier owns only the fields it may set here.
+     * Server-side apply of {@code config} to {@code current} (null: the object is created), as kube's
+     * field manager applies with the endpoint strategy's reset fields ignored: the applier owns only
+     * the fields it may set here, and the store's strategy then resets the others on the merged object.
+     * <ul>
+     *   <li>The resource itself, when it has a status subresource: the whole configuration is merged
+     *       with {@code status} ignored (kube's main strategies reset {@code status}); the store then
+     *       drops the status on create (a Node keeps it) and keeps the stored one on update.</li>
+     *   <li>{@code /status}, when the status strategy states its reset fields ({@link ResetFields}):
+     *       the whole configuration is merged with those fields ignored, so that e.g. the labels and
+     *       annotations it sets are the applier's (under subresource {@code status}), while a spec it
+     *       sets is nobody's and conflicts with nobody; the status store's
+     *       {@link io.kapi.api.rest.StatusStrategy#prepareForUpdate} then resets what the endpoint does
+     *       not let through. A status strategy without reset fields is applied with only
+     *       {@code status} (and the object's name and namespace) taken from the configuration.</li>
+     * </ul>
      */
     public ObjectNode recordApply(ObjectNode current, ObjectNode config, String manager, boolean force, String now) {
         switch (subresource) {
             case "" -> {
-                ObjectNode applied = config;
-                if (definition != null && definition.status() != null && config.has("status")) {
-                    applied = config.deepCopy();
-                    applied.remove("status");
+                FieldManager fields = fieldManager;
+                if (definition != null && definition.status() != null) {
+                    fields = ignoring(resetFields(List.of(List.of("status"))));
                 }
-                return fieldManager.apply(current, applied, manager, force, now);
+                return fields.apply(current, config, manager, force, now);
             }
             case "status" -> {
+                if (definition.status() instanceof ResetFields reset) {
+                    return ignoring(resetFields(reset.resetFields()))
+                            .apply(current, config, manager, force, now, subresource);
+                }
                 ObjectNode applied = Json.object();
                 applied.set("apiVersion", config.get("apiVersion"));
                 applied.set("kind", config.get("kind"));
@@ -195,9 +242,52 @@ public final class ServedResource {
         }
     }
 
+    /**
+     * This endpoint's field manager with {@code fields} ignored, in the served version and in each other
+     * version it reads managers of (kube's built-in strategies list the same reset fields for every version).
+     */
+    private FieldManager ignoring(FieldSet fields) {
+        FieldManager f = fieldManager.ignoring(fields);
+        return otherVersions == null || !(subresource.isEmpty() || subresource.equals("status")) ? f
+                : f.converting(otherVersions.ignoring(fields));
+    }
+
+    /** Reset-field paths (field names from the root) as the field set the field manager ignores. */
+    static FieldSet resetFields(List<List<String>> paths) {
+        FieldSet set = new FieldSet();
+        for (List<String> path : paths) {
+            List<String> elements = new ArrayList<>(path.size());
+            for (String name : path) {
+                elements.add(FieldSet.field(name));
+            }
+            set.insert(elements);
+        }
+        return set;
+    }
+
     /** managedFields and server-side apply for this resource's kind. */
     public FieldManager fieldManager() {
         return fieldManager;
+    }
+
+    /**
+     * Tells this resource's field manager the versions of the resource served now ({@code versions}: the
+     * resource in each of them, this one too), whose managedFields entries it then reads in their own
+     * version. Called with every serving snapshot; does nothing for a resource built without
+     * {@link OtherVersions}.
+     */
+    public void readVersions(java.util.Collection<ServedResource> versions) {
+        if (otherVersions == null) {
+            return;
+        }
+        Map<String, FieldManager> byVersion = new java.util.HashMap<>();
+        for (ServedResource r : versions) {
+            if (r.otherVersions != null) {
+                byVersion.put(r.meta.apiVersion(), r.otherVersions.own());
+            }
+        }
+        byVersion.put(meta.apiVersion(), otherVersions.own());
+        otherVersions.serve(byVersion);
     }
 
     /** The strategic merge patch metadata of this resource's kind, from its schema's patch strategies and merge keys. */

@@ -6,6 +6,7 @@ import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.StorageBinding;
 import io.kapi.api.storage.Storage;
+import io.kapi.core.endpoints.OtherVersions;
 import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.registry.GenericStore;
 import io.kapi.core.registry.ResourceMeta;
@@ -70,14 +71,14 @@ final class ServedResources {
                     new StorageNamespaceGuard(storage), NameValidator.DNS1123_SUBDOMAIN,
                     new GenericStore.Options(options.versions(), true, def.status()))));
         }
+        OtherVersions versions = ServedResource.otherVersions(meta, def);
         if (def.scale() != null) {
-            subresources.put("scale", new ScaleRest(meta, main, def.scale(),
-                    new io.kapi.machinery.apply.FieldManager(def.schema(), io.kapi.core.openapi.OpenApi.refs(def), meta.apiVersion())));
+            subresources.put("scale", new ScaleRest(meta, main, def.scale(), versions.own().converting(versions)));
         }
         for (io.kapi.api.rest.Subresource sub : def.subresources()) {
             subresources.put(sub.name(), sub.storage().create(binding));
         }
-        return new ServedResource(meta, def, rest, storage, subresources, storageVersion);
+        return new ServedResource(meta, def, rest, storage, subresources, storageVersion, versions);
     }
 
     /** A snapshot's served resources, and its groups by server name and group name, in claim order. */
@@ -119,6 +120,16 @@ final class ServedResources {
                         .add(c.def().version(), r);
             }
             resources = next;
+            // each resource's field manager reads the managedFields entries of its versions served now
+            Map<String, List<ServedResource>> versionsOf = new HashMap<>();
+            for (ServedResource r : served) {
+                versionsOf.computeIfAbsent(r.meta().group() + "/" + r.meta().resource(), k -> new java.util.ArrayList<>()).add(r);
+            }
+            for (List<ServedResource> versions : versionsOf.values()) {
+                for (ServedResource r : versions) {
+                    r.readVersions(versions);
+                }
+            }
             return new Served(served, groupsByServer);
         }
     }

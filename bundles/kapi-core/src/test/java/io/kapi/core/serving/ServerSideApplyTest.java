@@ -92,10 +92,16 @@ class ServerSideApplyTest extends ServingTestBase {
     @Test
     void badManagedFieldsAndBodiesOfPatchTypesAreRefused() throws Exception {
         FakeHttp.Response op = call("POST", CMS, "{\"metadata\":{\"name\":\"m\",\"managedFields\":[{\"manager\":\"x\","
-                + "\"operation\":\"Bogus\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{}}}]}}");
+                + "\"operation\":\"Bogus\",\"apiVersion\":\"v1\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{}}}]}}");
         assertEquals(422, op.status, op.text());
         assertTrue(json(op).path("message").asText().contains("metadata.managedFields[0].operation: Invalid value: \"Bogus\": "
                 + "must be `Apply` or `Update`"), op.text());
+        // an entry of a version the resource is not served in is dropped before anything looks at it, as kube's
+        // field manager drops the entries of a version it cannot convert to (structured-merge-diff's missing version)
+        FakeHttp.Response unserved = call("POST", CMS, "{\"metadata\":{\"name\":\"n\",\"managedFields\":[{\"manager\":\"x\","
+                + "\"operation\":\"Bogus\",\"apiVersion\":\"v9\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{}}}]}}");
+        assertEquals(201, unserved.status, unserved.text());
+        assertTrue(json(unserved).at("/metadata/managedFields").toString().indexOf("v9") < 0, unserved.text());
         FakeHttp.Response mergeBody = call("POST", CMS, "application/merge-patch+json", "{\"metadata\":{\"name\":\"m\"}}");
         assertEquals(415, mergeBody.status);
     }

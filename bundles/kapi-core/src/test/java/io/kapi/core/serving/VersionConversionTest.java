@@ -202,4 +202,75 @@ class VersionConversionTest extends ServingTestBase {
         }
         throw new AssertionError("no gadgets in " + resourceList);
     }
+
+    private static final String APPLY = "application/apply-patch+yaml";
+
+    /** The managedFields entry of {@code manager} in {@code object}. */
+    private static JsonNode entry(JsonNode object, String manager) {
+        for (JsonNode e : object.at("/metadata/managedFields")) {
+            if (e.path("manager").asText().equals(manager)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * As kube's field manager converts the object to each managedFields entry's version: a manager that
+     * applied in v2 owns v2's {@code spec.dimensions.size}, and an apply of v1's {@code spec.size} (the same
+     * value, converted) conflicts with it, named in the owner's version (an Apply manager by its name alone,
+     * as kube names it); a forced apply takes it.
+     */
+    @Test
+    void managersOfAnotherVersionAreComparedInTheirOwnVersion() throws Exception {
+        serve(gadgets(SIZES, "v1"));
+        FakeHttp.Response first = call("PATCH", V2 + "/d?fieldManager=two", APPLY, """
+                {"apiVersion":"convert.example.com/v2","kind":"Gadget","metadata":{"name":"d"},"spec":{"dimensions":{"size":3}}}""");
+        assertEquals(201, first.status, first.text());
+
+        FakeHttp.Response conflict = call("PATCH", V1 + "/d?fieldManager=one", APPLY, """
+                {"apiVersion":"convert.example.com/v1","kind":"Gadget","metadata":{"name":"d"},"spec":{"size":5}}""");
+        assertEquals(409, conflict.status, conflict.text());
+        JsonNode status = json(conflict);
+        assertEquals("Apply failed with 1 conflict: conflict with \"two\": .spec.dimensions.size",
+                status.path("message").asText());
+        assertEquals(".spec.dimensions.size", status.at("/details/causes/0/field").asText(), status.toString());
+        assertEquals(3, stored("d").at("/spec/size").asInt(), "nothing written");
+
+        // the same value applied in v1 is shared, not a conflict
+        FakeHttp.Response shared = call("PATCH", V1 + "/d?fieldManager=one", APPLY, """
+                {"apiVersion":"convert.example.com/v1","kind":"Gadget","metadata":{"name":"d"},"spec":{"size":3}}""");
+        assertEquals(200, shared.status, shared.text());
+
+        FakeHttp.Response forced = call("PATCH", V1 + "/d?fieldManager=one&force=true", APPLY, """
+                {"apiVersion":"convert.example.com/v1","kind":"Gadget","metadata":{"name":"d"},"spec":{"size":5}}""");
+        assertEquals(200, forced.status, forced.text());
+        JsonNode v2 = json(call("GET", V2 + "/d", null));
+        assertEquals(5, v2.at("/spec/dimensions/size").asInt());
+        JsonNode two = entry(v2, "two");
+        assertTrue(two == null || !two.at("/fieldsV1/f:spec").toString().contains("f:size"),
+                "the forced apply took spec.dimensions.size from its v2 manager: " + v2.at("/metadata/managedFields"));
+        assertEquals("convert.example.com/v1", entry(v2, "one").path("apiVersion").asText());
+        assertTrue(entry(v2, "one").at("/fieldsV1/f:spec/f:size").isObject(), v2.at("/metadata/managedFields").toString());
+    }
+
+    /**
+     * An update in v1 that changes what a v2 manager owns takes it from that manager, as the change shows in
+     * v2; the manager keeps the rest.
+     */
+    @Test
+    void anUpdateInOneVersionTakesTheFieldFromAManagerOfAnother() throws Exception {
+        serve(gadgets(SIZES, "v1"));
+        assertEquals(201, call("PATCH", V2 + "/e?fieldManager=two", APPLY, """
+                {"apiVersion":"convert.example.com/v2","kind":"Gadget","metadata":{"name":"e"},"spec":{"color":"red","dimensions":{"size":3}}}""").status);
+        FakeHttp.Response updated = call("PATCH", V1 + "/e?fieldManager=editor", "application/merge-patch+json", "{\"spec\":{\"size\":8}}");
+        assertEquals(200, updated.status, updated.text());
+        JsonNode v1 = json(updated);
+        JsonNode two = entry(v1, "two");
+        assertTrue(two != null && two.at("/fieldsV1/f:spec/f:color").isObject()
+                        && two.at("/fieldsV1/f:spec/f:dimensions/f:size").isMissingNode(),
+                "the v2 manager lost the size it owned and kept its color: " + v1.at("/metadata/managedFields"));
+        assertEquals("convert.example.com/v2", two.path("apiVersion").asText());
+        assertTrue(entry(v1, "editor").at("/fieldsV1/f:spec/f:size").isObject(), v1.at("/metadata/managedFields").toString());
+    }
 }

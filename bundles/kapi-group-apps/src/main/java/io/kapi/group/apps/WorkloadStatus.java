@@ -3,14 +3,15 @@ package io.kapi.group.apps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The status strategy of kube's workloads: a status write keeps the stored spec (and, for a Deployment,
- * its labels), and kube's status validation: counts not negative, not above {@code status.replicas},
- * available not above ready, a collision count that never goes down.
+ * its labels), which are also its reset fields, and kube's status validation: counts not negative, not
+ * above {@code status.replicas}, available not above ready, a collision count that never goes down.
  *
  * @param keepLabels labels cannot change through /status (Deployments)
  * @param counts the counts that may not be negative
@@ -18,7 +19,7 @@ import java.util.List;
  * @param availableAboveReady the message when availableReplicas exceeds readyReplicas, or null
  */
 record WorkloadStatus(boolean keepLabels, List<String> counts, List<String> atMostReplicas, String availableAboveReady)
-        implements StatusStrategy {
+        implements StatusStrategy, ResetFields {
 
     static final WorkloadStatus DEPLOYMENT = new WorkloadStatus(true,
             List.of("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
@@ -36,6 +37,15 @@ record WorkloadStatus(boolean keepLabels, List<String> counts, List<String> atMo
             List.of("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady",
                     "observedGeneration", "updatedNumberScheduled", "numberAvailable", "numberUnavailable", "collisionCount"),
             List.of(), null);
+
+    /**
+     * kube's GetResetFields of these status strategies: {@code spec}, and a Deployment's
+     * {@code metadata.labels} too (apps/v1).
+     */
+    @Override
+    public List<List<String>> resetFields() {
+        return keepLabels ? List.of(List.of("spec"), List.of("metadata", "labels")) : List.of(List.of("spec"));
+    }
 
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {

@@ -2,6 +2,7 @@ package io.kapi.group.autoscaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.util.List;
 
@@ -12,7 +13,13 @@ import java.util.List;
  *
  * @param v1 the strategy of autoscaling/v1 objects
  */
-record HpaStatus(boolean v1) implements StatusStrategy {
+record HpaStatus(boolean v1) implements StatusStrategy, ResetFields {
+
+    /** kube's GetResetFields of this status strategy: {@code spec}, in every autoscaling version. */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"));
+    }
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
         StatusStrategy.keepStoredSpec(object, old);

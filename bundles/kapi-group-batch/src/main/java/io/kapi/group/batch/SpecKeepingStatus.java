@@ -2,17 +2,24 @@ package io.kapi.group.batch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.util.ArrayList;
 import java.util.List;
 
 /** kube's Job and CronJob status strategies: the stored spec stays; a Job's counts may not be negative, a CronJob's status is not validated. */
-final class SpecKeepingStatus implements StatusStrategy {
+final class SpecKeepingStatus implements StatusStrategy, ResetFields {
     private final boolean job;
 
     SpecKeepingStatus(boolean job) {
         this.job = job;
+    }
+
+    /** kube's GetResetFields of this status strategy: {@code spec}. */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"));
     }
 
     @Override

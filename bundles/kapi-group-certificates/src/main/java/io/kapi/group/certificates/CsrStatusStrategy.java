@@ -3,6 +3,7 @@ package io.kapi.group.certificates;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * or removes one, validation refuses it ({@code updates may not add a condition of type "Approved"}).
  * Conditions get their timestamps. The metadata is the client's, as kube's strategy leaves it. Stateless.
  */
-final class CsrStatusStrategy implements StatusStrategy {
+final class CsrStatusStrategy implements StatusStrategy, ResetFields {
     private final Supplier<String> now;
 
     CsrStatusStrategy() {
@@ -24,6 +25,16 @@ final class CsrStatusStrategy implements StatusStrategy {
     /** With a clock for the condition timestamps (RFC 3339, as {@link Json#now}). */
     CsrStatusStrategy(Supplier<String> now) {
         this.now = now;
+    }
+
+    /**
+     * kube's GetResetFields of {@code csrStatusStrategy}: {@code spec} and {@code status.conditions}. The
+     * conditions other than Approved and Denied are still written through /status; an applier does
+     * not own them.
+     */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"), List.of("status", "conditions"));
     }
 
     @Override

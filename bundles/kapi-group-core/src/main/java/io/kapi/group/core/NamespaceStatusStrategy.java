@@ -3,6 +3,7 @@ package io.kapi.group.core;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.util.List;
 
@@ -11,7 +12,13 @@ import java.util.List;
  * metadata and status are taken), and the phase must match the deletion state: Active while the
  * namespace is not being deleted, Terminating once it is.
  */
-final class NamespaceStatusStrategy implements StatusStrategy {
+final class NamespaceStatusStrategy implements StatusStrategy, ResetFields {
+    /** kube's GetResetFields of this status strategy: {@code spec}. */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"));
+    }
+
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
         StatusStrategy.keepStoredSpec(object, old);

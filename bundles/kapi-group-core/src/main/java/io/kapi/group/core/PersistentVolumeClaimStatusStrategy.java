@@ -3,6 +3,7 @@ package io.kapi.group.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import io.kapi.machinery.quantity.Quantity;
 import io.kapi.machinery.validation.NameValidation;
@@ -14,10 +15,16 @@ import java.util.List;
  * status fields (gate off) only where the stored claim has them, and ValidatePersistentVolumeClaimStatusUpdate
  * with RecoverVolumeExpansionFailure on (the allocated resources and their resize statuses are checked).
  */
-final class PersistentVolumeClaimStatusStrategy implements StatusStrategy {
+final class PersistentVolumeClaimStatusStrategy implements StatusStrategy, ResetFields {
     /** kube's resizeStatusSet, sorted as its message lists it. */
     static final List<String> RESIZE_STATUSES = List.of("ControllerResizeInProgress", "ControllerResizeInfeasible",
             "NodeResizeInProgress", "NodeResizeInfeasible", "NodeResizePending");
+
+    /** kube's GetResetFields of this status strategy: {@code spec}. */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"));
+    }
 
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {

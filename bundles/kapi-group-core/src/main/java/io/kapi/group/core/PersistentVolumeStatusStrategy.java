@@ -3,8 +3,10 @@ package io.kapi.group.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,7 +14,13 @@ import java.util.Objects;
  * set its own {@code lastPhaseTransitionTime} gets now; an unchanged phase keeps the stored time.
  * ValidatePersistentVolumeStatusUpdate checks only metadata, which the store does.
  */
-final class PersistentVolumeStatusStrategy implements StatusStrategy {
+final class PersistentVolumeStatusStrategy implements StatusStrategy, ResetFields {
+    /** kube's GetResetFields of this status strategy: {@code spec}. */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"));
+    }
+
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
         StatusStrategy.keepStoredSpec(object, old);

@@ -3,14 +3,21 @@ package io.kapi.group.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.util.ArrayList;
 import java.util.List;
 
 /** kube's replication controller status strategy: the stored spec stays; ValidateReplicationControllerStatus. */
-final class ReplicationControllerStatusStrategy implements StatusStrategy {
+final class ReplicationControllerStatusStrategy implements StatusStrategy, ResetFields {
     private static final String ABOVE_REPLICAS = "cannot be greater than status.replicas";
+
+    /** kube's GetResetFields of this status strategy: {@code spec}. */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"));
+    }
 
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {

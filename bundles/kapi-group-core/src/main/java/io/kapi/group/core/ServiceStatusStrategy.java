@@ -3,6 +3,7 @@ package io.kapi.group.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import io.kapi.machinery.validation.NameValidation;
 import java.util.ArrayList;
@@ -12,7 +13,13 @@ import java.util.List;
  * kube's Service status strategy: a write to {@code services/status} keeps the stored spec (metadata
  * and status are taken); load balancer ingress only on a LoadBalancer, with valid IPs and hostnames.
  */
-final class ServiceStatusStrategy implements StatusStrategy {
+final class ServiceStatusStrategy implements StatusStrategy, ResetFields {
+    /** kube's GetResetFields of this status strategy: {@code spec}. */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("spec"));
+    }
+
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
         StatusStrategy.keepStoredSpec(object, old);

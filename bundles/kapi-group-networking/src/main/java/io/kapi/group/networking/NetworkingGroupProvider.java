@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
@@ -22,8 +23,14 @@ public final class NetworkingGroupProvider implements APIGroupProvider {
             ResourceDefinition.builder("v1", "networkpolicies", "NetworkPolicy").namespaced(true).shortNames("netpol")
                     .openApi(OPENAPI, PKG + "NetworkPolicy").strategy(new NetworkPolicyStrategy()).build());
 
-    /** A status write keeps the stored spec. */
-    static final class KeepSpec implements StatusStrategy {
+    /** kube's Ingress status strategy: a status write keeps the stored spec, its reset field. */
+    static final class KeepSpec implements StatusStrategy, ResetFields {
+        /** kube's GetResetFields of the Ingress status strategy: {@code spec}. */
+        @Override
+        public List<List<String>> resetFields() {
+            return List.of(List.of("spec"));
+        }
+
         @Override
         public void prepareForUpdate(ObjectNode object, ObjectNode old) {
             StatusStrategy.keepStoredSpec(object, old);

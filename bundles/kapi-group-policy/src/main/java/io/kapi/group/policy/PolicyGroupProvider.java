@@ -5,6 +5,7 @@ import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,13 @@ public final class PolicyGroupProvider implements APIGroupProvider {
     static final ObjectNode OPENAPI = Json.resource(PolicyGroupProvider.class, "policy-v1-openapi.json");
 
     /** kube's PDB status strategy: the spec stays; counts may not be negative. */
-    static final class Status implements StatusStrategy {
+    static final class Status implements StatusStrategy, ResetFields {
+        /** kube's GetResetFields of the PDB status strategy: {@code spec}. */
+        @Override
+        public List<List<String>> resetFields() {
+            return List.of(List.of("spec"));
+        }
+
         @Override
         public void prepareForUpdate(ObjectNode object, ObjectNode old) {
             StatusStrategy.keepStoredSpec(object, old);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
+import io.kapi.api.rest.ResetFields;
 import io.kapi.api.rest.StatusStrategy;
 import java.util.List;
 
@@ -13,9 +14,18 @@ import java.util.List;
  * owner references, generation, deletion timestamp), and the update is validated as the main
  * resource's is. Go's status struct always carries {@code attached}.
  */
-final class VolumeAttachmentStatusStrategy implements StatusStrategy {
+final class VolumeAttachmentStatusStrategy implements StatusStrategy, ResetFields {
     private static final List<String> RESET = List.of("deletionTimestamp", "generation", "labels", "annotations", "finalizers",
             "ownerReferences");
+
+    /**
+     * kube's GetResetFields of the VolumeAttachment status strategy: all of {@code metadata} and
+     * {@code spec}; an applier through /status owns only status fields.
+     */
+    @Override
+    public List<List<String>> resetFields() {
+        return List.of(List.of("metadata"), List.of("spec"));
+    }
 
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
-import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.ScaleSubresource;
-import io.kapi.api.rest.StatusStrategy;
 import io.kapi.machinery.schema.StructuralSchema;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,12 +83,7 @@ final class CrdGroup implements APIGroupProvider {
                 JsonNode subresources = v.path("subresources");
                 if (subresources.has("status")) {
                     // kube's status strategy: the status schema and the rules (oldSelf: the stored object)
-                    b.status(new StatusStrategy() {
-                        @Override
-                        public List<FieldCause> validateUpdate(ObjectNode object, ObjectNode old) {
-                            return strategy.validateStatusUpdate(object, old);
-                        }
-                    });
+                    b.status(new CustomResourceStatus(strategy));
                 }
                 if (subresources.has("scale")) {
                     JsonNode scale = subresources.get("scale");

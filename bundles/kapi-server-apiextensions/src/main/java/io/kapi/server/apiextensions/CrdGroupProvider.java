@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
-import io.kapi.api.rest.StatusStrategy;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
@@ -18,7 +17,7 @@ public final class CrdGroupProvider implements APIGroupProvider {
             ResourceDefinition.builder("v1", RESOURCE, "CustomResourceDefinition").shortNames("crd", "crds")
                     .categories("api-extensions")
                     .openApi(OPENAPI, "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition")
-                    .strategy(new CrdStrategy()).status(new StatusStrategy() { }).build());
+                    .strategy(new CrdStrategy()).status(new CrdStatusStrategy()).build());
 
     @Override
     public String group() {
