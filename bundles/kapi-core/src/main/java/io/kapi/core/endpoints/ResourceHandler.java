@@ -235,6 +235,10 @@ public final class ResourceHandler {
         if (!connecter.connectMethods().contains(method)) {
             throw StatusException.methodNotAllowed(method, meta.group(), meta.resource() + "/" + info.subresource());
         }
+        if (connecter instanceof io.kapi.api.rest.ProxyConnecter proxier) {
+            proxy(proxier, info, user, http, resp);
+            return;
+        }
         java.util.Map<String, List<String>> parameters = new java.util.LinkedHashMap<>();
         http.getParameterMap().forEach((k, v) -> parameters.put(k, List.of(v)));
         io.kapi.api.rest.Connecter.Response answer = connecter.connect(new RequestContext(info.namespace(), user, false, null),
@@ -243,6 +247,56 @@ public final class ResourceHandler {
         resp.setContentType(answer.contentType());
         resp.setContentLength(answer.body().length);
         resp.getOutputStream().write(answer.body());
+    }
+
+    /**
+     * A proxy subresource (nodes/proxy, pods/proxy, services/proxy): the path after the subresource is kube's
+     * {@code path} option (a leading '/', the request's trailing '/' kept), the rest of the request is forwarded
+     * and the backend's answer written back as it came.
+     */
+    private static void proxy(io.kapi.api.rest.ProxyConnecter proxier, RequestInfo info, UserInfo user, HttpServletRequest http,
+                              HttpServletResponse resp) throws IOException {
+        String[] split = proxyPath(info);
+        java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        for (java.util.Enumeration<String> names = http.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            headers.put(name, java.util.Collections.list(http.getHeaders(name)));
+        }
+        io.kapi.api.rest.ProxyConnecter.ProxyResponse answer = proxier.proxy(new RequestContext(info.namespace(), user, false, null),
+                info.name(), new io.kapi.api.rest.ProxyConnecter.ProxyRequest(http.getMethod(), split[0], split[1],
+                        http.getQueryString(), java.util.Collections.unmodifiableMap(headers), readBody(http), http.getRemoteAddr()));
+        resp.setStatus(answer.status());
+        answer.headers().forEach((name, values) -> values.forEach(v -> resp.addHeader(name, v)));
+        resp.setContentLength(answer.body().length);
+        if (answer.body().length > 0) {
+            resp.getOutputStream().write(answer.body());
+        }
+    }
+
+    /**
+     * A proxy request's path, split as kube's {@code getRequestOptions} splits it: the part up to and including the
+     * subresource, and the rest as the {@code path} option (empty, or with a leading '/', and a trailing '/' when
+     * the request path has one).
+     */
+    static String[] proxyPath(RequestInfo info) {
+        String[] segments = info.path().replaceAll("^/+", "").split("/", -1);
+        // api|apis/group, version, [namespaces/ns], resource, name, subresource
+        int head = (info.apiPrefix().equals("apis") ? 2 : 1) + 1 + (info.namespace().isEmpty() ? 0 : 2) + 3;
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < Math.min(head, segments.length); i++) {
+            prefix.append('/').append(segments[i]);
+        }
+        List<String> rest = new java.util.ArrayList<>();
+        for (int i = head; i < segments.length; i++) {
+            if (!segments[i].isEmpty()) {
+                rest.add(segments[i]);
+            }
+        }
+        String path = rest.isEmpty() ? "" : "/" + String.join("/", rest);
+        if (info.path().endsWith("/") && !path.endsWith("/")) {
+            path += "/";
+        }
+        return new String[] {prefix.toString(), path};
     }
 
     static void checkType(ObjectNode body, ResourceMeta meta) {

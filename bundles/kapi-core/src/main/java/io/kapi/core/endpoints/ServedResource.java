@@ -315,9 +315,13 @@ public final class ServedResource {
     static List<String> verbsOf(Object storage) {
         List<String> v = new ArrayList<>();
         if (storage instanceof io.kapi.api.rest.Connecter c) {
-            // kube lists a connecter's methods as verbs: POST as create, GET as get (pods/exec: create, get)
+            // kube lists a connecter's methods as verbs, sorted: POST create, DELETE delete, GET get, PATCH patch,
+            // PUT update (pods/exec: create, get; the proxies: create, delete, get, patch, update)
             if (c.connectMethods().contains("POST")) v.add("create");
+            if (c.connectMethods().contains("DELETE")) v.add("delete");
             if (c.connectMethods().contains("GET")) v.add("get");
+            if (c.connectMethods().contains("PATCH")) v.add("patch");
+            if (c.connectMethods().contains("PUT")) v.add("update");
             return List.copyOf(v);
         }
         if (storage instanceof Creater || storage instanceof io.kapi.api.rest.NamedCreater) v.add("create");

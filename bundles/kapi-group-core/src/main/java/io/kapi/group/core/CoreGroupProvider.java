@@ -46,6 +46,8 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     .subresource(connection("exec", "PodExecOptions", PodConnections.Kind.EXEC))
                     .subresource(connection("attach", "PodAttachOptions", PodConnections.Kind.ATTACH))
                     .subresource(connection("portforward", "PodPortForwardOptions", PodConnections.Kind.PORTFORWARD))
+                    .subresource(new Subresource("proxy", "", "v1", "PodProxyOptions", null,
+                            binding -> new ProxyRest(ProxyRest.Kind.POD, binding.genericStore(new PodStrategy()), binding.storage())))
                     .build(),
             ResourceDefinition.builder("v1", "endpoints", "Endpoints").singular("endpoints").namespaced(true).shortNames("ep")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.Endpoints").strategy(new EndpointsStrategy()).build(),
@@ -83,6 +85,8 @@ public final class CoreGroupProvider implements APIGroupProvider {
         NodeStrategy nodes = new NodeStrategy();
         return ResourceDefinition.builder("v1", "nodes", "Node").shortNames("no")
                 .openApi(OPENAPI, "io.k8s.api.core.v1.Node").strategy(nodes).status(new NodeStatusStrategy())
+                .subresource(new Subresource("proxy", "", "v1", "NodeProxyOptions", null,
+                        binding -> new ProxyRest(ProxyRest.Kind.NODE, binding.genericStore(nodes), binding.storage())))
                 .storage(binding -> new NodeRest(binding, nodes)).build();
     }
 
@@ -105,6 +109,8 @@ public final class CoreGroupProvider implements APIGroupProvider {
         List<ResourceDefinition> all = new ArrayList<>(FIXED);
         all.add(6, ResourceDefinition.builder("v1", "services", "Service").namespaced(true).shortNames("svc").categories("all")
                 .openApi(OPENAPI, "io.k8s.api.core.v1.Service").strategy(services).status(new ServiceStatusStrategy())
+                .subresource(new Subresource("proxy", "", "v1", "ServiceProxyOptions", null,
+                        binding -> new ProxyRest(ProxyRest.Kind.SERVICE, binding.genericStore(services), binding.storage())))
                 .storage(binding -> new ServiceRest(binding.genericStore(services), services, binding.storage(), cidr, base, max))
                 .build());
         this.resources = List.copyOf(all);
