@@ -17,13 +17,15 @@ import java.util.Map;
  * {@code pods/log}, {@code pods/exec}, {@code pods/attach} and {@code pods/portforward}, as kube's pod
  * REST answers them up to the point where it would reach the pod's kubelet: the pod and its container
  * are checked, a pod that no scheduler has placed has an empty log and cannot be exec'd, attached or
- * forwarded to ({@code pod web does not have a host assigned}). Kapi runs no kubelets, so a pod placed on
- * a node answers 503: there is no node agent to connect to.
+ * forwarded to ({@code pod web does not have a host assigned}); a pod on a node without an address kube
+ * reaches kubelets on is kube's 500 ({@code no preferred addresses found; known addresses: []}). Kapi runs no
+ * kubelets, so a pod placed on a node with an address answers 503: there is no node agent to connect to.
  */
 final class PodConnections implements Connecter {
     enum Kind { LOG, EXEC, ATTACH, PORTFORWARD }
 
     private static final String NODES = "/registry/nodes/";
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Kind kind;
     private final RestStore pods;
     private final Storage storage;
@@ -56,11 +58,19 @@ final class PodConnections implements Connecter {
             }
             throw StatusException.badRequest("pod " + name + " does not have a host assigned");
         }
-        if (storage.get(NODES + node) == null) {
+        io.kapi.api.storage.KeyValue stored = storage.get(NODES + node);
+        if (stored == null) {
             throw StatusException.notFound("", "nodes", node);
         }
-        throw StatusException.serviceUnavailable("no kubelet to connect to on node " + node
-                + ": Kapi stores pods and nodes but runs no node agents", 0);
+        // kube's kubelet connection info: the node's preferred address, or its plain 500
+        String address;
+        try {
+            address = ProxyRest.preferredAddress(MAPPER.readTree(stored.value()));
+        } catch (java.io.IOException e) {
+            throw StatusException.internal("node " + node + " cannot be read: " + e.getMessage());
+        }
+        throw StatusException.serviceUnavailable("no kubelet to connect to on node " + node + " (" + address
+                + "): Kapi stores pods and nodes but runs no node agents", 0);
     }
 
     /** kube's {@code validateContainer}: the named container, or the only one. */

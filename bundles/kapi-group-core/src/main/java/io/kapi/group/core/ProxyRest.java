@@ -135,21 +135,7 @@ final class ProxyRest implements ProxyConnecter {
 
     private Location node(RequestContext ctx, String name, String scheme, String port) {
         JsonNode node = store.get(ctx, name, null);
-        String host = null;
-        JsonNode addresses = node.path("status").path("addresses");
-        for (String type : PREFERRED) {
-            for (JsonNode a : addresses) {
-                if (host == null && a.path("type").asText().equals(type)) {
-                    host = a.path("address").asText();
-                }
-            }
-        }
-        if (host == null) {
-            List<String> known = new ArrayList<>();
-            addresses.forEach(a -> known.add("{" + a.path("type").asText() + " " + a.path("address").asText() + "}"));
-            // a plain error in kube: 500 with no reason
-            throw new StatusException(500, "", "no preferred addresses found; known addresses: [" + String.join(" ", known) + "]");
-        }
+        String host = preferredAddress(node);
         InetAddress[] resolved;
         try {
             resolved = literal(host) != null ? new InetAddress[] {literal(host)} : resolver.lookup(host);
@@ -171,6 +157,24 @@ final class ProxyRest implements ProxyConnecter {
             return new Location("https", host, kubeletPort);
         }
         return new Location(scheme, host, port);
+    }
+
+    /**
+     * The address kube-apiserver reaches a node's kubelet on: its first address of the preferred types
+     * ({@code nodeutil.GetPreferredNodeAddress}); none is kube's plain error, a 500 with no reason.
+     */
+    static String preferredAddress(JsonNode node) {
+        JsonNode addresses = node.path("status").path("addresses");
+        for (String type : PREFERRED) {
+            for (JsonNode a : addresses) {
+                if (a.path("type").asText().equals(type)) {
+                    return a.path("address").asText();
+                }
+            }
+        }
+        List<String> known = new ArrayList<>();
+        addresses.forEach(a -> known.add("{" + a.path("type").asText() + " " + a.path("address").asText() + "}"));
+        throw new StatusException(500, "", "no preferred addresses found; known addresses: [" + String.join(" ", known) + "]");
     }
 
     private Location pod(RequestContext ctx, String name, String scheme, String port) {

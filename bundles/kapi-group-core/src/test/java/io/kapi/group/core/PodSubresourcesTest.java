@@ -189,8 +189,19 @@ class PodSubresourcesTest {
                 .connect(ctx, "web", "GET", java.util.Map.of()));
         assertEquals("nodes \"n1\" not found", noNode.getMessage());
         storage.create("/registry/nodes/n1", "{\"metadata\":{\"name\":\"n1\"}}".getBytes(StandardCharsets.UTF_8));
-        assertEquals(503, assertThrows(StatusException.class, () -> connection(PodConnections.Kind.EXEC)
-                .connect(ctx, "web", "POST", java.util.Map.of())).code());
+        // a node without an address: kube's kubelet connection info fails with its plain 500
+        StatusException noAddress = assertThrows(StatusException.class, () -> connection(PodConnections.Kind.EXEC)
+                .connect(ctx, "web", "POST", java.util.Map.of()));
+        assertEquals(500, noAddress.code());
+        assertEquals("no preferred addresses found; known addresses: []", noAddress.getMessage());
+        // a node with one: no kubelet to reach there
+        storage.update("/registry/nodes/n1", storage.get("/registry/nodes/n1").modRevision(),
+                ("{\"metadata\":{\"name\":\"n1\"},\"status\":{\"addresses\":"
+                + "[{\"type\":\"InternalIP\",\"address\":\"10.0.0.7\"}]}}").getBytes(StandardCharsets.UTF_8));
+        StatusException noKubelet = assertThrows(StatusException.class, () -> connection(PodConnections.Kind.LOG)
+                .connect(ctx, "web", "GET", java.util.Map.of()));
+        assertEquals(503, noKubelet.code());
+        assertTrue(noKubelet.getMessage().contains("10.0.0.7"), noKubelet.getMessage());
     }
 
     @Test
