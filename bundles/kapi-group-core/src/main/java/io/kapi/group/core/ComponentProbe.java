@@ -7,12 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * One component's health check, as kube's componentstatus validator runs it: a result (kube's probe
@@ -51,7 +46,7 @@ interface ComponentProbe {
             try {
                 c = (HttpURLConnection) new URL(url).openConnection();
                 if (c instanceof HttpsURLConnection s) {
-                    s.setSSLSocketFactory(Insecure.CONTEXT.getSocketFactory());
+                    s.setSSLSocketFactory(InsecureTls.CONTEXT.getSocketFactory());
                     s.setHostnameVerifier((h, session) -> true);
                 }
                 c.setConnectTimeout(timeoutMillis);
@@ -77,39 +72,5 @@ interface ComponentProbe {
                 }
             }
         };
-    }
-
-    /** A TLS context that accepts any certificate, as kube's check of a component's self-signed one. */
-    final class Insecure {
-        static final SSLContext CONTEXT = context();
-
-        private Insecure() {
-        }
-
-        private static SSLContext context() {
-            TrustManager all = new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                    // a health check authenticates nobody
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    // kube's InsecureSkipVerify
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            };
-            try {
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {all}, null);
-                return ctx;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("no TLS in this JVM", e);
-            }
-        }
     }
 }

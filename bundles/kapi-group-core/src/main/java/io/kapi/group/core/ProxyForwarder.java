@@ -12,19 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Forwards one proxied request as kube's {@code UpgradeAwareHandler} with its wrapping transport does for
@@ -46,7 +40,7 @@ final class ProxyForwarder {
             "access-control-allow-credentials", "access-control-allow-headers", "access-control-allow-methods",
             "access-control-allow-origin");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).sslContext(insecure()).build();
+            .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).sslContext(InsecureTls.CONTEXT).build();
 
     private ProxyForwarder() {
     }
@@ -208,52 +202,5 @@ final class ProxyForwarder {
         }
         String joined = String.join("/", kept);
         return rooted ? "/" + joined : joined.isEmpty() ? "." : joined;
-    }
-
-    /** kube's {@code InsecureSkipVerify}: any certificate, any host name (an extended trust manager, so the JDK checks no name). */
-    private static SSLContext insecure() {
-        TrustManager all = new X509ExtendedTrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-                // the proxy is the client
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-                // kube skips verification
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-                // the proxy is the client
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-                // kube skips verification
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                // the proxy is the client
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                // kube skips verification
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {all}, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JVM", e);
-        }
     }
 }
