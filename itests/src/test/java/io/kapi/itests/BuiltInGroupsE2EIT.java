@@ -20,7 +20,9 @@ import org.junit.Test;
  * makes them, with kube's validation; jobs and cronjobs ({@code kubectl create job|cronjob}, the generated
  * selector, the immutable template, schedules kube refuses); pods ({@code kubectl run}, phase Pending, the
  * fields kube's admission adds, field selectors, the update rules); ingresses, ingress classes, network
- * policies and pod disruption budgets applied twice and diffed clean. No controller acts on these objects: the test writes their status
+ * policies and pod disruption budgets applied twice and diffed clean; every other built-in kind created, changed by
+ * {@code kubectl apply}, listed {@code -o wide} with kube 1.32's columns and deleted, with each kubectl; the proxy
+ * subresources with nothing behind them. No controller acts on these objects: the test writes their status
  * itself, as a controller would.
  */
 public class BuiltInGroupsE2EIT {
@@ -531,7 +533,10 @@ public class BuiltInGroupsE2EIT {
     }
 
     /** A PKCS#10 request for CN=jane from the JDK's keytool, in the PEM block kube reads. */
-    private static String certificateRequest() throws Exception {
+    private static synchronized String certificateRequest() throws Exception {
+        if (janeRequest != null) {
+            return janeRequest;
+        }
         Path store = work.resolve("jane.p12");
         Path csr = work.resolve("jane.csr");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
@@ -544,8 +549,12 @@ public class BuiltInGroupsE2EIT {
             String out = new String(p.getInputStream().readAllBytes());
             assertEquals(out, 0, p.waitFor());
         }
-        return Files.readString(csr).replace("NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST");
+        janeRequest = Files.readString(csr).replace("NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST");
+        return janeRequest;
     }
+
+    /** The request keytool made, kept: a second keytool -genkeypair into the same store would find the alias taken. */
+    private static String janeRequest;
 
     @Test
     public void certificateSigningRequestsApprovedAndDeniedAsKubectlDoesIt() throws Exception {
@@ -748,5 +757,440 @@ public class BuiltInGroupsE2EIT {
         assertTrue(dist.fails("", "get", "namespace", "shop").contains("NotFound"));
         assertTrue(dist.fails("", "get", "priorityclass", "shop-high").contains("NotFound"));
         assertTrue(dist.fails("", "get", "storageclass", "shop-fast").contains("NotFound"));
+    }
+
+    /**
+     * One built-in kind for {@link #everyBuiltInKindCreatedAppliedAndListedWide}: the resource as kubectl types it, its
+     * scope, the object's name, a manifest kube 1.32 accepts ({v}: the kubectl version as 1-27, {ns}: the namespace,
+     * {csr}: a PKCS#10 request), the text an apply changes ({@code from} to {@code to}), a jsonpath that shows the change
+     * stored, and the columns kube 1.32's printer gives {@code -o wide} (pkg/printers/internalversion/printers.go;
+     * a kind without a printer gets the default table, NAME and CREATED AT).
+     */
+    private record Kind(String resource, boolean namespaced, String name, String manifest, String from, String to,
+            String jsonpath, String stored, List<String> wide) {
+        Kind {
+            assertEquals(name + ": " + from + " once in its manifest", 1, manifest.split(java.util.regex.Pattern.quote(from), -1).length - 1);
+        }
+
+        String changed() {
+            return manifest.replace(from, to);
+        }
+
+        /** The object as kubectl names it in what it prints: kind in lower case, dot group, as {@code event.events.k8s.io}. */
+        String printed() {
+            String apiVersion = manifest.lines().filter(l -> l.startsWith("apiVersion: ")).findFirst().orElseThrow().substring(12);
+            String kind = manifest.lines().filter(l -> l.startsWith("kind: ")).findFirst().orElseThrow().substring(6).toLowerCase();
+            return apiVersion.contains("/") ? kind + "." + apiVersion.substring(0, apiVersion.indexOf('/')) : kind;
+        }
+
+        List<String> scope(String ns, String... args) {
+            List<String> all = new java.util.ArrayList<>(List.of(args));
+            if (namespaced) {
+                all.addAll(List.of("-n", ns));
+            }
+            return all;
+        }
+    }
+
+    private static final List<String> CONTAINER_COLUMNS = List.of("CONTAINERS", "IMAGES");
+
+    private static List<String> columns(List<String> head, List<String> tail) {
+        List<String> all = new java.util.ArrayList<>(head);
+        all.addAll(tail);
+        return all;
+    }
+
+    private static List<Kind> everyKind(String v, String ns, String csr) {
+        List<Kind> kinds = List.of(
+                new Kind("endpoints", true, "wide-ep", """
+                        apiVersion: v1
+                        kind: Endpoints
+                        metadata: {name: wide-ep}
+                        subsets: [{addresses: [{ip: 10.1.0.1}], ports: [{name: http, port: 80}]}]
+                        """, "10.1.0.1", "10.1.0.2", "{.subsets[0].addresses[0].ip}", "10.1.0.2",
+                        List.of("NAME", "ENDPOINTS", "AGE")),
+                new Kind("persistentvolumes", false, "wide-pv-{v}", """
+                        apiVersion: v1
+                        kind: PersistentVolume
+                        metadata: {name: wide-pv-{v}}
+                        spec:
+                          capacity: {storage: 1Gi}
+                          accessModes: [ReadWriteOnce]
+                          persistentVolumeReclaimPolicy: Retain
+                          storageClassName: manual
+                          hostPath: {path: /tmp/wide}
+                        """, "storage: 1Gi", "storage: 2Gi", "{.spec.capacity.storage}", "2Gi",
+                        List.of("NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS",
+                                "VOLUMEATTRIBUTESCLASS", "REASON", "AGE", "VOLUMEMODE")),
+                // a claim's spec is immutable but for bound claims' requests: a label changes
+                new Kind("persistentvolumeclaims", true, "wide-pvc", """
+                        apiVersion: v1
+                        kind: PersistentVolumeClaim
+                        metadata: {name: wide-pvc, labels: {tier: gold}}
+                        spec:
+                          accessModes: [ReadWriteOnce]
+                          resources: {requests: {storage: 1Gi}}
+                          storageClassName: manual
+                        """, "tier: gold", "tier: silver", "{.metadata.labels.tier}", "silver",
+                        List.of("NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS",
+                                "AGE", "VOLUMEMODE")),
+                new Kind("controllerrevisions.apps", true, "wide-cr", """
+                        apiVersion: apps/v1
+                        kind: ControllerRevision
+                        metadata: {name: wide-cr}
+                        data: {spec: {template: {metadata: {labels: {app: wide}}}}}
+                        revision: 1
+                        """, "revision: 1", "revision: 2", "{.revision}", "2",
+                        List.of("NAME", "CONTROLLER", "REVISION", "AGE")),
+                new Kind("csidrivers.storage.k8s.io", false, "wide-{v}.csi.example.com", """
+                        apiVersion: storage.k8s.io/v1
+                        kind: CSIDriver
+                        metadata: {name: wide-{v}.csi.example.com}
+                        spec: {attachRequired: false, storageCapacity: false}
+                        """, "storageCapacity: false", "storageCapacity: true", "{.spec.storageCapacity}", "true",
+                        List.of("NAME", "ATTACHREQUIRED", "PODINFOONMOUNT", "STORAGECAPACITY", "TOKENREQUESTS", "REQUIRESREPUBLISH",
+                                "MODES", "AGE")),
+                new Kind("csinodes.storage.k8s.io", false, "wide-node-{v}", """
+                        apiVersion: storage.k8s.io/v1
+                        kind: CSINode
+                        metadata: {name: wide-node-{v}}
+                        spec:
+                          drivers:
+                          - {name: csi.example.com, nodeID: node-a, topologyKeys: [topology.example.com/zone]}
+                        """, "[topology.example.com/zone]}\n",
+                        "[topology.example.com/zone]}\n  - {name: other.csi.example.com, nodeID: node-a}\n",
+                        "{.spec.drivers[*].name}", "csi.example.com other.csi.example.com",
+                        List.of("NAME", "DRIVERS", "AGE")),
+                // a class's provisioner, parameters and policies are immutable, allowVolumeExpansion is not
+                new Kind("storageclasses.storage.k8s.io", false, "wide-sc-{v}", """
+                        apiVersion: storage.k8s.io/v1
+                        kind: StorageClass
+                        metadata: {name: wide-sc-{v}}
+                        provisioner: example.com/wide
+                        allowVolumeExpansion: false
+                        """, "allowVolumeExpansion: false", "allowVolumeExpansion: true", "{.allowVolumeExpansion}", "true",
+                        List.of("NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE")),
+                // value and preemptionPolicy are immutable
+                new Kind("priorityclasses.scheduling.k8s.io", false, "wide-pc-{v}", """
+                        apiVersion: scheduling.k8s.io/v1
+                        kind: PriorityClass
+                        metadata: {name: wide-pc-{v}}
+                        value: 1000
+                        description: first
+                        """, "description: first", "description: second", "{.description} {.preemptionPolicy}",
+                        "second PreemptLowerPriority",
+                        List.of("NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY")),
+                new Kind("horizontalpodautoscalers.autoscaling", true, "wide-hpa", """
+                        apiVersion: autoscaling/v2
+                        kind: HorizontalPodAutoscaler
+                        metadata: {name: wide-hpa}
+                        spec:
+                          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+                          minReplicas: 1
+                          maxReplicas: 3
+                          metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]
+                        """, "maxReplicas: 3", "maxReplicas: 5", "{.spec.maxReplicas}", "5",
+                        List.of("NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE")),
+                new Kind("nodes", false, "wide-node-{v}", """
+                        apiVersion: v1
+                        kind: Node
+                        metadata: {name: wide-node-{v}}
+                        spec: {unschedulable: false}
+                        """, "unschedulable: false", "unschedulable: true", "{.spec.unschedulable}", "true",
+                        List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION",
+                                "CONTAINER-RUNTIME")),
+                new Kind("runtimeclasses.node.k8s.io", false, "wide-rtc-{v}", """
+                        apiVersion: node.k8s.io/v1
+                        kind: RuntimeClass
+                        metadata: {name: wide-rtc-{v}}
+                        handler: runsc
+                        scheduling: {nodeSelector: {sandbox: gvisor}}
+                        """, "sandbox: gvisor", "sandbox: kata", "{.scheduling.nodeSelector.sandbox}", "kata",
+                        List.of("NAME", "HANDLER", "AGE")),
+                // a volume attachment's spec is immutable: a label changes
+                new Kind("volumeattachments.storage.k8s.io", false, "wide-va-{v}", """
+                        apiVersion: storage.k8s.io/v1
+                        kind: VolumeAttachment
+                        metadata: {name: wide-va-{v}, labels: {tier: gold}}
+                        spec: {attacher: csi.example.com, nodeName: wide-node-{v}, source: {persistentVolumeName: wide-pv-{v}}}
+                        """, "tier: gold", "tier: silver", "{.metadata.labels.tier}", "silver",
+                        List.of("NAME", "ATTACHER", "PV", "NODE", "ATTACHED", "AGE")),
+                new Kind("pods", true, "wide-pod", """
+                        apiVersion: v1
+                        kind: Pod
+                        metadata: {name: wide-pod}
+                        spec: {containers: [{name: c, image: "busybox:1.36"}]}
+                        """, "busybox:1.36", "busybox:1.37", "{.spec.containers[0].image}", "busybox:1.37",
+                        List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES")),
+                // a job's template is immutable, its parallelism is not
+                new Kind("jobs.batch", true, "wide-job", """
+                        apiVersion: batch/v1
+                        kind: Job
+                        metadata: {name: wide-job}
+                        spec:
+                          parallelism: 1
+                          template:
+                            spec:
+                              restartPolicy: Never
+                              containers: [{name: c, image: "busybox:1.36", command: [date]}]
+                        """, "parallelism: 1", "parallelism: 2", "{.spec.parallelism}", "2",
+                        columns(List.of("NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"), columns(CONTAINER_COLUMNS, List.of("SELECTOR")))),
+                new Kind("cronjobs.batch", true, "wide-cj", """
+                        apiVersion: batch/v1
+                        kind: CronJob
+                        metadata: {name: wide-cj}
+                        spec:
+                          schedule: "*/5 * * * *"
+                          jobTemplate:
+                            spec:
+                              template:
+                                spec:
+                                  restartPolicy: OnFailure
+                                  containers: [{name: c, image: "busybox:1.36"}]
+                        """, "*/5 * * * *", "*/10 * * * *", "{.spec.schedule}", "*/10 * * * *",
+                        columns(List.of("NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"),
+                                columns(CONTAINER_COLUMNS, List.of("SELECTOR")))),
+                new Kind("statefulsets.apps", true, "wide-sts", """
+                        apiVersion: apps/v1
+                        kind: StatefulSet
+                        metadata: {name: wide-sts}
+                        spec:
+                          serviceName: wide-sts
+                          replicas: 1
+                          selector: {matchLabels: {app: wide-sts}}
+                          template:
+                            metadata: {labels: {app: wide-sts}}
+                            spec: {containers: [{name: c, image: "busybox:1.36"}]}
+                        """, "replicas: 1", "replicas: 2", "{.spec.replicas}", "2",
+                        columns(List.of("NAME", "READY", "AGE"), CONTAINER_COLUMNS)),
+                new Kind("daemonsets.apps", true, "wide-ds", """
+                        apiVersion: apps/v1
+                        kind: DaemonSet
+                        metadata: {name: wide-ds}
+                        spec:
+                          selector: {matchLabels: {app: wide-ds}}
+                          template:
+                            metadata: {labels: {app: wide-ds}}
+                            spec: {containers: [{name: c, image: "busybox:1.36"}]}
+                        """, "busybox:1.36", "busybox:1.37", "{.spec.template.spec.containers[0].image}", "busybox:1.37",
+                        columns(List.of("NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"),
+                                columns(CONTAINER_COLUMNS, List.of("SELECTOR")))),
+                new Kind("replicasets.apps", true, "wide-rs", """
+                        apiVersion: apps/v1
+                        kind: ReplicaSet
+                        metadata: {name: wide-rs}
+                        spec:
+                          replicas: 1
+                          selector: {matchLabels: {app: wide-rs}}
+                          template:
+                            metadata: {labels: {app: wide-rs}}
+                            spec: {containers: [{name: c, image: "busybox:1.36"}]}
+                        """, "replicas: 1", "replicas: 2", "{.spec.replicas}", "2",
+                        columns(List.of("NAME", "DESIRED", "CURRENT", "READY", "AGE"), columns(CONTAINER_COLUMNS, List.of("SELECTOR")))),
+                new Kind("ingresses.networking.k8s.io", true, "wide-ing", """
+                        apiVersion: networking.k8s.io/v1
+                        kind: Ingress
+                        metadata: {name: wide-ing}
+                        spec:
+                          ingressClassName: wide-ic-{v}
+                          rules:
+                          - host: a.example.com
+                            http:
+                              paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]
+                        """, "a.example.com", "b.example.com", "{.spec.rules[0].host}", "b.example.com",
+                        List.of("NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE")),
+                // an ingress class's controller is immutable, its parameters are not
+                new Kind("ingressclasses.networking.k8s.io", false, "wide-ic-{v}", """
+                        apiVersion: networking.k8s.io/v1
+                        kind: IngressClass
+                        metadata: {name: wide-ic-{v}}
+                        spec: {controller: example.com/ingress}
+                        """, "spec: {controller: example.com/ingress}",
+                        "spec: {controller: example.com/ingress, parameters: {apiGroup: example.com, kind: IngressParameters, name: wide}}",
+                        "{.spec.parameters.kind}/{.spec.parameters.name}", "IngressParameters/wide",
+                        List.of("NAME", "CONTROLLER", "PARAMETERS", "AGE")),
+                new Kind("networkpolicies.networking.k8s.io", true, "wide-netpol", """
+                        apiVersion: networking.k8s.io/v1
+                        kind: NetworkPolicy
+                        metadata: {name: wide-netpol}
+                        spec:
+                          podSelector: {matchLabels: {app: db}}
+                          ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+                        """, "app: db", "app: cache", "{.spec.podSelector.matchLabels.app}", "cache",
+                        List.of("NAME", "POD-SELECTOR", "AGE")),
+                new Kind("poddisruptionbudgets.policy", true, "wide-pdb", """
+                        apiVersion: policy/v1
+                        kind: PodDisruptionBudget
+                        metadata: {name: wide-pdb}
+                        spec:
+                          minAvailable: 1
+                          selector: {matchLabels: {app: web}}
+                        """, "minAvailable: 1", "minAvailable: 2", "{.spec.minAvailable}", "2",
+                        List.of("NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE")),
+                new Kind("endpointslices.discovery.k8s.io", true, "wide-eps", """
+                        apiVersion: discovery.k8s.io/v1
+                        kind: EndpointSlice
+                        metadata: {name: wide-eps, labels: {kubernetes.io/service-name: web}}
+                        addressType: IPv4
+                        ports: [{name: http, port: 80}]
+                        endpoints: [{addresses: [10.2.0.1]}]
+                        """, "10.2.0.1", "10.2.0.2", "{.endpoints[0].addresses[0]}", "10.2.0.2",
+                        List.of("NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE")),
+                new Kind("podtemplates", true, "wide-tpl", """
+                        apiVersion: v1
+                        kind: PodTemplate
+                        metadata: {name: wide-tpl}
+                        template:
+                          metadata: {labels: {app: tpl}}
+                          spec: {containers: [{name: c, image: "busybox:1.36"}]}
+                        """, "busybox:1.36", "busybox:1.37", "{.template.spec.containers[0].image}", "busybox:1.37",
+                        List.of("NAME", "CONTAINERS", "IMAGES", "POD LABELS")),
+                // kube has no printer for a LimitRange: the default table
+                new Kind("limitranges", true, "wide-limits", """
+                        apiVersion: v1
+                        kind: LimitRange
+                        metadata: {name: wide-limits}
+                        spec:
+                          limits: [{type: Container, max: {cpu: "2"}}]
+                        """, "cpu: \"2\"", "cpu: \"3\"", "{.spec.limits[0].max.cpu}", "3",
+                        List.of("NAME", "CREATED AT")),
+                // kube 1.32's order; AGE moved last only in 1.33 (kubernetes/kubernetes#129419)
+                new Kind("resourcequotas", true, "wide-quota", """
+                        apiVersion: v1
+                        kind: ResourceQuota
+                        metadata: {name: wide-quota}
+                        spec: {hard: {pods: "10", limits.memory: 8Gi}}
+                        """, "pods: \"10\"", "pods: \"20\"", "{.spec.hard.pods}", "20",
+                        List.of("NAME", "AGE", "REQUEST", "LIMIT")),
+                new Kind("csistoragecapacities.storage.k8s.io", true, "wide-cap", """
+                        apiVersion: storage.k8s.io/v1
+                        kind: CSIStorageCapacity
+                        metadata: {name: wide-cap}
+                        storageClassName: fast
+                        capacity: 10Gi
+                        """, "capacity: 10Gi", "capacity: 20Gi", "{.capacity}", "20Gi",
+                        List.of("NAME", "STORAGECLASSNAME", "CAPACITY")),
+                // a request's spec is immutable: a label changes
+                new Kind("certificatesigningrequests.certificates.k8s.io", false, "wide-csr-{v}", """
+                        apiVersion: certificates.k8s.io/v1
+                        kind: CertificateSigningRequest
+                        metadata: {name: wide-csr-{v}, labels: {tier: gold}}
+                        spec:
+                          request: {csr}
+                          signerName: kubernetes.io/kube-apiserver-client
+                          usages: [client auth]
+                        """, "tier: gold", "tier: silver", "{.metadata.labels.tier}", "silver",
+                        List.of("NAME", "AGE", "SIGNERNAME", "REQUESTOR", "REQUESTEDDURATION", "CONDITION")),
+                // events.k8s.io/v1 shares core/v1's storage and printer in kube; an event's note is immutable there, its series is not
+                new Kind("events.events.k8s.io", true, "wide-ev", """
+                        apiVersion: events.k8s.io/v1
+                        kind: Event
+                        metadata: {name: wide-ev}
+                        eventTime: "2026-12-05T10:00:00.000000Z"
+                        reportingController: example.com/wide-controller
+                        reportingInstance: controller-1
+                        action: Scaling
+                        reason: ScaledUp
+                        type: Normal
+                        note: scaled to 2
+                        regarding: {kind: StatefulSet, name: wide-sts, apiVersion: apps/v1, namespace: {ns}}
+                        """, "note: scaled to 2\n", "note: scaled to 2\nseries: {count: 2, lastObservedTime: \"2026-12-05T10:05:00.000000Z\"}\n",
+                        "{.series.count} {.note}", "2 scaled to 2",
+                        List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME")));
+        return kinds.stream().map(k -> new Kind(k.resource(), k.namespaced(), fill(k.name(), v, ns, csr), fill(k.manifest(), v, ns, csr),
+                fill(k.from(), v, ns, csr), fill(k.to(), v, ns, csr), k.jsonpath(), k.stored(), k.wide())).toList();
+    }
+
+    private static String fill(String text, String v, String ns, String csr) {
+        return text.replace("{v}", v).replace("{ns}", ns).replace("{csr}", csr);
+    }
+
+    /**
+     * Every built-in kind the other tests do not take through the whole round with each kubectl: created from a
+     * manifest, changed by {@code kubectl apply} (the change stored), {@code get -o wide} with kube 1.32's columns
+     * and a row for the object, deleted and gone.
+     */
+    @Test
+    public void everyBuiltInKindCreatedAppliedAndListedWide() throws Exception {
+        String csr = java.util.Base64.getEncoder().encodeToString(certificateRequest().getBytes());
+        for (String v : KUBECTL_VERSIONS) {
+            String suffix = v.replace('.', '-');
+            String ns = "wide-" + suffix;
+            dist.ok(v, "create", "namespace", ns);
+            List<Kind> kinds = everyKind(suffix, ns, csr);
+            Path created = work.resolve("wide-" + suffix + ".yaml");
+            Files.writeString(created, String.join("---\n", kinds.stream().map(Kind::manifest).toList()));
+            Path changed = work.resolve("wide-" + suffix + "-changed.yaml");
+            Files.writeString(changed, String.join("---\n", kinds.stream().map(Kind::changed).toList()));
+
+            String create = dist.ok(v, "create", "-n", ns, "-f", created.toString());
+            String apply = dist.ok(v, "apply", "-n", ns, "-f", changed.toString());
+            for (Kind k : kinds) {
+                String what = v + " " + k.resource() + "/" + k.name();
+                assertTrue(what + ": " + create, create.lines().anyMatch((k.printed() + "/" + k.name() + " created")::equals));
+                // kubectl create kept no last-applied configuration: kubectl apply says so and patches all the same
+                assertTrue(what + ": " + apply, apply.lines().anyMatch((k.printed() + "/" + k.name() + " configured")::equals));
+                assertEquals(what, k.stored(), dist.ok(v, k.scope(ns, "get", k.resource(), k.name(), "-o", "jsonpath=" + k.jsonpath())
+                        .toArray(String[]::new)).trim());
+                String wide = dist.ok(v, k.scope(ns, "get", k.resource(), k.name(), "-o", "wide").toArray(String[]::new));
+                String header = wide.lines().filter(l -> l.startsWith(k.wide().get(0) + " ")).findFirst().orElse("");
+                assertEquals(what + ": " + wide, k.wide(), List.of(header.trim().split("\\s{2,}")));
+                // the object's row: its name first, or last for an event (whose NAME is the last wide column)
+                List<String> rows = wide.lines().dropWhile(l -> !l.equals(header)).skip(1).toList();
+                assertEquals(what + ": " + wide, 1, rows.size());
+                String row = rows.get(0).trim();
+                assertTrue(what + ": " + wide, k.wide().get(0).equals("NAME") ? row.startsWith(k.name() + " ") : row.endsWith(" " + k.name()));
+            }
+
+            String deleted = dist.ok(v, "delete", "-n", ns, "-f", changed.toString(), "--timeout=60s");
+            for (Kind k : kinds) {
+                assertTrue(v + " " + k.name() + ": " + deleted, deleted.contains(k.printed() + " \"" + k.name() + "\" deleted"));
+            }
+            // gone, or Terminating where a finalizer holds it
+            String left = dist.ok(v, "get", "-n", ns, "-f", changed.toString(), "--ignore-not-found", "--no-headers", "-o",
+                    "custom-columns=KIND:.kind,NAME:.metadata.name,DELETED:.metadata.deletionTimestamp");
+            assertTrue(v + " left, not terminating: " + left, left.lines().noneMatch(l -> l.trim().endsWith("<none>")));
+            dist.ok(v, "delete", "namespace", ns, "--wait=false");
+        }
+    }
+
+    /**
+     * The proxy subresources where nothing can be reached, as kube answers: a node without addresses (500), a pod
+     * without an IP (400), a service without an Endpoints object (404).
+     */
+    @Test
+    public void proxySubresourcesWithoutABackend() throws Exception {
+        Path manifest = work.resolve("proxy.yaml");
+        Files.writeString(manifest, """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: proxy}
+                ---
+                apiVersion: v1
+                kind: Node
+                metadata: {name: proxy-node}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: proxy}
+                spec: {containers: [{name: c, image: "busybox:1.36"}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: proxy}
+                spec: {ports: [{port: 80}]}
+                """);
+        dist.ok("", "apply", "-f", manifest.toString());
+        String node = dist.fails("", "get", "--raw", "/api/v1/nodes/proxy-node/proxy/", "-v=6");
+        assertTrue(node, node.contains("no preferred addresses found; known addresses: []"));
+        assertTrue(node, node.contains("/api/v1/nodes/proxy-node/proxy/ 500 Internal Server Error"));
+        String pod = dist.fails("", "get", "--raw", "/api/v1/namespaces/proxy/pods/web/proxy/", "-v=6");
+        assertTrue(pod, pod.contains("address not allowed"));
+        assertTrue(pod, pod.contains("/api/v1/namespaces/proxy/pods/web/proxy/ 400 Bad Request"));
+        String svc = dist.fails("", "get", "--raw", "/api/v1/namespaces/proxy/services/web/proxy/", "-v=6");
+        assertTrue(svc, svc.contains("endpoints \"web\" not found"));
+        assertTrue(svc, svc.contains("/api/v1/namespaces/proxy/services/web/proxy/ 404 Not Found"));
+        dist.ok("", "delete", "node", "proxy-node");
+        dist.ok("", "delete", "namespace", "proxy", "--wait=false");
     }
 }
