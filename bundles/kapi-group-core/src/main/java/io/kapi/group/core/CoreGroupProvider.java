@@ -23,6 +23,8 @@ public final class CoreGroupProvider implements APIGroupProvider {
     static final String DEFAULT_SERVICE_RANGE = "10.96.0.0/12";
     static final ObjectNode OPENAPI = Json.resource(CoreGroupProvider.class, "core-v1-openapi.json");
 
+    /** Where pods are stored: kube's key prefix of the pods resource. */
+    private static final String PODS = "/registry/pods/";
     private static final List<ResourceDefinition> FIXED = List.of(
             ResourceDefinition.builder("v1", "namespaces", "Namespace").shortNames("ns")
                     .schema(Json.resource(CoreGroupProvider.class, "Namespace.json")).strategy(new NamespaceStrategy())
@@ -69,6 +71,10 @@ public final class CoreGroupProvider implements APIGroupProvider {
             ResourceDefinition.builder("v1", "resourcequotas", "ResourceQuota").namespaced(true).shortNames("quota")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.ResourceQuota").strategy(new ResourceQuotaStrategy())
                     .status(new ResourceQuotaStatusStrategy()).build(),
+            // kube's legacy binding: a Binding posted to the namespace, named as its pod; stored nowhere itself
+            ResourceDefinition.builder("v1", "bindings", "Binding").namespaced(true)
+                    .openApi(OPENAPI, "io.k8s.api.core.v1.Binding")
+                    .storage(binding -> new LegacyBindingRest(new PodBindingRest(binding.storage(), PODS))).build(),
             ResourceDefinition.builder("v1", "componentstatuses", "ComponentStatus").shortNames("cs")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.ComponentStatus").deprecated("v1 ComponentStatus is deprecated in v1.19+")
                     .storage(binding -> ComponentStatuses.kubes(binding.storage())).build());

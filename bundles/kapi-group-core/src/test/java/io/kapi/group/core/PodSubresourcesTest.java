@@ -79,6 +79,18 @@ class PodSubresourcesTest {
                 again.getMessage());
     }
 
+    /** core/v1 bindings (kube's legacy binding): the pod named by the Binding is bound as through pods/binding. */
+    @Test
+    void theLegacyBindingsResourceBindsThePodItNames() throws Exception {
+        LegacyBindingRest legacy = new LegacyBindingRest(binding);
+        StatusException missing = assertThrows(StatusException.class, () -> legacy.create(ctx, bind("nope", "n")));
+        assertEquals(404, missing.code());
+        assertEquals("pods \"nope\" not found", missing.getMessage());
+        assertEquals("Success", legacy.create(ctx, bind("web", "node-3")).path("status").asText());
+        assertEquals("node-3", pods.get(ctx, "web", null).at("/spec/nodeName").asText());
+        assertEquals(409, assertThrows(StatusException.class, () -> legacy.create(ctx, bind("web", "node-4"))).code());
+    }
+
     @Test
     void aBindingIsCheckedAsKubeChecksIt() throws Exception {
         StatusException name = assertThrows(StatusException.class, () -> binding.create(ctx, "web", bind("other", "n")));
