@@ -30,7 +30,8 @@ import org.osgi.framework.Constants;
  * Isolation's figure (not a test: {@code mvn -pl itests verify -Dit.test=IsolationBenchmark}; writes
  * {@code itests/target/isolation-benchmark.md}): the p50/p99 of core/v1 GETs on their own, then while a
  * misbehaving group — whose code takes 500 ms per write — is sent 150 concurrent writers (more than
- * its share of in-flight writes, so part of them hear 429).
+ * its share of in-flight writes, so part of them hear 429), or 20 (within its share), beside a control of
+ * the same write rate to a well-behaved group.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -71,22 +72,33 @@ public class IsolationBenchmark {
         return String.format("%.1f", sorted.get((int) Math.ceil(q * sorted.size()) - 1) / 1e6);
     }
 
-    /** How the 150 writers behave. */
+    /** How many writers there are and how they behave. */
     private enum Writers {
-        /** to the slow group; on a 429, wait the answer's Retry-After seconds, as client-go does */
-        WAIT_RETRY_AFTER,
-        /** to the slow group; on a 429, retry after 50 ms */
-        RETRY_AFTER_50_MS,
+        /** 150 to the slow group; on a 429, wait the answer's Retry-After seconds, as client-go does */
+        WAIT_RETRY_AFTER(150),
+        /** 150 to the slow group; on a 429, retry after 50 ms */
+        RETRY_AFTER_50_MS(150),
         /**
-         * the control: to a group whose code is fast, each writer pausing 500 ms between its creates, so
+         * the control: 150 to a group whose code is fast, each writer pausing 500 ms between its creates, so
          * that about as many writes arrive as the slow group admits, with no server thread held
          */
-        PACED_TO_A_FAST_GROUP
+        PACED_TO_A_FAST_GROUP(150),
+        /**
+         * 20 to the slow group, within its share of in-flight writes (no 429): the server threads its slow
+         * code holds, without the CPU of a flood
+         */
+        FEW_TO_THE_SLOW_GROUP(20);
+
+        final int count;
+
+        Writers(int count) {
+            this.count = count;
+        }
     }
 
     /**
-     * 150 writers (6 HTTP/2 connections) create snails in the slow group for the whole measurement; on a
-     * 429 each waits as {@code mode} says.
+     * The mode's writers (on 6 HTTP/2 connections) create snails for the whole measurement; on a 429 each
+     * waits as {@code mode} says.
      */
     private static List<Long> whileFlooded(ApiClient api, int port, Writers mode,
                                            ConcurrentHashMap<Integer, Integer> codes, int round) throws Exception {
@@ -96,7 +108,7 @@ public class IsolationBenchmark {
         for (int c = 0; c < 6; c++) {
             clients.add(new ApiClient(port)); // 25 streams each: under Jetty's 128 per HTTP/2 connection
         }
-        for (int w = 0; w < 150; w++) {
+        for (int w = 0; w < mode.count; w++) {
             ApiClient client = clients.get(w % clients.size());
             String prefix = "m" + mode.ordinal() + "r" + (round + 1) + "-" + w + "-";
             String path = mode == Writers.PACED_TO_A_FAST_GROUP ? "/apis/fast.bench.example.com/v1/namespaces/default/snails"
@@ -239,6 +251,7 @@ public class IsolationBenchmark {
         row(report, "150 writers to the 500 ms group, waiting Retry-After on a 429 (as client-go)", during.get(Writers.WAIT_RETRY_AFTER), base);
         row(report, "150 writers to the 500 ms group, retrying 50 ms after a 429", during.get(Writers.RETRY_AFTER_50_MS), base);
         row(report, "control: 150 writers to a fast group, pausing 500 ms between creates", during.get(Writers.PACED_TO_A_FAST_GROUP), base);
+        row(report, "20 writers to the 500 ms group (within its share: no 429)", during.get(Writers.FEW_TO_THE_SLOW_GROUP), base);
         report.append("\nAnswers to the writers (HTTP code: count; -1: client error): ").append(codes).append("\n");
         codes.forEach((mode, answers) -> answers.keySet().forEach(code -> {
             if (code != 201 && code != 429) {
