@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * kube's Endpoints: ports default to TCP; every subset has addresses, valid non-special IPs, named
- * ports when several, in range, of a known protocol; a PUT may create; printed as kube's ENDPOINTS
+ * kube's Endpoints: ports default to TCP; every subset has addresses, valid non-special IPs, DNS-label
+ * host names, DNS-subdomain node names, named ports when several, in range, of a known protocol; a PUT may create; printed as kube's ENDPOINTS
  * column (the first three {@code ip:port}, then {@code + N more...}).
  */
 final class EndpointsStrategy implements Strategy {
@@ -56,6 +56,13 @@ final class EndpointsStrategy implements Strategy {
                     if (!hostname.isEmpty()) {
                         for (String msg : NameValidation.isDNS1123Label(hostname)) {
                             causes.add(FieldCause.invalid(path + ".hostname", hostname, msg));
+                        }
+                    }
+                    if (address.hasNonNull("nodeName")) {
+                        // kube's ValidateNodeName: a DNS subdomain
+                        String node = address.get("nodeName").asText();
+                        for (String msg : NameValidation.isDNS1123Subdomain(node)) {
+                            causes.add(FieldCause.invalid(path + ".nodeName", node, msg));
                         }
                     }
                 }
