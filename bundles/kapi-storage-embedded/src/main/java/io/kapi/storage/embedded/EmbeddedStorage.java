@@ -73,6 +73,14 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     public static final int DEFAULT_MAX_VALUE_BYTES = 3 * 1024 * 1024 + 512 * 1024;
     /** The largest {@link Options#maxValueBytes}: a change must fit one write-ahead log record. */
     public static final int MAX_VALUE_BYTES_LIMIT = 512 * 1024 * 1024;
+    /**
+     * Default MVStore page cache. Reads are served from the watch cache above the store, so the page
+     * cache serves only writes and the lists at start: with 64 MiB it held a second copy of every
+     * object (58 MiB of heap at 100 000 small ConfigMaps, as much as their JSON), because MVStore
+     * counts a page's heap at about a tenth of what it takes; 1 MiB kept about 10 MiB of heap there
+     * and wrote as fast (docs/PERFORMANCE.md, memory).
+     */
+    public static final int DEFAULT_CACHE_SIZE_MIB = 1;
     /** The MVStore file inside the store directory. */
     public static final String FILE_NAME = "kapi.mv.db";
 
@@ -93,7 +101,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         private int watchBufferEvents = 1000;
         private long progressIntervalMillis = 1000;
         private long autoCompactionIntervalMillis = 0;
-        private int cacheSizeMiB = 64;
+        private int cacheSizeMiB = DEFAULT_CACHE_SIZE_MIB;
         private boolean syncWrites = true;
         private long checkpointIntervalMillis = 30_000;
 
@@ -137,7 +145,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             return this;
         }
 
-        /** MVStore page cache. */
+        /** MVStore page cache, in MVStore's own accounting (the heap it takes is several times more). */
         public Options cacheSizeMiB(int mib) {
             this.cacheSizeMiB = positive(mib, "cacheSizeMiB");
             return this;
@@ -917,10 +925,16 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
 
     private void autoCompact() {
         try {
+            long current = durable;
             long mark = lastAutoCompactionMark;
-            lastAutoCompactionMark = durable;
-            if (mark > compacted) {
-                compact(mark);
+            lastAutoCompactionMark = current;
+            // Never up to the current revision itself: reads at the compacted revision fail, and a
+            // list paged at the current revision (the watch cache's and the controllers' initial
+            // lists) would then fail on its second page after an idle period, at every restart.
+            // Kube's compactor never gets there either: recording its compaction costs a revision.
+            long target = Math.min(mark, current - 1);
+            if (target > compacted) {
+                compact(target);
             }
         } catch (RuntimeException e) {
             // Retried next period; a closed or failed store stops the scheduler anyway.

@@ -1,6 +1,7 @@
 package io.kapi.storage.embedded;
 
 import io.kapi.api.storage.KeyValue;
+import io.kapi.api.storage.ListResult;
 import io.kapi.api.storage.Storage;
 import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.WatchEvent;
@@ -184,12 +185,31 @@ class EmbeddedStorageTest extends StorageContractSuite {
     void automaticCompactionKeepsOnePeriodOfHistory() throws Exception {
         EmbeddedStorage s = open(new EmbeddedStorage.Options().autoCompactionIntervalMillis(100));
         KeyValue first = s.create("/registry/ac/a", new byte[1]);
+        s.create("/registry/ac/b", new byte[1]); // compaction stops short of the current revision
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (s.compactedRevision() < first.modRevision() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertEquals(first.modRevision(), s.compactedRevision());
         assertNotNull(s.get("/registry/ac/a"));
+    }
+
+    @Test
+    void automaticCompactionLeavesTheCurrentRevisionReadable() throws Exception {
+        // Idle for several compaction periods: a list paged at the current revision (the watch
+        // cache's initial list after a restart) still reads its second page.
+        EmbeddedStorage s = open(new EmbeddedStorage.Options().autoCompactionIntervalMillis(50));
+        KeyValue a = s.create("/registry/ai/a", bytes("a"));
+        KeyValue b = s.create("/registry/ai/b", bytes("b"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (s.compactedRevision() < a.modRevision() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        assertEquals(a.modRevision(), s.compactedRevision());
+        ListResult first = s.list("/registry/ai/", 0, null, 1);
+        assertEquals(b.modRevision(), first.revision());
+        assertEquals(List.of("/registry/ai/b"), keys(s.list("/registry/ai/", first.revision(), "/registry/ai/a", 1)));
     }
 
     @Test

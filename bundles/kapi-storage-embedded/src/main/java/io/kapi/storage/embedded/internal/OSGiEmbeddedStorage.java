@@ -45,7 +45,7 @@ public final class OSGiEmbeddedStorage {
         /** Automatic compaction period (kube-apiserver's default is 5 minutes), 0 for none. */
         long compactionIntervalMillis() default 5 * 60 * 1000;
 
-        int cacheSizeMiB() default 64;
+        int cacheSizeMiB() default EmbeddedStorage.DEFAULT_CACHE_SIZE_MIB;
 
         /** How often the store file takes in the write-ahead log (a checkpoint). */
         long checkpointIntervalMillis() default 30_000;
