@@ -28,7 +28,8 @@ import javax.net.ssl.SSLException;
  * impersonation headers too (kube's authentication and impersonation filters remove them before the
  * proxy), {@code X-Forwarded-For} and {@code X-Forwarded-Uri} are set; the backend's CORS headers are
  * removed and a {@code Location} on the backend's host is rewritten under the proxy path. A backend that
- * cannot be reached is kube's 503 {@code error trying to reach service: <Go's dial error>}.
+ * cannot be reached is kube's 503 {@code error trying to reach service: <Go's dial error>}. Answers are
+ * buffered, up to {@link #MAX_ANSWER}.
  */
 final class ProxyForwarder {
     /** Go's ReverseProxy hop-by-hop headers, plus what the JDK client sets itself. */
@@ -39,6 +40,11 @@ final class ProxyForwarder {
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length",
             "access-control-allow-credentials", "access-control-allow-headers", "access-control-allow-methods",
             "access-control-allow-origin");
+    /**
+     * The largest answer Kapi forwards. kube streams a backend's answer through; Kapi buffers it (the
+     * group-author API hands a whole response back), so an answer above this is refused rather than held.
+     */
+    static final int MAX_ANSWER = 64 * 1024 * 1024;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
             .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).sslContext(InsecureTls.CONTEXT).build();
 
@@ -71,14 +77,22 @@ final class ProxyForwarder {
             out.header("X-Forwarded-For", forwardedFor == null ? request.remoteAddress() : forwardedFor + ", " + request.remoteAddress());
         }
         out.header("X-Forwarded-Uri", joinPreservingSlash(request.prefix(), target.getRawPath()));
-        HttpResponse<byte[]> answer;
+        HttpResponse<java.io.InputStream> answer;
+        byte[] answerBody;
         try {
-            answer = CLIENT.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
+            answer = CLIENT.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = answer.body()) {
+                answerBody = in.readNBytes(MAX_ANSWER + 1);
+            }
         } catch (IOException e) {
             throw StatusException.serviceUnavailable("error trying to reach service: " + goError(target, e), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StatusException.serviceUnavailable("error trying to reach service: context canceled", 0);
+        }
+        if (answerBody.length > MAX_ANSWER) {
+            throw StatusException.serviceUnavailable("error trying to reach service: its answer is larger than "
+                    + (MAX_ANSWER >> 20) + " MiB, the most Kapi's proxy buffers", 0);
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         String requestHost = first(request.headers(), "host");
@@ -90,7 +104,7 @@ final class ProxyForwarder {
             headers.put(name, lower.equals("location")
                     ? values.stream().map(v -> rewriteLocation(v, target, requestHost, request.prefix())).toList() : values);
         });
-        return new ProxyResponse(answer.statusCode(), headers, request.method().equals("HEAD") ? new byte[0] : answer.body());
+        return new ProxyResponse(answer.statusCode(), headers, request.method().equals("HEAD") ? new byte[0] : answerBody);
     }
 
     private static boolean connectionNamed(ProxyRequest request, String lowerName) {

@@ -61,6 +61,21 @@ class ProxyRestTest {
             exchange.getResponseHeaders().add("Content-Type", "text/plain");
             exchange.getResponseHeaders().add("X-Backend", "yes");
             exchange.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
+            if (exchange.getRequestURI().getPath().equals("/huge")) {
+                // one byte more than the proxy buffers, in chunks
+                exchange.sendResponseHeaders(200, 0);
+                byte[] chunk = new byte[1 << 20];
+                try (var body = exchange.getResponseBody()) {
+                    for (int i = 0; i < ProxyForwarder.MAX_ANSWER >> 20; i++) {
+                        body.write(chunk);
+                    }
+                    body.write(1);
+                } catch (java.io.IOException closedByTheProxy) {
+                    // the proxy stops reading once it has more than it buffers
+                }
+                exchange.close();
+                return;
+            }
             if (exchange.getRequestURI().getPath().equals("/moved")) {
                 exchange.getResponseHeaders().add("Location", "/elsewhere/");
                 exchange.sendResponseHeaders(302, -1);
@@ -242,6 +257,14 @@ class ProxyRestTest {
         assertEquals(207, head.status());
         assertArrayEquals(new byte[0], head.body());
         assertEquals("HEAD", seen.get("method"));
+    }
+
+    @Test
+    void anAnswerLargerThanTheProxyBuffersIsRefused() {
+        node("n1", "[{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}]", 0);
+        String name = "http:n1:" + port();
+        assertStatus(503, "ServiceUnavailable", "error trying to reach service: its answer is larger than 64 MiB, the most Kapi's proxy buffers",
+                fails(() -> nodes(true).proxy(cluster, name, get("/api/v1/nodes/" + name + "/proxy", "/huge"))));
     }
 
     // ---- pods
