@@ -102,6 +102,9 @@ public final class KapiServer implements KapiRuntime {
                     io.kapi.core.authentication.TokenReviews.DEFAULT_API_AUDIENCES).provider(),
             -2, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     private Storage controlledStorage;
+    /** The backend the last snapshot was built on, and the one the post-start hooks last ran against (rebuild thread). */
+    private Storage builtBackend;
+    private Storage hooksBackend;
     private Storage cachedBackend;
     /** The backend with its calls timed, one per backend, so that it stays the same object across rebuilds. */
     private Storage timedBackend;
@@ -240,6 +243,13 @@ public final class KapiServer implements KapiRuntime {
         metrics.rebuilt();
         runControllers();
         if (next.complete()) {
+            if (builtBackend != hooksBackend) {
+                // a new backend is a new start: what the hooks wrote is in the old one only
+                if (hooksBackend != null) {
+                    hooks.restart();
+                }
+                hooksBackend = builtBackend;
+            }
             hooks.run(contributions);
         }
         generationListener.accept(next.generation());
@@ -320,7 +330,8 @@ public final class KapiServer implements KapiRuntime {
         if (!missing.isEmpty()) {
             failures.add("configured storage " + missing + " is not registered: requests answer 503 until it is");
         }
-        Storage storage = servingStorage(top == null ? null : top.service(), failures);
+        builtBackend = top == null ? null : top.service();
+        Storage storage = servingStorage(builtBackend, failures);
         List<Contribution<DelegationTarget>> servers = new ArrayList<>(contributions.servers());
         servers.sort((a, b) -> {
             int c = Integer.compare(a.intProperty(DelegationTarget.ORDER, 1000), b.intProperty(DelegationTarget.ORDER, 1000));

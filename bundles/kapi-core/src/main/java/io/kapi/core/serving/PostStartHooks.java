@@ -23,11 +23,28 @@ import java.util.logging.Logger;
  * it needs not served yet (404) runs again with a later snapshot; one that fails otherwise (its storage
  * unreachable for a moment) is shown failed and runs again after a delay that doubles up to 10 s, so
  * that readiness comes back by itself.
+ *
+ * <p>A new storage backend (etcd switched on) is a new start: every hook runs again against it, as
+ * kube-apiserver started on another etcd would run them ({@link #restart()}). Each attempt owns the
+ * state it was started with, so an attempt still running against the old backend cannot mark its
+ * hook done once the hook was started again.
  */
 final class PostStartHooks {
     private static final Logger LOG = Logger.getLogger(PostStartHooks.class.getName());
 
-    private record State(String name, String owner, String state, String error) {
+    /** One attempt's state; compared by identity, so that an attempt only changes the state it was started with. */
+    private static final class State {
+        final String name;
+        final String owner;
+        final String state;
+        final String error;
+
+        State(String name, String owner, String state, String error) {
+            this.name = name;
+            this.owner = owner;
+            this.state = state;
+            this.error = error;
+        }
     }
 
     private static final long MAX_RETRY_MILLIS = 10_000;
@@ -75,57 +92,76 @@ final class PostStartHooks {
         return active;
     }
 
+    /**
+     * Every hook runs again on the next {@link #run}: the serving backend changed, and what the hooks
+     * wrote (system namespaces, bootstrap policy) may not be in the new one. Attempts still running or
+     * waiting to retry find their state replaced and end without effect on it.
+     */
+    void restart() {
+        states.clear();
+        retryMillis.clear();
+    }
+
     /** Whether {@code hook} has run to its end. */
     boolean done(PostStartHook hook) {
         State s = states.get(hook);
-        return s != null && s.state().equals("done");
+        return s != null && s.state.equals("done");
     }
 
     List<HookInfo> infos() {
         List<HookInfo> out = new ArrayList<>();
-        states.values().forEach(h -> out.add(new HookInfo(h.name(), h.owner(), h.state(), h.error())));
+        states.values().forEach(h -> out.add(new HookInfo(h.name, h.owner, h.state, h.error)));
         out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;
     }
 
     private void run(PostStartHook hook, String owner) {
-        if (states.containsKey(hook)) {
+        State running = new State(hook.name(), owner, "running", null);
+        if (states.putIfAbsent(hook, running) != null) {
             return;
         }
-        states.put(hook, new State(hook.name(), owner, "running", null));
-        executor.execute(() -> attempt(hook, owner));
+        executor.execute(() -> attempt(hook, owner, running));
     }
 
-    private void attempt(PostStartHook hook, String owner) {
+    /** Runs {@code hook}, whose state was {@code running} when the attempt started; another state by then means a restart. */
+    private void attempt(PostStartHook hook, String owner, State running) {
+        if (states.get(hook) != running) {
+            return; // restarted (or its owner left) before this attempt began
+        }
         try {
             hook.run(context);
-            states.put(hook, new State(hook.name(), owner, "done", null));
-            retryMillis.remove(hook);
+            if (states.replace(hook, running, new State(hook.name(), owner, "done", null))) {
+                retryMillis.remove(hook);
+            }
         } catch (io.kapi.api.rest.StatusException e) {
             if (e.code() != 404) {
-                failed(hook, owner, e);
+                failed(hook, owner, running, e);
             } else {
                 // a resource it needs is not served yet (its group arrives in a later snapshot): run again then
                 LOG.log(Level.FINE, "post-start hook " + hook.name() + " waits for a resource: " + e.getMessage());
-                states.remove(hook);
+                states.remove(hook, running);
             }
         } catch (Exception e) {
-            failed(hook, owner, e);
+            failed(hook, owner, running, e);
         }
         changed.run();
     }
 
-    /** Shown failed, and run again later while its owner still contributes it. */
-    private void failed(PostStartHook hook, String owner, Exception e) {
+    /** Shown failed, and run again later while its owner still contributes it and no restart came between. */
+    private void failed(PostStartHook hook, String owner, State running, Exception e) {
+        State failed = new State(hook.name(), owner, "failed", String.valueOf(e.getMessage()));
+        if (!states.replace(hook, running, failed)) {
+            LOG.log(Level.FINE, "post-start hook " + hook.name() + " failed in an attempt that a restart replaced", e);
+            return;
+        }
         long delay = retryMillis.merge(hook, firstRetryMillis, (was, first) -> Math.min(was * 2, MAX_RETRY_MILLIS));
         LOG.log(Level.WARNING, "post-start hook " + hook.name() + " failed; running it again in " + delay + " ms", e);
-        State failed = new State(hook.name(), owner, "failed", String.valueOf(e.getMessage()));
-        states.put(hook, failed);
         try {
             executor.schedule(() -> {
                 // its owner may have left meanwhile (its state is then gone), or a new snapshot ran it already
-                if (states.replace(hook, failed, new State(hook.name(), owner, "running", null))) {
-                    attempt(hook, owner);
+                State again = new State(hook.name(), owner, "running", null);
+                if (states.replace(hook, failed, again)) {
+                    attempt(hook, owner, again);
                 }
             }, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {

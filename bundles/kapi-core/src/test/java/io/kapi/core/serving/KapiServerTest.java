@@ -138,6 +138,48 @@ class KapiServerTest extends ServingTestBase {
     }
 
     @Test
+    void postStartHooksRunAgainWhenAnotherBackendServes() throws Exception {
+        wireSecurity();
+        server.contributions().addStorage(c(storage, 0, "embedded-bundle", Map.of()));
+        server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        io.kapi.api.server.PostStartHook hook = new io.kapi.api.server.PostStartHook() {
+            @Override
+            public String name() {
+                return "bootstrap";
+            }
+
+            @Override
+            public void run() {
+                runs.incrementAndGet();
+            }
+        };
+        server.contributions().addHook(c(hook, 0, "hook-bundle", Map.of()));
+        server.rebuild();
+        awaitHooksDone();
+        server.rebuild();
+        Thread.sleep(100);
+        assertEquals(1, runs.get(), "a rebuild on the same backend does not run a hook again");
+        EmbeddedStorage etcdStandIn = EmbeddedStorage.open(dir.resolve("etcd-stand-in"));
+        try {
+            server.contributions().addStorage(c(etcdStandIn, 100, "etcd-bundle", Map.of()));
+            server.rebuild();
+            awaitHooksDone();
+            assertEquals(2, runs.get(), "run again against the new backend");
+        } finally {
+            etcdStandIn.close();
+        }
+    }
+
+    private void awaitHooksDone() throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!server.hooks().stream().allMatch(h -> h.state().equals("done")) || server.hooks().isEmpty()) {
+            assertTrue(System.nanoTime() < end, "hooks not done within 10 s: " + server.hooks());
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
     void discoveryEtagsBodyLimitAndTerminatingNamespaces() throws Exception {
         wireSecurity();
         server.contributions().addStorage(c(storage, 0, "store", Map.of()));

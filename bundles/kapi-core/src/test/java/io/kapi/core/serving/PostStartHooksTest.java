@@ -76,4 +76,55 @@ class PostStartHooksTest {
         assertEquals(after, runs.get(), "no more runs once the owner left");
         assertTrue(hooks.infos().isEmpty());
     }
+
+    @Test
+    void aRestartRunsEveryHookAgainAndAnAttemptOfBeforeCannotMarkItDone() throws Exception {
+        ScheduledExecutorService two = Executors.newScheduledThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch firstRunning = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch releaseFirst = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch secondMayEnd = new java.util.concurrent.CountDownLatch(1);
+            AtomicInteger runs = new AtomicInteger();
+            PostStartHook hook = new PostStartHook() {
+                @Override
+                public String name() {
+                    return "bootstrap";
+                }
+
+                @Override
+                public void run() {
+                    try {
+                        if (runs.incrementAndGet() == 1) {
+                            // the first attempt, against the old backend, is still running when the backend changes
+                            firstRunning.countDown();
+                            releaseFirst.await();
+                        } else {
+                            secondMayEnd.await();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            Contributions contributions = new Contributions();
+            contributions.addHook(new Contribution<>(hook, 1, 0, 1, "b", Map.of()));
+            PostStartHooks hooks = new PostStartHooks(two, null, () -> { }, 10);
+            hooks.run(contributions);
+            assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+            hooks.restart();
+            hooks.run(contributions);
+            await(() -> runs.get() == 2);
+            releaseFirst.countDown();
+            Thread.sleep(200);
+            assertEquals("running", hooks.infos().get(0).state(), "the attempt of before the restart does not count");
+            assertTrue(!hooks.done(hook));
+            secondMayEnd.countDown();
+            await(() -> hooks.done(hook));
+            hooks.run(contributions);
+            Thread.sleep(100);
+            assertEquals(2, runs.get(), "done once per start");
+        } finally {
+            two.shutdownNow();
+        }
+    }
 }

@@ -7,12 +7,9 @@ import io.kapi.api.rest.StatusException;
 import io.kapi.api.server.LoopbackClient;
 import io.kapi.api.server.PostStartHook;
 import io.kapi.api.server.PostStartHookContext;
-import io.kapi.api.storage.Storage;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * kube's {@code default/kubernetes} Service: created when missing, through the loopback client, on the
@@ -27,7 +24,7 @@ public final class KubernetesService implements PostStartHook {
     private final int securePort;
 
     @Activate
-    public KubernetesService(@Reference(policyOption = ReferencePolicyOption.GREEDY) Storage storage, Map<String, Object> config) {
+    public KubernetesService(Map<String, Object> config) {
         this.cidr = CoreGroupProvider.serviceRange(config);
         this.securePort = CoreGroupProvider.intProperty(config, "kubernetesServiceTargetPort", 6443);
     }
@@ -39,7 +36,7 @@ public final class KubernetesService implements PostStartHook {
 
     @Override
     public void run(PostStartHookContext context) {
-        new SystemNamespaces(null).run(context); // the Service lives in default, which that hook creates too
+        new SystemNamespaces().run(context); // the Service lives in default, which that hook creates too
         RestStore services = context.loopback().resource("", "v1", "services");
         ObjectNode svc = Json.object();
         svc.put("apiVersion", "v1");

@@ -7,27 +7,22 @@ import io.kapi.api.rest.StatusException;
 import io.kapi.api.server.LoopbackClient;
 import io.kapi.api.server.PostStartHook;
 import io.kapi.api.server.PostStartHookContext;
-import io.kapi.api.storage.Storage;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * kube's system-namespaces bootstrap: {@code default}, {@code kube-system}, {@code kube-public}
  * (and {@code kube-node-lease}) exist once the server runs, created through the loopback client as
- * any client would create them. Idempotent: existing ones are kept. The storage reference is greedy
- * and only a trigger: when a higher-ranked backend arrives (etcd switched on), the hook is re-created
- * and runs again, then against the snapshot serving that backend.
+ * any client would create them. Idempotent: existing ones are kept. The server runs its hooks again
+ * when another backend serves (etcd switched on), so the namespaces exist there too.
  */
 @Component(service = PostStartHook.class)
 public final class SystemNamespaces implements PostStartHook {
     static final List<String> NAMES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     @Activate
-    public SystemNamespaces(@Reference(policyOption = ReferencePolicyOption.GREEDY) Storage storage) {
-        // the reference re-creates this hook on a new backend; the hook itself writes through the loopback client
+    public SystemNamespaces() {
     }
 
     @Override

@@ -88,12 +88,12 @@ class CoreStrategiesTest {
                     created.add(name);
                     return args[1];
                 });
-        new SystemNamespaces(null).run(() -> (group, version, resource) -> {
+        new SystemNamespaces().run(() -> (group, version, resource) -> {
             assertEquals("/v1/namespaces", group + "/" + version + "/" + resource);
             return namespaces;
         });
         assertEquals(List.of("kube-system", "kube-public", "kube-node-lease"), created);
-        assertThrows(StatusException.class, () -> new SystemNamespaces(null).run(() -> (g, v, r) -> {
+        assertThrows(StatusException.class, () -> new SystemNamespaces().run(() -> (g, v, r) -> {
             throw StatusException.notFound(g, r, "");
         }));
     }

@@ -8,15 +8,12 @@ import io.kapi.api.rest.StatusException;
 import io.kapi.api.server.LoopbackClient;
 import io.kapi.api.server.PostStartHook;
 import io.kapi.api.server.PostStartHookContext;
-import io.kapi.api.storage.Storage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * kube's {@code rbac/bootstrap-roles} hook ({@code pkg/registry/rbac/rest/storage_rbac.go},
@@ -37,8 +34,7 @@ public final class BootstrapPolicy implements PostStartHook {
     private final BootstrapData data;
 
     @Activate
-    public BootstrapPolicy(@Reference(policyOption = ReferencePolicyOption.GREEDY) Storage storage) {
-        // the reference re-creates this hook on a new backend; the hook writes through the loopback client
+    public BootstrapPolicy() {
         this(BootstrapData.load());
     }
 

@@ -7,12 +7,9 @@ import io.kapi.api.rest.StatusException;
 import io.kapi.api.server.LoopbackClient;
 import io.kapi.api.server.PostStartHook;
 import io.kapi.api.server.PostStartHookContext;
-import io.kapi.api.storage.Storage;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * kube's {@code scheduling/bootstrap-system-priority-classes} hook
@@ -33,8 +30,7 @@ public final class SystemPriorityClasses implements PostStartHook {
                     "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."));
 
     @Activate
-    public SystemPriorityClasses(@Reference(policyOption = ReferencePolicyOption.GREEDY) Storage storage) {
-        // the reference re-creates this hook on a new backend; the hook writes through the loopback client
+    public SystemPriorityClasses() {
     }
 
     @Override

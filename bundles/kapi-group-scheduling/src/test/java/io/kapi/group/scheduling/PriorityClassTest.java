@@ -188,7 +188,7 @@ class PriorityClassTest {
             asked.add(group + "/" + version + "/" + resource);
             return (RestStore) store;
         };
-        SystemPriorityClasses hook = new SystemPriorityClasses(null);
+        SystemPriorityClasses hook = new SystemPriorityClasses();
         assertEquals("scheduling/bootstrap-system-priority-classes", hook.name());
         hook.run(context);
         assertEquals(List.of("scheduling.k8s.io/v1/priorityclasses"), asked);
