@@ -62,6 +62,17 @@ class RequestInfoResolverTest {
     }
 
     @Test
+    void slashesAroundThePathAreIgnored() {
+        assertEquals("", RequestInfoResolver.trimSlashes("///"));
+        assertEquals("api/v1", RequestInfoResolver.trimSlashes("//api/v1//"));
+        assertEquals("a//b", RequestInfoResolver.trimSlashes("/a//b/"));
+        RequestInfo get = RequestInfoResolver.resolve("GET", "//api/v1/namespaces/default/configmaps/x/", null);
+        assertEquals("get", get.verb());
+        assertEquals("x", get.name());
+        assertFalse(RequestInfoResolver.resolve("GET", "/", null).resourceRequest());
+    }
+
+    @Test
     void nonResourcePaths() {
         assertFalse(RequestInfoResolver.resolve("GET", "/healthz", null).resourceRequest());
         assertFalse(RequestInfoResolver.resolve("GET", "/apis", null).resourceRequest());
