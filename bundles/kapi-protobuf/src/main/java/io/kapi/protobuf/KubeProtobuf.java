@@ -17,6 +17,7 @@ import io.kapi.api.rest.StatusException;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Runtime;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * kube's protobuf wire format ({@code application/vnd.kubernetes.protobuf}) to and from kube's JSON
@@ -62,7 +64,7 @@ public final class KubeProtobuf {
     /** The media type kube serves and accepts this format under. */
     public static final String MEDIA_TYPE = "application/vnd.kubernetes.protobuf";
 
-    private static final byte[] MAGIC = {'k', '8', 's', 0};
+    static final byte[] MAGIC = {'k', '8', 's', 0};
     /** Deepest chain of protobuf objects embedded in one another that decode accepts. */
     private static final int MAX_NESTING = 16;
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -231,12 +233,12 @@ public final class KubeProtobuf {
      * a denial of service when it parses (GHSA-h4h5-3hr4-j3g2) and can be told to refuse. Only the
      * outer class's descriptors are touched, never a generated message class.
      */
-    private static final Descriptor UNKNOWN = Runtime.getDescriptor().findMessageTypeByName("Unknown");
-    private static final FieldDescriptor UNKNOWN_TYPE_META = UNKNOWN.findFieldByName("typeMeta");
-    private static final FieldDescriptor UNKNOWN_RAW = UNKNOWN.findFieldByName("raw");
-    private static final Descriptor TYPE_META = UNKNOWN_TYPE_META.getMessageType();
-    private static final FieldDescriptor TYPE_META_API_VERSION = TYPE_META.findFieldByName("apiVersion");
-    private static final FieldDescriptor TYPE_META_KIND = TYPE_META.findFieldByName("kind");
+    static final Descriptor UNKNOWN = Runtime.getDescriptor().findMessageTypeByName("Unknown");
+    static final FieldDescriptor UNKNOWN_TYPE_META = UNKNOWN.findFieldByName("typeMeta");
+    static final FieldDescriptor UNKNOWN_RAW = UNKNOWN.findFieldByName("raw");
+    static final Descriptor TYPE_META = UNKNOWN_TYPE_META.getMessageType();
+    static final FieldDescriptor TYPE_META_API_VERSION = TYPE_META.findFieldByName("apiVersion");
+    static final FieldDescriptor TYPE_META_KIND = TYPE_META.findFieldByName("kind");
 
     /** {@code apiVersion/kind} to message, for the kinds of the API groups. */
     private final Map<String, Descriptor> kinds;
@@ -286,7 +288,7 @@ public final class KubeProtobuf {
         return apiVersion != null && kind != null && descriptor(apiVersion, kind) != null;
     }
 
-    private Descriptor descriptor(String apiVersion, String kind) {
+    Descriptor descriptor(String apiVersion, String kind) {
         Descriptor d = kinds.get(apiVersion + "/" + kind);
         if (d != null) {
             return d;
@@ -562,11 +564,7 @@ public final class KubeProtobuf {
     public byte[] encode(ObjectNode object) {
         String apiVersion = object.path("apiVersion").asText("");
         String kind = object.path("kind").asText("");
-        Descriptor d = descriptor(apiVersion, kind);
-        if (d == null) {
-            throw StatusException.notAcceptable("the server cannot encode " + kind + " in version \"" + apiVersion
-                    + "\" as " + MEDIA_TYPE + "; accept application/json instead");
-        }
+        Descriptor d = encodable(apiVersion, kind);
         DynamicMessage envelope = DynamicMessage.newBuilder(UNKNOWN)
                 .setField(UNKNOWN_TYPE_META, DynamicMessage.newBuilder(TYPE_META)
                         .setField(TYPE_META_API_VERSION, apiVersion).setField(TYPE_META_KIND, kind).build())
@@ -576,6 +574,39 @@ public final class KubeProtobuf {
                 .setField(UNKNOWN.findFieldByName("contentType"), "")
                 .build();
         return withMagic(envelope.toByteArray());
+    }
+
+    /** The message of the kind, or kube's 406 when there is none. */
+    Descriptor encodable(String apiVersion, String kind) {
+        Descriptor d = descriptor(apiVersion, kind);
+        if (d == null) {
+            throw StatusException.notAcceptable("the server cannot encode " + kind + " in version \"" + apiVersion
+                    + "\" as " + MEDIA_TYPE + "; accept application/json instead");
+        }
+        return d;
+    }
+
+    /**
+     * Writes {@link #encode}'s bytes to {@code out} without building them whole: the object's message is
+     * written straight into the envelope (for a large object, no copies of its encoding).
+     *
+     * @throws StatusException 406 before anything is written when no message exists for the kind
+     */
+    public void encodeTo(ObjectNode object, OutputStream out) throws IOException {
+        new StreamingEncoder(this).object(object, out);
+    }
+
+    /**
+     * Writes {@link #encode}'s bytes of a list to {@code out} item by item, as kube's streaming protobuf list
+     * encoder does: the items' sizes are computed first (for the length prefixes), then the list's
+     * metadata and each item are encoded and written one after the other. {@code envelope} is the list
+     * without its items ({@code apiVersion}, {@code kind}, {@code metadata}); {@code item} is asked for
+     * each of the {@code count} items, possibly twice, and must answer the same each time.
+     *
+     * @throws StatusException 406 before anything is written when no message exists for the list's kind
+     */
+    public void encodeList(ObjectNode envelope, int count, IntFunction<? extends JsonNode> item, OutputStream out) throws IOException {
+        new StreamingEncoder(this).list(envelope, count, item, out);
     }
 
     /**
@@ -603,21 +634,18 @@ public final class KubeProtobuf {
     }
 
     /** A JSON object as the message {@code d}; unknown fields and nulls are skipped. */
-    private Message message(Descriptor d, JsonNode json) {
+    Message message(Descriptor d, JsonNode json) {
         DynamicMessage.Builder b = DynamicMessage.newBuilder(d);
         if (!json.isObject()) {
             throw StatusException.internal("expected a JSON object for " + d.getName() + ", found " + json.getNodeType());
         }
-        Map<String, FieldDescriptor> byJsonName = new HashMap<>();
-        for (FieldDescriptor f : d.getFields()) {
-            if (isInline(f)) {
-                // the embedded struct's fields are this object's; Go marshals the non-pointer embedded
-                // message even when empty
-                b.setField(f, message(f.getMessageType(), json));
-            } else {
-                byJsonName.put(jsonName(f), f);
-            }
+        FieldIndex index = fieldIndex(d);
+        for (FieldDescriptor f : index.inline()) {
+            // the embedded struct's fields are this object's; Go marshals the non-pointer embedded
+            // message even when empty
+            b.setField(f, message(f.getMessageType(), json));
         }
+        Map<String, FieldDescriptor> byJsonName = index.byJsonName();
         for (Map.Entry<String, JsonNode> e : json.properties()) {
             FieldDescriptor f = byJsonName.get(e.getKey());
             JsonNode v = e.getValue();
@@ -654,12 +682,34 @@ public final class KubeProtobuf {
         return b.build();
     }
 
+    /** A message's embedded (inline) fields and its other fields by JSON name. */
+    private record FieldIndex(List<FieldDescriptor> inline, Map<String, FieldDescriptor> byJsonName) {
+    }
+
+    /** Computed once per message type: encoding a list would otherwise index every item's messages again. */
+    private final Map<Descriptor, FieldIndex> fieldIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private FieldIndex fieldIndex(Descriptor d) {
+        return fieldIndexes.computeIfAbsent(d, k -> {
+            List<FieldDescriptor> inline = new java.util.ArrayList<>();
+            Map<String, FieldDescriptor> byJsonName = new HashMap<>();
+            for (FieldDescriptor f : k.getFields()) {
+                if (isInline(f)) {
+                    inline.add(f);
+                } else {
+                    byJsonName.put(jsonName(f), f);
+                }
+            }
+            return new FieldIndex(List.copyOf(inline), Map.copyOf(byJsonName));
+        });
+    }
+
     private static Object zero(FieldDescriptor f) {
         return f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
                 ? DynamicMessage.getDefaultInstance(f.getMessageType()) : f.getDefaultValue();
     }
 
-    private Object protoValue(FieldDescriptor f, JsonNode v) {
+    Object protoValue(FieldDescriptor f, JsonNode v) {
         switch (f.getJavaType()) {
             case MESSAGE:
                 return specialMessage(f.getMessageType(), v);
@@ -789,6 +839,10 @@ public final class KubeProtobuf {
     }
 
     private static Instant parseTime(String s) {
+        Instant utc = UtcSeconds.parse(s);
+        if (utc != null) {
+            return utc;
+        }
         try {
             return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {

@@ -1,14 +1,12 @@
 package io.kapi.core.endpoints;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.rest.TableColumn;
-import io.kapi.api.rest.TableConvertor;
 import io.kapi.core.json.Json;
 import java.io.IOException;
-import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -19,6 +17,8 @@ import javax.servlet.http.HttpServletResponse;
  * protobuf, negotiated from the Accept header (q-values first, then the client's order).
  */
 final class ObjectOutput {
+    private static final Logger LOG = Logger.getLogger(ObjectOutput.class.getName());
+
     private ObjectOutput() {
     }
 
@@ -79,19 +79,67 @@ final class ObjectOutput {
     /** Writes an object or a list in the negotiated form; a Status is always written as itself. */
     static void write(ServedResource resource, HttpServletResponse resp, Negotiated n, int code, ObjectNode obj, boolean isList)
             throws IOException {
-        JsonNode out = "Status".equals(Json.text(obj, "kind")) ? obj : transform(resource, n, obj, isList);
-        String media = n.media();
-        if (media.equals(MediaType.PROTOBUF) && !Codecs.PROTOBUF.canEncode(Json.text(out, "apiVersion"), Json.text(out, "kind"))) {
+        if ("Status".equals(Json.text(obj, "kind"))) {
+            send(resp, code, n.media(), StreamedBody.whole(obj));
+        } else if (isList && obj.get("items") instanceof ArrayNode) {
+            writeList(resource, resp, n, code, ListSource.of(obj));
+        } else {
+            send(resp, code, n.media(), StreamedBody.whole(transform(resource, n, obj, isList)));
+        }
+    }
+
+    /** Writes a list in the negotiated form, each item taken from {@code list} only as it is written. */
+    static void writeList(ServedResource resource, HttpServletResponse resp, Negotiated n, int code, ListSource list) throws IOException {
+        send(resp, code, n.media(), body(resource, n, list));
+    }
+
+    /**
+     * Encodes the body onto the response as it is produced (see {@link ResponseBody}). A failure before the
+     * response is committed becomes the answer (the caller's Status); after, as kube's {@code SerializeObject}
+     * once its writer has written: the error is logged, its Status is written after what went out as a
+     * best effort, and the body ends (the status line cannot change any more).
+     */
+    private static void send(HttpServletResponse resp, int code, String media, StreamedBody body) throws IOException {
+        if (media.equals(MediaType.PROTOBUF) && !Codecs.PROTOBUF.canEncode(body.apiVersion(), body.kind())) {
             media = MediaType.JSON;
         }
-        Responses.write(resp, code, media, out);
+        ResponseBody out = new ResponseBody(resp, code, media);
+        try {
+            BodyEncoder.encode(body, media, out);
+        } catch (RuntimeException e) {
+            if (!out.started() || !resp.isCommitted()) {
+                out.abandon();
+                throw e;
+            }
+            StatusException status = e instanceof StatusException se ? se
+                    : StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage());
+            LOG.log(Level.WARNING, "unable to write a " + body.kind() + " response after it began; its Status follows what was sent", e);
+            out.write(Codecs.encode(media, Responses.status(status)));
+        }
+        out.finish();
+    }
+
+    /** A list in the negotiated output form, its items or rows produced as they are written. */
+    static StreamedBody body(ServedResource resource, Negotiated n, ListSource list) {
+        return switch (n.output()) {
+            case TABLE -> TableForm.list(resource, list, n.include());
+            case METADATA -> {
+                ObjectNode p = Json.object();
+                p.put("kind", "PartialObjectMetadataList");
+                p.put("apiVersion", "meta.k8s.io/v1");
+                p.set("metadata", list.metadata());
+                p.putArray("items");
+                yield new StreamedBody(p, "items", list.size(), i -> partialMetadata(list.item().apply(i)));
+            }
+            case OBJECT -> new StreamedBody(list.envelope(), "items", list.size(), list.item());
+        };
     }
 
     /** The object (or list) in the negotiated output form; {@code obj} is only read. */
     static ObjectNode transform(ServedResource resource, Negotiated n, ObjectNode obj, boolean isList) {
         return switch (n.output()) {
-            case TABLE -> table(resource, obj, isList, n.include());
-            case METADATA -> isList ? metadataList(obj) : partialMetadata(obj);
+            case TABLE -> TableForm.table(resource, obj, isList, n.include());
+            case METADATA -> isList ? BodyEncoder.whole(body(resource, n, ListSource.of(obj))) : partialMetadata(obj);
             case OBJECT -> obj;
         };
     }
@@ -102,70 +150,5 @@ final class ObjectOutput {
         p.put("apiVersion", "meta.k8s.io/v1");
         p.set("metadata", obj.get("metadata"));
         return p;
-    }
-
-    private static ObjectNode metadataList(ObjectNode list) {
-        ObjectNode p = Json.object();
-        p.put("kind", "PartialObjectMetadataList");
-        p.put("apiVersion", "meta.k8s.io/v1");
-        p.set("metadata", list.get("metadata"));
-        ArrayNode items = p.putArray("items");
-        for (JsonNode item : list.path("items")) {
-            items.add(partialMetadata((ObjectNode) item));
-        }
-        return p;
-    }
-
-    /** A {@code meta.k8s.io/v1 Table} of one object or a list. */
-    static ObjectNode table(ServedResource resource, ObjectNode obj, boolean isList, IncludeObject include) {
-        TableConvertor convertor = resource.storage() instanceof TableConvertor t ? t : io.kapi.api.rest.Printer.nameAndAge();
-        ObjectNode table = Json.object();
-        table.put("kind", "Table");
-        table.put("apiVersion", "meta.k8s.io/v1");
-        ObjectNode tm = table.putObject("metadata");
-        if (isList) {
-            JsonNode lm = obj.get("metadata");
-            if (lm != null) {
-                lm.fields().forEachRemaining(e -> tm.set(e.getKey(), e.getValue()));
-            }
-        } else {
-            tm.put("resourceVersion", Json.text(obj.get("metadata"), "resourceVersion"));
-        }
-        List<TableColumn> columns = convertor.columns();
-        ArrayNode defs = table.putArray("columnDefinitions");
-        for (TableColumn c : columns) {
-            ObjectNode d = defs.addObject();
-            d.put("name", c.name());
-            d.put("type", c.type());
-            d.put("format", c.format());
-            d.put("description", c.description());
-            d.put("priority", c.priority());
-        }
-        ArrayNode rows = table.putArray("rows");
-        if (isList) {
-            for (JsonNode item : obj.path("items")) {
-                rows.add(row(convertor, (ObjectNode) item, include));
-            }
-        } else {
-            rows.add(row(convertor, obj, include));
-        }
-        return table;
-    }
-
-    private static ObjectNode row(TableConvertor convertor, ObjectNode obj, IncludeObject include) {
-        ObjectNode row = Json.object();
-        ArrayNode cells = row.putArray("cells");
-        List<Object> values = convertor.cells(obj);
-        for (Object v : values) {
-            cells.add(Json.MAPPER.valueToTree(v));
-        }
-        switch (include) {
-            case METADATA -> row.set("object", partialMetadata(obj));
-            case OBJECT -> row.set("object", obj);
-            case NONE -> {
-                // no object in the row
-            }
-        }
-        return row;
     }
 }

@@ -24,11 +24,9 @@ import io.kapi.core.registry.GenericStore;
 import io.kapi.core.registry.ResourceMeta;
 import io.kapi.machinery.patch.FieldValidation;
 import io.kapi.machinery.patch.Patches;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.servlet.http.HttpServletRequest;
@@ -85,14 +83,18 @@ public final class ResourceHandler {
             case "list" -> {
                 Lister l = require(storage, Lister.class, "LIST", meta);
                 // only GenericStore itself: a subclass may answer its lists differently
-                if (l.getClass() == GenericStore.class && out.output() == ObjectOutput.Output.OBJECT && out.media().equals(MediaType.JSON)) {
+                if (l.getClass() == GenericStore.class) {
                     GenericStore store = (GenericStore) l;
-                    // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
                     GenericStore.Listing listing = store.listing(ctx, listOptions(http));
-                    resp.setStatus(200);
-                    resp.setContentType(MediaType.JSON);
-                    try (OutputStream body = new BufferedOutputStream(resp.getOutputStream(), 64 * 1024)) {
+                    if (out.output() == ObjectOutput.Output.OBJECT && out.media().equals(MediaType.JSON)) {
+                        // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
+                        ResponseBody body = new ResponseBody(resp, 200, MediaType.JSON);
                         store.writeJson(listing, body);
+                        body.finish();
+                    } else {
+                        // each item decoded only as it is written, and dropped once it is
+                        ObjectOutput.writeList(resource, resp, out, 200,
+                                new ListSource(store.listEnvelope(listing), listing.size(), i -> store.listItem(listing, i)));
                     }
                 } else {
                     ObjectNode list = l.list(ctx, listOptions(http));

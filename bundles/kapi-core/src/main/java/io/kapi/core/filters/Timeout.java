@@ -3,7 +3,7 @@ package io.kapi.core.filters;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.HandlerFilter;
-import java.io.ByteArrayOutputStream;
+import io.kapi.core.endpoints.Responses;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,7 +15,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.servlet.AsyncContext;
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
 import javax.servlet.http.HttpServletResponse;
@@ -25,15 +30,28 @@ import javax.servlet.http.HttpServletResponseWrapper;
  * kube's {@code WithTimeoutForNonLongRunningRequests}: a request that does not finish within its
  * timeout (the {@code timeout} parameter, at most the default 60 s) gets 504. As kube's timeoutWriter,
  * the handler writes into a buffer that is dropped when the deadline has passed, so a late handler
- * cannot corrupt the 504 already sent.
+ * cannot corrupt the 504 already sent. The 504 goes out at the deadline; the handler keeps its thread
+ * (and its share of in-flight requests) until it returns, as kube's goroutine keeps its own.
  */
 public final class Timeout implements HandlerFilter {
+    private static final Logger LOG = Logger.getLogger(Timeout.class.getName());
+    private static final String TIMED_OUT = "Timeout: request did not complete within requested timeout - context deadline exceeded";
+
     private final Duration defaultTimeout;
     private final ExecutorService executor;
+    private final ScheduledThreadPoolExecutor watchdogs;
 
+    /** @param executor runs the handlers of requests that cannot turn asynchronous (see {@link #filter}) */
     public Timeout(Duration defaultTimeout, ExecutorService executor) {
         this.defaultTimeout = defaultTimeout;
         this.executor = executor;
+        this.watchdogs = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "kapi-request-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        // most requests finish in time: their cancelled deadlines leave the queue at once
+        this.watchdogs.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -43,6 +61,112 @@ public final class Timeout implements HandlerFilter {
             return;
         }
         Duration timeout = requested(request.http().getParameter("timeout"));
+        if (request.http().isAsyncSupported()) {
+            onThisThread(request, response, next, timeout);
+        } else {
+            onAnotherThread(request, response, next, timeout);
+        }
+    }
+
+    /**
+     * The handler runs on the container's thread, and a watchdog answers 504 when the deadline passes
+     * first: it turns the request asynchronous, which lets it write the answer from its own thread,
+     * while the handler goes on writing into a buffer that is dropped. Handing every request to
+     * another thread instead, and waiting for it, cost about as much CPU as serving a GET.
+     */
+    private void onThisThread(ApiRequest request, HttpServletResponse response, Chain next, Duration timeout) throws IOException {
+        BufferedResponse buffered = new BufferedResponse(response);
+        Deadline deadline = new Deadline(request, response, buffered);
+        ScheduledFuture<?> watchdog;
+        try {
+            watchdog = watchdogs.schedule(deadline::strike, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            throw StatusException.serviceUnavailable("The apiserver is shutting down, please try again later.", 1);
+        }
+        Throwable failure = null;
+        try {
+            next.proceed(request, buffered);
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
+        }
+        if (!buffered.finish()) {
+            // the deadline struck first: the watchdog answers (or has answered) 504; what the handler did is dropped
+            deadline.awaitAnswered();
+            if (deadline.answeredHere()) {
+                throw StatusException.timeout(TIMED_OUT, 0);
+            }
+            return;
+        }
+        watchdog.cancel(false);
+        if (failure != null) {
+            if (buffered.isCommitted()) {
+                // part of the answer is out already: no Status can follow it, the connection is cut instead
+                throw new IOException("the handler failed after its answer began streaming", failure);
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) failure;
+        }
+        buffered.commitTo(response);
+    }
+
+    /** The watchdog of one request handled on the container's thread. */
+    private static final class Deadline {
+        private final ApiRequest request;
+        private final HttpServletResponse response;
+        private final BufferedResponse buffered;
+        private final java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean answeredHere;
+
+        Deadline(ApiRequest request, HttpServletResponse response, BufferedResponse buffered) {
+            this.request = request;
+            this.response = response;
+            this.buffered = buffered;
+        }
+
+        /** The deadline passed: unless the handler finished or its answer streams, answer 504 now. */
+        void strike() {
+            if (!buffered.abandon()) {
+                return;
+            }
+            try {
+                AsyncContext async = request.http().startAsync();
+                async.setTimeout(0);
+                try {
+                    Responses.writeError(response, request.http().getHeader("Accept"), StatusException.timeout(TIMED_OUT, 0));
+                } finally {
+                    async.complete();
+                }
+            } catch (IllegalStateException | UnsupportedOperationException cannotGoAsync) {
+                // the handler's thread answers when it returns
+                LOG.log(Level.FINE, "a timed-out request could not be answered before its handler returned", cannotGoAsync);
+                answeredHere = true;
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "the 504 of a timed-out request could not be written", e);
+            } finally {
+                answered.countDown();
+            }
+        }
+
+        void awaitAnswered() {
+            try {
+                answered.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        boolean answeredHere() {
+            return answeredHere;
+        }
+    }
+
+    /** A request that cannot turn asynchronous is handled on another thread, so that the 504 can still go out in time. */
+    private void onAnotherThread(ApiRequest request, HttpServletResponse response, Chain next, Duration timeout) throws IOException {
         BufferedResponse buffered = new BufferedResponse(response);
         Future<?> f;
         try {
@@ -64,7 +188,7 @@ public final class Timeout implements HandlerFilter {
                 if (buffered.abandon()) {
                     // never interrupt the handler: kube abandons it too; what it writes from now on is dropped
                     f.cancel(false);
-                    throw StatusException.timeout("Timeout: request did not complete within requested timeout - context deadline exceeded", 0);
+                    throw StatusException.timeout(TIMED_OUT, 0);
                 }
                 // the answer is already streaming to the client, so no 504 can replace it: let it finish
                 // (kube would cut the connection instead)
@@ -91,6 +215,11 @@ public final class Timeout implements HandlerFilter {
             throw new IOException(cause);
         }
         buffered.commitTo(response);
+    }
+
+    /** Stops the watchdogs (the server stops). */
+    public void close() {
+        watchdogs.shutdownNow();
     }
 
     private Duration requested(String param) {
@@ -136,13 +265,14 @@ public final class Timeout implements HandlerFilter {
      * longer: status and headers go out and the body streams from then on, as kube's timeout writer does.
      */
     static final class BufferedResponse extends HttpServletResponseWrapper {
-        static final int STREAM_AFTER_BYTES = 1024 * 1024;
+        static final int STREAM_AFTER_BYTES = 64 * 1024;
         private final HttpServletResponse response;
         private final Object lock = new Object();
         private boolean streaming; // guarded by lock: the body goes straight to the response
         private boolean abandoned; // guarded by lock: timed out before streaming; the handler's writes are dropped
+        private boolean finished; // guarded by lock: the handler returned in time; no timeout can strike any more
         private java.io.OutputStream direct; // guarded by lock
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final HeldBody body = new HeldBody();
         private final List<String[]> headers = new ArrayList<>();
         private int status = 200;
         private String contentType;
@@ -203,13 +333,27 @@ public final class Timeout implements HandlerFilter {
             streaming = true;
         }
 
-        /** The timeout struck: true when nothing was sent yet, and nothing will be; false when the body streams. */
+        /**
+         * The timeout struck: true when nothing was sent yet, and nothing will be; false when the body
+         * streams or the handler finished in time.
+         */
         boolean abandon() {
             synchronized (lock) {
-                if (streaming) {
+                if (streaming || finished) {
                     return false;
                 }
                 abandoned = true;
+                return true;
+            }
+        }
+
+        /** The handler returned: true when in time (the timeout can no longer strike), false when it was abandoned. */
+        boolean finish() {
+            synchronized (lock) {
+                if (abandoned) {
+                    return false;
+                }
+                finished = true;
                 return true;
             }
         }
@@ -314,7 +458,7 @@ public final class Timeout implements HandlerFilter {
             if (status == 304 || status == 204) {
                 return;
             }
-            response.setContentLength(body.size());
+            response.setContentLength((int) body.size());
             body.writeTo(response.getOutputStream());
         }
 

@@ -84,13 +84,20 @@ public final class GarbageCollector implements AutoCloseable {
             return;
         }
         try {
-            long rev = storage.currentRevision();
+            // the watch cache answers every object from memory at its own revision, in one piece; paged
+            // at a fixed revision, pages after the first went to the backend while writes went on (a
+            // scan of the whole store per page, and a new start whenever compaction passed the revision)
+            boolean inMemory = storage instanceof io.kapi.core.cache.WatchCache;
+            long rev = inMemory ? 0 : storage.currentRevision();
             graph.startListing();
             queued.clear();
             List<String> beingDeleted = new ArrayList<>();
             String after = null;
             while (true) {
-                ListResult page = storage.list(ROOT, rev, after, PAGE);
+                ListResult page = storage.list(ROOT, rev, after, inMemory ? 0 : PAGE);
+                if (rev == 0) {
+                    rev = page.revision();
+                }
                 for (KeyValue kv : page.items()) {
                     if (graph.put(kv.key(), kv.value())) {
                         beingDeleted.add(kv.key());

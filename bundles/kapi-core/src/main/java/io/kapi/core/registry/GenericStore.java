@@ -34,7 +34,6 @@ import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -52,7 +51,6 @@ import java.util.function.UnaryOperator;
  */
 public class GenericStore implements RestStore, TableConvertor {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long BOOKMARK_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -302,9 +300,22 @@ public class GenericStore implements RestStore, TableConvertor {
             decoded.add(obj);
         }
 
-        int size() {
+        public int size() {
             return stored.size();
         }
+    }
+
+    /** The list {@link #list} would answer for {@code listing}, but for its items (an empty {@code items} marks their place). */
+    public ObjectNode listEnvelope(Listing listing) {
+        ObjectNode list = listHeader(listing);
+        list.putArray("items");
+        return list;
+    }
+
+    /** Item {@code i} of {@code listing} as {@link #list} has it, decoded now unless a selector already did. */
+    public ObjectNode listItem(Listing listing, int i) {
+        ObjectNode obj = listing.decoded.get(i);
+        return obj != null ? obj : decode(listing.stored.get(i));
     }
 
     @Override
@@ -551,8 +562,36 @@ public class GenericStore implements RestStore, TableConvertor {
 
     // ---- create
 
+    /**
+     * kube's {@code RetryGenerateName} (on since 1.31): a create whose name the server generates is
+     * tried up to this many times, each with a new name, while the generated name is taken.
+     */
+    static final int MAX_NAME_GENERATION_CREATE_ATTEMPTS = 8;
+
+    /** The suffixes of generated names: kube's five random characters (tests choose their own). */
+    private java.util.function.Supplier<String> nameSuffixes = GenericStore::randomSuffix;
+
+    void nameSuffixes(java.util.function.Supplier<String> suffixes) {
+        this.nameSuffixes = suffixes;
+    }
+
     @Override
     public ObjectNode create(RequestContext ctx, ObjectNode input) {
+        JsonNode metadata = input.get("metadata");
+        boolean generated = metadata != null && Json.text(metadata, "name").isEmpty()
+                && !Json.text(metadata, "generateName").isEmpty();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return createOnce(ctx, input);
+            } catch (StatusException e) {
+                if (!generated || attempt >= MAX_NAME_GENERATION_CREATE_ATTEMPTS || !"AlreadyExists".equals(e.reason())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ObjectNode createOnce(RequestContext ctx, ObjectNode input) {
         ObjectNode obj = input.deepCopy();
         obj.put("apiVersion", meta.apiVersion());
         obj.put("kind", meta.kind());
@@ -564,7 +603,7 @@ public class GenericStore implements RestStore, TableConvertor {
         }
         String resourceVersion = Json.text(m, "resourceVersion");
         if (Json.text(m, "name").isEmpty() && !Json.text(m, "generateName").isEmpty()) {
-            m.put("name", Json.text(m, "generateName") + randomSuffix());
+            m.put("name", Json.text(m, "generateName") + nameSuffixes.get());
         }
         m.put("uid", UUID.randomUUID().toString());
         m.put("creationTimestamp", Json.now());
@@ -621,10 +660,12 @@ public class GenericStore implements RestStore, TableConvertor {
         }
     }
 
+    /** kube's generated-name suffix: five characters of its alphabet, from a plain (not a secure) random source, as kube's. */
     private static String randomSuffix() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         StringBuilder sb = new StringBuilder(5);
         for (int i = 0; i < 5; i++) {
-            sb.append(ALPHANUMS.charAt(RANDOM.nextInt(ALPHANUMS.length())));
+            sb.append(ALPHANUMS.charAt(random.nextInt(ALPHANUMS.length())));
         }
         return sb.toString();
     }

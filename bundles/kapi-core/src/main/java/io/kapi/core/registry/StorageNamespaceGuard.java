@@ -34,17 +34,41 @@ public final class StorageNamespaceGuard implements NamespaceGuard {
         if (kv == null) {
             throw StatusException.notFound("", "namespaces", namespace);
         }
+        if (terminating(kv)) {
+            throw new StatusException(403, "Forbidden", "unable to create new content in namespace " + namespace
+                    + " because it is being terminated", "", "namespaces", namespace,
+                    List.of(new FieldCause("NamespaceTerminating",
+                            "namespace " + namespace + " is being terminated", "metadata.namespace")), 0);
+        }
+    }
+
+    /** A namespace as stored, and whether it is terminating. */
+    private record Checked(KeyValue kv, boolean terminating) {
+    }
+
+    /**
+     * What the namespaces read last were found to be, by namespace: the watch cache hands out the same
+     * stored value until the namespace changes, so a create need not parse its namespace again.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Checked> checked = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CHECKED = 1024;
+
+    private boolean terminating(KeyValue kv) {
+        Checked c = checked.get(kv.key());
+        if (c != null && c.kv() == kv) {
+            return c.terminating();
+        }
         try {
             ObjectNode ns = Json.parseObject(kv.value());
-            if (!Json.text(ns.get("metadata"), "deletionTimestamp").isEmpty()
-                    || "Terminating".equals(Json.text(ns.get("status"), "phase"))) {
-                throw new StatusException(403, "Forbidden", "unable to create new content in namespace " + namespace
-                        + " because it is being terminated", "", "namespaces", namespace,
-                        List.of(new FieldCause("NamespaceTerminating",
-                                "namespace " + namespace + " is being terminated", "metadata.namespace")), 0);
+            boolean terminating = !Json.text(ns.get("metadata"), "deletionTimestamp").isEmpty()
+                    || "Terminating".equals(Json.text(ns.get("status"), "phase"));
+            if (checked.size() >= MAX_CHECKED) {
+                checked.clear(); // namespaces that come and go leave nothing behind for long
             }
+            checked.put(kv.key(), new Checked(kv, terminating));
+            return terminating;
         } catch (IOException e) {
-            throw StatusException.internal("namespace " + namespace + " is unreadable: " + e.getMessage());
+            throw StatusException.internal("namespace " + kv.key().substring(NAMESPACES_PREFIX.length()) + " is unreadable: " + e.getMessage());
         }
     }
 }

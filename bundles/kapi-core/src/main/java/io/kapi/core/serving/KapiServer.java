@@ -105,6 +105,8 @@ public final class KapiServer implements KapiRuntime {
     /** The backend the last snapshot was built on, and the one the post-start hooks last ran against (rebuild thread). */
     private Storage builtBackend;
     private Storage hooksBackend;
+    /** What the last snapshot serves from: the watch cache over the backend, or the backend itself (rebuild thread). */
+    private Storage servedFrom;
     private Storage cachedBackend;
     /** The backend with its calls timed, one per backend, so that it stays the same object across rebuilds. */
     private Storage timedBackend;
@@ -174,6 +176,7 @@ public final class KapiServer implements KapiRuntime {
         closeCache();
         rebuilder.shutdownNow();
         requestExecutor.shutdownNow();
+        timeout.close();
         ServingSnapshot s = current;
         if (s != null) {
             s.served().forEach(ServedResource::closeWatches);
@@ -293,10 +296,12 @@ public final class KapiServer implements KapiRuntime {
         cachedBackend = null;
     }
 
-    /** The in-process controllers follow the storage backend: restarted when it changes. */
+    /**
+     * The in-process controllers read and watch what requests read and watch (the watch cache, or the
+     * backend while the cache cannot start), and are restarted when that changes.
+     */
     private void runControllers() {
-        Contribution<Storage> top = contributions.backend();
-        Storage storage = top == null ? null : top.service();
+        Storage storage = servedFrom;
         if (storage == controlledStorage) {
             return;
         }
@@ -332,6 +337,7 @@ public final class KapiServer implements KapiRuntime {
         }
         builtBackend = top == null ? null : top.service();
         Storage storage = servingStorage(builtBackend, failures);
+        servedFrom = storage;
         List<Contribution<DelegationTarget>> servers = new ArrayList<>(contributions.servers());
         servers.sort((a, b) -> {
             int c = Integer.compare(a.intProperty(DelegationTarget.ORDER, 1000), b.intProperty(DelegationTarget.ORDER, 1000));

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class FiltersTest {
     static ApiRequest request(String verb, String timeoutParam) {
         HttpServletRequest http = (HttpServletRequest) Proxy.newProxyInstance(FiltersTest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> m.getName().equals("getParameter") && "timeout".equals(a[0]) ? timeoutParam : null);
+                new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> m.getName().equals("getParameter") && "timeout".equals(a[0])
+                        ? timeoutParam : m.getReturnType() == boolean.class ? false : null);
         return new ApiRequest(http, new RequestInfo(true, "/api/v1/configmaps", verb, "api", "", "v1", "", "configmaps", "", "", List.of()), null);
     }
 

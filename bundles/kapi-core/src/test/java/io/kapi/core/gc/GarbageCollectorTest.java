@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GarbageCollectorTest {
     @TempDir
     Path dir;
-    EmbeddedStorage storage;
+    EmbeddedStorage backend;
+    /** What the stores and the collector use: the backend here, the watch cache over it in the server. */
+    io.kapi.api.storage.Storage storage;
     GenericStore deployments;
     GenericStore replicasets;
     GenericStore pods;
@@ -47,13 +49,18 @@ class GarbageCollectorTest {
 
     @BeforeEach
     void setUp() {
-        storage = EmbeddedStorage.open(dir);
+        backend = EmbeddedStorage.open(dir);
+        storage = serving(backend);
         deployments = store("apps", "deployments", "Deployment", new Strategy() { });
         replicasets = store("apps", "replicasets", "ReplicaSet", new Strategy() { });
         pods = store("", "pods", "Pod", new Strategy() { });
         jobs = store("batch", "jobs", "Job", new OrphaningStrategy());
         gc = new GarbageCollector(storage, () -> served);
         gc.start();
+    }
+
+    io.kapi.api.storage.Storage serving(EmbeddedStorage backend) {
+        return backend;
     }
 
     /** As kube's Job strategy: a delete that says nothing orphans the dependents. */
@@ -72,9 +79,12 @@ class GarbageCollectorTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         gc.close();
-        storage.close();
+        if (storage != backend) {
+            ((AutoCloseable) storage).close();
+        }
+        backend.close();
     }
 
     private static ObjectNode object(String kind, String apiVersion, String name, ObjectNode... owners) {

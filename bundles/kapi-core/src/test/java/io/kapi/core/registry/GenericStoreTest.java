@@ -133,6 +133,31 @@ class GenericStoreTest {
         assertTrue(Json.name(created).matches("gen-[a-z0-9]{5}"));
     }
 
+    /** kube 1.32's RetryGenerateName: a generated name that is taken is replaced, up to 8 attempts in all. */
+    @Test
+    void aTakenGeneratedNameIsGeneratedAgain() {
+        configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"gen-taken\"}}"));
+        java.util.Iterator<String> suffixes = List.of("taken", "taken", "fresh").iterator();
+        configmaps.nameSuffixes(suffixes::next);
+        ObjectNode created = configmaps.create(dflt, obj("{\"metadata\":{\"generateName\":\"gen-\"}}"));
+        assertEquals("gen-fresh", Json.name(created));
+
+        configmaps.nameSuffixes(() -> "taken");
+        StatusException e = assertThrows(StatusException.class,
+                () -> configmaps.create(dflt, obj("{\"metadata\":{\"generateName\":\"gen-\"}}")));
+        assertEquals(409, e.code());
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        configmaps.nameSuffixes(() -> {
+            tries.incrementAndGet();
+            return "taken";
+        });
+        assertThrows(StatusException.class, () -> configmaps.create(dflt, obj("{\"metadata\":{\"generateName\":\"gen-\"}}")));
+        assertEquals(GenericStore.MAX_NAME_GENERATION_CREATE_ATTEMPTS, tries.get());
+        // a name the client chose is not replaced
+        assertEquals(409, assertThrows(StatusException.class,
+                () -> configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"gen-taken\",\"generateName\":\"gen-\"}}"))).code());
+    }
+
     /**
      * A default a strategy puts as a long equals the same number read back from storage: an update that
      * removes it and has it defaulted again is no change, and validation sees the old value unchanged.

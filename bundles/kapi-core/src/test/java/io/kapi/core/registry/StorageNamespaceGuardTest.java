@@ -87,6 +87,19 @@ class StorageNamespaceGuardTest {
         assertEquals(403, e.code());
     }
 
+    /** What the guard found of a namespace is kept only while the namespace is unchanged. */
+    @Test
+    void aNamespaceThatStartsTerminatingRefusesCreatesFromThen() throws Exception {
+        KeyValue kv = store.create("/registry/namespaces/team", ns("team", "Active"));
+        awaitCached("/registry/namespaces/team", kv.modRevision());
+        NamespaceGuard guard = new StorageNamespaceGuard(cache);
+        guard.checkCreate("team");
+        guard.checkCreate("team");
+        KeyValue terminating = store.update("/registry/namespaces/team", kv.modRevision(), ns("team", "Terminating"));
+        awaitCached("/registry/namespaces/team", terminating.modRevision());
+        assertEquals(403, assertThrows(StatusException.class, () -> guard.checkCreate("team")).code());
+    }
+
     /** Counts the consistent single-key reads that reach the backend. */
     private static final class CountingStorage extends ForwardingStorage {
         final AtomicInteger gets = new AtomicInteger();

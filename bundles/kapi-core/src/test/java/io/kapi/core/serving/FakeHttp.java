@@ -97,6 +97,11 @@ final class FakeHttp {
         final HttpServletResponse proxy;
 
         Response() {
+            this(null);
+        }
+
+        /** A response whose body goes to {@code sink} instead of {@link #body} (a measurement that keeps nothing). */
+        Response(java.io.OutputStream sink) {
             ServletOutputStream out = new ServletOutputStream() {
                 @Override
                 public boolean isReady() {
@@ -118,13 +123,21 @@ final class FakeHttp {
                 }
 
                 @Override
-                public void write(int b) {
-                    body.write(b);
+                public void write(int b) throws java.io.IOException {
+                    if (sink != null) {
+                        sink.write(b);
+                    } else {
+                        body.write(b);
+                    }
                 }
 
                 @Override
-                public void write(byte[] b, int off, int len) {
-                    body.write(b, off, len);
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    if (sink != null) {
+                        sink.write(b, off, len);
+                    } else {
+                        body.write(b, off, len);
+                    }
                 }
             };
             proxy = (HttpServletResponse) Proxy.newProxyInstance(FakeHttp.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class},
@@ -133,6 +146,7 @@ final class FakeHttp {
                             case "setStatus" -> status = (Integer) args[0];
                             case "setHeader", "addHeader" -> headers.put((String) args[0], (String) args[1]);
                             case "setContentType" -> headers.put("Content-Type", (String) args[0]);
+                            case "setContentLength", "setContentLengthLong" -> headers.put("Content-Length", String.valueOf(args[0]));
                             case "getOutputStream" -> {
                                 return out;
                             }
