@@ -45,7 +45,8 @@ public final class EtcdConfig {
 
     /**
      * A configuration for the given client URLs ({@code http://host:port} or {@code https://…}),
-     * tried in order; the next one is used when one cannot be connected to.
+     * typically every member of one etcd cluster: calls and watches are spread over them round
+     * robin, and one that fails or stops answering is avoided for a while (see {@link EtcdRpc}).
      */
     public static EtcdConfig of(String... endpoints) {
         List<URI> uris = new ArrayList<>();

@@ -52,8 +52,11 @@ import java.util.function.Function;
  * list or watch sees it; recording costs one revision. Periodic compaction, kube's compactor proper,
  * is {@link EtcdCompactor}.
  *
- * <p>Each watch is a gRPC stream of its own on the endpoint's one HTTP/2 connection; fine for the
- * handful of watches a watch cache opens, not meant for thousands of direct watchers.
+ * <p>Each watch is a gRPC stream of its own on one endpoint's HTTP/2 connection (watches are spread
+ * over the endpoints); fine for the handful of watches a watch cache opens, not meant for thousands
+ * of direct watchers. A watch whose stream breaks reopens by itself on another endpoint from the
+ * revision after the last one it delivered ({@link EtcdWatch}). With several endpoints, calls go
+ * round robin over them and skip a member that stopped answering ({@link EtcdRpc}).
  */
 public final class EtcdStorage implements Storage, AutoCloseable {
 
@@ -407,7 +410,7 @@ public final class EtcdStorage implements Storage, AutoCloseable {
         if (fromRevision > 0) {
             create.setStartRevision(fromRevision + 1);
         }
-        EtcdWatch w = new EtcdWatch(this, create.build(), listener);
+        EtcdWatch w = new EtcdWatch(this, create.build(), fromRevision, listener);
         watches.add(w);
         try {
             w.start(config.requestTimeout());
@@ -435,15 +438,27 @@ public final class EtcdStorage implements Storage, AutoCloseable {
         return Boolean.TRUE.equals(progressRequests);
     }
 
-    /** Reads the endpoints' versions once (after a watch was opened, so etcd is there); retried on failure. */
+    /**
+     * Reads the endpoints' versions (after a watch was opened, so etcd is there): no as soon as one
+     * member lacks the fix, yes once every member has answered with it; asked again with the next
+     * watch while a member could not be asked (a dead member does not block anything meanwhile).
+     */
     private void checkProgressRequests() {
         if (progressRequests == null) {
             try {
-                progressRequests = rpc.versions().stream().allMatch(EtcdStorage::answersProgressInOrder);
+                progressRequests = progressRequestsDecision(rpc.versions());
             } catch (StorageException unreachable) {
                 // asked again with the next watch
             }
         }
+    }
+
+    /** False when one version lacks the fix, true when every one (none null) has it, else null: ask again. */
+    static Boolean progressRequestsDecision(List<String> versions) {
+        if (versions.stream().anyMatch(v -> v != null && !answersProgressInOrder(v))) {
+            return false;
+        }
+        return versions.stream().allMatch(v -> v != null) ? Boolean.TRUE : null;
     }
 
     /** For tests on an etcd without the fix: sends progress requests anyway. */

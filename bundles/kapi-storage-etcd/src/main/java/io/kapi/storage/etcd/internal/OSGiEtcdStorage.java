@@ -42,7 +42,10 @@ public final class OSGiEtcdStorage {
 
     /** Configuration; only {@code endpoints} matters for a plain local etcd. */
     public @interface Config {
-        /** Comma-separated client URLs, tried in order when one cannot be connected to. */
+        /**
+         * Comma-separated client URLs (every member of the etcd cluster): calls and watches are
+         * spread over them, and a member that fails or stops answering is avoided for a while.
+         */
         String endpoints() default "http://127.0.0.1:2379";
 
         /** Prepended to every key; "" keeps kube's {@code /registry/...} layout as is. */
