@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kapi.api.server.RequestInfo;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RequestInfoResolverTest {
@@ -66,6 +67,10 @@ class RequestInfoResolverTest {
         assertEquals("", RequestInfoResolver.trimSlashes("///"));
         assertEquals("api/v1", RequestInfoResolver.trimSlashes("//api/v1//"));
         assertEquals("a//b", RequestInfoResolver.trimSlashes("/a//b/"));
+        for (String path : new String[] {"api", "api/v1", "a//b", "apis/apps/v1/namespaces/x/deployments/y/scale"}) {
+            assertEquals(java.util.Arrays.asList(path.split("/")), RequestInfoResolver.segments(path), path);
+        }
+        assertEquals(List.of(), RequestInfoResolver.segments(""));
         RequestInfo get = RequestInfoResolver.resolve("GET", "//api/v1/namespaces/default/configmaps/x/", null);
         assertEquals("get", get.verb());
         assertEquals("x", get.name());
