@@ -44,8 +44,21 @@ public final class TokenAuthenticator implements Authenticator {
     private record Stamp(FileTime modified, long size, Object key) {
     }
 
+    /** How often the file is looked at for a change: at most once a second, not at every request (4 % of a GET). */
+    static final long RECHECK_NANOS = 1_000_000_000L;
+    private final long recheckNanos;
+    private final java.util.function.LongSupplier clock;
+    private volatile long checkedAt;
+    private volatile boolean checked;
+
     public TokenAuthenticator(Path file) {
+        this(file, RECHECK_NANOS, System::nanoTime);
+    }
+
+    TokenAuthenticator(Path file, long recheckNanos, java.util.function.LongSupplier clock) {
         this.file = file;
+        this.recheckNanos = recheckNanos;
+        this.clock = clock;
     }
 
     @Override
@@ -78,8 +91,14 @@ public final class TokenAuthenticator implements Authenticator {
     }
 
     private Map<ByteBuffer, UserInfo> current() {
-        Stamp stamp = stamp();
+        long now = clock.getAsLong();
         Snapshot s = snapshot;
+        if (checked && now - checkedAt < recheckNanos) {
+            return s.users();
+        }
+        Stamp stamp = stamp();
+        checkedAt = now;
+        checked = true;
         if (Objects.equals(stamp, s.stamp())) {
             return s.users();
         }

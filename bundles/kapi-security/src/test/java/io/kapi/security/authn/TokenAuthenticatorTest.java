@@ -45,7 +45,10 @@ class TokenAuthenticatorTest {
     void theFileIsReadAgainWhenItChanges() throws Exception {
         Path file = dir.resolve("tokens.csv");
         Files.writeString(file, "old,alice,u1\n");
-        TokenAuthenticator authn = new TokenAuthenticator(file);
+        // the clock moves a second past each look at the file
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        TokenAuthenticator authn = new TokenAuthenticator(file, TokenAuthenticator.RECHECK_NANOS,
+                () -> now.addAndGet(TokenAuthenticator.RECHECK_NANOS));
         assertEquals("alice", authn.authenticate(auth("Bearer old")).name());
 
         // same size and, on coarse file systems, possibly the same time: the stamp must still differ
@@ -62,6 +65,22 @@ class TokenAuthenticatorTest {
         assertThrows(StatusException.class, () -> authn.authenticate(auth("Bearer new")), "no file, no tokens");
         Files.writeString(file, "again,carol,u3\n");
         assertEquals("carol", authn.authenticate(auth("Bearer again")).name());
+    }
+
+    @Test
+    void theFileIsLookedAtAtMostOnceASecond() throws Exception {
+        Path file = dir.resolve("tokens.csv");
+        Files.writeString(file, "old,alice,u1\n");
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        TokenAuthenticator authn = new TokenAuthenticator(file, TokenAuthenticator.RECHECK_NANOS, now::get);
+        assertEquals("alice", authn.authenticate(auth("Bearer old")).name());
+        Files.writeString(file, "new,bobby,u2\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 2000));
+        now.addAndGet(TokenAuthenticator.RECHECK_NANOS - 1);
+        assertEquals("alice", authn.authenticate(auth("Bearer old")).name(), "within the second: as read before");
+        now.addAndGet(1);
+        assertEquals("bobby", authn.authenticate(auth("Bearer new")).name(), "a second later: the new file");
+        assertThrows(StatusException.class, () -> authn.authenticate(auth("Bearer old")));
     }
 
     @Test
