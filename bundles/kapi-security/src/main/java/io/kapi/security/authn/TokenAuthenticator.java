@@ -35,10 +35,16 @@ public final class TokenAuthenticator implements Authenticator {
 
     private final Path file;
     private final Object reloadLock = new Object();
-    private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+    private volatile Snapshot snapshot = new Snapshot(null, Map.of(), 0, false);
 
-    /** What was read, and the file's identity then; users are keyed by the SHA-256 of their token. */
-    private record Snapshot(Stamp stamp, Map<ByteBuffer, UserInfo> users) {
+    /**
+     * What was read, the file's identity then, and when the file was last looked at (published with the
+     * users, so that no request sees a look without its result); users are keyed by the SHA-256 of their token.
+     */
+    private record Snapshot(Stamp stamp, Map<ByteBuffer, UserInfo> users, long checkedAt, boolean checked) {
+        Snapshot lookedAt(long now) {
+            return new Snapshot(stamp, users, now, true);
+        }
     }
 
     private record Stamp(FileTime modified, long size, Object key) {
@@ -48,8 +54,6 @@ public final class TokenAuthenticator implements Authenticator {
     static final long RECHECK_NANOS = 1_000_000_000L;
     private final long recheckNanos;
     private final java.util.function.LongSupplier clock;
-    private volatile long checkedAt;
-    private volatile boolean checked;
 
     public TokenAuthenticator(Path file) {
         this(file, RECHECK_NANOS, System::nanoTime);
@@ -93,18 +97,18 @@ public final class TokenAuthenticator implements Authenticator {
     private Map<ByteBuffer, UserInfo> current() {
         long now = clock.getAsLong();
         Snapshot s = snapshot;
-        if (checked && now - checkedAt < recheckNanos) {
+        if (s.checked() && now - s.checkedAt() < recheckNanos) {
             return s.users();
         }
-        Stamp stamp = stamp();
-        checkedAt = now;
-        checked = true;
-        if (Objects.equals(stamp, s.stamp())) {
-            return s.users();
-        }
+        // once a second: one request looks at the file, the others wait for what it finds
         synchronized (reloadLock) {
             s = snapshot;
-            if (Objects.equals(stamp, s.stamp())) {
+            if (s.checked() && now - s.checkedAt() < recheckNanos) {
+                return s.users();
+            }
+            Stamp stamp = stamp();
+            if (s.checked() && Objects.equals(stamp, s.stamp())) {
+                snapshot = s.lookedAt(now);
                 return s.users();
             }
             Map<ByteBuffer, UserInfo> users = s.users();
@@ -120,7 +124,7 @@ public final class TokenAuthenticator implements Authenticator {
                     LOG.log(Level.WARNING, "token file " + file + " not (re)loaded, the previous tokens stay in force: " + e.getMessage());
                 }
             }
-            snapshot = new Snapshot(stamp, users);
+            snapshot = new Snapshot(stamp, users, now, true);
             return users;
         }
     }

@@ -83,6 +83,33 @@ class TokenAuthenticatorTest {
         assertThrows(StatusException.class, () -> authn.authenticate(auth("Bearer old")));
     }
 
+    /** Requests that arrive together at a new authenticator all see the file read, none an empty list. */
+    @Test
+    void concurrentFirstRequestsAllSeeTheTokens() throws Exception {
+        Path file = dir.resolve("tokens.csv");
+        Files.writeString(file, "secret,alice,u1\n");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 200; round++) {
+                TokenAuthenticator authn = new TokenAuthenticator(file);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<String>> names = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    names.add(pool.submit(() -> {
+                        go.await();
+                        return authn.authenticate(auth("Bearer secret")).name();
+                    }));
+                }
+                go.countDown();
+                for (java.util.concurrent.Future<String> name : names) {
+                    assertEquals("alice", name.get(10, java.util.concurrent.TimeUnit.SECONDS), "round " + round);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void theGeneratedAdminTokenAuthenticates() throws Exception {
         Path file = dir.resolve("tokens.csv");
