@@ -1,21 +1,17 @@
 package io.kapi.itests;
 
+import static io.kapi.itests.InstanceApi.CMS;
+import static io.kapi.itests.InstanceApi.JSON;
+import static io.kapi.itests.InstanceApi.configMap;
+import static io.kapi.itests.InstanceApi.rv;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +47,6 @@ import org.junit.Test;
  * the watches still see every acknowledged write.
  */
 public class EtcdClusterFailoverIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CMS = "/api/v1/namespaces/default/configmaps";
     private static final String PREFIX = "/kapi-failover";
     private static final int WRITERS = 8;
     /** Kapi's etcd request timeout (etc/io.kapi.storage.etcd.cfg requestTimeoutMillis; also the default). */
@@ -79,19 +73,19 @@ public class EtcdClusterFailoverIT {
             distB.start();
             distA.awaitReady(System.nanoTime());
             distB.awaitReady(System.nanoTime());
-            List<Api> apis = List.of(new Api("A", distA), new Api("B", distB));
-            awaitSharedStore(apis.get(0), apis.get(1));
+            List<InstanceApi> apis = List.of(new InstanceApi("A", distA), new InstanceApi("B", distB));
+            InstanceApi.awaitSharedStore(apis.get(0), apis.get(1));
 
-            List<Watch> watches = new ArrayList<>();
-            for (Api api : apis) {
+            List<InstanceWatch.Revisions> watches = new ArrayList<>();
+            for (InstanceApi api : apis) {
                 String listRv = JSON.readTree(api.get(CMS).body()).path("metadata").path("resourceVersion").asText();
-                Watch w = api.watch(CMS + "?watch=1&timeoutSeconds=900&resourceVersion=" + listRv);
+                InstanceWatch.Revisions w = new InstanceWatch.Revisions(api);
+                closing.add(api.watch(CMS + "?watch=1&timeoutSeconds=900&resourceVersion=" + listRv, w));
                 watches.add(w);
-                closing.add(w);
             }
-            List<Readyz> readyz = new ArrayList<>();
-            for (Api api : apis) {
-                Readyz r = new Readyz(api);
+            List<ReadyzPoller> readyz = new ArrayList<>();
+            for (InstanceApi api : apis) {
+                ReadyzPoller r = new ReadyzPoller(api);
                 readyz.add(r);
                 closing.add(r);
             }
@@ -115,11 +109,11 @@ public class EtcdClusterFailoverIT {
             long firstAckAfterKill = writers.firstAcknowledgedStartedAfter(killedAt);
             verifyPresent(apis, writers);
             verifyWatches(watches, writers, "after kill -9 of the leader");
-            for (Readyz r : readyz) {
+            for (ReadyzPoller r : readyz) {
                 r.awaitReady(Duration.ofSeconds(60));
             }
             StringBuilder ready = new StringBuilder();
-            for (Readyz r : readyz) {
+            for (ReadyzPoller r : readyz) {
                 ready.append(" /readyz on ").append(r.api.name).append(r.everFailedSince(killedAt) ? " failed then recovered " : " never failed ")
                         .append(r.transitions(killedAt)).append(" (slowest answer ")
                         .append(r.maxMillis(killedAt, killedAt + TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS))).append(" ms);");
@@ -129,7 +123,7 @@ public class EtcdClusterFailoverIT {
                     + "requests in the " + AFTER_KILL_MILLIS / 1000 + " s after the kill: " + failover + "; 0 acknowledged writes lost ("
                     + writers.acknowledgedCount() + " acknowledged in all); watches on both instances: every acknowledged write once, in order;"
                     + ready);
-            for (Readyz r : readyz) {
+            for (ReadyzPoller r : readyz) {
                 System.out.println("readyz " + r.api.name + " transitions (ms from the kill): " + r.transitions(killedAt));
             }
 
@@ -164,7 +158,7 @@ public class EtcdClusterFailoverIT {
                     + REQUEST_TIMEOUT_MILLIS + " ms", pause.p99 < REQUEST_TIMEOUT_MILLIS / 2);
             verifyPresent(apis, pauseWriters);
             verifyWatches(watches, pauseWriters, "after SIGSTOP of a follower");
-            for (Readyz r : readyz) {
+            for (ReadyzPoller r : readyz) {
                 r.awaitReady(Duration.ofSeconds(60));
                 System.out.println("readyz " + r.api.name + " transitions (ms from the pause): " + r.transitions(pausedAt));
             }
@@ -189,31 +183,17 @@ public class EtcdClusterFailoverIT {
         }
     }
 
-    /** Both instances serve from the shared etcd: a ConfigMap created through A is readable through B. */
-    private static void awaitSharedStore(Api a, Api b) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (int i = 0; ; i++) {
-            String name = "sync-" + i;
-            HttpResponse<String> created = a.send(a.request(CMS).POST(body(name, null, "0")));
-            if (created.statusCode() == 201 && b.get(CMS + "/" + name).statusCode() == 200) {
-                return;
-            }
-            assertTrue("A and B never served from the same store", System.nanoTime() < deadline);
-            Thread.sleep(250);
-        }
-    }
-
     /** Every acknowledged write is there: each object by GET at or after its last acknowledged resourceVersion, and all by LIST. */
-    private static void verifyPresent(List<Api> apis, Writers writers) throws Exception {
+    private static void verifyPresent(List<InstanceApi> apis, Writers writers) throws Exception {
         Map<String, Long> last = writers.lastAcknowledged();
         for (Map.Entry<String, Long> e : last.entrySet()) {
-            Api api = apis.get(Math.floorMod(e.getKey().hashCode(), apis.size()));
+            InstanceApi api = apis.get(Math.floorMod(e.getKey().hashCode(), apis.size()));
             HttpResponse<String> got = api.get(CMS + "/" + e.getKey());
             assertEquals("GET " + e.getKey() + " through " + api.name + ": " + got.body(), 200, got.statusCode());
             long rv = rv(JSON.readTree(got.body()));
             assertTrue(e.getKey() + " at " + rv + ", acknowledged at " + e.getValue(), rv >= e.getValue());
         }
-        for (Api api : apis) {
+        for (InstanceApi api : apis) {
             HttpResponse<String> list = api.get(CMS);
             assertEquals(list.body(), 200, list.statusCode());
             Set<String> names = new HashSet<>();
@@ -225,10 +205,10 @@ public class EtcdClusterFailoverIT {
     }
 
     /** Each watch saw every acknowledged resourceVersion exactly once, every event in increasing order, and is still open. */
-    private static void verifyWatches(List<Watch> watches, Writers writers, String when) throws Exception {
+    private static void verifyWatches(List<InstanceWatch.Revisions> watches, Writers writers, String when) throws Exception {
         List<Long> acknowledged = writers.acknowledgedRevisions();
         long newest = Collections.max(acknowledged);
-        for (Watch w : watches) {
+        for (InstanceWatch.Revisions w : watches) {
             assertTrue("watch on " + w.api.name + " " + when + " reached " + newest + " (saw up to " + w.newest() + ", ended: " + w.ended + ")",
                     w.awaitRevision(newest, Duration.ofSeconds(60)));
             List<Long> seen = w.revisions();
@@ -249,20 +229,6 @@ public class EtcdClusterFailoverIT {
         }
     }
 
-    private static HttpRequest.BodyPublisher body(String name, Long rv, String counter) {
-        ObjectNode cm = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
-        ObjectNode meta = cm.putObject("metadata").put("name", name);
-        if (rv != null) {
-            meta.put("resourceVersion", Long.toString(rv));
-        }
-        cm.putObject("data").put("counter", counter);
-        return HttpRequest.BodyPublishers.ofString(cm.toString());
-    }
-
-    private static long rv(JsonNode object) {
-        return Long.parseLong(object.path("metadata").path("resourceVersion").asText());
-    }
-
     /** One request a writer made: when it started, how long it took, its status (0: no answer), the resourceVersion acknowledged (0: none). */
     private record Sent(long startNanos, long nanos, int status, long rv) {
     }
@@ -281,7 +247,7 @@ public class EtcdClusterFailoverIT {
      * unknown (an error) is followed by a GET to learn the object's state (a new object when it is absent).
      */
     private static final class Writers {
-        final List<Api> apis;
+        final List<InstanceApi> apis;
         final String tag;
         final AtomicBoolean stop = new AtomicBoolean();
         final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
@@ -289,7 +255,7 @@ public class EtcdClusterFailoverIT {
         final List<Thread> threads = new ArrayList<>();
         final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
-        Writers(List<Api> apis, String tag) {
+        Writers(List<InstanceApi> apis, String tag) {
             this.apis = apis;
             this.tag = tag;
         }
@@ -309,15 +275,15 @@ public class EtcdClusterFailoverIT {
             }
         }
 
-        private void run(int id, Api api) throws Exception {
+        private void run(int id, InstanceApi api) throws Exception {
             int object = 0;
             int updates = 0;
             Long rv = null;
             while (!stop.get()) {
                 String name = "w-" + tag + id + "-" + object;
                 boolean create = rv == null;
-                HttpRequest.Builder request = create ? api.request(CMS).POST(body(name, null, "0"))
-                        : api.request(CMS + "/" + name).PUT(body(name, rv, Integer.toString(updates)));
+                HttpRequest.Builder request = create ? api.request(CMS).POST(configMap(name, null, "0"))
+                        : api.request(CMS + "/" + name).PUT(configMap(name, rv, Integer.toString(updates)));
                 long t0 = System.nanoTime();
                 int status = 0;
                 String answer = null;
@@ -413,194 +379,6 @@ public class EtcdClusterFailoverIT {
 
         Map<String, Long> lastAcknowledged() {
             return lastAcked;
-        }
-    }
-
-    /** /readyz?verbose polled every 200 ms on one instance, recording each change of its answer. */
-    private static final class Readyz implements AutoCloseable {
-        record Change(long nanos, int status, String failing) {
-        }
-
-        /** One poll: when it started and how long it took. */
-        record Poll(long nanos, long millis) {
-        }
-
-        final Api api;
-        final List<Change> changes = new CopyOnWriteArrayList<>();
-        final ConcurrentLinkedQueue<Poll> polls = new ConcurrentLinkedQueue<>();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final Thread thread;
-        volatile int lastStatus = -1;
-
-        Readyz(Api api) {
-            this.api = api;
-            this.thread = new Thread(this::run, "readyz-" + api.name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void run() {
-            String lastFailing = null;
-            while (!stop.get()) {
-                int status;
-                String failing = "";
-                long t0 = System.nanoTime();
-                try {
-                    HttpResponse<String> r = api.client.send(HttpRequest.newBuilder(URI.create(api.dist.baseUrl() + "/readyz?verbose"))
-                            .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
-                    status = r.statusCode();
-                    if (status != 200) {
-                        failing = r.body().lines().filter(l -> l.startsWith("[-]")).reduce((x, y) -> x + "; " + y).orElse(r.body());
-                    }
-                } catch (IOException e) {
-                    status = 0;
-                    failing = e.toString();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                polls.add(new Poll(t0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
-                if (status != lastStatus || (status != 200 && !failing.equals(lastFailing))) {
-                    changes.add(new Change(System.nanoTime(), status, failing));
-                }
-                lastStatus = status;
-                lastFailing = failing;
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        /** The slowest answer of the polls started within [from, to]. */
-        long maxMillis(long fromNanos, long toNanos) {
-            return polls.stream().filter(p -> p.nanos >= fromNanos && p.nanos <= toNanos).mapToLong(Poll::millis).max().orElse(-1);
-        }
-
-        boolean everFailedSince(long nanos) {
-            return changes.stream().anyMatch(c -> c.nanos >= nanos && c.status != 200);
-        }
-
-        String transitions(long sinceNanos) {
-            List<String> out = new ArrayList<>();
-            for (Change c : changes) {
-                if (c.nanos >= sinceNanos) {
-                    out.add("+" + TimeUnit.NANOSECONDS.toMillis(c.nanos - sinceNanos) + " " + c.status
-                            + (c.failing.isEmpty() ? "" : " (" + c.failing + ")"));
-                }
-            }
-            return out.toString();
-        }
-
-        void awaitReady(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (lastStatus != 200 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertEquals("/readyz on " + api.name + " at the end; transitions " + transitions(0), 200, lastStatus);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.interrupt();
-            thread.join(TimeUnit.SECONDS.toMillis(20));
-        }
-    }
-
-    private static final class Api {
-        final String name;
-        final Distribution dist;
-        final String token;
-        final HttpClient client;
-
-        Api(String name, Distribution dist) throws Exception {
-            this.name = name;
-            this.dist = dist;
-            this.token = dist.token();
-            this.client = Distribution.insecureClient();
-        }
-
-        HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create(dist.baseUrl() + path)).header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json").header("Content-Type", "application/json").timeout(Duration.ofSeconds(30));
-        }
-
-        HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return send(request(path).GET());
-        }
-
-        Watch watch(String path) throws Exception {
-            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + path))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() != 200) {
-                throw new AssertionError("watch on " + name + ": " + r.statusCode() + " " + new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
-            }
-            return new Watch(this, r.body());
-        }
-    }
-
-    /** One HTTP watch stream, read on its own thread: the resourceVersion of every event, in arrival order. */
-    private static final class Watch implements AutoCloseable {
-        final Api api;
-        private final InputStream in;
-        private final List<Long> revisions = new CopyOnWriteArrayList<>();
-        final List<String> errors = new CopyOnWriteArrayList<>();
-        volatile boolean ended;
-        private final Thread reader;
-
-        Watch(Api api, InputStream in) {
-            this.api = api;
-            this.in = in;
-            this.reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    for (String line; (line = lines.readLine()) != null; ) {
-                        if (line.isBlank()) {
-                            continue;
-                        }
-                        JsonNode event = JSON.readTree(line);
-                        String type = event.path("type").asText();
-                        if (type.equals("ERROR")) {
-                            errors.add(line);
-                        } else if (!type.equals("BOOKMARK")) {
-                            revisions.add(rv(event.path("object")));
-                        }
-                    }
-                } catch (IOException closed) {
-                    // closed by the test, or the stream broke: ended says so
-                } finally {
-                    ended = true;
-                }
-            }, "watch-" + api.name);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        List<Long> revisions() {
-            return new ArrayList<>(revisions);
-        }
-
-        long newest() {
-            return revisions.isEmpty() ? 0 : revisions.get(revisions.size() - 1);
-        }
-
-        boolean awaitRevision(long rv, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (newest() < rv && !ended && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            return newest() >= rv;
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            reader.join(TimeUnit.SECONDS.toMillis(10));
         }
     }
 }

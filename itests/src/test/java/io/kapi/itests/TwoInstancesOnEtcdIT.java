@@ -1,28 +1,19 @@
 package io.kapi.itests;
 
+import static io.kapi.itests.InstanceApi.CMS;
+import static io.kapi.itests.InstanceApi.JSON;
+import static io.kapi.itests.InstanceApi.configMap;
+import static io.kapi.itests.InstanceApi.rv;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
@@ -33,8 +24,6 @@ import org.junit.Test;
  * of a guarded update (a resourceVersion made stale through the other instance gets 409).
  */
 public class TwoInstancesOnEtcdIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CMS = "/api/v1/namespaces/default/configmaps";
     private static final String PREFIX = "/kapi-two";
     private static final int UPDATES = 5;
 
@@ -50,8 +39,8 @@ public class TwoInstancesOnEtcdIT {
             distB.start();
             distA.awaitReady(System.nanoTime());
             distB.awaitReady(System.nanoTime());
-            Api a = new Api("A", distA);
-            Api b = new Api("B", distB);
+            InstanceApi a = new InstanceApi("A", distA);
+            InstanceApi b = new InstanceApi("B", distB);
             awaitSharedStore(a, b);
             assertEquals("namespace default in etcd under the prefix", 1, etcd.count(PREFIX + "/registry/namespaces/default"));
 
@@ -71,37 +60,29 @@ public class TwoInstancesOnEtcdIT {
      * other), and each sees the other's bootstrap objects: kapi-core serves from its embedded store for a
      * moment at start before the etcd backend takes over (see DurabilityIT), which is not what this test is about.
      */
-    private static void awaitSharedStore(Api a, Api b) throws Exception {
+    private static void awaitSharedStore(InstanceApi a, InstanceApi b) throws Exception {
         long t0 = System.nanoTime();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
-        for (int i = 0; ; i++) {
-            String name = "sync-" + i;
-            HttpResponse<String> created = a.send(a.request(CMS).POST(body(name, null, "0")));
-            if (created.statusCode() == 201 && b.get(CMS + "/" + name).statusCode() == 200) {
-                assertEquals(200, a.send(a.request(CMS + "/" + name).DELETE()).statusCode());
-                System.out.println("two instances: both ready; a ConfigMap created through A was readable through B at attempt "
-                        + (i + 1) + ", " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms after both /readyz = 200");
-                return;
-            }
-            assertTrue("A and B never served from the same store", System.nanoTime() < deadline);
-            Thread.sleep(250);
-        }
+        int i = InstanceApi.awaitSharedStore(a, b);
+        assertEquals(200, a.send(a.request(CMS + "/sync-" + i).DELETE()).statusCode());
+        System.out.println("two instances: both ready; a ConfigMap created through A was readable through B at attempt "
+                + (i + 1) + ", " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms after both /readyz = 200");
     }
 
     /** A watch on {@code watcher} from its list's resourceVersion sees create, updates and delete made through {@code writer}, in order. */
-    private static void watchSeesTheOthersWrites(Api writer, Api watcher) throws Exception {
+    private static void watchSeesTheOthersWrites(InstanceApi writer, InstanceApi watcher) throws Exception {
         String name = "watched-from-" + writer.name.toLowerCase();
         String listRv = JSON.readTree(watcher.get(CMS).body()).path("metadata").path("resourceVersion").asText();
-        try (Watch watch = watcher.watch(CMS + "?watch=1&timeoutSeconds=120&resourceVersion=" + listRv)) {
+        InstanceWatch.Events events = new InstanceWatch.Events();
+        try (InstanceWatch watch = watcher.watch(CMS + "?watch=1&timeoutSeconds=120&resourceVersion=" + listRv, events)) {
             List<String> expectedTypes = new ArrayList<>();
             List<Long> expectedRvs = new ArrayList<>();
-            HttpResponse<String> created = writer.send(writer.request(CMS).POST(body(name, null, "0")));
+            HttpResponse<String> created = writer.send(writer.request(CMS).POST(configMap(name, null, "0")));
             assertEquals(created.body(), 201, created.statusCode());
             long rv = rv(JSON.readTree(created.body()));
             expectedTypes.add("ADDED");
             expectedRvs.add(rv);
             for (int i = 1; i <= UPDATES; i++) {
-                HttpResponse<String> updated = writer.send(writer.request(CMS + "/" + name).PUT(body(name, rv, Integer.toString(i))));
+                HttpResponse<String> updated = writer.send(writer.request(CMS + "/" + name).PUT(configMap(name, rv, Integer.toString(i))));
                 assertEquals(updated.body(), 200, updated.statusCode());
                 long next = rv(JSON.readTree(updated.body()));
                 assertTrue("resourceVersion " + next + " after " + rv, next > rv);
@@ -118,7 +99,7 @@ public class TwoInstancesOnEtcdIT {
             List<String> counters = new ArrayList<>();
             long last = Long.parseLong(listRv);
             while (types.size() < expectedTypes.size()) {
-                JsonNode event = watch.next(30);
+                JsonNode event = events.next(30);
                 assertTrue("watch on " + watcher.name + " ended or stalled after " + types + " (expected " + expectedTypes + ")", event != null);
                 String type = event.path("type").asText();
                 JsonNode object = event.path("object");
@@ -143,9 +124,9 @@ public class TwoInstancesOnEtcdIT {
     }
 
     /** GET through {@code reader} returns what {@code writer} wrote; a resourceVersion made stale through {@code writer} gets 409 on {@code reader}. */
-    private static void getAndConflictAcrossInstances(Api writer, Api reader) throws Exception {
+    private static void getAndConflictAcrossInstances(InstanceApi writer, InstanceApi reader) throws Exception {
         String name = "shared-from-" + writer.name.toLowerCase();
-        HttpResponse<String> created = writer.send(writer.request(CMS).POST(body(name, null, "0")));
+        HttpResponse<String> created = writer.send(writer.request(CMS).POST(configMap(name, null, "0")));
         assertEquals(created.body(), 201, created.statusCode());
         JsonNode written = JSON.readTree(created.body());
         HttpResponse<String> got = reader.get(CMS + "/" + name);
@@ -156,20 +137,21 @@ public class TwoInstancesOnEtcdIT {
         assertEquals(written.path("data"), read.path("data"));
 
         long stale = rv(read);
-        HttpResponse<String> updated = writer.send(writer.request(CMS + "/" + name).PUT(body(name, stale, "1")));
+        HttpResponse<String> updated = writer.send(writer.request(CMS + "/" + name).PUT(configMap(name, stale, "1")));
         assertEquals(updated.body(), 200, updated.statusCode());
         long current = rv(JSON.readTree(updated.body()));
-        HttpResponse<String> conflict = reader.send(reader.request(CMS + "/" + name).PUT(body(name, stale, "from-" + reader.name.toLowerCase())));
+        HttpResponse<String> conflict = reader.send(reader.request(CMS + "/" + name)
+                .PUT(configMap(name, stale, "from-" + reader.name.toLowerCase())));
         assertEquals(conflict.body(), 409, conflict.statusCode());
         assertEquals("Conflict", JSON.readTree(conflict.body()).path("reason").asText());
         // the stale write changed nothing, seen through both
-        for (Api api : List.of(writer, reader)) {
+        for (InstanceApi api : List.of(writer, reader)) {
             JsonNode now = JSON.readTree(api.get(CMS + "/" + name).body());
             assertEquals(current, rv(now));
             assertEquals("1", now.path("data").path("counter").asText());
         }
         // with the current resourceVersion the reader's update goes through, and the writer sees it
-        HttpResponse<String> fresh = reader.send(reader.request(CMS + "/" + name).PUT(body(name, current, "2")));
+        HttpResponse<String> fresh = reader.send(reader.request(CMS + "/" + name).PUT(configMap(name, current, "2")));
         assertEquals(fresh.body(), 200, fresh.statusCode());
         long after = rv(JSON.readTree(fresh.body()));
         assertTrue(after > current);
@@ -178,96 +160,5 @@ public class TwoInstancesOnEtcdIT {
         assertEquals("2", seen.path("data").path("counter").asText());
         System.out.println("two instances: GET on " + reader.name + " = write through " + writer.name + " (resourceVersion " + rv(written)
                 + "); stale resourceVersion " + stale + " on " + reader.name + " -> 409; current " + current + " -> 200 at " + after);
-    }
-
-    private static HttpRequest.BodyPublisher body(String name, Long rv, String counter) {
-        ObjectNode cm = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
-        ObjectNode meta = cm.putObject("metadata").put("name", name);
-        if (rv != null) {
-            meta.put("resourceVersion", Long.toString(rv));
-        }
-        cm.putObject("data").put("counter", counter);
-        return HttpRequest.BodyPublishers.ofString(cm.toString());
-    }
-
-    private static long rv(JsonNode object) {
-        return Long.parseLong(object.path("metadata").path("resourceVersion").asText());
-    }
-
-    private static final class Api {
-        final String name;
-        final Distribution dist;
-        final String token;
-        final HttpClient client;
-
-        Api(String name, Distribution dist) throws Exception {
-            this.name = name;
-            this.dist = dist;
-            this.token = dist.token();
-            this.client = Distribution.insecureClient();
-        }
-
-        HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create(dist.baseUrl() + path)).header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json").header("Content-Type", "application/json").timeout(Duration.ofSeconds(30));
-        }
-
-        HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return send(request(path).GET());
-        }
-
-        Watch watch(String path) throws Exception {
-            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + path))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() != 200) {
-                String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
-                throw new AssertionError("watch on " + name + ": " + r.statusCode() + " " + body);
-            }
-            return new Watch(r.body());
-        }
-    }
-
-    /** The events of one HTTP watch stream, read on their own thread. */
-    private static final class Watch implements AutoCloseable {
-        private static final JsonNode END = JSON.createObjectNode();
-        private final InputStream in;
-        private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-        private final Thread reader;
-
-        Watch(InputStream in) {
-            this.in = in;
-            this.reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    for (String line; (line = lines.readLine()) != null; ) {
-                        if (!line.isBlank()) {
-                            events.add(JSON.readTree(line));
-                        }
-                    }
-                } catch (IOException closed) {
-                    // closed by the test, or the stream broke: the test sees END
-                } finally {
-                    events.add(END);
-                }
-            }, "watch-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** The next event, or null when the stream ended or nothing came within the timeout. */
-        JsonNode next(long timeoutSeconds) throws InterruptedException {
-            JsonNode e = events.poll(timeoutSeconds, TimeUnit.SECONDS);
-            return e == END ? null : e;
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-        }
     }
 }

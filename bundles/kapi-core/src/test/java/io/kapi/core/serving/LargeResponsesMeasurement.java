@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.Strategy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,11 @@ class LargeResponsesMeasurement extends ServingTestBase {
     static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
 
     static APIGroupProvider core() {
+        return core(null);
+    }
+
+    /** The core group's ConfigMaps (with {@code configMapStrategy}, null for none) and Secrets. */
+    static APIGroupProvider core(Strategy configMapStrategy) {
         return new APIGroupProvider() {
             @Override
             public String group() {
@@ -34,7 +40,8 @@ class LargeResponsesMeasurement extends ServingTestBase {
             @Override
             public List<ResourceDefinition> resources() {
                 return List.of(
-                        new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", false, List.of(), List.of(), null, null, null),
+                        new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", false, List.of(), List.of(), null,
+                                configMapStrategy, null),
                         new ResourceDefinition("v1", "secrets", "secret", "Secret", false, List.of(), List.of(), null, null, null));
             }
         };

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.APIGroupProvider;
-import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
@@ -54,30 +53,14 @@ class StreamedResponsesTest extends ServingTestBase {
         }
     };
 
+    /** The core group of {@link LargeResponsesMeasurement}, its ConfigMaps converted to Tables by {@link #convertor}. */
     private APIGroupProvider core() {
-        Strategy strategy = new Strategy() {
+        return LargeResponsesMeasurement.core(new Strategy() {
             @Override
             public TableConvertor table() {
                 return convertor;
             }
-        };
-        return new APIGroupProvider() {
-            @Override
-            public String group() {
-                return "";
-            }
-
-            @Override
-            public List<String> versions() {
-                return List.of("v1");
-            }
-
-            @Override
-            public List<ResourceDefinition> resources() {
-                return List.of(new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", false, List.of(), List.of(),
-                        null, strategy, null));
-            }
-        };
+        });
     }
 
     @BeforeEach
