@@ -34,6 +34,7 @@ public final class GarbageCollector implements AutoCloseable {
     static final String ROOT = "/registry/";
     private static final int PAGE = 500;
     private static final long FIRST_RETRY_MILLIS = 1_000;
+    private static final long EMPTY_STORE_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 60_000;
 
     private final Storage storage;
@@ -84,6 +85,13 @@ public final class GarbageCollector implements AutoCloseable {
             return;
         }
         try {
+            if (storage.currentRevision() == 0) {
+                // nothing was ever written: the watch could only start "from now", and what is written
+                // between the list and the watch would be missed; look again shortly (a server writes its
+                // system namespaces as it starts)
+                schedule(this::listAndWatch, EMPTY_STORE_RETRY_MILLIS);
+                return;
+            }
             // the watch cache answers every object from memory at its own revision, in one piece; paged
             // at a fixed revision, pages after the first went to the backend while writes went on (a
             // scan of the whole store per page, and a new start whenever compaction passed the revision)

@@ -245,6 +245,36 @@ class GarbageCollectorTest {
         await("collected once the owner's kind is served again", () -> gone(replicasets, "web-1"));
     }
 
+    /**
+     * Started on a store nothing was ever written to, the collector still sees what is written between its
+     * list and its watch (a watch from revision 0 would start "from now", after those writes).
+     */
+    @Test
+    void whatIsWrittenWhileTheCollectorStartsOnAnEmptyStoreIsSeen() throws Exception {
+        gc.close();
+        java.util.concurrent.atomic.AtomicBoolean firstList = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.kapi.api.storage.Storage hooked = new io.kapi.storage.testsupport.ForwardingStorage(storage) {
+            @Override
+            public io.kapi.api.storage.ListResult list(String prefix, long revision, String startAfter, int limit) {
+                io.kapi.api.storage.ListResult r = super.list(prefix, revision, startAfter, limit);
+                if (firstList.getAndSet(false)) {
+                    tree(); // written after the list answered, before the watch starts
+                }
+                return r;
+            }
+        };
+        gc = new GarbageCollector(hooked, () -> served);
+        gc.start();
+        if (storage.currentRevision() == 0) {
+            Thread.sleep(300);
+            // the collector waits for a first write before it lists: give it one, then the tree follows its list
+            backend.create("/registry/kapi.io/test/first-write", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        await("the tree written during the start", () -> !firstList.get() && !gone(pods, "web-1-a"));
+        assertTrue(deployments.delete(NS, "web", options("Background")).immediate());
+        await("collected", () -> gone(replicasets, "web-1") && gone(pods, "web-1-a") && gone(pods, "web-1-b"));
+    }
+
     @Test
     void theCollectorPicksUpWhatWasLeftWhileItWasNotRunning() throws Exception {
         gc.close();
