@@ -386,20 +386,36 @@ public class ApiBenchmark {
         return new long[] {items, bytes, best};
     }
 
-    /** A paginated LIST with limit=500 over the whole namespace; returns {items, pages, nanos}. */
-    private static long[] paginated(Api api) throws Exception {
-        long t0 = System.nanoTime();
-        String cont = "";
-        long items = 0;
-        long pages = 0;
-        do {
-            BlockingHttp.Response r = api.get(CMS + "?limit=500" + (cont.isEmpty() ? "" : "&continue=" + cont));
-            JsonNode page = JSON.readTree(r.body());
-            items += page.path("items").size();
-            pages++;
-            cont = page.path("metadata").path("continue").asText("");
-        } while (!cont.isEmpty());
-        return new long[] {items, pages, System.nanoTime() - t0};
+    /**
+     * A paginated LIST with limit=500 over the whole namespace, {@code rounds} times; returns {items, pages,
+     * nanos} of the fastest round. A round's time is the sum of its requests, each until its last byte:
+     * this client's parse of a page (for the next continue token) falls between them, untimed, as in
+     * {@link #list}, so a slow client does not count as the server's time.
+     */
+    private static long[] paginated(Api api, int rounds) throws Exception {
+        long[] best = null;
+        for (int round = 0; round < rounds; round++) {
+            String cont = "";
+            long items = 0;
+            long pages = 0;
+            long nanos = 0;
+            do {
+                long t0 = System.nanoTime();
+                BlockingHttp.Response r = api.get(CMS + "?limit=500" + (cont.isEmpty() ? "" : "&continue=" + cont));
+                nanos += System.nanoTime() - t0;
+                if (r.code() != 200) {
+                    throw new IllegalStateException("page answered " + r.code());
+                }
+                JsonNode page = JSON.readTree(r.body());
+                items += page.path("items").size();
+                pages++;
+                cont = page.path("metadata").path("continue").asText("");
+            } while (!cont.isEmpty());
+            if (best == null || nanos < best[2]) {
+                best = new long[] {items, pages, nanos};
+            }
+        }
+        return best;
     }
 
     private static void fill(Api api, int from, int to) throws Exception {
@@ -430,8 +446,9 @@ public class ApiBenchmark {
             long[] l = list(api, "", 5);
             row("full LIST of " + l[0] + " ConfigMaps (from the watch cache)", String.format("%.0f ms", l[2] / 1e6),
                     String.format("one GET of the whole namespace, %.1f MB of JSON, best of 5, until the last byte arrived", l[1] / 1e6));
-            long[] p = paginated(api);
-            row("paginated LIST of " + p[0] + " ConfigMaps", String.format("%.0f ms (%d pages)", p[2] / 1e6, p[1]), "limit=500 with continue tokens, sequential pages");
+            long[] p = paginated(api, 5);
+            row("paginated LIST of " + p[0] + " ConfigMaps", String.format("%.0f ms (%d pages)", p[2] / 1e6, p[1]),
+                    "limit=500 with continue tokens, sequential pages, best of 5; each page until its last byte, this client's parse of it between pages untimed");
             long heap10k = usedHeapAfterGc(dist);
             long t0 = System.nanoTime();
             fill(api, 0, 90_000);
@@ -445,8 +462,9 @@ public class ApiBenchmark {
             double heapPerObject = (heap100k - heap10k) / 90_000.0;
             row("heap per stored object at 100 000", String.format("%.0f B (%.2f× its JSON)", heapPerObject, heapPerObject / jsonPerObject),
                     String.format("(used heap after a full GC at 100 000 − at 10 000) ÷ 90 000; JSON per object in a LIST %.0f B; target ≤ 2×", jsonPerObject));
-            p = paginated(api);
-            row("paginated LIST of " + p[0] + " ConfigMaps", String.format("%.0f ms (%d pages)", p[2] / 1e6, p[1]), "limit=500 with continue tokens");
+            p = paginated(api, 3);
+            row("paginated LIST of " + p[0] + " ConfigMaps", String.format("%.0f ms (%d pages)", p[2] / 1e6, p[1]),
+                    "limit=500 with continue tokens, best of 3, timed as above");
             dist.stop();
             t0 = System.nanoTime();
             dist.start();

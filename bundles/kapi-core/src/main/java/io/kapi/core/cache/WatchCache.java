@@ -50,10 +50,13 @@ import java.util.function.UnaryOperator;
  *       {@link Options#consistentReadWaitMillis(long)}, asking the backend watch for progress
  *       ({@link Watch#requestProgress()}) every 100 ms meanwhile, and otherwise reads the backend. The
  *       answer is therefore never older than a direct backend read started at the same moment.</li>
- *   <li>{@code list(prefix, revision, startAfter, limit)} with {@code revision} &gt; 0: from memory only
- *       when {@code revision} is exactly the cache's revision (the cache then holds that very
- *       snapshot, the usual case for the next page of a list just served from memory while nothing
- *       changed); every other revision goes to the backend, which owns history and compaction.</li>
+ *   <li>{@code list(prefix, revision, startAfter, limit)} with {@code revision} &gt; 0: from memory
+ *       when {@code revision} is exactly the cache's revision (the cache then holds that very state),
+ *       or when a page of that prefix at that revision was served from memory a moment ago and left
+ *       keys after it: the page kept the prefix's keys as a {@link ListSnapshots snapshot}, so its next
+ *       pages are served from it, consistent with the first, even after writes (unless the backend has
+ *       compacted the revision since, which answers COMPACTED as before). Every other revision goes to
+ *       the backend, which owns history and compaction.</li>
  *   <li>{@code count}, {@code currentRevision}, {@code compactedRevision} and every write (create,
  *       update, delete, guaranteedUpdate, compact): the backend.</li>
  * </ul>
@@ -197,6 +200,9 @@ public final class WatchCache implements Storage, AutoCloseable {
     private final ScheduledThreadPoolExecutor control;
     private volatile boolean closed;
 
+    /** The keys of the lists paged from memory, at their revisions, for their next pages. */
+    private final ListSnapshots snapshots = new ListSnapshots();
+
     private final AtomicLong readsFromMemory = new AtomicLong();
     private final AtomicLong readsFromBackend = new AtomicLong();
     private final AtomicLong relists = new AtomicLong();
@@ -240,6 +246,7 @@ public final class WatchCache implements Storage, AutoCloseable {
         }
         long check = Math.max(10, Math.min(250, options.slowWatcherBudgetMillis / 4));
         control.scheduleWithFixedDelay(this::checkSlowWatchers, check, check, TimeUnit.MILLISECONDS);
+        control.scheduleWithFixedDelay(snapshots::expire, 5, 5, TimeUnit.SECONDS);
         if (options.progressIntervalMillis > 0) {
             control.scheduleWithFixedDelay(this::progressTick, options.progressIntervalMillis,
                     options.progressIntervalMillis, TimeUnit.MILLISECONDS);
@@ -373,6 +380,14 @@ public final class WatchCache implements Storage, AutoCloseable {
                 || revision < 0) {
             return backend.list(prefix, revision, startAfter, limit);
         }
+        if (limit > 0 && revision > 0 && revision > backend.compactedRevision()) {
+            // the next page of a list: from its snapshot, even when the cache has moved on since
+            ListResult kept = snapshots.page(prefix, revision, startAfter, limit);
+            if (kept != null) {
+                readsFromMemory.incrementAndGet();
+                return kept;
+            }
+        }
         if (revision == 0) {
             if (awaitFresh()) {
                 ListResult r = listFromMemory(prefix, startAfter, limit, -1);
@@ -397,21 +412,39 @@ public final class WatchCache implements Storage, AutoCloseable {
             if (exactRevision >= 0 && revision != exactRevision) {
                 return null;
             }
-            NavigableMap<String, KeyValue> range = range(prefix, startAfter);
-            List<KeyValue> items = new ArrayList<>(limit == 0 ? range.size() : Math.min(limit, 1024));
-            long remaining = 0;
-            for (KeyValue kv : range.values()) {
-                if (limit == 0 || items.size() < limit) {
-                    items.add(kv);
-                } else {
-                    remaining++;
-                }
+            if (limit > 0) {
+                return pageFromMemory(prefix, startAfter, limit);
             }
-            return new ListResult(Collections.unmodifiableList(items), revision, remaining > 0, remaining);
+            NavigableMap<String, KeyValue> range = range(prefix, startAfter);
+            return new ListResult(List.copyOf(range.values()), revision, false, 0);
         } finally {
             rw.readLock().unlock();
         }
     }
+
+    /**
+     * A page of a list at the cache's revision (under the read lock). A page that leaves keys after it
+     * takes every key of the prefix, which counting the remaining ones walks anyway, and keeps them as
+     * the list's snapshot for its next pages.
+     */
+    private ListResult pageFromMemory(String prefix, String startAfter, int limit) {
+        ListResult kept = snapshots.page(prefix, revision, startAfter, limit);
+        if (kept != null) {
+            return kept;
+        }
+        List<KeyValue> keys = new ArrayList<>(); // one walk: toArray of a sub-map walks it twice
+        for (KeyValue kv : range(prefix, null).values()) {
+            keys.add(kv);
+        }
+        KeyValue[] all = keys.toArray(NO_KEY_VALUES);
+        ListResult page = ListSnapshots.pageOf(all, revision, startAfter, limit);
+        if (page.more()) {
+            snapshots.keep(prefix, revision, all);
+        }
+        return page;
+    }
+
+    private static final KeyValue[] NO_KEY_VALUES = new KeyValue[0];
 
     private NavigableMap<String, KeyValue> range(String prefix, String startAfter) {
         char last = prefix.charAt(prefix.length() - 1);
@@ -826,6 +859,7 @@ public final class WatchCache implements Storage, AutoCloseable {
         }
         closeBackendWatch();
         control.shutdownNow();
+        snapshots.clear();
         for (Watcher w : new ArrayList<>(all)) {
             w.end(null);
         }

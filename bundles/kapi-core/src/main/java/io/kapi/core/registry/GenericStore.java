@@ -1,7 +1,5 @@
 package io.kapi.core.registry;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,6 +53,8 @@ public class GenericStore implements RestStore, TableConvertor {
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 
     private final ResourceMeta meta;
+    /** Where a LIST splices the resourceVersion into the stored bytes of an item. */
+    private final StoredJson storedJson;
     private final Strategy strategy;
     private final Storage storage;
     private final NamespaceGuard namespaces;
@@ -86,6 +86,7 @@ public class GenericStore implements RestStore, TableConvertor {
     public GenericStore(ResourceMeta meta, Strategy strategy, Storage storage, NamespaceGuard namespaces,
                         NameValidator nameValidator, Options options) {
         this.meta = meta;
+        this.storedJson = new StoredJson(meta.apiVersion(), meta.kind());
         this.options = options;
         this.versions = options.versions() != null ? options.versions() : Versions.single(meta);
         this.strategy = strategy;
@@ -355,7 +356,7 @@ public class GenericStore implements RestStore, TableConvertor {
             }
             KeyValue kv = listing.stored.get(i);
             ObjectNode obj = listing.decoded.get(i);
-            int at = obj == null ? metadataBodyStart(kv.value(), meta.apiVersion()) : -1;
+            int at = obj == null ? storedJson.metadataBodyStart(kv.value()) : -1;
             if (at < 0) {
                 out.write(Json.bytes(obj != null ? obj : decode(kv)));
                 continue;
@@ -373,65 +374,6 @@ public class GenericStore implements RestStore, TableConvertor {
 
     private static final byte[] ITEMS_OPEN = ",\"items\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ITEMS_CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
-
-    /**
-     * Where the members of the top-level {@code metadata} object of compact stored JSON begin (just
-     * after its brace); -1 when the bytes are not in the form this store writes (no such object,
-     * whitespace, or a resourceVersion already there), so the caller decodes instead.
-     */
-    static int metadataBodyStart(byte[] json) {
-        return metadataBodyStart(json, null);
-    }
-
-    /**
-     * {@link #metadataBodyStart(byte[])} of bytes that must name {@code apiVersion} (when not null) before
-     * their metadata: -1 for an object stored in another version, which is converted instead.
-     */
-    static int metadataBodyStart(byte[] json, String apiVersion) {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return -1;
-            }
-            boolean versionSeen = apiVersion == null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("apiVersion".equals(name) && !versionSeen) {
-                    if (value != JsonToken.VALUE_STRING || !apiVersion.equals(p.getText())) {
-                        return -1;
-                    }
-                    versionSeen = true;
-                    continue;
-                }
-                if (!"metadata".equals(name)) {
-                    p.skipChildren();
-                    continue;
-                }
-                if (value != JsonToken.START_OBJECT || !versionSeen) {
-                    return -1;
-                }
-                long brace = p.currentTokenLocation().getByteOffset();
-                if (brace < 0 || brace >= json.length || json[(int) brace] != '{') {
-                    return -1;
-                }
-                int at = (int) brace + 1;
-                if (at >= json.length || (json[at] != '"' && json[at] != '}')) {
-                    return -1;
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    if ("resourceVersion".equals(p.currentName())) {
-                        return -1;
-                    }
-                    p.nextToken();
-                    p.skipChildren();
-                }
-                return at;
-            }
-            return -1;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
 
     /** The items a LIST answers and its list metadata (resourceVersion, continue, remainingItemCount). */
     public Listing listing(RequestContext ctx, ListOptions options) {

@@ -365,6 +365,40 @@ class WatchCacheTest {
     }
 
     @Test
+    void theNextPagesOfAListComeFromItsSnapshotAfterWritesUntilTheRevisionIsCompacted() {
+        WatchCache cache = cache(backend, new WatchCache.Options());
+        for (int i = 0; i < 100; i++) {
+            cache.create(String.format("/registry/pods/ns/p%03d", i), bytes("pod" + i));
+        }
+        ListResult first = cache.list("/registry/pods/ns/", 0, null, 30);
+        assertEquals(70, first.remaining());
+        // writes after the first page: updated, deleted, created, inside the pages still to come
+        KeyValue p50 = cache.get("/registry/pods/ns/p050");
+        cache.update(p50.key(), p50.modRevision(), bytes("changed"));
+        cache.delete("/registry/pods/ns/p060", 0);
+        cache.create("/registry/pods/ns/p070a", bytes("new"));
+        awaitCondition("the cache applied the writes", () -> cache.cachedRevision() == backend.currentRevision());
+        long fromBackend = cache.readsFromBackend();
+
+        String after = first.items().get(29).key();
+        List<KeyValue> rest = new ArrayList<>();
+        ListResult page;
+        do {
+            page = cache.list("/registry/pods/ns/", first.revision(), after, 30);
+            assertSameList(backend.list("/registry/pods/ns/", first.revision(), after, 30), page);
+            rest.addAll(page.items());
+            after = page.items().get(page.items().size() - 1).key();
+        } while (page.more());
+        assertEquals(70, rest.size(), "the list as it was at its revision");
+        assertEquals(fromBackend, cache.readsFromBackend(), "every later page served from memory");
+
+        backend.compact(backend.currentRevision());
+        StorageException e = assertThrows(StorageException.class,
+                () -> cache.list("/registry/pods/ns/", first.revision(), first.items().get(29).key(), 30));
+        assertEquals(StorageException.Code.COMPACTED, e.code(), "a compacted revision is too old, as the backend says");
+    }
+
+    @Test
     void consistentReadSeesAWriteAcknowledgedJustBefore() {
         WatchCache cache = cache(backend, new WatchCache.Options());
         for (int i = 0; i < 200; i++) {

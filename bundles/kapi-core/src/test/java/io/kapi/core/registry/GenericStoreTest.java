@@ -539,11 +539,6 @@ class GenericStoreTest {
             assertEquals(storage.get("/registry/configmaps/default/" + item.get("metadata").get("name").asText()).modRevision(),
                     item.get("metadata").get("resourceVersion").asLong());
         }
-        assertEquals(-1, GenericStore.metadataBodyStart("{\"metadata\":{\"resourceVersion\":\"1\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(-1, GenericStore.metadataBodyStart("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(-1, GenericStore.metadataBodyStart("{\"spec\":{\"template\":{\"metadata\":{}}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(13, GenericStore.metadataBodyStart("{\"metadata\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(35, GenericStore.metadataBodyStart("{\"spec\":{\"metadata\":1},\"metadata\":{\"name\":\"a\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.kapi.core.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class StoredJsonTest {
+    private final StoredJson configMaps = new StoredJson("v1", "ConfigMap");
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void bytesInTheStoresOwnFormAreAnsweredFromTheirPrefix() {
+        String head = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{";
+        assertEquals(head.length(), configMaps.metadataBodyStart(b(head + "\"name\":\"a\"},\"data\":{\"k\":\"v\"}}")));
+        assertEquals(head.length(), configMaps.metadataBodyStart(b(head + "}}")));
+        assertEquals(56, new StoredJson("apps/v1", "Deployment").metadataBodyStart(
+                b("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"}}")));
+    }
+
+    @Test
+    void aResourceVersionAnywhereOrAnotherFormIsParsed() {
+        // in the metadata: no splice
+        assertEquals(-1, configMaps.metadataBodyStart(
+                b("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"7\"}}")));
+        // only in the data: the parse finds the metadata free of one
+        assertEquals(50, configMaps.metadataBodyStart(
+                b("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},\"data\":{\"x\":\"\\\"resourceVersion\\\":1\"}}")));
+        // another order: parsed
+        assertEquals(31, configMaps.metadataBodyStart(b("{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\"},\"kind\":\"ConfigMap\"}")));
+        // another version: converted by the caller
+        assertEquals(-1, configMaps.metadataBodyStart(
+                b("{\"apiVersion\":\"v2\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}")));
+        // whitespace before the brace: parsed, and spliced after it
+        assertEquals(51, configMaps.metadataBodyStart(
+                b("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\": {\"name\":\"a\"}}")));
+        // whitespace after it: decoded by the caller
+        assertEquals(-1, configMaps.metadataBodyStart(
+                b("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{ \"name\":\"a\"}}")));
+    }
+
+    @Test
+    void theParseFindsTheTopLevelMetadataOnly() {
+        assertEquals(-1, StoredJson.parsedMetadataBodyStart(b("{\"metadata\":{\"resourceVersion\":\"1\"}}")));
+        assertEquals(-1, StoredJson.parsedMetadataBodyStart(b("[1]")));
+        assertEquals(-1, StoredJson.parsedMetadataBodyStart(b("{\"spec\":{\"template\":{\"metadata\":{}}}}")));
+        assertEquals(13, StoredJson.parsedMetadataBodyStart(b("{\"metadata\":{}}")));
+        assertEquals(35, StoredJson.parsedMetadataBodyStart(b("{\"spec\":{\"metadata\":1},\"metadata\":{\"name\":\"a\"}}")));
+    }
+}
