@@ -31,7 +31,9 @@ import org.junit.Test;
  * twice, side by side: with the JDK's listen backlog of 50 (what Kapi listened with before, set by
  * {@code io.kapi.server.acceptQueueSize=50}) and with the default, Go's (the system's somaxconn). A client
  * gives up after 10 s of connecting or 30 s of waiting for the answer. The kernel's listen-overflow counter
- * ({@code nstat TcpExtListenOverflows}) is read around each storm.
+ * ({@code nstat TcpExtListenOverflows}) is read around each storm. Then twice from h2load (Debian's
+ * nghttp2-client) in its own process, whose handshakes cost far less than the JDK's, on a distribution of its
+ * own, with Kapi's CPU and h2load's beside the times.
  */
 public class ConnectionStormBenchmark {
     private static final int CLIENTS = Integer.getInteger("kapi.storm.clients", 2000);
@@ -136,6 +138,48 @@ public class ConnectionStormBenchmark {
         }
     }
 
+    /** What h2load reported for one storm, with its own CPU and Kapi's. */
+    record H2loadStorm(String label, String summary, long kapiCpuMillis, String clientCpu) {
+    }
+
+    /**
+     * The same storm from h2load (nghttp2-client, C and OpenSSL) in its own process, on one thread: all
+     * {@code CLIENTS} connections opened at once, each with its TLS handshake and one HTTP/1.1
+     * {@code GET /livez}. A client whose own handshakes are cheap, so that what is measured is the server;
+     * {@code rounds} storms one after the other on the same distribution, the first on a cold JVM.
+     */
+    private static List<H2loadStorm> h2loadStorms(int rounds) throws Exception {
+        List<H2loadStorm> out = new ArrayList<>();
+        try (Distribution dist = new Distribution("storm-h2load")) {
+            dist.start();
+            dist.awaitReady(System.nanoTime());
+            long karaf = ApiBenchmark.karafPid(dist);
+            for (int round = 0; round < rounds; round++) {
+                long cpu0 = ApiBenchmark.cpuMillis(karaf);
+                Process p = new ProcessBuilder("/usr/bin/time", "-f", "client CPU %U s user + %S s system, %e s",
+                        "h2load", "--h1", "-c", Integer.toString(CLIENTS), "-n", Integer.toString(CLIENTS),
+                        "https://127.0.0.1:" + dist.securePort + "/livez").redirectErrorStream(true).start();
+                String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    throw new IllegalStateException("h2load failed:\n" + text);
+                }
+                long kapiCpu = ApiBenchmark.cpuMillis(karaf) - cpu0;
+                StringBuilder summary = new StringBuilder();
+                String clientCpu = "";
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("finished in") || line.startsWith("requests:") || line.startsWith("status codes:")
+                            || line.startsWith("time for connect:") || line.startsWith("time to 1st byte:")) {
+                        summary.append(line.trim()).append("; ");
+                    } else if (line.startsWith("client CPU")) {
+                        clientCpu = line.trim();
+                    }
+                }
+                out.add(new H2loadStorm(round == 0 ? "h2load, cold" : "h2load, again", summary.toString(), kapiCpu, clientCpu));
+            }
+        }
+        return out;
+    }
+
     private static long pct(List<Long> sorted, double p) {
         return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
@@ -151,6 +195,12 @@ public class ConnectionStormBenchmark {
                     .append(pct(s.millis(), 0.5)).append(" ms | ").append(pct(s.millis(), 0.99)).append(" ms | ")
                     .append(s.millis().isEmpty() ? -1 : s.millis().get(s.millis().size() - 1)).append(" ms | ")
                     .append(s.allDoneMillis()).append(" ms | ").append(s.listenOverflows()).append(" |\n");
+        }
+        md.append("\nThe same storm from h2load in its own process (Go's backlog), time columns min / max / mean / sd:\n\n")
+                .append("| storm | h2load's report | Kapi CPU | h2load CPU |\n|---|---|---|---|\n");
+        for (H2loadStorm h : h2loadStorms(2)) {
+            md.append("| ").append(h.label()).append(" | ").append(h.summary()).append(" | ").append(h.kapiCpuMillis())
+                    .append(" ms | ").append(h.clientCpu()).append(" |\n");
         }
         Path out = Path.of("target", "connection-storm-benchmark.md");
         Files.writeString(out, md.toString());
