@@ -77,8 +77,16 @@ public final class ResourceHandler {
         switch (info.verb()) {
             case "get" -> {
                 Getter g = require(storage, Getter.class, "GET", meta);
-                ObjectNode obj = g.get(ctx, info.name(), http.getParameter("resourceVersion"));
-                ObjectOutput.write(resource, resp, out, 200, obj, false);
+                if (g.getClass() == GenericStore.class && out.output() == ObjectOutput.Output.OBJECT
+                        && out.media().equals(MediaType.JSON)) {
+                    // the stored bytes with their resourceVersion, not decoded and encoded again
+                    ResponseBody body = new ResponseBody(resp, 200, MediaType.JSON);
+                    body.write(((GenericStore) g).getJson(ctx, info.name()));
+                    body.finish();
+                } else {
+                    ObjectNode obj = g.get(ctx, info.name(), http.getParameter("resourceVersion"));
+                    ObjectOutput.write(resource, resp, out, 200, obj, false);
+                }
             }
             case "list" -> {
                 Lister l = require(storage, Lister.class, "LIST", meta);

@@ -125,7 +125,16 @@ public class GenericStore implements RestStore, TableConvertor {
     private ObjectNode decode(byte[] value, long revision) {
         try {
             ObjectNode obj = versions.toServed(Json.parseObject(value));
-            Json.metadata(obj).put("resourceVersion", Long.toString(revision));
+            // first in the metadata, where a list or a GET in JSON splices it into the stored bytes, so
+            // that every form of a read has the same order
+            ObjectNode stored = Json.metadata(obj);
+            ObjectNode metadata = Json.object().put("resourceVersion", Long.toString(revision));
+            stored.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("resourceVersion")) {
+                    metadata.set(e.getKey(), e.getValue());
+                }
+            });
+            obj.set("metadata", metadata);
             return obj;
         } catch (IOException e) {
             throw StatusException.internal("stored object of " + meta.resource() + " is corrupt: " + e.getMessage());
@@ -139,7 +148,7 @@ public class GenericStore implements RestStore, TableConvertor {
     private byte[] encodeForStorage(ObjectNode obj) {
         ObjectNode copy = obj.deepCopy();
         Json.metadata(copy).remove("resourceVersion");
-        return Json.bytes(versions.toStored(copy));
+        return Json.bytes(StoredJson.inStoredOrder(versions.toStored(copy)));
     }
 
     /** How long a read waits for the store to reach a resourceVersion from the future (kube's cacher: 3 s). */
@@ -220,6 +229,35 @@ public class GenericStore implements RestStore, TableConvertor {
             throw StatusException.notFound(meta.group(), meta.resource(), name);
         }
         return withType(decode(kv));
+    }
+
+    /**
+     * What {@link #get} answers, as compact JSON: the stored bytes with the resourceVersion spliced into
+     * their metadata, not decoded and encoded again (kube's watch cache serves a GET from the object it
+     * holds, without a decode), unless they are not in the store's own form (see {@link StoredJson}).
+     */
+    public byte[] getJson(RequestContext ctx, String name) {
+        KeyValue kv = read(key(ctx.namespace(), name), name);
+        if (kv == null) {
+            throw StatusException.notFound(meta.group(), meta.resource(), name);
+        }
+        int at = storedJson.metadataBodyStart(kv.value());
+        if (at < 0) {
+            return Json.bytes(withType(decode(kv)));
+        }
+        byte[] value = kv.value();
+        byte[] member = resourceVersionMember(kv, at);
+        byte[] json = new byte[value.length + member.length];
+        System.arraycopy(value, 0, json, 0, at);
+        System.arraycopy(member, 0, json, at, member.length);
+        System.arraycopy(value, at, json, at + member.length, value.length - at);
+        return json;
+    }
+
+    /** What goes at {@code at}, the start of the stored metadata's members: the resourceVersion, and a comma before any other. */
+    private static byte[] resourceVersionMember(KeyValue kv, int at) {
+        String member = "\"resourceVersion\":\"" + kv.modRevision() + '"';
+        return (kv.value()[at] == '}' ? member : member + ',').getBytes(StandardCharsets.US_ASCII);
     }
 
     private ObjectNode withType(ObjectNode obj) {
@@ -363,10 +401,7 @@ public class GenericStore implements RestStore, TableConvertor {
             }
             byte[] value = kv.value();
             out.write(value, 0, at);
-            out.write(("\"resourceVersion\":\"" + kv.modRevision() + '"').getBytes(StandardCharsets.US_ASCII));
-            if (value[at] != '}') {
-                out.write(',');
-            }
+            out.write(resourceVersionMember(kv, at));
             out.write(value, at, value.length - at);
         }
         out.write(ITEMS_CLOSE);
@@ -589,7 +624,7 @@ public class GenericStore implements RestStore, TableConvertor {
             // without a resourceVersion (refused above, and never a strategy's to set) obj's bytes are the stored form
             m.remove("resourceVersion");
             ObjectNode stored = versions.toStored(obj);
-            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), Json.bytes(stored));
+            KeyValue kv = storage.create(key(Json.text(m, "namespace"), name), Json.bytes(StoredJson.inStoredOrder(stored)));
             if (stored != obj) {
                 // in another version than stored: answered as a read of it would be, converted back
                 return decode(kv);

@@ -2,16 +2,20 @@ package io.kapi.core.registry;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * Where a list splices an item's resourceVersion into the bytes its store wrote, so that the item is
  * served without being decoded and encoded again.
  *
- * <p>The store writes compact JSON that begins {@code {"apiVersion":"…","kind":"…","metadata":{} and
- * leaves the resourceVersion out. Bytes that begin so and hold no {@code "resourceVersion":} anywhere
+ * <p>The store writes compact JSON that begins {@code {"apiVersion":"…","kind":"…","metadata":{} (see
+ * {@link #inStoredOrder}) and leaves the resourceVersion out. Bytes that begin so and hold no {@code "resourceVersion":} anywhere
  * are answered from that prefix alone; anything else (another order, whitespace, another version, a
  * resourceVersion somewhere, even inside a string) is parsed to find the top-level metadata, and what
  * does not fit the form is decoded by the caller.
@@ -21,6 +25,40 @@ final class StoredJson {
 
     private final String apiVersion;
     private final byte[] head;
+
+    /**
+     * {@code obj} in the store's own form: its top-level members reordered so that apiVersion, kind and
+     * metadata come first (clients send them in any order: client-go kind first, kubectl's maps sorted),
+     * the rest as they were. The object itself when already so.
+     */
+    static ObjectNode inStoredOrder(ObjectNode obj) {
+        Iterator<String> names = obj.fieldNames();
+        boolean ordered = true;
+        for (String first : FIRST_MEMBERS) {
+            if (obj.has(first) && !(names.hasNext() && names.next().equals(first))) {
+                ordered = false;
+                break;
+            }
+        }
+        if (ordered) {
+            return obj;
+        }
+        ObjectNode out = Json.object();
+        for (String first : FIRST_MEMBERS) {
+            JsonNode value = obj.get(first);
+            if (value != null) {
+                out.set(first, value);
+            }
+        }
+        obj.fields().forEachRemaining(e -> {
+            if (!out.has(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        return out;
+    }
+
+    private static final List<String> FIRST_MEMBERS = List.of("apiVersion", "kind", "metadata");
 
     /** For objects that must be stored in {@code apiVersion}; {@code kind} names the usual prefix. */
     StoredJson(String apiVersion, String kind) {

@@ -523,6 +523,17 @@ class GenericStoreTest {
         ListOptions next = new ListOptions(null, null, 5, cont, null, null, false, 0, null);
         assertEquals(reparsed(configmaps.list(dflt, next)), writtenJson(next));
         assertEquals(13, writtenJson(cases.get(0)).get("items").size());
+        assertGetJsonEqualsGet();
+    }
+
+    /** A GET's JSON from the stored bytes equals get's object for every configmap there is. */
+    private void assertGetJsonEqualsGet() throws Exception {
+        for (JsonNode item : configmaps.list(dflt, new ListOptions(null, null, 0, null, null, null, false, 0, null)).get("items")) {
+            String name = item.get("metadata").get("name").asText();
+            assertEquals(reparsed(configmaps.get(dflt, name, null)), Json.MAPPER.readTree(configmaps.getJson(dflt, name)), name);
+        }
+        StatusException missing = assertThrows(StatusException.class, () -> configmaps.getJson(dflt, "missing"));
+        assertEquals(404, missing.code());
     }
 
     @Test
@@ -539,6 +550,7 @@ class GenericStoreTest {
             assertEquals(storage.get("/registry/configmaps/default/" + item.get("metadata").get("name").asText()).modRevision(),
                     item.get("metadata").get("resourceVersion").asLong());
         }
+        assertGetJsonEqualsGet();
     }
 
     @Test

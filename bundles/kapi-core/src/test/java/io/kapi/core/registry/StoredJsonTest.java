@@ -50,4 +50,18 @@ class StoredJsonTest {
         assertEquals(13, StoredJson.parsedMetadataBodyStart(b("{\"metadata\":{}}")));
         assertEquals(35, StoredJson.parsedMetadataBodyStart(b("{\"spec\":{\"metadata\":1},\"metadata\":{\"name\":\"a\"}}")));
     }
+
+    @Test
+    void theStoresFormPutsApiVersionKindAndMetadataFirst() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode sorted = io.kapi.core.json.Json.parseObject(
+                b("{\"data\":{\"k\":\"v\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},\"apiVersion\":\"v1\",\"immutable\":true}"));
+        String stored = new String(io.kapi.core.json.Json.bytes(StoredJson.inStoredOrder(sorted)), StandardCharsets.UTF_8);
+        assertEquals("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"v\"},\"immutable\":true}", stored);
+        assertEquals(50, configMaps.metadataBodyStart(b(stored)));
+        com.fasterxml.jackson.databind.node.ObjectNode already = io.kapi.core.json.Json.parseObject(b(stored));
+        org.junit.jupiter.api.Assertions.assertSame(already, StoredJson.inStoredOrder(already));
+        com.fasterxml.jackson.databind.node.ObjectNode noKind = io.kapi.core.json.Json.parseObject(b("{\"metadata\":{},\"apiVersion\":\"v1\"}"));
+        assertEquals("{\"apiVersion\":\"v1\",\"metadata\":{}}",
+                new String(io.kapi.core.json.Json.bytes(StoredJson.inStoredOrder(noKind)), StandardCharsets.UTF_8));
+    }
 }
