@@ -29,16 +29,7 @@ class EagerChunkGeneratorTest {
                 case NEED_HEADER -> header = BufferUtil.allocate(8192);
                 case NEED_CHUNK -> chunk = BufferUtil.allocate(HttpGenerator.CHUNK_SIZE);
                 case NEED_CHUNK_TRAILER -> chunk = BufferUtil.allocate(8192);
-                case FLUSH -> {
-                    StringBuilder w = new StringBuilder();
-                    for (ByteBuffer b : new ByteBuffer[] {header, chunk, content}) {
-                        if (BufferUtil.hasContent(b)) {
-                            w.append(BufferUtil.toString(b, StandardCharsets.US_ASCII));
-                            BufferUtil.clear(b);
-                        }
-                    }
-                    writes.add(w.toString());
-                }
+                case FLUSH -> writes.add(written(content));
                 case SHUTDOWN_OUT, DONE -> {
                     return writes;
                 }
@@ -50,14 +41,7 @@ class EagerChunkGeneratorTest {
                 // the connection calls again once the write is done; with nothing left to send it is idle
                 HttpGenerator.Result again = generator.generateResponse(null, false, header, chunk, content, false);
                 if (again == HttpGenerator.Result.FLUSH) {
-                    StringBuilder w = new StringBuilder();
-                    for (ByteBuffer b : new ByteBuffer[] {header, chunk, content}) {
-                        if (BufferUtil.hasContent(b)) {
-                            w.append(BufferUtil.toString(b, StandardCharsets.US_ASCII));
-                            BufferUtil.clear(b);
-                        }
-                    }
-                    writes.add(w.toString());
+                    writes.add(written(content));
                 } else if (again == HttpGenerator.Result.NEED_CHUNK) {
                     chunk = BufferUtil.allocate(HttpGenerator.CHUNK_SIZE);
                     continue;
@@ -65,6 +49,18 @@ class EagerChunkGeneratorTest {
                 return writes;
             }
         }
+    }
+
+    /** What one gathering write of the header, the chunk and the content sends; the buffers are emptied. */
+    private String written(ByteBuffer content) {
+        StringBuilder w = new StringBuilder();
+        for (ByteBuffer b : new ByteBuffer[] {header, chunk, content}) {
+            if (BufferUtil.hasContent(b)) {
+                w.append(BufferUtil.toString(b, StandardCharsets.US_ASCII));
+                BufferUtil.clear(b);
+            }
+        }
+        return w.toString();
     }
 
     private static ByteBuffer wrapped(byte[] array, int length) {

@@ -195,6 +195,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     private volatile boolean closed;
     private final Object closeLock = new Object();
     private final LongAdder syncs = new LongAdder();
+    /** How many keys followed the pages of lists paged at a fixed revision, for their next pages. */
+    private final PagesRemaining pagesRemaining = new PagesRemaining();
     private long lastAutoCompactionMark; // maintenance thread only
 
     private EmbeddedStorage(Path directory, Options options) {
@@ -376,18 +378,27 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         long rev = readRevision(revision);
         List<KeyValue> items = new ArrayList<>();
         long[] remaining = new long[1];
+        // the next page of a list paged at rev: how many keys follow is known from the page before
+        Long known = limit > 0 && startAfter != null ? pagesRemaining.after(prefix, rev, startAfter) : null;
         try {
             scan(prefix, rev, startAfter, (key, modRevision, entry) -> {
                 if (limit == 0 || items.size() < limit) {
                     items.add(toKeyValue(key, modRevision, entry));
-                } else {
-                    remaining[0]++;
+                    return known == null || items.size() < limit;
                 }
+                remaining[0]++;
+                return true;
             });
         } catch (RuntimeException e) {
             throw translate(e);
         }
         checkNotCompactedAfterRead(revision, rev);
+        if (known != null) {
+            remaining[0] = known - items.size();
+        }
+        if (limit > 0 && remaining[0] > 0) {
+            pagesRemaining.put(prefix, rev, items.get(items.size() - 1).key(), remaining[0]);
+        }
         return new ListResult(List.copyOf(items), rev, remaining[0] > 0, remaining[0]);
     }
 
@@ -397,7 +408,10 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         checkOpen();
         long[] n = new long[1];
         try {
-            scan(prefix, durable, null, (key, modRevision, entry) -> n[0]++);
+            scan(prefix, durable, null, (key, modRevision, entry) -> {
+                n[0]++;
+                return true;
+            });
         } catch (RuntimeException e) {
             throw translate(e);
         }
@@ -405,7 +419,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     }
 
     private interface Visitor {
-        void live(String key, long modRevision, byte[] entry);
+        /** A live key; false ends the scan. */
+        boolean live(String key, long modRevision, byte[] entry);
     }
 
     /** Visits the live keys under {@code prefix} (or the one key) at {@code rev}, in key order. */
@@ -430,8 +445,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             }
             int keyLength = vk.length() - 17;
             if (current == null || current.length() != keyLength || !vk.startsWith(current)) {
-                if (best != null && best[0] == PUT) {
-                    visitor.live(current, bestRevision, best);
+                if (best != null && best[0] == PUT && !visitor.live(current, bestRevision, best)) {
+                    return;
                 }
                 current = vk.substring(0, keyLength);
                 best = null;

@@ -63,6 +63,49 @@ class EmbeddedStorageTest extends StorageContractSuite {
     }
 
     @Test
+    void pagesAtOneRevisionKeepTheirRemainingCountsWhileWritesGoOn() {
+        for (int i = 0; i < 50; i++) {
+            store.create(String.format("/registry/pages/k%02d", i), new byte[] {(byte) i});
+        }
+        store.delete("/registry/pages/k07", 0);
+        ListResult first = store.list("/registry/pages/", 0, null, 10);
+        assertEquals(39, first.remaining());
+        List<KeyValue> all = new ArrayList<>(first.items());
+        String after = first.items().get(9).key();
+        int page = 0;
+        ListResult r;
+        do {
+            // writes between the pages, after and before where the next page starts: none is seen at the list's revision
+            store.create("/registry/pages/k" + (60 + page), new byte[] {1});
+            store.delete(String.format("/registry/pages/k%02d", 45 - page), 0);
+            r = store.list("/registry/pages/", first.revision(), after, 10);
+            ListResult whole = store.list("/registry/pages/", first.revision(), after, 0);
+            assertEquals(whole.items().size() - r.items().size(), r.remaining(), "page " + page);
+            assertEquals(r.remaining() > 0, r.more());
+            all.addAll(r.items());
+            after = r.items().get(r.items().size() - 1).key();
+            page++;
+        } while (r.more());
+        assertEquals(49, all.size(), "the list as it was at its revision");
+        assertEquals(store.list("/registry/pages/", first.revision(), null, 0).items().stream().map(KeyValue::key).toList(),
+                all.stream().map(KeyValue::key).toList());
+    }
+
+    @Test
+    void pagesRemainingIsAskedOnceAndBounded() {
+        PagesRemaining pages = new PagesRemaining();
+        pages.put("/p/", 5, "/p/a", 7);
+        assertEquals(7L, pages.after("/p/", 5, "/p/a"));
+        assertNull(pages.after("/p/", 5, "/p/a"), "one next page per page");
+        assertNull(pages.after("/p/", 6, "/p/a"));
+        for (int i = 0; i < PagesRemaining.CAPACITY + 10; i++) {
+            pages.put("/p/", i, "/p/a", i);
+        }
+        assertEquals(PagesRemaining.CAPACITY, pages.size());
+        assertNull(pages.after("/p/", 0, "/p/a"), "the oldest went");
+    }
+
+    @Test
     void defaultLimitAcceptsThreeMebibytes() {
         store.create("/registry/big/three", new byte[3 * 1024 * 1024]);
         assertEquals(3 * 1024 * 1024, store.get("/registry/big/three").value().length);
