@@ -53,7 +53,7 @@ public class GenericStore implements RestStore, TableConvertor {
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 
     private final ResourceMeta meta;
-    /** Where a LIST splices the resourceVersion into the stored bytes of an item. */
+    /** Where a LIST or a GET splices the resourceVersion into the stored bytes of an object. */
     private final StoredJson storedJson;
     private final Strategy strategy;
     private final Storage storage;

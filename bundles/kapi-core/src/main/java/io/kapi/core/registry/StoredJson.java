@@ -11,12 +11,12 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Where a list splices an item's resourceVersion into the bytes its store wrote, so that the item is
- * served without being decoded and encoded again.
+ * Where a LIST or a GET splices an object's resourceVersion into the bytes its store wrote, so that the
+ * object is served without being decoded and encoded again.
  *
  * <p>The store writes compact JSON that begins {@code {"apiVersion":"…","kind":"…","metadata":{} (see
- * {@link #inStoredOrder}) and leaves the resourceVersion out. Bytes that begin so and hold no {@code "resourceVersion":} anywhere
- * are answered from that prefix alone; anything else (another order, whitespace, another version, a
+ * {@link #inStoredOrder}) and leaves the resourceVersion out. Bytes that begin so and hold no
+ * {@code "resourceVersion":} anywhere are answered from that prefix alone; anything else (another order, whitespace, another version, a
  * resourceVersion somewhere, even inside a string) is parsed to find the top-level metadata, and what
  * does not fit the form is decoded by the caller.
  */
