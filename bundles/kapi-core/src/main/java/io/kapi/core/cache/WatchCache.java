@@ -790,6 +790,11 @@ public final class WatchCache implements Storage, AutoCloseable {
         try {
             long old = revision;
             objects = fresh;
+            if (rev < old) {
+                // the backend's history went back (restored or wiped): revisions are numbered again, and a
+                // kept page of an old list could be served for another state under the same number
+                snapshots.clear();
+            }
             if (rev != old) {
                 // The history between the old state and the new one is unknown: the window restarts
                 // here, and watchers that still needed part of it cannot go on (kube: terminateAllWatchers).

@@ -241,7 +241,8 @@ public class GenericStore implements RestStore, TableConvertor {
         if (kv == null) {
             throw StatusException.notFound(meta.group(), meta.resource(), name);
         }
-        int at = storedJson.metadataBodyStart(kv.value());
+        // only the store's own form, which names the kind: other bytes are decoded and typed, as get does
+        int at = storedJson.ownFormMetadataBodyStart(kv.value());
         if (at < 0) {
             return Json.bytes(withType(decode(kv)));
         }

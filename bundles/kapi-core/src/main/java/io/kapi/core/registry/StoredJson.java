@@ -73,11 +73,20 @@ final class StoredJson {
      * caller decodes (and converts) instead.
      */
     int metadataBodyStart(byte[] json) {
+        int at = ownFormMetadataBodyStart(json);
+        return at >= 0 ? at : parsedMetadataBodyStart(json, apiVersion);
+    }
+
+    /**
+     * {@link #metadataBodyStart} of bytes in the store's own form only, without parsing: they begin with
+     * this version and kind, so they are the object a decode would give (apiVersion and kind included).
+     */
+    int ownFormMetadataBodyStart(byte[] json) {
         if (startsWith(json, head) && json.length > head.length
                 && (json[head.length] == '"' || json[head.length] == '}') && indexOf(json, RESOURCE_VERSION) < 0) {
             return head.length;
         }
-        return parsedMetadataBodyStart(json, apiVersion);
+        return -1;
     }
 
     private static String quoted(String text) {

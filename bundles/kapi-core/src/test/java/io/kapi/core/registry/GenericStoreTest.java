@@ -541,6 +541,9 @@ class GenericStoreTest {
         // written by someone else: pretty-printed, and with a resourceVersion of its own in the stored bytes
         storage.create("/registry/configmaps/default/spaced",
                 "{ \"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\": { \"name\":\"spaced\" } }".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // no kind: a GET types it, as get does
+        storage.create("/registry/configmaps/default/kindless",
+                "{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"kindless\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         storage.create("/registry/configmaps/default/with-rv",
                 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"with-rv\",\"resourceVersion\":\"7\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ListOptions all = new ListOptions(null, null, 0, null, null, null, false, 0, null);

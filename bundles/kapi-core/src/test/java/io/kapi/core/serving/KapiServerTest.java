@@ -223,6 +223,9 @@ class KapiServerTest extends ServingTestBase {
         storage.update("/registry/namespaces/ns1", storage.get("/registry/namespaces/ns1").modRevision(),
                 "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns1\"},\"status\":{\"phase\":\"Terminating\"}}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // the check reads the namespace as the watch cache has it (as kube's admission reads its informer): a
+        // consistent GET returns once the cache has the write above
+        assertTrue(call("GET", "/api/v1/namespaces/ns1", null).text().contains("Terminating"));
         FakeHttp.Response refused = call("POST", "/api/v1/namespaces/ns1/configmaps", "{\"metadata\":{\"name\":\"late\"}}");
         assertEquals(403, refused.status);
         assertTrue(refused.text().contains("because it is being terminated"), refused.text());

@@ -91,6 +91,13 @@ class EagerChunkGeneratorTest {
     }
 
     @Test
+    void aLastWriteWithDataAfterAnInlinedChunkEndsTheStreamOnce() throws Exception {
+        send(text("event-1\n"), false);
+        assertEquals(List.of("8\r\nevent-2\n\r\n"), send(text("event-2\n"), false));
+        assertEquals("4\r\nend\n\r\n0\r\n\r\n", String.join("", send(text("end\n"), true)));
+    }
+
+    @Test
     void aChunkLargerThanTheChunkBufferIsWrittenAsJettyWritesIt() throws Exception {
         send(text("event-1\n"), false);
         String large = "x".repeat(9000) + "\n";
