@@ -33,6 +33,7 @@ import java.util.logging.Logger;
 final class NamespaceController implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NamespaceController.class.getName());
     private static final long RETRY_SECONDS = 1;
+    private static final long EMPTY_STORE_RETRY_MILLIS = 100;
     private static final UserInfo CONTROLLER = new UserInfo("system:serviceaccount:kube-system:namespace-controller", "",
             java.util.List.of("system:serviceaccounts", "system:authenticated"));
     private final Storage storage;
@@ -67,6 +68,17 @@ final class NamespaceController implements AutoCloseable {
     private void watchNamespaces() {
         try {
             long rev = storage.currentRevision();
+            if (rev == 0) {
+                // nothing was ever written: the watch could only start "from now", and a namespace written
+                // between the list and the watch would be missed; look again shortly (a server writes its
+                // system namespaces as it starts)
+                try {
+                    worker.schedule(this::watchNamespaces, EMPTY_STORE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                    // closed: nothing more to watch
+                }
+                return;
+            }
             for (KeyValue kv : storage.list(StorageNamespaceGuard.NAMESPACES_PREFIX, rev, null, 0).items()) {
                 consider(kv.key(), kv.value());
             }
