@@ -16,9 +16,9 @@ import java.util.List;
  *
  * <p>The store writes compact JSON that begins {@code {"apiVersion":"…","kind":"…","metadata":{} (see
  * {@link #inStoredOrder}) and leaves the resourceVersion out. Bytes that begin so and hold no
- * {@code "resourceVersion":} anywhere are answered from that prefix alone; anything else (another order, whitespace, another version, a
- * resourceVersion somewhere, even inside a string) is parsed to find the top-level metadata, and what
- * does not fit the form is decoded by the caller.
+ * {@code "resourceVersion":} anywhere are answered from that prefix alone; for a LIST, anything else
+ * (another order, whitespace, a resourceVersion somewhere, even inside a string) is parsed to find the
+ * top-level metadata; what does not fit the form (another version among them) is decoded by the caller.
  */
 final class StoredJson {
     private static final byte[] RESOURCE_VERSION = "\"resourceVersion\":".getBytes(StandardCharsets.US_ASCII);
