@@ -61,6 +61,12 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A create sent without waiting for its answer (open-loop load); the body of the answer is dropped. */
+    java.util.concurrent.CompletableFuture<HttpResponse<Void>> postAsync(String path, String json) {
+        return http.sendAsync(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
     HttpResponse<String> patch(String path, String contentType, String body) throws IOException, InterruptedException {
         return http.send(request(path).header("Content-Type", contentType)
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

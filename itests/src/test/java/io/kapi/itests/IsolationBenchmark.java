@@ -11,10 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -28,19 +36,31 @@ import org.osgi.framework.Constants;
 
 /**
  * Isolation's figure (not a test: {@code mvn -pl itests verify -Dit.test=IsolationBenchmark}; writes
- * {@code itests/target/isolation-benchmark.md}): the p50/p99 of core/v1 GETs on their own, then while a
- * misbehaving group — whose code takes 500 ms per write — is sent 150 concurrent writers (more than
- * its share of in-flight writes, so part of them hear 429), or 20 (within its share), beside a control of
- * the same write rate to a well-behaved group.
+ * {@code itests/target/isolation-benchmark.md}): the p50/p99 of core/v1 GETs on their own and while creates
+ * arrive at a fixed rate at a group whose code misbehaves — it takes 500 ms per write, throws, or blocks —
+ * each beside the same rate of creates to a group whose code is fast. What the misbehaviour costs the other
+ * groups is the difference from that control: the load's own CPU on the shared machine is in both.
+ *
+ * <p>The creates are open-loop, as many clients are (each sent at its time whatever became of the ones
+ * before), so that every group sees the same requests whatever it answers. The conditions alternate within
+ * each round, their order rotating from round to round, and the GETs of all rounds are pooled per
+ * condition, so that the machine's drift shows in all of them alike.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class IsolationBenchmark {
+    private static final int ROUNDS = Integer.getInteger("kapi.isolation.rounds", 6);
+    private static final long SETTLE_MS = 3000;
+    private static final long MEASURE_MS = 3000;
+
     @Inject
     BundleContext context;
 
     @Inject
     KapiRuntime runtime;
+
+    /** What the blocking group's writes wait for: opened at the end of each of its conditions. */
+    private volatile CountDownLatch gate = new CountDownLatch(1);
 
     @Configuration
     public Option[] config() {
@@ -53,10 +73,46 @@ public class IsolationBenchmark {
         return probe;
     }
 
-    /** 3 000 sequential GETs of one configmap: their latencies in ns, sorted. */
-    private static List<Long> gets(ApiClient api) throws Exception {
+    /** Where the creates go, how many a second, and which answers that group may give. */
+    private enum Load {
+        ALONE(null, 0, "alone", Set.of()),
+        HEALTHY_40("fast", 40, "40 creates/s to a group whose code is fast (control)", Set.of(201)),
+        SLOW_40("slow", 40, "40 creates/s to a group whose code takes 500 ms per write", Set.of(201)),
+        THROWING_40("throwing", 40, "40 creates/s to a group whose code throws (500)", Set.of(500)),
+        BLOCKING_40("blocking", 40, "40 creates/s to a group whose code blocks (its share fills, then 429)",
+                Set.of(201, 429)),
+        HEALTHY_400("fast", 400, "400 creates/s to a group whose code is fast (control)", Set.of(201)),
+        SLOW_400("slow", 400, "400 creates/s to the 500 ms group (over its share: 429 for the rest)",
+                Set.of(201, 429));
+
+        final String group;
+        final int perSecond;
+        final String title;
+        final Set<Integer> answers;
+
+        Load(String group, int perSecond, String title, Set<Integer> answers) {
+            this.group = group;
+            this.perSecond = perSecond;
+            this.title = title;
+            this.answers = answers;
+        }
+
+        /** The well-behaved group's condition at the same rate. */
+        Load control() {
+            for (Load l : values()) {
+                if (l.perSecond == perSecond && "fast".equals(l.group)) {
+                    return l;
+                }
+            }
+            return ALONE;
+        }
+    }
+
+    /** Sequential GETs of one configmap for {@code millis}: their latencies in ns. */
+    private static List<Long> gets(ApiClient api, long millis) throws Exception {
         List<Long> out = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
             long t0 = System.nanoTime();
             HttpResponse<String> r = api.get("/api/v1/namespaces/default/configmaps/isolation");
             if (r.statusCode() != 200) {
@@ -64,117 +120,59 @@ public class IsolationBenchmark {
             }
             out.add(System.nanoTime() - t0);
         }
-        Collections.sort(out);
         return out;
     }
 
-    private static String ms(List<Long> sorted, double q) {
-        return String.format("%.1f", sorted.get((int) Math.ceil(q * sorted.size()) - 1) / 1e6);
-    }
-
-    /** How many writers there are and how they behave. */
-    private enum Writers {
-        /** 150 to the slow group; on a 429, wait the answer's Retry-After seconds, as client-go does */
-        WAIT_RETRY_AFTER(150),
-        /** 150 to the slow group; on a 429, retry after 50 ms */
-        RETRY_AFTER_50_MS(150),
-        /**
-         * the control: 150 to a group whose code is fast, each writer pausing 500 ms between its creates, so
-         * that about as many writes arrive as the slow group admits, with no server thread held
-         */
-        PACED_TO_A_FAST_GROUP(150),
-        /**
-         * 20 to the slow group, within its share of in-flight writes (no 429): the server threads its slow
-         * code holds, without the CPU of a flood
-         */
-        FEW_TO_THE_SLOW_GROUP(20);
-
-        final int count;
-
-        Writers(int count) {
-            this.count = count;
-        }
-    }
-
     /**
-     * The mode's writers (on 6 HTTP/2 connections) create snails for the whole measurement; on a 429 each
-     * waits as {@code mode} says.
+     * The load's creates sent at their rate over 6 HTTP/2 connections while the GETs are measured (after
+     * {@code SETTLE_MS}, in which the slow and blocking groups fill what they hold); then every create's
+     * answer awaited.
      */
-    private static List<Long> whileFlooded(ApiClient api, int port, Writers mode,
-                                           ConcurrentHashMap<Integer, Integer> codes, int round) throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> writers = new ArrayList<>();
-        List<ApiClient> clients = new ArrayList<>();
-        for (int c = 0; c < 6; c++) {
-            clients.add(new ApiClient(port)); // 25 streams each: under Jetty's 128 per HTTP/2 connection
+    private List<Long> under(ApiClient api, List<ApiClient> writers, Load load, Map<Integer, Integer> codes,
+                             String prefix) throws Exception {
+        if (load == Load.ALONE) {
+            return gets(api, MEASURE_MS);
         }
-        for (int w = 0; w < mode.count; w++) {
-            ApiClient client = clients.get(w % clients.size());
-            String prefix = "m" + mode.ordinal() + "r" + (round + 1) + "-" + w + "-";
-            String path = mode == Writers.PACED_TO_A_FAST_GROUP ? "/apis/fast.bench.example.com/v1/namespaces/default/snails"
-                    : "/apis/slow.bench.example.com/v1/namespaces/default/snails";
-            Thread t = new Thread(() -> {
-                int n = 0;
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = client.post(path,
-                                "{\"metadata\":{\"name\":\"" + prefix + (n++) + "\"}}");
-                        codes.merge(r.statusCode(), 1, Integer::sum);
-                        long wait = 0;
-                        if (mode == Writers.PACED_TO_A_FAST_GROUP) {
-                            wait = 500; // the slow group's 500 ms, spent in the client instead of the server
-                        } else if (r.statusCode() == 429) {
-                            wait = mode == Writers.WAIT_RETRY_AFTER
-                                    ? 1000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"))
-                                    : 50;
-                        }
-                        if (wait > 0) {
-                            for (long end = System.currentTimeMillis() + wait; running.get() && System.currentTimeMillis() < end; ) {
-                                Thread.sleep(10);
-                            }
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        codes.merge(-1, 1, Integer::sum);
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            writers.add(t);
+        gate = new CountDownLatch(1);
+        String path = "/apis/" + load.group + ".bench.example.com/v1/namespaces/default/snails";
+        List<CompletableFuture<?>> sent = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger n = new AtomicInteger();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> {
+            int i = n.getAndIncrement();
+            sent.add(writers.get(i % writers.size()).postAsync(path, "{\"metadata\":{\"name\":\"" + prefix + i + "\"}}")
+                    .whenComplete((r, e) -> codes.merge(e == null ? r.statusCode() : -1, 1, Integer::sum)));
+        }, 0, 1_000_000 / load.perSecond, TimeUnit.MICROSECONDS);
+        try {
+            Thread.sleep(SETTLE_MS);
+            return gets(api, MEASURE_MS);
+        } finally {
+            ticker.shutdownNow();
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            gate.countDown();
+            synchronized (sent) {
+                CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).handle((v, e) -> null)
+                        .get(30, TimeUnit.SECONDS);
+            }
+            Thread.sleep(500);
         }
-        Thread.sleep(3000); // the slow group's share fills
-        List<Long> during = gets(api);
-        running.set(false);
-        for (Thread t : writers) {
-            t.join(10_000);
-        }
-        return during;
     }
 
-    private static double p99(List<Long> sorted) {
-        return sorted.get((int) Math.ceil(0.99 * sorted.size()) - 1) / 1e6;
+    private static double quantile(List<Long> sorted, double q) {
+        return sorted.get((int) Math.ceil(q * sorted.size()) - 1) / 1e6;
     }
 
-    private static double median(List<List<Long>> rounds) {
-        List<Double> p = new ArrayList<>();
-        rounds.forEach(r -> p.add(p99(r)));
-        Collections.sort(p);
-        return p.get(p.size() / 2);
+    private static List<Long> pooled(List<List<Long>> rounds) {
+        List<Long> all = new ArrayList<>();
+        rounds.forEach(all::addAll);
+        Collections.sort(all);
+        return all;
     }
 
-    private static void row(StringBuilder out, String name, List<List<Long>> rounds, double base) {
-        List<String> p50 = new ArrayList<>();
-        List<String> p99 = new ArrayList<>();
-        rounds.forEach(r -> {
-            p50.add(ms(r, 0.5));
-            p99.add(ms(r, 0.99));
-        });
-        double m = median(rounds);
-        out.append("| ").append(name).append(" | ").append(String.join(", ", p50)).append(" | ").append(String.join(", ", p99))
-                .append(" | ").append(String.format("%.1f", m)).append(" | ")
-                .append(String.format("%+.0f %%", 100 * (m / base - 1))).append(" |\n");
+    private static double p99(List<Long> unsorted) {
+        List<Long> sorted = new ArrayList<>(unsorted);
+        Collections.sort(sorted);
+        return quantile(sorted, 0.99);
     }
 
     private void register(String group, Strategy strategy) {
@@ -210,7 +208,8 @@ public class IsolationBenchmark {
             }
         });
         api.post("/api/v1/namespaces/default/configmaps", "{\"metadata\":{\"name\":\"isolation\"},\"data\":{\"a\":\"1\"}}");
-        Strategy slow = new Strategy() {
+        register("fast.bench.example.com", new Strategy() { });
+        register("slow.bench.example.com", new Strategy() {
             @Override
             public List<FieldCause> validate(ObjectNode object) {
                 try {
@@ -220,42 +219,66 @@ public class IsolationBenchmark {
                 }
                 return List.of();
             }
-        };
-        register("slow.bench.example.com", slow);
-        register("fast.bench.example.com", new Strategy() { });
+        });
+        register("throwing.bench.example.com", new Strategy() {
+            @Override
+            public List<FieldCause> validate(ObjectNode object) {
+                throw new IllegalStateException("a bug in the group's validation");
+            }
+        });
+        register("blocking.bench.example.com", new Strategy() {
+            @Override
+            public List<FieldCause> validate(ObjectNode object) {
+                try {
+                    gate.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of();
+            }
+        });
         RuntimeWaits.await(context, runtime, "snails served", () -> runtime.resources().stream()
-                .filter(r -> r.resource().equals("snails")).count() == 2);
-        // warm-up: the GET path, and the slow group's write and refusal paths, compiled before measuring
-        for (int i = 0; i < 3; i++) {
-            gets(api);
+                .filter(r -> r.resource().equals("snails")).count() == 4);
+        List<ApiClient> writers = new ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            writers.add(new ApiClient(port)); // at most ~20 streams each held: under Jetty's 128 per HTTP/2 connection
         }
-        for (Writers mode : Writers.values()) {
-            whileFlooded(api, port, mode, new ConcurrentHashMap<>(), -1);
+        Load[] loads = Load.values();
+        // warm-up: the GET path, and every group's write, refusal and failure paths, compiled before measuring
+        for (Load load : loads) {
+            under(api, writers, load, new ConcurrentHashMap<>(), "warm-" + load.ordinal() + "-");
         }
-        gets(api);
-        // rounds alternate the conditions, so that a drift of the machine shows in every one of them
-        java.util.Map<Writers, List<List<Long>>> during = new java.util.EnumMap<>(Writers.class);
-        java.util.Map<Writers, ConcurrentHashMap<Integer, Integer>> codes = new java.util.EnumMap<>(Writers.class);
-        List<List<Long>> alone = new ArrayList<>();
-        for (int round = 0; round < 5; round++) {
-            alone.add(gets(api));
-            for (Writers mode : Writers.values()) {
-                during.computeIfAbsent(mode, m -> new ArrayList<>())
-                        .add(whileFlooded(api, port, mode, codes.computeIfAbsent(mode, m -> new ConcurrentHashMap<>()), round));
+        Map<Load, List<List<Long>>> during = new EnumMap<>(Load.class);
+        Map<Load, Map<Integer, Integer>> codes = new EnumMap<>(Load.class);
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int k = 0; k < loads.length; k++) {
+                Load load = loads[(k + round) % loads.length];
+                during.computeIfAbsent(load, l -> new ArrayList<>()).add(under(api, writers, load,
+                        codes.computeIfAbsent(load, l -> new ConcurrentHashMap<>()), "r" + round + "-" + load.ordinal() + "-"));
             }
         }
-        StringBuilder report = new StringBuilder("| core/v1 GETs | p50 (ms), per round | p99 (ms), per round | median p99 | change |\n"
-                + "|---|---|---|---|---|\n");
-        double base = median(alone);
-        row(report, "alone", alone, base);
-        row(report, "150 writers to the 500 ms group, waiting Retry-After on a 429 (as client-go)", during.get(Writers.WAIT_RETRY_AFTER), base);
-        row(report, "150 writers to the 500 ms group, retrying 50 ms after a 429", during.get(Writers.RETRY_AFTER_50_MS), base);
-        row(report, "control: 150 writers to a fast group, pausing 500 ms between creates", during.get(Writers.PACED_TO_A_FAST_GROUP), base);
-        row(report, "20 writers to the 500 ms group (within its share: no 429)", during.get(Writers.FEW_TO_THE_SLOW_GROUP), base);
-        report.append("\nAnswers to the writers (HTTP code: count; -1: client error): ").append(codes).append("\n");
-        codes.forEach((mode, answers) -> answers.keySet().forEach(code -> {
-            if (code != 201 && code != 429) {
-                throw new AssertionError(mode + " writers got " + code + ": " + codes);
+        StringBuilder report = new StringBuilder(
+                "| core/v1 GETs | GETs | p50 (ms) | p99 (ms) | p99 per round (ms) | p99 against alone | p99 against the control |\n"
+                        + "|---|---|---|---|---|---|---|\n");
+        double alone = quantile(pooled(during.get(Load.ALONE)), 0.99);
+        for (Load load : loads) {
+            List<Long> all = pooled(during.get(load));
+            double p99 = quantile(all, 0.99);
+            List<String> perRound = new ArrayList<>();
+            during.get(load).forEach(r -> perRound.add(String.format("%.2f", p99(r))));
+            String against = load.control() == Load.ALONE || load.control() == load ? ""
+                    : String.format("%+.0f %%", 100 * (p99 / quantile(pooled(during.get(load.control())), 0.99) - 1));
+            report.append("| ").append(load.title).append(" | ").append(all.size())
+                    .append(" | ").append(String.format("%.2f", quantile(all, 0.5)))
+                    .append(" | ").append(String.format("%.2f", p99))
+                    .append(" | ").append(String.join(", ", perRound))
+                    .append(" | ").append(load == Load.ALONE ? "" : String.format("%+.0f %%", 100 * (p99 / alone - 1)))
+                    .append(" | ").append(against).append(" |\n");
+        }
+        report.append("\nAnswers to the creates (HTTP code: count; -1: no answer): ").append(codes).append("\n");
+        codes.forEach((load, answers) -> answers.keySet().forEach(code -> {
+            if (!load.answers.contains(code)) {
+                throw new AssertionError(load + " creates were answered " + code + ": " + codes);
             }
         }));
         Path out = Path.of(System.getProperty("kapi.benchmark.dir", "target"), "isolation-benchmark.md");

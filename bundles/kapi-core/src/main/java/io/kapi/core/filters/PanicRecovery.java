@@ -9,9 +9,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.servlet.http.HttpServletResponse;
 
-/** Turns any failure below it into a Status: StatusExceptions as they are, anything else a 500 InternalError. */
+/**
+ * Turns any failure below it into a Status: StatusExceptions as they are, anything else a 500 InternalError, logged
+ * with its stack trace — the first of each kind, then at most one every 10 s with how many were left out.
+ */
 public final class PanicRecovery implements HandlerFilter {
     private static final Logger LOG = Logger.getLogger(PanicRecovery.class.getName());
+    private static final long LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private final FailureLog failures = new FailureLog(LOG_INTERVAL_NANOS);
 
     @Override
     public void filter(ApiRequest request, HttpServletResponse response, Chain next) throws IOException {
@@ -20,7 +26,11 @@ public final class PanicRecovery implements HandlerFilter {
         } catch (StatusException e) {
             Responses.writeError(response, request.http().getHeader("Accept"), e);
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.WARNING, "request " + request.http().getMethod() + " " + request.http().getRequestURI() + " failed", e);
+            long leftOut = failures.admit(FailureLog.kind(e), System.nanoTime());
+            if (leftOut >= 0) {
+                LOG.log(Level.WARNING, "request " + request.http().getMethod() + " " + request.http().getRequestURI() + " failed"
+                        + (leftOut == 0 ? "" : " (" + leftOut + " more failed so since the last one logged: one is logged every 10 s)"), e);
+            }
             Responses.writeError(response, request.http().getHeader("Accept"),
                     StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }

@@ -56,6 +56,75 @@ class GroupIsolationTest extends ServingTestBase {
         assertEquals(201, create("/apis/slow.example.com/v1/snails", "s3").status, "the share is given back");
     }
 
+    /** Code that throws is kube's 500 InternalError Status, nothing is stored, the group's share is given back. */
+    @Test
+    void aGroupWhoseCodeThrowsAnswers500AndKeepsItsShare() throws Exception {
+        Strategy broken = new Strategy() {
+            @Override
+            public List<FieldCause> validate(ObjectNode object) {
+                throw new IllegalStateException("a bug in the group");
+            }
+        };
+        APIGroupProvider bad = provider("bad.example.com", new ResourceDefinition("v1", "snails", "snail", "Snail", false, List.of(), List.of(), null, broken, null));
+        server.groupShares(1, 1);
+        serveWidgets();
+        server.contributions().addProvider(c(bad, 0, "bad-bundle", Map.of()));
+        server.rebuild();
+        for (int i = 0; i < 3; i++) {
+            FakeHttp.Response failed = create("/apis/bad.example.com/v1/snails", "s" + i);
+            assertEquals(500, failed.status, "a failure, not a 429 of a share never given back: " + failed.text());
+            com.fasterxml.jackson.databind.JsonNode status = io.kapi.core.json.Json.MAPPER.readTree(failed.text());
+            assertEquals("Status", status.path("kind").asText());
+            assertEquals("InternalError", status.path("reason").asText());
+            assertEquals("Internal error occurred: IllegalStateException: a bug in the group", status.path("message").asText());
+            assertEquals(404, call("GET", "/apis/bad.example.com/v1/snails/s" + i, null).status, "nothing stored");
+        }
+        assertEquals(201, create("/apis/things.example.com/v1/widgets", "w1").status);
+    }
+
+    /**
+     * A group that leaves (its bundle stopped or updated) is gone for new requests at once, while a write already
+     * inside its code finishes on the snapshot it started with and is stored.
+     */
+    @Test
+    void aWriteInFlightWhenItsGroupLeavesFinishes() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Strategy slow = new Strategy() {
+            @Override
+            public List<FieldCause> validate(ObjectNode object) {
+                entered.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of();
+            }
+        };
+        APIGroupProvider leaving = provider("leaving.example.com", new ResourceDefinition("v1", "snails", "snail", "Snail", false, List.of(), List.of(), null, slow, null));
+        serveWidgets();
+        var contribution = c(leaving, 0, "leaving-bundle", Map.of());
+        server.contributions().addProvider(contribution);
+        server.rebuild();
+        CompletableFuture<FakeHttp.Response> inFlight = CompletableFuture.supplyAsync(() -> create("/apis/leaving.example.com/v1/snails", "s1"));
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the write is inside the group's code");
+        server.contributions().removeProvider(contribution.serviceId());
+        server.rebuild();
+        FakeHttp.Response gone = create("/apis/leaving.example.com/v1/snails", "s2");
+        // 503 while it may be coming back (a bundle update), 404 after
+        assertTrue(gone.status == 503 || gone.status == 404, "the group is gone for new requests: " + gone.status);
+        release.countDown();
+        FakeHttp.Response done = inFlight.get(30, TimeUnit.SECONDS);
+        assertEquals(201, done.status, done.text());
+        // the group back (a new version of its bundle): the write made while it left is there, the refused one not
+        server.contributions().addProvider(c(provider("leaving.example.com", new ResourceDefinition("v1", "snails", "snail", "Snail",
+                false, List.of(), List.of(), null, new Strategy() { }, null)), 0, "leaving-bundle", Map.of()));
+        server.rebuild();
+        assertEquals(200, call("GET", "/apis/leaving.example.com/v1/snails/s1", null).status);
+        assertEquals(404, call("GET", "/apis/leaving.example.com/v1/snails/s2", null).status);
+    }
+
     /** kube's namespace controller reports a group whose deletion fails; the other groups' content still goes. */
     @Test
     void aNamespaceWhoseContentAGroupCannotDeleteSaysSoInItsConditions() throws Exception {

@@ -42,7 +42,13 @@ class MetricsTest extends ServingTestBase {
         assertEquals(1, sample(text, "apiserver_registered_watchers{group=\"things.example.com\",kind=\"Widget\",version=\"v1\"}"), text);
         assertEquals(1, sample(text, "apiserver_storage_objects{resource=\"widgets.things.example.com\"}"), text);
         assertTrue(text.contains("apiserver_current_inflight_requests{request_kind=\"readOnly\"}"), text);
+        assertEquals(1, sample(text, "apiserver_longrunning_requests{component=\"apiserver\",group=\"things.example.com\",resource=\"widgets\","
+                + "scope=\"cluster\",subresource=\"\",verb=\"WATCH\",version=\"v1\"}"), text);
         assertTrue(sample(text, "kapi_snapshot_generation") >= 1, text);
+        assertTrue(sample(text, "kapi_snapshot_rebuilds_total") >= 1, text);
+        double rebuilds = sample(text, "kapi_snapshot_rebuilds_total");
+        server.rebuild();
+        assertEquals(rebuilds + 1, sample(call("GET", "/metrics", null).text(), "kapi_snapshot_rebuilds_total"), "a rebuild is counted");
         // widgets, and authorization.k8s.io and authentication.k8s.io the core serves itself
         assertEquals(3, sample(text, "kapi_served_groups{server=\"kube\"}"), text);
         assertTrue(text.contains("jvm_memory_used_bytes{"), text);

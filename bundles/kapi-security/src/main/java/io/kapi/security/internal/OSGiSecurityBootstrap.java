@@ -73,8 +73,9 @@ public final class OSGiSecurityBootstrap {
         if (Kubeconfig.write(kubeconfig, Kubeconfig.serverUrl(config.advertiseAddress(), config.securePort()), pki)) {
             LOG.info("Kapi admin kubeconfig written to " + kubeconfig);
         }
-        if (PaxWebHttps.apply(configurationAdmin, PaxWebHttps.wanted(pki.file(Pki.KEYSTORE), pki.file(Pki.TRUSTSTORE),
-                Pki.KEY_ALIAS, pki.keystorePassword(), pki.storesFingerprint(), config.securePort(), config.bindAddress()))) {
+        java.util.Map<String, String> https = PaxWebHttps.wanted(pki.file(Pki.KEYSTORE), pki.file(Pki.TRUSTSTORE),
+                Pki.KEY_ALIAS, pki.keystorePassword(), pki.storesFingerprint(), config.securePort(), config.bindAddress());
+        if (PaxWebHttps.apply(configurationAdmin, https)) {
             LOG.info("Pax Web configured for HTTPS on " + config.bindAddress() + ":" + config.securePort());
         }
 
@@ -82,6 +83,9 @@ public final class OSGiSecurityBootstrap {
             register(context, Authenticator.class, new X509Authenticator(pki.caCertificate()), X509_RANKING, "kapi.authenticator", "x509");
             register(context, Authenticator.class, new TokenAuthenticator(tokens), TOKEN_RANKING, "kapi.authenticator", "token");
             register(context, Authorizer.class, new AdminAuthorizer(), ADMIN_RANKING, "kapi.authorizer", "admin");
+            // and the HTTPS settings kept: a Pax Web feature installed in the same step may write its defaults afterwards
+            registrations.add(context.registerService(org.osgi.service.cm.ConfigurationListener.class,
+                    new PaxWebHttpsGuard(configurationAdmin, https), null));
         } catch (RuntimeException e) {
             // a failed activation gets no deactivate call: withdraw what was published
             deactivate();

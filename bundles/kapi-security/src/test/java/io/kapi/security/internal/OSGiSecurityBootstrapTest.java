@@ -62,6 +62,16 @@ class OSGiSecurityBootstrapTest {
                 });
     }
 
+    /** ConfigurationAdmin's event for an update of {@code pid}. */
+    @SuppressWarnings("unchecked")
+    static org.osgi.service.cm.ConfigurationEvent updated(String pid) {
+        var ref = (org.osgi.framework.ServiceReference<org.osgi.service.cm.ConfigurationAdmin>) Proxy.newProxyInstance(
+                OSGiSecurityBootstrapTest.class.getClassLoader(), new Class<?>[] {org.osgi.framework.ServiceReference.class}, (p, m, a) -> {
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        return new org.osgi.service.cm.ConfigurationEvent(ref, org.osgi.service.cm.ConfigurationEvent.CM_UPDATED, null, pid);
+    }
+
     OSGiSecurityBootstrap activate(Map<String, Object> values) throws Exception {
         OSGiSecurityBootstrap b = new OSGiSecurityBootstrap();
         b.configurationAdmin = cm.service();
@@ -84,7 +94,7 @@ class OSGiSecurityBootstrapTest {
         assertEquals(Files.readString(kapi.resolve("pki/keystore.password")).trim(), pax.get("org.ops4j.pax.web.ssl.keystore.password"));
         assertEquals(1, cm.updates);
 
-        assertEquals(3, registered.size());
+        assertEquals(4, registered.size());
         Registered x509 = registered.get(0);
         assertEquals(Authenticator.class, x509.type());
         assertTrue(x509.service() instanceof X509Authenticator);
@@ -98,6 +108,27 @@ class OSGiSecurityBootstrapTest {
         assertEquals(Authorizer.class, admin.type());
         assertTrue(admin.service() instanceof AdminAuthorizer);
         assertEquals("admin", admin.properties().get("kapi.authorizer"));
+
+        // Pax Web's feature writes its defaults over Kapi's settings (a stock Karaf installing both): they are written again
+        Registered guard = registered.get(3);
+        assertEquals(org.osgi.service.cm.ConfigurationListener.class, guard.type());
+        var listener = (org.osgi.service.cm.ConfigurationListener) guard.service();
+        java.util.Hashtable<String, Object> featureDefaults = new java.util.Hashtable<>(Map.of("org.osgi.service.http.enabled", "true",
+                "org.osgi.service.http.port", "8181", "org.osgi.service.http.secure.enabled", "false",
+                "javax.servlet.context.tempdir", "/k/data/pax-web/tmp"));
+        cm.configs.put("org.ops4j.pax.web", featureDefaults);
+        listener.configurationEvent(updated("org.ops4j.pax.web"));
+        pax = cm.configs.get("org.ops4j.pax.web");
+        assertEquals("7443", pax.get("org.osgi.service.http.port.secure"));
+        assertEquals("true", pax.get("org.osgi.service.http.secure.enabled"));
+        assertEquals("false", pax.get("org.osgi.service.http.enabled"));
+        assertEquals("/k/data/pax-web/tmp", pax.get("javax.servlet.context.tempdir"), "the feature's other settings are kept");
+        assertEquals(2, cm.updates);
+        // its own write's event, and changes of other PIDs, write nothing
+        listener.configurationEvent(updated("org.ops4j.pax.web"));
+        cm.configs.put("org.ops4j.pax.web", featureDefaults);
+        listener.configurationEvent(updated("org.apache.karaf.shell"));
+        assertEquals(2, cm.updates);
 
         b.deactivate();
         assertTrue(registered.stream().allMatch(r -> r.unregistered()[0]));
