@@ -49,7 +49,7 @@ import org.osgi.framework.Constants;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class IsolationBenchmark {
-    private static final int ROUNDS = Integer.getInteger("kapi.isolation.rounds", 6);
+    private static final int ROUNDS = 6;
     private static final long SETTLE_MS = 3000;
     private static final long MEASURE_MS = 3000;
 

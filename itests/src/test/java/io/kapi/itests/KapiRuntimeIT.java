@@ -204,7 +204,11 @@ public class KapiRuntimeIT {
         assertEquals(lease.path("metadata").path("resourceVersion"), back.path("metadata").path("resourceVersion"));
     }
 
-    /** bundle:update of a group keeps its open watches streaming: no end, no ERROR, no event lost. */
+    /**
+     * bundle:update of a group keeps its open watches streaming: no end, no ERROR, no event lost — also of the writes
+     * made while the bundle is replaced, which are answered (201, or 503 "try again" while the group is away), never
+     * failed.
+     */
     @Test
     public void aBundleUpdateKeepsTheGroupsWatchesStreaming() throws Exception {
         awaitRuntime("ready with leases", () -> runtime.ready() && serving("coordination.k8s.io", "leases"));
@@ -216,17 +220,45 @@ public class KapiRuntimeIT {
         String rv = JSON.readTree(first.body()).path("metadata").path("resourceVersion").asText();
         HttpResponse<InputStream> watch = api.stream("/apis/coordination.k8s.io/v1/namespaces/default/leases?watch=true&resourceVersion=" + rv);
         assertEquals(200, watch.statusCode());
-        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Map<String, Integer> added = new java.util.concurrent.ConcurrentHashMap<>();
         CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.body(), StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = r.readLine()) != null) {
                     lines.add(l);
+                    JsonNode event = JSON.readTree(l);
+                    if (event.path("type").asText().equals("ADDED")) {
+                        added.merge(event.path("object").path("metadata").path("name").asText(), 1, Integer::sum);
+                    }
                 }
             } catch (Exception e) {
                 lines.add("EXCEPTION " + e);
             }
         });
+        // a writer all along: what it was told is created must reach the watch, once
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            for (int n = 0; writing.get(); n++) {
+                String name = "during-" + n;
+                try {
+                    HttpResponse<String> w = api.post("/apis/coordination.k8s.io/v1/namespaces/default/leases",
+                            "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"" + name + "\"}}");
+                    if (w.statusCode() == 201) {
+                        acknowledged.add(name);
+                    } else if (w.statusCode() == 503) {
+                        Thread.sleep(20);
+                    } else {
+                        failures.add(name + ": " + w.statusCode() + " " + w.body());
+                    }
+                } catch (Exception e) {
+                    failures.add(name + ": " + e);
+                }
+            }
+        });
+        RuntimeWaits.poll("the writer writing", () -> acknowledged.size() >= 3);
         Bundle coordination = bundle("kapi-group-coordination");
         for (int round = 0; round < 3; round++) {
             long before = runtime.generation();
@@ -236,10 +268,15 @@ public class KapiRuntimeIT {
             HttpResponse<String> created = api.post("/apis/coordination.k8s.io/v1/namespaces/default/leases",
                     "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"" + name + "\"}}");
             assertEquals(created.body(), 201, created.statusCode());
-            String line = lines.poll(30, TimeUnit.SECONDS);
-            assertTrue("the watch sees " + name + " after update " + round + ": " + line,
-                    line != null && line.startsWith("{\"type\":\"ADDED\"") && line.contains("\"" + name + "\""));
+            RuntimeWaits.poll("the watch sees " + name + " after update " + round, () -> added.containsKey(name));
         }
+        int written = acknowledged.size();
+        RuntimeWaits.poll("the writer writing after the updates", () -> acknowledged.size() >= written + 3);
+        writing.set(false);
+        writer.get(60, TimeUnit.SECONDS);
+        assertEquals("writes during the updates answered other than 201 or 503", List.of(), failures);
+        RuntimeWaits.poll("every acknowledged write seen by the watch", () -> acknowledged.stream().allMatch(added::containsKey));
+        assertTrue("each seen once: " + added, added.values().stream().allMatch(c -> c == 1));
         assertFalse("the watch goes on", ended.isDone());
         assertTrue("no ERROR: " + lines, lines.stream().noneMatch(l -> l.contains("\"ERROR\"") || l.startsWith("EXCEPTION")));
     }
@@ -311,7 +348,7 @@ public class KapiRuntimeIT {
         try {
             assertEquals(200, watch.statusCode());
             String[] seen = new String[1];
-            awaitRuntime("the watch listed by kapi:watchers", () -> {
+            RuntimeWaits.poll("the watch listed by kapi:watchers", () -> {
                 try {
                     seen[0] = shell("kapi:watchers");
                 } catch (Exception e) {

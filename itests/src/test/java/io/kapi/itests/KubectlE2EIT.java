@@ -316,6 +316,11 @@ public class KubectlE2EIT {
         // authenticated as alice in dev: the admin-only authorizer refuses her, by name
         assertEquals(out, 1, p.waitFor());
         assertTrue(out, out.contains("User \"alice\" cannot list resource \"namespaces\""));
+        // /metrics is a non-resource URL she has no right to either
+        Process m = new ProcessBuilder("kubectl", "--kubeconfig=" + alice, "get", "--raw", "/metrics").redirectErrorStream(true).start();
+        String metrics = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(metrics, 1, m.waitFor());
+        assertTrue(metrics, metrics.contains("User \"alice\" cannot get path \"/metrics\""));
         Path admin2 = work.resolve("admin2.kubeconfig");
         dist.client("kapi:kubeconfig -g system:masters -o " + admin2 + " second-admin");
         Process q = new ProcessBuilder("kubectl", "--kubeconfig=" + admin2, "get", "ns", "default", "-o", "name").redirectErrorStream(true).start();

@@ -8,7 +8,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 
-/** Waiting in Pax Exam tests on the runtime service's change count, never on sleeps. */
+/** Waiting in Pax Exam tests on the runtime service's change count, and polling for what it does not follow. */
 final class RuntimeWaits {
     private RuntimeWaits() {
     }
@@ -34,6 +34,20 @@ final class RuntimeWaits {
             }
         } finally {
             context.removeServiceListener(listener);
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking every 10 ms (60 s at most): for what the runtime's change count
+     * does not follow, such as the events a watch received.
+     */
+    static void poll(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(10);
         }
     }
 }

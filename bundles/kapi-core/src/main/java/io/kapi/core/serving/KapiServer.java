@@ -80,6 +80,7 @@ public final class KapiServer implements KapiRuntime {
     private volatile Set<String> servedKeys = Set.of();
     private final io.kapi.core.metrics.RequestMetrics requestMetrics = new io.kapi.core.metrics.RequestMetrics(metrics);
     /** Each group's share of the in-flight budget: half of it, so a stuck group leaves the other half to the rest. */
+    private volatile long namespaceDeleteTimeoutSeconds = 30;
     private volatile io.kapi.core.filters.GroupBudgets groupBudgets = new io.kapi.core.filters.GroupBudgets(200, 100);
     private final Timeout timeout;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
@@ -157,6 +158,15 @@ public final class KapiServer implements KapiRuntime {
     }
 
     /** Each API group's share of in-flight requests (reads, writes); the server's own limits stay 400 and 200. */
+    /** How long the namespace controller waits for a group's collection delete before reporting it (30 s). */
+    void namespaceDeleteTimeout(long seconds) {
+        namespaceDeleteTimeoutSeconds = seconds;
+        NamespaceController c = namespaceController;
+        if (c != null) {
+            c.deleteTimeout(seconds);
+        }
+    }
+
     public void groupShares(int readOnly, int mutating) {
         groupBudgets = new io.kapi.core.filters.GroupBudgets(readOnly, mutating);
     }
@@ -238,8 +248,10 @@ public final class KapiServer implements KapiRuntime {
     public synchronized ServingSnapshot rebuild() {
         ServingSnapshot previous = current;
         ServingSnapshot next = build(++generation);
-        current = next;
+        // what left is marked away (503, watches held) before the snapshot without it serves: the other order let a
+        // request in between hear 404 for a group that was only being updated
         handover.swapped(previous, next);
+        current = next;
         Set<String> keys = new HashSet<>();
         next.served().forEach(r -> keys.add(r.meta().group() + "/" + r.meta().version() + "/" + r.meta().resource()));
         servedKeys = Set.copyOf(keys);
@@ -320,6 +332,7 @@ public final class KapiServer implements KapiRuntime {
                 return s == null ? List.of() : s.served();
             };
             namespaceController = new NamespaceController(storage, served);
+            namespaceController.deleteTimeout(namespaceDeleteTimeoutSeconds);
             namespaceController.start();
             garbageCollector = new io.kapi.core.gc.GarbageCollector(storage, served);
             garbageCollector.start();

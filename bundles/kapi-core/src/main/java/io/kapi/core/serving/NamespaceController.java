@@ -49,7 +49,8 @@ final class NamespaceController implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private static final long DELETE_TIMEOUT_SECONDS = 30;
+    /** How long each collection delete is waited for before the group is reported (kube's deleter has none: it waits). */
+    private volatile long deleteTimeoutSeconds = 30;
     private final java.util.Set<String> pendingRechecks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** A collection delete still running past its time: not started again until it returns (its thread is the group's). */
     private final java.util.Map<String, java.util.concurrent.Future<?>> runningDeletes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -59,6 +60,11 @@ final class NamespaceController implements AutoCloseable {
     NamespaceController(Storage storage, Supplier<List<ServedResource>> served) {
         this.storage = storage;
         this.served = served;
+    }
+
+    /** Each collection delete's time before its group is reported (30 s). */
+    void deleteTimeout(long seconds) {
+        this.deleteTimeoutSeconds = seconds;
     }
 
     void start() {
@@ -113,8 +119,7 @@ final class NamespaceController implements AutoCloseable {
      * Empties a namespace marked for deletion through each served resource's collection delete (so the
      * objects' own finalizers are honoured), and removes the namespace once nothing is left in it and
      * no finalizer other than its own {@code kubernetes} one remains; otherwise it looks again shortly.
-     * A group whose code fails or blocks (each collection delete gets {@value #DELETE_TIMEOUT_SECONDS}
-     * s) does not stop the others: it is reported in the namespace's conditions, as kube's namespace
+     * A group whose code fails or blocks (each collection delete gets 30 s) does not stop the others: it is reported in the namespace's conditions, as kube's namespace
      * controller reports it ({@code NamespaceDeletionContentFailure}, {@code NamespaceContentRemaining}).
      */
     private void consider(String key, byte[] value) {
@@ -169,12 +174,12 @@ final class NamespaceController implements AutoCloseable {
             runningDeletes.put(what, f);
         }
         try {
-            f.get(DELETE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            f.get(deleteTimeoutSeconds, TimeUnit.SECONDS);
             runningDeletes.remove(what, f);
             return null;
         } catch (java.util.concurrent.TimeoutException e) {
             // left running: the next pass waits for it again rather than starting another one
-            return "timed out after " + DELETE_TIMEOUT_SECONDS + "s";
+            return "timed out after " + deleteTimeoutSeconds + "s";
         } catch (java.util.concurrent.ExecutionException e) {
             runningDeletes.remove(what, f);
             Throwable cause = e.getCause();

@@ -165,6 +165,56 @@ class GroupIsolationTest extends ServingTestBase {
         assertEquals(404, call("GET", "/apis/things.example.com/v1/namespaces/team/gizmos/g", null).status, "the other group's content went");
     }
 
+    /** A group whose collection delete blocks is reported once its time is up; the other groups' content still goes. */
+    @Test
+    void aNamespaceWhoseContentAGroupBlocksOnSaysSoInItsConditions() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        class Stuck implements Strategy, io.kapi.api.rest.GracefulDeletion {
+            @Override
+            public void prepareForDelete(ObjectNode object) {
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public boolean keepAfterMark(ObjectNode marked) {
+                return false;
+            }
+        }
+        server.namespaceDeleteTimeout(1);
+        APIGroupProvider stuck = provider("stuck.example.com", new ResourceDefinition("v1", "snails", "snail", "Snail", true, List.of(), List.of(), null, new Stuck(), null));
+        APIGroupProvider things = provider("things.example.com", new ResourceDefinition("v1", "gizmos", "gizmo", "Gizmo", true, List.of(), List.of(), null, null, null));
+        serve(things);
+        server.contributions().addProvider(c(stuck, 0, "stuck-bundle", Map.of()));
+        server.rebuild();
+        storage.create("/registry/namespaces/team", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team\"}}".getBytes());
+        assertEquals(201, call("POST", "/apis/stuck.example.com/v1/namespaces/team/snails", "{\"metadata\":{\"name\":\"s\"}}").status);
+        assertEquals(201, call("POST", "/apis/things.example.com/v1/namespaces/team/gizmos", "{\"metadata\":{\"name\":\"g\"}}").status);
+        var ns = storage.get("/registry/namespaces/team");
+        storage.update("/registry/namespaces/team", ns.modRevision(), ("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team\","
+                + "\"deletionTimestamp\":\"2026-12-05T00:00:00Z\"},\"status\":{\"phase\":\"Terminating\"}}").getBytes());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String conditions = "";
+            while (System.nanoTime() < deadline) {
+                conditions = new String(storage.get("/registry/namespaces/team").value(), java.nio.charset.StandardCharsets.UTF_8);
+                if (conditions.contains("ContentDeletionFailed")) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertTrue(conditions.contains("{\"type\":\"NamespaceDeletionContentFailure\",\"status\":\"True\""), conditions);
+            assertTrue(conditions.contains("Failed to delete all resource types, 1 remaining: timed out after 1s"), conditions);
+            assertTrue(conditions.contains("Some resources are remaining: snails.stuck.example.com has 1 resource instances"), conditions);
+            assertEquals(404, call("GET", "/apis/things.example.com/v1/namespaces/team/gizmos/g", null).status, "the other group's content went");
+        } finally {
+            release.countDown();
+        }
+    }
+
     private FakeHttp.Response create(String path, String name) {
         try {
             return call("POST", path, "{\"metadata\":{\"name\":\"" + name + "\"}}");
