@@ -81,6 +81,15 @@ public class GroupArchetypeE2EIT {
         return dist.kubectl(args);
     }
 
+    /** Waits (60 s at most) until {@code list} holds {@code count} entries. */
+    private static void awaitCount(String what, List<String> list, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (list.size() < count) {
+            assertTrue("timed out: " + what + " (" + list.size() + " of " + count + ")", System.nanoTime() < deadline);
+            Thread.sleep(10);
+        }
+    }
+
     /** Lands a jar in deploy/ in one step (fileinstall never sees half a file). */
     private static void deploy(Path jar) throws Exception {
         Path staged = dist.home.resolve("gadgets.jar.staged");
@@ -248,6 +257,34 @@ public class GroupArchetypeE2EIT {
         // the new version adds gadgets.example.com/v2, converted from the v1 objects in Java
         Files.writeString(project.resolve("src/main/java/com/example/gadgets/GadgetGroupProvider.java"), PROVIDER_1_1);
         mvn(project, "package", "-DskipTests");
+        // a writer all through the replacement: every create it is told of reaches the watch, once
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        HttpClient writerHttp = Distribution.insecureClient(HttpClient.Version.HTTP_1_1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            for (int n = 0; writing.get(); n++) {
+                String name = "during-" + n;
+                try {
+                    HttpResponse<String> w = writerHttp.send(HttpRequest.newBuilder(URI.create(dist.baseUrl() + GADGETS))
+                            .header("Authorization", "Bearer " + dist.token()).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"gadgets.example.com/v1\",\"kind\":\"Gadget\","
+                                    + "\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"color\":\"green\"}}")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (w.statusCode() == 201) {
+                        acknowledged.add(name);
+                    } else if (w.statusCode() == 503) {
+                        Thread.sleep(20); // between versions: kube's "try again"
+                    } else {
+                        failures.add(name + ": " + w.statusCode() + " " + w.body());
+                    }
+                    Thread.sleep(10);
+                } catch (Exception e) {
+                    failures.add(name + ": " + e);
+                }
+            }
+        });
+        awaitCount("the writer writing", acknowledged, 3);
         deploy(project.resolve("target/gadgets-1.1.0.jar"));
         Distribution.Result bundles;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -256,6 +293,20 @@ public class GroupArchetypeE2EIT {
             bundles = dist.client("bundle:list -s -t 0 gadgets");
         } while (!bundles.out().contains("1.1.0") && System.nanoTime() < deadline);
         assertTrue("the new version runs: " + bundles.out(), bundles.out().contains("1.1.0"));
+        awaitCount("the writer writing to the new version", acknowledged, acknowledged.size() + 3);
+        writing.set(false);
+        writer.get(60, TimeUnit.SECONDS);
+        assertEquals("creates during the replacement answered other than 201 or 503", List.of(), failures);
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        while (!seen.keySet().containsAll(acknowledged)) {
+            String e = events.poll(30, TimeUnit.SECONDS);
+            assertTrue("the watch sees every acknowledged create; missing: " + acknowledged.stream().filter(a -> !seen.containsKey(a)).toList(),
+                    e != null && e.startsWith("{\"type\":\"ADDED\""));
+            seen.merge(JSON.readTree(e).path("object").path("metadata").path("name").asText(), 1, Integer::sum);
+        }
+        assertEquals("each create seen once, nothing else: " + seen, java.util.Set.copyOf(acknowledged), seen.keySet());
+        assertTrue("each create seen once: " + seen, seen.values().stream().allMatch(c -> c == 1));
+        System.out.println("archetype group replaced under " + acknowledged.size() + " acknowledged creates, each seen once by the open watch");
         HttpResponse<String> created = post(http, "after-upgrade");
         assertEquals(created.body(), 201, created.statusCode());
         String event = events.poll(30, TimeUnit.SECONDS);

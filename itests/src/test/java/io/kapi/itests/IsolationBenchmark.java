@@ -38,8 +38,9 @@ import org.osgi.framework.Constants;
  * Isolation's figure (not a test: {@code mvn -pl itests verify -Dit.test=IsolationBenchmark}; writes
  * {@code itests/target/isolation-benchmark.md}): the p50/p99 of core/v1 GETs on their own and while creates
  * arrive at a fixed rate at a group whose code misbehaves — it takes 500 ms per write, throws, or blocks —
- * each beside the same rate of creates to a group whose code is fast. What the misbehaviour costs the other
- * groups is the difference from that control: the load's own CPU on the shared machine is in both.
+ * each compared with the same rate of creates to a group whose code is fast (a condition of its own). What the
+ * misbehaviour costs the other groups is the difference from that control: the load's own CPU on the shared
+ * machine is in both.
  *
  * <p>The creates are open-loop, as many clients are (each sent at its time whatever became of the ones
  * before), so that every group sees the same requests whatever it answers. The conditions alternate within

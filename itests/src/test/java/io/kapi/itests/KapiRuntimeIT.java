@@ -141,6 +141,9 @@ public class KapiRuntimeIT {
                 String pkg = (String) c.getAttributes().get(org.osgi.framework.wiring.BundleRevision.PACKAGE_NAMESPACE);
                 if (pkg.startsWith("io.kapi.")) {
                     exported.add(b.getSymbolicName() + ": " + pkg);
+                    // versioned: a version of its own (1.0.0 or later), not the bundle's 0.x
+                    org.osgi.framework.Version v = (org.osgi.framework.Version) c.getAttributes().get("version");
+                    assertTrue(pkg + " " + v, v != null && v.getMajor() >= 1);
                 }
             }
         }
@@ -278,7 +281,9 @@ public class KapiRuntimeIT {
         RuntimeWaits.poll("every acknowledged write seen by the watch", () -> acknowledged.stream().allMatch(added::containsKey));
         assertTrue("each seen once: " + added, added.values().stream().allMatch(c -> c == 1));
         assertFalse("the watch goes on", ended.isDone());
-        assertTrue("no ERROR: " + lines, lines.stream().noneMatch(l -> l.contains("\"ERROR\"") || l.startsWith("EXCEPTION")));
+        synchronized (lines) {
+            assertTrue("no ERROR: " + lines, lines.stream().noneMatch(l -> l.contains("\"ERROR\"") || l.startsWith("EXCEPTION")));
+        }
     }
 
     @Test

@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which failures to log in full: the first of each kind (the exception's class), then at most one per interval,
- * saying how many like it were left out. A group whose code fails on every request would otherwise write a stack
- * trace per request, and the other groups would pay for its logging.
+ * Which failures to log in full: the first of each kind (the exception's class, in one API group), then at most one
+ * per interval, saying how many like it were left out. A group whose code fails on every request would otherwise
+ * write a stack trace per request, and the other groups would pay for its logging.
  */
 final class FailureLog {
     /** Kinds remembered at most; beyond it the memory is cleared (a burst of new kinds is logged in full). */
@@ -25,6 +25,19 @@ final class FailureLog {
      */
     static String kind(Throwable e) {
         return e.getClass().getName();
+    }
+
+    /** The API group a request path names ({@code core} for /api, the path's first segment otherwise): cheap, no parse. */
+    static String group(String path) {
+        if (path.startsWith("/apis/")) {
+            int end = path.indexOf('/', 6);
+            return end < 0 ? path.substring(6) : path.substring(6, end);
+        }
+        if (path.startsWith("/api/") || path.equals("/api")) {
+            return "core";
+        }
+        int end = path.indexOf('/', 1);
+        return end < 0 ? path : path.substring(0, end);
     }
 
     /**

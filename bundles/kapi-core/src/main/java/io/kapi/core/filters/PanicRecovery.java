@@ -11,7 +11,8 @@ import javax.servlet.http.HttpServletResponse;
 
 /**
  * Turns any failure below it into a Status: StatusExceptions as they are, anything else a 500 InternalError, logged
- * with its stack trace — the first of each kind, then at most one every 10 s with how many were left out.
+ * with its stack trace — the first of each kind in each API group, then at most one every 10 s with how many were
+ * left out.
  */
 public final class PanicRecovery implements HandlerFilter {
     private static final Logger LOG = Logger.getLogger(PanicRecovery.class.getName());
@@ -26,7 +27,7 @@ public final class PanicRecovery implements HandlerFilter {
         } catch (StatusException e) {
             Responses.writeError(response, request.http().getHeader("Accept"), e);
         } catch (RuntimeException | Error e) {
-            long leftOut = failures.admit(FailureLog.kind(e), System.nanoTime());
+            long leftOut = failures.admit(FailureLog.kind(e) + " " + FailureLog.group(request.http().getRequestURI()), System.nanoTime());
             if (leftOut >= 0) {
                 LOG.log(Level.WARNING, "request " + request.http().getMethod() + " " + request.http().getRequestURI() + " failed"
                         + (leftOut == 0 ? "" : " (" + leftOut + " more failed so since the last one logged: one is logged every 10 s)"), e);

@@ -76,6 +76,9 @@ final class GraphBuilder {
      * collector's finalizer (handled once the listing is over).
      */
     boolean put(String key, byte[] value) {
+        if (key.startsWith(BOOKKEEPING)) {
+            return false;
+        }
         boolean listing = listedUids != null;
         boolean known = index.get(key) != null;
         if (!listing && !known && !contains(value, OWNER_REFERENCES) && !contains(value, DELETION_TIMESTAMP)) {
@@ -114,6 +117,9 @@ final class GraphBuilder {
 
     /** A deleted object ({@code prevValue}: its last bytes, null when the store could not give them). */
     void delete(String key, byte[] prevValue) {
+        if (key.startsWith(BOOKKEEPING)) {
+            return;
+        }
         OwnerIndex.Dependent was = index.remove(key);
         if (was != null) {
             for (OwnerRef o : was.owners()) {
@@ -183,6 +189,12 @@ final class GraphBuilder {
         f.forEach(n -> out.add(n.asText()));
         return out;
     }
+
+    /**
+     * Kapi's own records under the registry (the Service IP and node port reservations, one plain value per key):
+     * not API objects, so no owner or dependent of any.
+     */
+    static final String BOOKKEEPING = "/registry/kapi.io/";
 
     private static ObjectNode parse(String key, byte[] value) {
         try {

@@ -75,12 +75,14 @@ public final class KapiServer implements KapiRuntime {
     });
     private final ExecutorService requestExecutor;
     private final MaxInFlight maxInFlight = new MaxInFlight(400, 200);
+    /** One for every snapshot: what it remembers of the failures it logged outlives rebuilds. */
+    private final PanicRecovery panicRecovery = new PanicRecovery();
     private final io.kapi.core.metrics.KapiMetrics metrics = new io.kapi.core.metrics.KapiMetrics(this::metricsState, this::serves);
     /** group/version/resource of every resource the current snapshot serves. */
     private volatile Set<String> servedKeys = Set.of();
     private final io.kapi.core.metrics.RequestMetrics requestMetrics = new io.kapi.core.metrics.RequestMetrics(metrics);
-    /** Each group's share of the in-flight budget: half of it, so a stuck group leaves the other half to the rest. */
     private volatile long namespaceDeleteTimeoutSeconds = 30;
+    /** Each group's share of the in-flight budget: half of it, so a stuck group leaves the other half to the rest. */
     private volatile io.kapi.core.filters.GroupBudgets groupBudgets = new io.kapi.core.filters.GroupBudgets(200, 100);
     private final Timeout timeout;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
@@ -157,7 +159,6 @@ public final class KapiServer implements KapiRuntime {
         return new SnapshotMetrics(current, top == null ? null : top.service(), maxInFlight);
     }
 
-    /** Each API group's share of in-flight requests (reads, writes); the server's own limits stay 400 and 200. */
     /** How long the namespace controller waits for a group's collection delete before reporting it (30 s). */
     void namespaceDeleteTimeout(long seconds) {
         namespaceDeleteTimeoutSeconds = seconds;
@@ -167,6 +168,7 @@ public final class KapiServer implements KapiRuntime {
         }
     }
 
+    /** Each API group's share of in-flight requests (reads, writes); the server's own limits stay 400 and 200. */
     public void groupShares(int readOnly, int mutating) {
         groupBudgets = new io.kapi.core.filters.GroupBudgets(readOnly, mutating);
     }
@@ -248,13 +250,15 @@ public final class KapiServer implements KapiRuntime {
     public synchronized ServingSnapshot rebuild() {
         ServingSnapshot previous = current;
         ServingSnapshot next = build(++generation);
-        // what left is marked away (503, watches held) before the snapshot without it serves: the other order let a
-        // request in between hear 404 for a group that was only being updated
-        handover.swapped(previous, next);
-        current = next;
+        // what leaves is marked away (503) before the snapshot without it serves, and what the new snapshot serves is
+        // known before a group that comes back stops being away: a request still on the snapshot before, reaching
+        // "not found", hears "try again" either way, never a 404 for a group that is only being updated
+        handover.leaving(previous, next);
         Set<String> keys = new HashSet<>();
         next.served().forEach(r -> keys.add(r.meta().group() + "/" + r.meta().version() + "/" + r.meta().resource()));
         servedKeys = Set.copyOf(keys);
+        current = next;
+        handover.swapped(previous, next);
         metrics.rebuilt();
         runControllers();
         if (next.complete()) {
@@ -416,7 +420,7 @@ public final class KapiServer implements KapiRuntime {
 
         // the filter chain: built-ins and plugins by ranking, highest outermost
         List<Contribution<HandlerFilter>> filters = new ArrayList<>(contributions.filters());
-        filters.add(FilterChain.builtin("panic-recovery", PANIC_RANKING, new PanicRecovery()));
+        filters.add(FilterChain.builtin("panic-recovery", PANIC_RANKING, panicRecovery));
         filters.add(FilterChain.builtin("request-info", REQUEST_INFO_RANKING, new RequestInfoFilter()));
         filters.add(FilterChain.builtin("metrics", METRICS_RANKING, requestMetrics));
         filters.add(FilterChain.builtin("max-in-flight", MAX_IN_FLIGHT_RANKING, maxInFlight));
@@ -451,8 +455,9 @@ public final class KapiServer implements KapiRuntime {
             throw StatusException.serviceUnavailable("the server is currently unable to handle the request", 1);
         }
         RequestInfo info = request.info();
-        if (api && info.resourceRequest() && handover.away(info.apiGroup(), info.apiVersion(), info.resource())) {
-            // the resource left moments ago and may be on its way back (a bundle update): "try again"
+        if (api && info.resourceRequest() && (handover.away(info.apiGroup(), info.apiVersion(), info.resource()) || serves(info))) {
+            // the resource left moments ago and may be on its way back (a bundle update), or is served again by the
+            // snapshot that replaced the one this request started on: "try again"
             throw StatusException.serviceUnavailable("the server is currently unable to handle the request", 1);
         }
         if (api) {

@@ -62,6 +62,29 @@ final class WatchHandover {
         return !a.isEmpty() && a.contains(new Gvr(group, version, resource));
     }
 
+    /**
+     * Before {@code next} replaces {@code previous}: what {@code next} no longer serves is away from now on (until
+     * {@link #swapped} decides whether it is held or gone), so that no request on {@code next} hears 404 for it first.
+     */
+    void leaving(ServingSnapshot previous, ServingSnapshot next) {
+        if (previous == null) {
+            return;
+        }
+        Set<Gvr> served = new HashSet<>();
+        next.served().forEach(r -> served.add(Gvr.of(r)));
+        Set<Gvr> marked = new HashSet<>(away);
+        boolean more = false;
+        for (ServedResource r : previous.served()) {
+            Gvr gvr = Gvr.of(r);
+            if (!served.contains(gvr) && !grace.isZero()) {
+                more |= marked.add(gvr);
+            }
+        }
+        if (more) {
+            away = Set.copyOf(marked);
+        }
+    }
+
     /** After {@code next} replaced {@code previous}: watches move to successors, or are held, or end. */
     void swapped(ServingSnapshot previous, ServingSnapshot next) {
         Map<Gvr, ServedResource> successors = new HashMap<>();

@@ -27,4 +27,14 @@ class FailureLogTest {
         assertEquals(FailureLog.kind(new IllegalStateException("x")), FailureLog.kind(new IllegalStateException("another message")));
         assertNotEquals(FailureLog.kind(new IllegalStateException()), FailureLog.kind(new IllegalArgumentException()));
     }
+
+    @Test
+    void theGroupOfARequestPath() {
+        assertEquals("apps", FailureLog.group("/apis/apps/v1/namespaces/default/deployments"));
+        assertEquals("apps", FailureLog.group("/apis/apps"));
+        assertEquals("core", FailureLog.group("/api/v1/pods"));
+        assertEquals("core", FailureLog.group("/api"));
+        assertEquals("/version", FailureLog.group("/version"));
+        assertEquals("/openapi", FailureLog.group("/openapi/v3"));
+    }
 }

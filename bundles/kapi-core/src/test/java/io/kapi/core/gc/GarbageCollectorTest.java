@@ -139,6 +139,46 @@ class GarbageCollectorTest {
         }
     }
 
+    /** Kapi's own records (Service IP and node port reservations, plain values) are passed over without a warning. */
+    @Test
+    void kapisOwnRecordsAreNotObjectsAndAreNotWarnedAbout() throws Exception {
+        List<java.util.logging.LogRecord> warnings = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(GraphBuilder.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            gc.close();
+            backend.create("/registry/kapi.io/serviceips/10.96.0.1", "default/kubernetes".getBytes());
+            backend.create("/registry/apps/deployments/default/broken", "{\"apiVersion\":".getBytes());
+            gc = new GarbageCollector(storage, () -> served);
+            gc.start(); // lists everything
+            backend.create("/registry/kapi.io/serviceips/10.96.0.2", "default/other".getBytes()); // and watches
+            ObjectNode[] t = tree();
+            assertTrue(deployments.delete(NS, "web", options("Background")).immediate());
+            await("the collector at work", () -> gone(pods, "web-1-a") && gone(pods, "web-1-b"));
+            assertEquals(List.of("garbage collector: the object at /registry/apps/deployments/default/broken is not JSON; passed over"),
+                    warnings.stream().map(java.util.logging.LogRecord::getMessage).toList(), "only the broken object is warned about");
+            assertNotNull(t[0]);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     @Test
     void backgroundDeletesTheOwnerAtOnceAndItsDependentsAfter() throws Exception {
         tree();

@@ -52,6 +52,7 @@ public final class OSGiSecurityBootstrap {
     private static final Logger LOG = Logger.getLogger(OSGiSecurityBootstrap.class.getName());
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private PaxWebHttpsGuard guard;
 
     @Reference
     ConfigurationAdmin configurationAdmin;
@@ -84,8 +85,9 @@ public final class OSGiSecurityBootstrap {
             register(context, Authenticator.class, new TokenAuthenticator(tokens), TOKEN_RANKING, "kapi.authenticator", "token");
             register(context, Authorizer.class, new AdminAuthorizer(), ADMIN_RANKING, "kapi.authorizer", "admin");
             // and the HTTPS settings kept: a Pax Web feature installed in the same step may write its defaults afterwards
-            registrations.add(context.registerService(org.osgi.service.cm.ConfigurationListener.class,
-                    new PaxWebHttpsGuard(configurationAdmin, https), null));
+            guard = new PaxWebHttpsGuard(configurationAdmin, https);
+            registrations.add(context.registerService(org.osgi.service.cm.ConfigurationListener.class, guard, null));
+            guard.check();
         } catch (RuntimeException e) {
             // a failed activation gets no deactivate call: withdraw what was published
             deactivate();
@@ -121,6 +123,10 @@ public final class OSGiSecurityBootstrap {
 
     @Deactivate
     void deactivate() {
+        if (guard != null) {
+            guard.close();
+            guard = null;
+        }
         for (ServiceRegistration<?> r : registrations) {
             try {
                 r.unregister();

@@ -20,6 +20,8 @@ final class PaxWebHttpsGuard implements ConfigurationListener {
 
     private final ConfigurationAdmin admin;
     private final Map<String, String> wanted;
+    /** Set when Kapi's security stops: an event ConfigurationAdmin queued before then writes nothing. */
+    private volatile boolean closed;
 
     PaxWebHttpsGuard(ConfigurationAdmin admin, Map<String, String> wanted) {
         this.admin = admin;
@@ -32,6 +34,17 @@ final class PaxWebHttpsGuard implements ConfigurationListener {
                 || event.getType() == ConfigurationEvent.CM_LOCATION_CHANGED) {
             return;
         }
+        check();
+    }
+
+    /**
+     * Writes the settings again if the configuration lost any (once registered, for a change made before the
+     * listener was: ConfigurationAdmin tells only the listeners there when a change happens).
+     */
+    void check() {
+        if (closed) {
+            return;
+        }
         try {
             if (PaxWebHttps.apply(admin, wanted)) {
                 LOG.info("Pax Web's configuration changed without Kapi's HTTPS settings (port " + wanted.get(PaxWebHttps.HTTPS_PORT)
@@ -40,5 +53,9 @@ final class PaxWebHttpsGuard implements ConfigurationListener {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not write Kapi's HTTPS settings into Pax Web's configuration again", e);
         }
+    }
+
+    void close() {
+        closed = true;
     }
 }

@@ -132,6 +132,8 @@ class OSGiSecurityBootstrapTest {
 
         b.deactivate();
         assertTrue(registered.stream().allMatch(r -> r.unregistered()[0]));
+        listener.configurationEvent(updated("org.ops4j.pax.web"));
+        assertEquals(2, cm.updates, "an event queued before the deactivation writes nothing");
     }
 
     @Test
