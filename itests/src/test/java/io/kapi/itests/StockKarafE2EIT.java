@@ -117,16 +117,17 @@ public class StockKarafE2EIT {
         assertTrue(Files.readString(kubeconfig).contains("https://127.0.0.1:" + securePort));
         // and Kapi's settings are what Pax Web keeps (its feature writes its defaults into the same file, HTTP on 8181)
         Path paxWeb = home.resolve("etc/org.ops4j.pax.web.cfg");
+        String kapiPort = "(?s).*org\\.osgi\\.service\\.http\\.port\\.secure\\s*=\\s*" + securePort + "\\b.*";
         long settled = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String cfg = "";
         while (System.nanoTime() < settled) {
             cfg = Files.exists(paxWeb) ? Files.readString(paxWeb) : "";
-            if (cfg.matches("(?s).*org\\.osgi\\.service\\.http\\.port\\.secure\\s*=\\s*" + securePort + "\\b.*")) {
+            if (cfg.matches(kapiPort)) {
                 break;
             }
             Thread.sleep(250);
         }
-        assertTrue(cfg, cfg.matches("(?s).*org\\.osgi\\.service\\.http\\.port\\.secure\\s*=\\s*" + securePort + "\\b.*"));
+        assertTrue(cfg, cfg.matches(kapiPort));
         assertTrue(cfg, cfg.matches("(?s).*org\\.osgi\\.service\\.http\\.secure\\.enabled\\s*=\\s*true.*"));
         assertTrue(cfg, cfg.matches("(?s).*org\\.osgi\\.service\\.http\\.enabled\\s*=\\s*false.*"));
         // and it stays up: answers a few seconds later too (a restart of Jetty in between is retried, as kubectl users would)

@@ -76,7 +76,7 @@ final class GraphBuilder {
      * collector's finalizer (handled once the listing is over).
      */
     boolean put(String key, byte[] value) {
-        if (key.startsWith(BOOKKEEPING)) {
+        if (!isObject(value)) {
             return false;
         }
         boolean listing = listedUids != null;
@@ -117,7 +117,7 @@ final class GraphBuilder {
 
     /** A deleted object ({@code prevValue}: its last bytes, null when the store could not give them). */
     void delete(String key, byte[] prevValue) {
-        if (key.startsWith(BOOKKEEPING)) {
+        if (prevValue != null && !isObject(prevValue)) {
             return;
         }
         OwnerIndex.Dependent was = index.remove(key);
@@ -191,10 +191,18 @@ final class GraphBuilder {
     }
 
     /**
-     * Kapi's own records under the registry (the Service IP and node port reservations, one plain value per key):
-     * not API objects, so no owner or dependent of any.
+     * Whether a stored value is a JSON object, as every API object is. Other values under the registry are records
+     * of their own (the Service IP and node port reservations, a plain value per key): no owner or dependent of any,
+     * passed over without a word. A value that starts as an object but does not parse is warned about.
      */
-    static final String BOOKKEEPING = "/registry/kapi.io/";
+    static boolean isObject(byte[] value) {
+        for (byte b : value) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b == '{';
+            }
+        }
+        return false;
+    }
 
     private static ObjectNode parse(String key, byte[] value) {
         try {

@@ -119,8 +119,9 @@ final class NamespaceController implements AutoCloseable {
      * Empties a namespace marked for deletion through each served resource's collection delete (so the
      * objects' own finalizers are honoured), and removes the namespace once nothing is left in it and
      * no finalizer other than its own {@code kubernetes} one remains; otherwise it looks again shortly.
-     * A group whose code fails or blocks (each collection delete gets 30 s) does not stop the others: it is reported in the namespace's conditions, as kube's namespace
-     * controller reports it ({@code NamespaceDeletionContentFailure}, {@code NamespaceContentRemaining}).
+     * A group whose code fails or blocks (each collection delete gets 30 s) does not stop the others: it is
+     * reported in the namespace's conditions, as kube's namespace controller reports it
+     * ({@code NamespaceDeletionContentFailure}, {@code NamespaceContentRemaining}).
      */
     private void consider(String key, byte[] value) {
         try {

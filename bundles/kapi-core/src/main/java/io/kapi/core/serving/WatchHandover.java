@@ -67,8 +67,8 @@ final class WatchHandover {
      * {@link #swapped} decides whether it is held or gone), so that no request on {@code next} hears 404 for it first.
      */
     void leaving(ServingSnapshot previous, ServingSnapshot next) {
-        if (previous == null) {
-            return;
+        if (previous == null || grace.isZero()) {
+            return; // without a grace, what leaves is gone at once: kube's 404
         }
         Set<Gvr> served = new HashSet<>();
         next.served().forEach(r -> served.add(Gvr.of(r)));
@@ -76,7 +76,7 @@ final class WatchHandover {
         boolean more = false;
         for (ServedResource r : previous.served()) {
             Gvr gvr = Gvr.of(r);
-            if (!served.contains(gvr) && !grace.isZero()) {
+            if (!served.contains(gvr)) {
                 more |= marked.add(gvr);
             }
         }
