@@ -366,6 +366,52 @@ public class WatchGuaranteesIT {
     // ------------------------------------------------------------------ compaction on a quiet server
 
     /**
+     * Watchers of a quiet resource, each on its own HTTP/1.1 connection, that hang up are forgotten at once, as by
+     * kube-apiserver: Jetty alone would have noticed only at the next write, so each kept its socket (in
+     * CLOSE_WAIT) and its store watch until its timeout, 30 to 60 minutes later.
+     */
+    @Test
+    public void test4_watchersThatHangUpOnAQuietResourceAreForgottenAtOnce() throws Exception {
+        String quiet = "/api/v1/namespaces/" + NS + "/secrets";
+        long before = registeredWatchers("Secret");
+        javax.net.ssl.SSLSocketFactory tls = Distribution.trustingAnyCertificate().getSocketFactory();
+        List<java.net.Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            java.net.Socket s = tls.createSocket("127.0.0.1", dist.securePort);
+            s.getOutputStream().write(("GET " + quiet + "?watch=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] head = new byte[12];
+            int n = s.getInputStream().readNBytes(head, 0, head.length);
+            assertEquals("HTTP/1.1 200", new String(head, 0, n, StandardCharsets.US_ASCII));
+            sockets.add(s);
+        }
+        assertEquals(before + 20, registeredWatchers("Secret"));
+        for (java.net.Socket s : sockets) {
+            s.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long now = registeredWatchers("Secret");
+        while (now != before && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = registeredWatchers("Secret");
+        }
+        assertEquals("watchers left 10 s after their clients hung up", before, now);
+    }
+
+    /** {@code apiserver_registered_watchers} of a core/v1 kind, from /metrics. */
+    private static long registeredWatchers(String kind) throws Exception {
+        HttpResponse<String> metrics = send(writeClient, request("/metrics").GET().build());
+        assertEquals(200, metrics.statusCode());
+        for (String line : metrics.body().split("\n")) {
+            if (line.startsWith("apiserver_registered_watchers{") && line.contains("kind=\"" + kind + "\"") && line.contains("group=\"\"")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    /**
      * kube: a watch from the resourceVersion a LIST just returned always starts (the apiserver's compactor keeps
      * the revision it compacts to, as etcd does, and the cacher serves watches from its window anyway). On a quiet
      * server Kapi's automatic compaction reaches the current revision after two intervals; a watch from it must

@@ -33,7 +33,11 @@ import javax.servlet.http.HttpServletResponse;
  * <p>The stream does not hold a thread: it is served asynchronously (Servlet async, non-blocking
  * writes on a small shared executor), ended by the AsyncContext's timeout (the watch timeout), by
  * the store, by the resource leaving ({@code ServedResource.closeWatches}), or by the client going
- * away. A container without async support gets the same stream written from the request thread.
+ * away (seen at once on Kapi's HTTP/1.1 connections through the {@link #CLIENT_GONE} hook, else at the next
+ * write). A container without async support gets the same stream written from the request thread.
+ *
+ * <p>A stream written less than {@link #COALESCER}'s interval ago writes what comes next at its next tick, so
+ * that a busy watch leaves in one TLS record per interval instead of one per event.
  *
  * <p>The queue is unbounded while the initial state is produced (it is sent before the stream
  * starts); live events are bounded: a watcher that falls behind is ended, as kube's cacher ends it,
@@ -44,11 +48,19 @@ import javax.servlet.http.HttpServletResponse;
  */
 final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     static final int QUEUE = 1024;
+    /** The request attribute of the hook that ends the watch when its client has gone (set for kapi-jetty-tuning's connections). */
+    static final String CLIENT_GONE = "io.kapi.clientGone";
 
     /** Writes of every async watch: a write never blocks, so a few threads serve thousands of watches. */
     static final ExecutorService WRITERS = writers();
-    /** Ends WebSocket watches at their timeout (an HTTP watch has its AsyncContext's). */
+    /** Ends WebSocket watches at their timeout (an HTTP watch has its AsyncContext's); ticks the coalescer. */
     private static final java.util.concurrent.ScheduledExecutorService TIMEOUTS = timeouts();
+    /**
+     * The least time between two writes of one HTTP watch stream ({@code kapi.watch.coalesceMillis}, a system
+     * property, 50 ms by default, 0 for none): events that arrive meanwhile are written together.
+     */
+    static final WriteCoalescer COALESCER = new WriteCoalescer(
+            TimeUnit.MILLISECONDS.toNanos(Long.getLong("kapi.watch.coalesceMillis", 50)), TIMEOUTS, WRITERS);
 
     /** Where a WebSocket watch sends its frames: one message each. */
     interface MessageSink {
@@ -83,6 +95,8 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private ServletOutputStream out;
     private boolean completed; // guarded by writeLock
     private boolean unflushed; // guarded by writeLock
+    private volatile long lastWriteNanos = COALESCER.longAgo(); // when the last flush was
+    private final Runnable pumpTask = this::pump;
     private Runnable cleanup = () -> { };
     private MessageSink messages; // guarded by writeLock once set: the stream goes out as WebSocket messages
     private boolean sending; // guarded by writeLock: a message is in flight
@@ -296,6 +310,9 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                     this.async = ac;
                 }
                 async = true;
+                // Kapi's HTTP/1.1 connections run this once they read the client's end of the connection while the watch
+                // is quiet (Jetty itself would notice only at the next write): the watch ends at once, as kube's does
+                http.setAttribute(CLIENT_GONE, (Runnable) this::clientGone);
                 out.setWriteListener(this); // the container calls onWritePossible when the stream may be written
                 return;
             }
@@ -381,7 +398,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private void signal() {
         if (writing && wakeups.getAndIncrement() == 0) {
             try {
-                WRITERS.execute(this::pump);
+                schedulePump();
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 wakeups.set(0);
                 fail();
@@ -389,7 +406,20 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
         }
     }
 
-    /** One writer at a time; every wake-up that arrived meanwhile makes it look again. */
+    /** Runs the pump now, or at the coalescer's next tick when the stream was written less than its interval ago. */
+    private void schedulePump() {
+        if (messages == null && COALESCER.mustWait(lastWriteNanos)) {
+            COALESCER.later(pumpTask);
+        } else {
+            WRITERS.execute(pumpTask);
+        }
+    }
+
+    /**
+     * One writer at a time; every wake-up that arrived meanwhile makes it look again — at once, or, when
+     * the connection was written less than the coalescer's interval ago, at its next tick, so that the
+     * events arriving meanwhile leave in one write.
+     */
     private void pump() {
         int seen = wakeups.get();
         while (true) {
@@ -398,6 +428,11 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                 return;
             }
             seen = wakeups.get();
+            if (messages == null && COALESCER.mustWait(lastWriteNanos)) {
+                // wakeups stays above zero: signals meanwhile only count, the pump at the tick takes them
+                COALESCER.later(pumpTask);
+                return;
+            }
         }
     }
 
@@ -417,6 +452,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                     if (e == null) {
                         if (unflushed) {
                             unflushed = false;
+                            lastWriteNanos = System.nanoTime();
                             out.flush();
                             continue;
                         }

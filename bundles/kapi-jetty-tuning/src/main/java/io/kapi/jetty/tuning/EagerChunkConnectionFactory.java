@@ -6,10 +6,9 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnection;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 
-/** Jetty's HTTP/1.1 connections, each with an {@link EagerChunkGenerator}. */
+/** Jetty's HTTP/1.1 connections, each a {@link WatchingHttpConnection} with an {@link EagerChunkGenerator}. */
 final class EagerChunkConnectionFactory extends HttpConnectionFactory {
     EagerChunkConnectionFactory(HttpConfiguration config, HttpCompliance compliance) {
         super(config, compliance);
@@ -17,7 +16,7 @@ final class EagerChunkConnectionFactory extends HttpConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        HttpConnection connection = new HttpConnection(getHttpConfiguration(), connector, endPoint, getHttpCompliance(),
+        WatchingHttpConnection connection = new WatchingHttpConnection(getHttpConfiguration(), connector, endPoint, getHttpCompliance(),
                 isRecordHttpComplianceViolations()) {
             @Override
             protected HttpGenerator newHttpGenerator() {

@@ -1,0 +1,185 @@
+package io.kapi.jetty.tuning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Jetty server and raw sockets: a suspended (asynchronous) response that writes nothing, as a watch of a
+ * quiet resource, learns that its client went away.
+ */
+class WatchingHttpConnectionTest {
+    private Server server;
+    private final BlockingQueue<String> events = new ArrayBlockingQueue<>(16);
+    private final BlockingQueue<AsyncContext> waiting = new ArrayBlockingQueue<>(16);
+
+    /**
+     * Each request: headers sent, then suspended with no timeout; what its AsyncListener and its client-gone hook
+     * hear goes to {@link #events}.
+     */
+    private int start(boolean watching, long idleTimeoutMillis) throws Exception {
+        server = new Server();
+        if (watching) {
+            server.addEventListener(new EagerChunking());
+        }
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setIdleTimeout(idleTimeoutMillis);
+        server.addConnector(connector);
+        server.setHandler(new AbstractHandler() {
+            @Override
+            public void handle(String target, Request base, HttpServletRequest request, HttpServletResponse response) throws IOException {
+                base.setHandled(true);
+                response.setContentType("application/json");
+                response.flushBuffer();
+                AsyncContext async = request.startAsync();
+                async.setTimeout(0);
+                async.addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        events.add("complete");
+                    }
+
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                        events.add("timeout");
+                    }
+
+                    @Override
+                    public void onError(AsyncEvent event) {
+                        events.add("error " + event.getThrowable().getClass().getSimpleName());
+                        event.getAsyncContext().complete(); // as the watch stream does
+                    }
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {
+                    }
+                });
+                request.setAttribute(WatchingHttpConnection.CLIENT_GONE, (Runnable) () -> {
+                    events.add("gone");
+                    async.complete(); // as the watch stream does
+                });
+                waiting.add(async);
+            }
+        });
+        server.start();
+        return connector.getLocalPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+    }
+
+    private static Socket watch(int port) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.getOutputStream().write("GET /watch HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return s;
+    }
+
+    private static String readFor(Socket s, long millis) throws IOException {
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        byte[] buf = new byte[4096];
+        while (System.nanoTime() < end) {
+            s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+            try {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                got.write(buf, 0, n);
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+        }
+        return got.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void jettyAloneNeverHearsOfAClientThatLeftAQuietResponse() throws Exception {
+        int port = start(false, 30_000);
+        Socket s = watch(port);
+        assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
+        s.close();
+        assertEquals(null, events.poll(1, TimeUnit.SECONDS), "what this class is here to change");
+        waiting.take().complete();
+    }
+
+    @Test
+    void aClientClosingItsConnectionFailsTheSuspendedResponseAtOnce() throws Exception {
+        int port = start(true, 30_000);
+        Socket s = watch(port);
+        assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
+        s.close();
+        assertEquals("gone", events.poll(5, TimeUnit.SECONDS));
+        assertEquals("complete", events.poll(5, TimeUnit.SECONDS));
+        assertEquals(null, events.poll(500, TimeUnit.MILLISECONDS), "told once");
+    }
+
+    @Test
+    void aQuietResponseOutlivesTheIdleTimeoutAndTheConnectionServesTheNextRequest() throws Exception {
+        int port = start(true, 300);
+        try (Socket s = watch(port)) {
+            assertTrue(readFor(s, 200).startsWith("HTTP/1.1 200 "));
+            assertEquals(null, events.poll(1200, TimeUnit.MILLISECONDS), "four idle timeouts passed without an end");
+            AsyncContext first = waiting.take();
+            first.getResponse().getOutputStream().write("late\n".getBytes(StandardCharsets.US_ASCII));
+            first.complete();
+            assertEquals("complete", events.poll(5, TimeUnit.SECONDS));
+            String rest = readFor(s, 300);
+            assertEquals("5\r\nlate\n\r\n0\r\n\r\n", rest);
+            // the same connection takes the next request
+            s.getOutputStream().write("GET /watch HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
+            assertFalse(waiting.poll(2, TimeUnit.SECONDS) == null, "the second request was handled");
+        }
+    }
+
+    @Test
+    void aPipelinedRequestWaitsForTheResponseWithoutSpinning() throws Exception {
+        int port = start(true, 30_000);
+        try (Socket s = watch(port)) {
+            assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
+            s.getOutputStream().write("GET /next HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write("GET /more HTTP/1.1\r\nHost: 127.0.0".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(300);
+            long cpu0 = cpuNanos();
+            Thread.sleep(500);
+            long used = cpuNanos() - cpu0;
+            assertTrue(used < TimeUnit.MILLISECONDS.toNanos(250), "the server spun on the unread bytes: " + used / 1_000_000 + " ms of CPU in 500 ms");
+            assertEquals(null, events.poll(), "the first response is still suspended");
+            waiting.take().complete();
+            assertEquals("complete", events.poll(5, TimeUnit.SECONDS));
+            s.getOutputStream().write(".1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertFalse(waiting.poll(5, TimeUnit.SECONDS) == null, "the pipelined request was handled after the first");
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
