@@ -36,8 +36,9 @@ import javax.servlet.http.HttpServletResponse;
  * away (seen at once on Kapi's HTTP/1.1 connections through the {@link #CLIENT_GONE} hook, else at the next
  * write). A container without async support gets the same stream written from the request thread.
  *
- * <p>A stream written less than {@link #COALESCER}'s interval ago writes what comes next at its next tick, so
- * that a busy watch leaves in one TLS record per interval instead of one per event.
+ * <p>An HTTP/1.1 stream written less than {@link #COALESCER}'s interval ago writes what comes next at its next
+ * tick, so that a busy watch leaves in one TLS record per interval instead of one per event (over HTTP/2 this
+ * only delayed events: Jetty writes the frames of a connection's streams together already).
  *
  * <p>The queue is unbounded while the initial state is produced (it is sent before the stream
  * starts); live events are bounded: a watcher that falls behind is ended, as kube's cacher ends it,
@@ -56,7 +57,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     /** Ends WebSocket watches at their timeout (an HTTP watch has its AsyncContext's); ticks the coalescer. */
     private static final java.util.concurrent.ScheduledExecutorService TIMEOUTS = timeouts();
     /**
-     * The least time between two writes of one HTTP watch stream ({@code kapi.watch.coalesceMillis}, a system
+     * The least time between two writes of one HTTP/1.1 watch stream ({@code kapi.watch.coalesceMillis}, a system
      * property, 50 ms by default, 0 for none): events that arrive meanwhile are written together.
      */
     static final WriteCoalescer COALESCER = new WriteCoalescer(
@@ -97,6 +98,9 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private boolean unflushed; // guarded by writeLock
     private volatile long lastWriteNanos = COALESCER.longAgo(); // when the last flush was
     private final Runnable pumpTask = this::pump;
+    // HTTP/1.x only: each write of such a stream is a TLS record and a system call of its own, while HTTP/2
+    // already writes the frames of a connection's streams together
+    private volatile boolean coalesce;
     private Runnable cleanup = () -> { };
     private MessageSink messages; // guarded by writeLock once set: the stream goes out as WebSocket messages
     private boolean sending; // guarded by writeLock: a message is in flight
@@ -301,6 +305,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
             resp.setContentType(protobuf ? MediaType.PROTOBUF + ";stream=watch" : MediaType.JSON);
             resp.setHeader("Transfer-Encoding", "chunked");
             out = resp.getOutputStream();
+            coalesce = http.getProtocol() != null && http.getProtocol().startsWith("HTTP/1");
             resp.flushBuffer();
             if (http.isAsyncSupported()) {
                 AsyncContext ac = http.startAsync();
@@ -408,7 +413,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
 
     /** Runs the pump now, or at the coalescer's next tick when the stream was written less than its interval ago. */
     private void schedulePump() {
-        if (messages == null && COALESCER.mustWait(lastWriteNanos)) {
+        if (coalesce && messages == null && COALESCER.mustWait(lastWriteNanos)) {
             COALESCER.later(pumpTask);
         } else {
             WRITERS.execute(pumpTask);
@@ -428,7 +433,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                 return;
             }
             seen = wakeups.get();
-            if (messages == null && COALESCER.mustWait(lastWriteNanos)) {
+            if (coalesce && messages == null && COALESCER.mustWait(lastWriteNanos)) {
                 // wakeups stays above zero: signals meanwhile only count, the pump at the tick takes them
                 COALESCER.later(pumpTask);
                 return;
