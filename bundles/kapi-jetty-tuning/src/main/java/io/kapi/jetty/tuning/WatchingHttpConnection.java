@@ -6,7 +6,6 @@ import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpChannelState;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnection;
 
@@ -56,7 +55,10 @@ class WatchingHttpConnection extends HttpConnection {
                     return; // bytes of a pipelined request wait for the response to end, as Jetty leaves them
                 }
                 super.onFillable(); // Jetty's own read: end-of-file, or the bytes of a pipelined request
-                gone = watchClient();
+                if (!watchClient()) {
+                    return;
+                }
+                gone = true;
             } else {
                 gone = false;
             }

@@ -3,12 +3,9 @@ package io.kapi.jetty.tuning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +14,6 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,14 +28,7 @@ class EagerChunkingTest {
 
     /** Writes "event-1\n" and flushes, waits for the test, then "event-2\n", "event-3\n" in one flush, and ends. */
     private int start(boolean eager) throws Exception {
-        server = new Server();
-        if (eager) {
-            server.addEventListener(new EagerChunking());
-        }
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        server.setHandler(new AbstractHandler() {
+        server = WireTests.start(eager, 30_000, new AbstractHandler() {
             @Override
             public void handle(String target, Request base, HttpServletRequest request, HttpServletResponse response) throws IOException {
                 base.setHandled(true);
@@ -59,34 +48,13 @@ class EagerChunkingTest {
                 out.flush();
             }
         });
-        server.start();
-        return connector.getLocalPort();
+        return WireTests.port(server);
     }
 
     @AfterEach
     void stop() throws Exception {
         release.countDown();
         server.stop();
-    }
-
-    /** What arrives within {@code millis} (the server still waiting). */
-    private static String readFor(InputStream in, long millis, Socket s) throws IOException {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        byte[] buf = new byte[4096];
-        while (System.nanoTime() < end) {
-            s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
-            try {
-                int n = in.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                got.write(buf, 0, n);
-            } catch (SocketTimeoutException e) {
-                break;
-            }
-        }
-        return got.toString(StandardCharsets.US_ASCII);
     }
 
     private static String request(String query) {
@@ -102,7 +70,7 @@ class EagerChunkingTest {
         int port = start(false);
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.getOutputStream().write(request("?wait=1").getBytes(StandardCharsets.US_ASCII));
-            assertEquals("8\r\nevent-1\n", body(readFor(s.getInputStream(), 500, s)), "what this class is here to change");
+            assertEquals("8\r\nevent-1\n", body(WireTests.readFor(s, 500)), "what this class is here to change");
         }
     }
 
@@ -112,17 +80,16 @@ class EagerChunkingTest {
         try (Socket s = new Socket("127.0.0.1", port)) {
             OutputStream out = s.getOutputStream();
             out.write(request("?wait=1").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            String first = readFor(in, 500, s);
+            String first = WireTests.readFor(s, 500);
             assertTrue(first.startsWith("HTTP/1.1 200 "), first);
             assertTrue(first.contains("Transfer-Encoding: chunked\r\n"), first);
             assertEquals("8\r\nevent-1\n\r\n", body(first), "the whole chunk while the server waits");
             release.countDown();
-            String rest = readFor(in, 500, s);
+            String rest = WireTests.readFor(s, 500);
             assertEquals("10\r\nevent-2\nevent-3\n\r\n0\r\n\r\n", rest, "no CRLF twice, then the last chunk");
             // the connection is kept and the next response is as valid
             out.write(request("").getBytes(StandardCharsets.US_ASCII));
-            String second = readFor(in, 500, s);
+            String second = WireTests.readFor(s, 500);
             assertEquals("8\r\nevent-1\n\r\n10\r\nevent-2\nevent-3\n\r\n0\r\n\r\n", body(second));
         }
     }

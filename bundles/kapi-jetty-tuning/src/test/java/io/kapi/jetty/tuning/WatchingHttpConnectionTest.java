@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -21,7 +18,6 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,15 +36,7 @@ class WatchingHttpConnectionTest {
      * hear goes to {@link #events}.
      */
     private int start(boolean watching, long idleTimeoutMillis) throws Exception {
-        server = new Server();
-        if (watching) {
-            server.addEventListener(new EagerChunking());
-        }
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setIdleTimeout(idleTimeoutMillis);
-        server.addConnector(connector);
-        server.setHandler(new AbstractHandler() {
+        server = WireTests.start(watching, idleTimeoutMillis, new AbstractHandler() {
             @Override
             public void handle(String target, Request base, HttpServletRequest request, HttpServletResponse response) throws IOException {
                 base.setHandled(true);
@@ -84,8 +72,7 @@ class WatchingHttpConnectionTest {
                 waiting.add(async);
             }
         });
-        server.start();
-        return connector.getLocalPort();
+        return WireTests.port(server);
     }
 
     @AfterEach
@@ -99,42 +86,23 @@ class WatchingHttpConnectionTest {
         return s;
     }
 
-    private static String readFor(Socket s, long millis) throws IOException {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        byte[] buf = new byte[4096];
-        while (System.nanoTime() < end) {
-            s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
-            try {
-                int n = in.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                got.write(buf, 0, n);
-            } catch (SocketTimeoutException e) {
-                break;
-            }
-        }
-        return got.toString(StandardCharsets.US_ASCII);
+    /** A watch whose headers arrived, then its client hanging up. */
+    private void watchAndHangUp(boolean kapiConnections) throws Exception {
+        Socket s = watch(start(kapiConnections, 30_000));
+        assertTrue(WireTests.readFor(s, 300).startsWith("HTTP/1.1 200 "));
+        s.close();
     }
 
     @Test
     void jettyAloneNeverHearsOfAClientThatLeftAQuietResponse() throws Exception {
-        int port = start(false, 30_000);
-        Socket s = watch(port);
-        assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
-        s.close();
+        watchAndHangUp(false);
         assertEquals(null, events.poll(1, TimeUnit.SECONDS), "what this class is here to change");
         waiting.take().complete();
     }
 
     @Test
-    void aClientClosingItsConnectionFailsTheSuspendedResponseAtOnce() throws Exception {
-        int port = start(true, 30_000);
-        Socket s = watch(port);
-        assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
-        s.close();
+    void aClientClosingItsConnectionEndsTheSuspendedResponseAtOnce() throws Exception {
+        watchAndHangUp(true);
         assertEquals("gone", events.poll(5, TimeUnit.SECONDS));
         assertEquals("complete", events.poll(5, TimeUnit.SECONDS));
         assertEquals(null, events.poll(500, TimeUnit.MILLISECONDS), "told once");
@@ -144,17 +112,17 @@ class WatchingHttpConnectionTest {
     void aQuietResponseOutlivesTheIdleTimeoutAndTheConnectionServesTheNextRequest() throws Exception {
         int port = start(true, 300);
         try (Socket s = watch(port)) {
-            assertTrue(readFor(s, 200).startsWith("HTTP/1.1 200 "));
+            assertTrue(WireTests.readFor(s, 200).startsWith("HTTP/1.1 200 "));
             assertEquals(null, events.poll(1200, TimeUnit.MILLISECONDS), "four idle timeouts passed without an end");
             AsyncContext first = waiting.take();
             first.getResponse().getOutputStream().write("late\n".getBytes(StandardCharsets.US_ASCII));
             first.complete();
             assertEquals("complete", events.poll(5, TimeUnit.SECONDS));
-            String rest = readFor(s, 300);
+            String rest = WireTests.readFor(s, 300);
             assertEquals("5\r\nlate\n\r\n0\r\n\r\n", rest);
             // the same connection takes the next request
             s.getOutputStream().write("GET /watch HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
+            assertTrue(WireTests.readFor(s, 300).startsWith("HTTP/1.1 200 "));
             assertFalse(waiting.poll(2, TimeUnit.SECONDS) == null, "the second request was handled");
         }
     }
@@ -163,7 +131,7 @@ class WatchingHttpConnectionTest {
     void aPipelinedRequestWaitsForTheResponseWithoutSpinning() throws Exception {
         int port = start(true, 30_000);
         try (Socket s = watch(port)) {
-            assertTrue(readFor(s, 300).startsWith("HTTP/1.1 200 "));
+            assertTrue(WireTests.readFor(s, 300).startsWith("HTTP/1.1 200 "));
             s.getOutputStream().write("GET /next HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write("GET /more HTTP/1.1\r\nHost: 127.0.0".getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(300);
