@@ -66,6 +66,18 @@ class EagerChunkingTest {
     }
 
     @Test
+    void http11IsReplacedWhereverItStandsAmongTheConnectorsFactories() {
+        server = new Server();
+        server.addEventListener(new EagerChunking());
+        // HTTP/1.1 before another factory: replacing it while going through them threw ConcurrentModificationException
+        org.eclipse.jetty.server.ServerConnector c = new org.eclipse.jetty.server.ServerConnector(server,
+                new org.eclipse.jetty.server.HttpConnectionFactory(), new org.eclipse.jetty.server.ProxyConnectionFactory());
+        server.addConnector(c);
+        assertTrue(c.getConnectionFactory("http/1.1") instanceof EagerChunkConnectionFactory);
+        assertEquals(2, c.getConnectionFactories().size());
+    }
+
+    @Test
     void jettyAloneHoldsAChunksCrlfBackUntilTheNextChunk() throws Exception {
         int port = start(false);
         try (Socket s = new Socket("127.0.0.1", port)) {

@@ -35,6 +35,27 @@ final class WireTests {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
+    /** What arrives until it ends with {@code end}, within {@code millis}. */
+    static String readUntil(Socket s, String end, long millis) throws IOException {
+        StringBuilder got = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        byte[] buf = new byte[4096];
+        InputStream in = s.getInputStream();
+        while (!got.toString().endsWith(end) && System.nanoTime() < deadline) {
+            s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            try {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                got.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+        }
+        return got.toString();
+    }
+
     /** Everything that arrives within {@code millis}, or until the server closes the connection. */
     static String readFor(Socket s, long millis) throws IOException {
         InputStream in = s.getInputStream();
