@@ -1,6 +1,5 @@
 package io.kapi.jetty.tuning;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -35,13 +34,13 @@ final class WireTests {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    /** What arrives until it ends with {@code end}, within {@code millis}. */
+    /** What arrives until it ends with {@code end}, within {@code millis}, or until the server closes the connection. */
     static String readUntil(Socket s, String end, long millis) throws IOException {
         StringBuilder got = new StringBuilder();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         byte[] buf = new byte[4096];
         InputStream in = s.getInputStream();
-        while (!got.toString().endsWith(end) && System.nanoTime() < deadline) {
+        while ((end == null || !got.toString().endsWith(end)) && System.nanoTime() < deadline) {
             s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             try {
                 int n = in.read(buf);
@@ -58,22 +57,6 @@ final class WireTests {
 
     /** Everything that arrives within {@code millis}, or until the server closes the connection. */
     static String readFor(Socket s, long millis) throws IOException {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        byte[] buf = new byte[4096];
-        while (System.nanoTime() < end) {
-            s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
-            try {
-                int n = in.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                got.write(buf, 0, n);
-            } catch (SocketTimeoutException e) {
-                break;
-            }
-        }
-        return got.toString(StandardCharsets.US_ASCII);
+        return readUntil(s, null, millis);
     }
 }
