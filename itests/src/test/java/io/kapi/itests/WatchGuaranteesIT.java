@@ -393,6 +393,40 @@ public class WatchGuaranteesIT {
         assertEquals("HTTP/1.1 watchers left 10 s after their clients hung up", before, registeredWatchersWithin(10, before));
     }
 
+    /**
+     * The same over HTTP/2, kubectl's and client-go's protocol, where Jetty fails the stream at once but, the
+     * response being committed, only aborted it: watches whose stream the client reset (as client-go cancels a
+     * watch; here the JDK's client, which resets a stream whose body is closed) and watches of kubectl processes
+     * killed (their connection closes) are forgotten at once.
+     */
+    @Test
+    public void test5_http2WatchersThatResetOrHangUpAreForgottenAtOnce() throws Exception {
+        String quiet = "/api/v1/namespaces/" + NS + "/secrets";
+        long before = registeredWatchers("Secret");
+        HttpClient h2 = Distribution.insecureClient(HttpClient.Version.HTTP_2);
+        List<InputStream> bodies = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<InputStream> watch = h2.send(request(quiet + "?watch=1").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, watch.statusCode());
+            assertEquals(HttpClient.Version.HTTP_2, watch.version());
+            bodies.add(watch.body());
+        }
+        List<Process> kubectls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            kubectls.add(new ProcessBuilder("kubectl", "--kubeconfig=" + dist.kubeconfig(), "get", "secrets", "-n", NS, "-w")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        }
+        assertEquals("10 HTTP/2 watch streams and 3 kubectl watches registered", before + 13, registeredWatchersWithin(30, before + 13));
+        for (InputStream body : bodies) {
+            body.close();
+        }
+        for (Process kubectl : kubectls) {
+            kubectl.destroyForcibly().waitFor();
+        }
+        assertEquals("HTTP/2 watchers left 10 s after their clients reset their streams or hung up", before,
+                registeredWatchersWithin(10, before));
+    }
+
     /** {@code apiserver_registered_watchers} of Secrets once it is {@code expected}, or after {@code seconds}. */
     private static long registeredWatchersWithin(int seconds, long expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
