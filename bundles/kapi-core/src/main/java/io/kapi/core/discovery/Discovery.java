@@ -6,6 +6,7 @@ import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.Director;
 import io.kapi.api.server.RequestInfo;
 import io.kapi.core.endpoints.MediaType;
+import io.kapi.core.endpoints.PathSlashes;
 import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.json.Json;
 import java.io.IOException;
@@ -233,7 +234,7 @@ public final class Discovery {
     public Director root() {
         return (request, resp) -> {
             RequestInfo info = request.info();
-            String path = info.path().replaceAll("/+$", "");
+            String path = PathSlashes.trimTrailing(info.path());
             if (!path.equals("/api") && !path.equals("/apis")) {
                 return false;
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.server.Director;
 import io.kapi.core.discovery.GroupView;
+import io.kapi.core.endpoints.PathSlashes;
 import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.json.Json;
 import java.io.IOException;
@@ -289,7 +290,7 @@ public final class OpenApi {
     /** Serves {@code /openapi/v2}, {@code /openapi/v3} and {@code /openapi/v3/<gv>}; other /openapi paths are not found. */
     public Director director() {
         return (request, resp) -> {
-            String path = request.info().path().replaceAll("/+$", "");
+            String path = PathSlashes.trimTrailing(request.info().path());
             if (path.equals("/openapi/v2")) {
                 v2.serve(request.http(), resp);
                 return true;

@@ -2,6 +2,7 @@ package io.kapi.core.serving;
 
 import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.Director;
+import io.kapi.core.endpoints.PathSlashes;
 import io.kapi.core.endpoints.Responses;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class Health {
 
     public Director director() {
         return (ApiRequest request, javax.servlet.http.HttpServletResponse resp) -> {
-            String path = request.info().path().replaceAll("/+$", "");
+            String path = PathSlashes.trimTrailing(request.info().path());
             for (String endpoint : List.of("/healthz", "/livez", "/readyz")) {
                 boolean live = !endpoint.equals("/readyz");
                 if (path.equals(endpoint)) {
