@@ -13,6 +13,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 import io.kapi.api.rest.StatusException;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Runtime;
@@ -715,7 +716,7 @@ public final class KubeProtobuf {
                 return specialMessage(f.getMessageType(), v);
             case BYTE_STRING:
                 try {
-                    return ByteString.copyFrom(Base64.getDecoder().decode(v.asText()));
+                    return UnsafeByteOperations.unsafeWrap(Base64.getDecoder().decode(v.asText())); // the decoded array is this value's alone: no second copy
                 } catch (IllegalArgumentException e) {
                     throw StatusException.internal(f.getName() + " is not base64: " + e.getMessage());
                 }

@@ -81,7 +81,7 @@ public final class ResourceHandler {
                         && out.media().equals(MediaType.JSON)) {
                     // the stored bytes with their resourceVersion, not decoded and encoded again
                     ResponseBody body = new ResponseBody(resp, 200, MediaType.JSON);
-                    body.write(((GenericStore) g).getJson(ctx, info.name()));
+                    ((GenericStore) g).writeJson(ctx, info.name(), body);
                     body.finish();
                 } else {
                     ObjectNode obj = g.get(ctx, info.name(), http.getParameter("resourceVersion"));

@@ -232,11 +232,12 @@ public class GenericStore implements RestStore, TableConvertor {
     }
 
     /**
-     * What {@link #get} answers, as compact JSON: the stored bytes with the resourceVersion spliced into
+     * Writes what {@link #get} answers, as compact JSON: the stored bytes with the resourceVersion spliced into
      * their metadata, not decoded and encoded again (kube's watch cache serves a GET from the object it
-     * holds, without a decode), unless they are not in the store's own form (see {@link StoredJson}).
+     * holds, without a decode), unless they are not in the store's own form (see {@link StoredJson}). The
+     * bytes go out around the splice, not copied into one array first (for a 1 MiB Secret, a copy as large).
      */
-    public byte[] getJson(RequestContext ctx, String name) {
+    public void writeJson(RequestContext ctx, String name, OutputStream out) throws IOException {
         KeyValue kv = read(key(ctx.namespace(), name), name);
         if (kv == null) {
             throw StatusException.notFound(meta.group(), meta.resource(), name);
@@ -244,15 +245,13 @@ public class GenericStore implements RestStore, TableConvertor {
         // only the store's own form, which names the kind: other bytes are decoded and typed, as get does
         int at = storedJson.ownFormMetadataBodyStart(kv.value());
         if (at < 0) {
-            return Json.bytes(withType(decode(kv)));
+            out.write(Json.bytes(withType(decode(kv))));
+            return;
         }
         byte[] value = kv.value();
-        byte[] member = resourceVersionMember(kv, at);
-        byte[] json = new byte[value.length + member.length];
-        System.arraycopy(value, 0, json, 0, at);
-        System.arraycopy(member, 0, json, at, member.length);
-        System.arraycopy(value, at, json, at + member.length, value.length - at);
-        return json;
+        out.write(value, 0, at);
+        out.write(resourceVersionMember(kv, at));
+        out.write(value, at, value.length - at);
     }
 
     /** What goes at {@code at}, the start of the stored metadata's members: the resourceVersion, and a comma before any other. */

@@ -254,4 +254,19 @@ class StreamedResponsesTest extends ServingTestBase {
             assertTrue(cost.liveRatio() < 2.0, accept + ": " + cost);
         }
     }
+
+    /**
+     * A JSON GET of a large object writes its stored bytes around the spliced resourceVersion, without a copy of
+     * them (the spliced copy allocated 2.2 times the response of a 1 MiB Secret, now 1.1). Measured as bytes
+     * allocated, the least of three GETs: the live heap's peak misses a copy the compiled code no longer holds
+     * while it is written.
+     */
+    @Test
+    void aJsonGetOfALargeObjectCopiesNoneOfIt() throws Exception {
+        String data = java.util.Base64.getEncoder().encodeToString(new byte[768 * 1024]);
+        assertEquals(201, call("POST", "/api/v1/secrets", "{\"metadata\":{\"name\":\"big\"},\"data\":{\"blob\":\"" + data + "\"}}").status);
+        ResponseMemory.Cost cost = ResponseMemory.measure(server, "/api/v1/secrets/big", "application/json", 3);
+        assertEquals(200, cost.status());
+        assertTrue(cost.allocatedRatio() < 1.5, cost.toString());
+    }
 }
