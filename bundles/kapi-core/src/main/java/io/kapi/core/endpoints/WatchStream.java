@@ -33,8 +33,8 @@ import javax.servlet.http.HttpServletResponse;
  * <p>The stream does not hold a thread: it is served asynchronously (Servlet async, non-blocking
  * writes on a small shared executor), ended by the AsyncContext's timeout (the watch timeout), by
  * the store, by the resource leaving ({@code ServedResource.closeWatches}), or by the client going
- * away (seen at once on Kapi's HTTP/1.1 connections through the {@link #CLIENT_GONE} hook, else at the next
- * write). A container without async support gets the same stream written from the request thread.
+ * away (seen at once through the {@link #CLIENT_GONE} hook, which Kapi's Jetty runs when an HTTP/1.1 client
+ * closes its end or an HTTP/2 client resets the stream or closes the connection; else at the next write). A container without async support gets the same stream written from the request thread.
  *
  * <p>An HTTP/1.1 stream written less than {@link #COALESCER}'s interval ago writes what comes next at its next
  * tick, so that a busy watch leaves in one TLS record per interval instead of one per event (over HTTP/2 this
@@ -315,8 +315,9 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                     this.async = ac;
                 }
                 async = true;
-                // Kapi's HTTP/1.1 connections run this once they read the client's end of the connection while the watch
-                // is quiet (Jetty itself would notice only at the next write): the watch ends at once, as kube's does
+                // Kapi's Jetty runs this once an HTTP/1.1 connection reads the client's end while the watch is quiet, or an
+                // HTTP/2 client resets the stream or closes the connection (Jetty alone would tell the servlet nothing
+                // until the next write): the watch ends at once, as kube's does
                 http.setAttribute(CLIENT_GONE, (Runnable) this::clientGone);
                 out.setWriteListener(this); // the container calls onWritePossible when the stream may be written
                 return;

@@ -248,6 +248,11 @@ public class GenericStore implements RestStore, TableConvertor {
             out.write(Json.bytes(withType(decode(kv))));
             return;
         }
+        writeSpliced(kv, at, out);
+    }
+
+    /** The stored bytes of {@code kv} with the resourceVersion member at {@code at}, written around it, not copied. */
+    private static void writeSpliced(KeyValue kv, int at, OutputStream out) throws IOException {
         byte[] value = kv.value();
         out.write(value, 0, at);
         out.write(resourceVersionMember(kv, at));
@@ -399,10 +404,7 @@ public class GenericStore implements RestStore, TableConvertor {
                 out.write(Json.bytes(obj != null ? obj : decode(kv)));
                 continue;
             }
-            byte[] value = kv.value();
-            out.write(value, 0, at);
-            out.write(resourceVersionMember(kv, at));
-            out.write(value, at, value.length - at);
+            writeSpliced(kv, at, out);
         }
         out.write(ITEMS_CLOSE);
     }

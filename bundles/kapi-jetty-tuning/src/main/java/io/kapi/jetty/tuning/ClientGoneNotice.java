@@ -22,12 +22,17 @@ public final class ClientGoneNotice implements Container.Listener {
     static final HttpChannel.Listener ON_ABORT = new HttpChannel.Listener() {
         @Override
         public void onResponseFailure(Request request, Throwable failure) {
-            Object hook = request.getAttribute(WatchingHttpConnection.CLIENT_GONE);
-            if (hook instanceof Runnable clientGone) {
-                clientGone.run();
-            }
+            tell(request);
         }
     };
+
+    /** Runs the request's {@link WatchingHttpConnection#CLIENT_GONE} hook, if its response set one. */
+    static void tell(Request request) {
+        Object hook = request.getAttribute(WatchingHttpConnection.CLIENT_GONE);
+        if (hook instanceof Runnable clientGone) {
+            clientGone.run();
+        }
+    }
 
     @Override
     public void beanAdded(Container parent, Object child) {

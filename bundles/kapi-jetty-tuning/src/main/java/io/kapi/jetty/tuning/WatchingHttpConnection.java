@@ -70,10 +70,7 @@ class WatchingHttpConnection extends HttpConnection {
             }
         }
         if (gone) {
-            Object hook = getHttpChannel().getRequest().getAttribute(CLIENT_GONE);
-            if (hook instanceof Runnable clientGone) {
-                clientGone.run();
-            }
+            ClientGoneNotice.tell(getHttpChannel().getRequest());
         }
     }
 
