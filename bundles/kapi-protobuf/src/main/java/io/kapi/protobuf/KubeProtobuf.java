@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Descriptors.Descriptor;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -598,6 +600,22 @@ public final class KubeProtobuf {
     }
 
     /**
+     * Writes {@link #encode}'s bytes of the object whose compact or indented JSON is {@code json}, after
+     * {@code adjust} has seen its tree (it may set fields, but not the object's {@code apiVersion}, {@code kind}
+     * or {@code bytes} fields). The base64 strings of the object's {@code bytes} fields are not read into the
+     * tree: each is decoded from {@code json} as it is written, a few KiB at a time, so a large Secret is held
+     * only as its JSON while it is encoded. The object must name its {@code apiVersion} and {@code kind} before
+     * its other members for that; members before them are read as they are for {@link #encodeTo(ObjectNode,
+     * OutputStream)}.
+     *
+     * @throws StatusException 406 before anything is written when no message exists for the kind; 500 when
+     *     {@code json} is not a JSON object
+     */
+    public void encodeTo(byte[] json, Consumer<ObjectNode> adjust, OutputStream out) throws IOException {
+        new StreamingEncoder(this).object(json, adjust, out);
+    }
+
+    /**
      * Writes {@link #encode}'s bytes of a list to {@code out} item by item, as kube's streaming protobuf list
      * encoder does: the items' sizes are computed first (for the length prefixes), then the list's
      * metadata and each item are encoded and written one after the other. {@code envelope} is the list
@@ -690,6 +708,16 @@ public final class KubeProtobuf {
     /** Computed once per message type: encoding a list would otherwise index every item's messages again. */
     private final Map<Descriptor, FieldIndex> fieldIndexes = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The field of {@code d} whose JSON name is {@code name}, also among its inline messages' fields; null when none. */
+    FieldDescriptor fieldByJsonName(Descriptor d, String name) {
+        FieldIndex index = fieldIndex(d);
+        FieldDescriptor f = index.byJsonName().get(name);
+        for (int i = 0; f == null && i < index.inline().size(); i++) {
+            f = fieldByJsonName(index.inline().get(i).getMessageType(), name);
+        }
+        return f;
+    }
+
     private FieldIndex fieldIndex(Descriptor d) {
         return fieldIndexes.computeIfAbsent(d, k -> {
             List<FieldDescriptor> inline = new java.util.ArrayList<>();
@@ -715,6 +743,9 @@ public final class KubeProtobuf {
             case MESSAGE:
                 return specialMessage(f.getMessageType(), v);
             case BYTE_STRING:
+                if (v instanceof POJONode left && left.getPojo() instanceof ByteString placeholder) {
+                    return placeholder; // a base64 string left in the JSON it was read from (Base64Spans)
+                }
                 try {
                     return UnsafeByteOperations.unsafeWrap(Base64.getDecoder().decode(v.asText())); // the decoded array is this value's alone: no second copy
                 } catch (IllegalArgumentException e) {
@@ -748,8 +779,23 @@ public final class KubeProtobuf {
         }
     }
 
+    /** Messages whose JSON is not an object of their fields ({@link #specialMessage}), by full name. */
+    private static final Set<String> SPECIAL = Set.of(TIME, MICRO_TIME, INT_OR_STRING, QUANTITY, VERBS, FIELDS_V1, RAW_EXTENSION);
+    /** The same, of apiextensions' messages, by name. */
+    private static final Set<String> SPECIAL_APIEXTENSIONS =
+            Set.of("JSON", "JSONSchemaPropsOrBool", "JSONSchemaPropsOrArray", "JSONSchemaPropsOrStringArray");
+
+    /** Whether the JSON of {@code d} is converted specially, not read as an object of its fields. */
+    static boolean isSpecial(Descriptor d) {
+        return SPECIAL.contains(d.getFullName()) || d.getName().equals("ExtraValue")
+                || d.getFile().getPackage().startsWith("k8s.io.apiextensions_apiserver.") && SPECIAL_APIEXTENSIONS.contains(d.getName());
+    }
+
     /** The reverse of {@link #special}; null when the JSON value stands for Go's zero. */
     private Message specialMessage(Descriptor d, JsonNode v) {
+        if (!isSpecial(d)) {
+            return message(d, v);
+        }
         DynamicMessage.Builder b = DynamicMessage.newBuilder(d);
         switch (d.getFullName()) {
             case TIME:
@@ -821,7 +867,7 @@ public final class KubeProtobuf {
                     break;
             }
         }
-        return message(d, v);
+        throw new IllegalStateException(d.getFullName() + " is special but has no conversion");
     }
 
     private static Message withStrings(DynamicMessage.Builder b, FieldDescriptor f, JsonNode v) {

@@ -1,5 +1,6 @@
 package io.kapi.protobuf;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import com.google.protobuf.WireFormat;
 import io.kapi.api.rest.StatusException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -40,6 +42,27 @@ final class StreamingEncoder {
         CodedOutputStream cos = CodedOutputStream.newInstance(out, BUFFER);
         header(cos, apiVersion, kind, message.getSerializedSize());
         message.writeTo(cos);
+        trailer(cos);
+        cos.flush();
+    }
+
+    /** {@link KubeProtobuf#encodeTo(byte[], Consumer, OutputStream)}. */
+    void object(byte[] json, Consumer<ObjectNode> adjust, OutputStream out) throws IOException {
+        Base64Spans reader = new Base64Spans(codec, json);
+        ObjectNode object;
+        try {
+            object = reader.read();
+        } catch (JsonProcessingException e) {
+            throw StatusException.internal("the object is not JSON: " + e.getOriginalMessage());
+        }
+        adjust.accept(object);
+        String apiVersion = object.path("apiVersion").asText("");
+        String kind = object.path("kind").asText("");
+        Message message = codec.message(codec.encodable(apiVersion, kind), object);
+        SpannedWriter writer = new SpannedWriter(reader.spans());
+        CodedOutputStream cos = CodedOutputStream.newInstance(out, BUFFER);
+        header(cos, apiVersion, kind, writer.size(message));
+        writer.write(message, cos);
         trailer(cos);
         cos.flush();
     }

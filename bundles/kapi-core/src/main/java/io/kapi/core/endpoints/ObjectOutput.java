@@ -100,12 +100,24 @@ final class ObjectOutput {
      * best effort, and the body ends (the status line cannot change any more).
      */
     private static void send(HttpServletResponse resp, int code, String media, StreamedBody body) throws IOException {
-        if (media.equals(MediaType.PROTOBUF) && !Codecs.PROTOBUF.canEncode(body.apiVersion(), body.kind())) {
-            media = MediaType.JSON;
-        }
+        String form = media.equals(MediaType.PROTOBUF) && !Codecs.PROTOBUF.canEncode(body.apiVersion(), body.kind())
+                ? MediaType.JSON : media;
+        send(resp, code, form, body.kind(), out -> BodyEncoder.encode(body, form, out));
+    }
+
+    /** Writes a body already in its form, {@code media}. */
+    interface Encoded {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes the body {@code encoded} writes (of a {@code kind}, for the log) as {@link #send(HttpServletResponse,
+     * int, String, StreamedBody)} does, with its handling of a failure before and after the response began.
+     */
+    static void send(HttpServletResponse resp, int code, String media, String kind, Encoded encoded) throws IOException {
         ResponseBody out = new ResponseBody(resp, code, media);
         try {
-            BodyEncoder.encode(body, media, out);
+            encoded.writeTo(out);
         } catch (RuntimeException e) {
             if (!out.started() || !resp.isCommitted()) {
                 out.abandon();
@@ -113,7 +125,7 @@ final class ObjectOutput {
             }
             StatusException status = e instanceof StatusException se ? se
                     : StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage());
-            LOG.log(Level.WARNING, "unable to write a " + body.kind() + " response after it began; its Status follows what was sent", e);
+            LOG.log(Level.WARNING, "unable to write a " + kind + " response after it began; its Status follows what was sent", e);
             out.write(Codecs.encode(media, Responses.status(status)));
         }
         out.finish();

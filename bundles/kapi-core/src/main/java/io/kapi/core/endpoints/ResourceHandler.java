@@ -77,12 +77,15 @@ public final class ResourceHandler {
         switch (info.verb()) {
             case "get" -> {
                 Getter g = require(storage, Getter.class, "GET", meta);
-                if (g.getClass() == GenericStore.class && out.output() == ObjectOutput.Output.OBJECT
-                        && out.media().equals(MediaType.JSON)) {
+                GenericStore store = g.getClass() == GenericStore.class && out.output() == ObjectOutput.Output.OBJECT ? (GenericStore) g : null;
+                RequestContext read = ctx;
+                if (store != null && out.media().equals(MediaType.JSON)) {
                     // the stored bytes with their resourceVersion, not decoded and encoded again
-                    ResponseBody body = new ResponseBody(resp, 200, MediaType.JSON);
-                    ((GenericStore) g).writeJson(ctx, info.name(), body);
-                    body.finish();
+                    ObjectOutput.send(resp, 200, MediaType.JSON, meta.kind(), body -> store.writeJson(read, info.name(), body));
+                } else if (store != null && out.media().equals(MediaType.PROTOBUF) && Codecs.PROTOBUF.canEncode(meta.apiVersion(), meta.kind())) {
+                    // encoded from the stored bytes, the base64 of bytes fields decoded only as it is written
+                    ObjectOutput.send(resp, 200, MediaType.PROTOBUF, meta.kind(),
+                            body -> store.writeProtobuf(read, info.name(), Codecs.PROTOBUF, body));
                 } else {
                     ObjectNode obj = g.get(ctx, info.name(), http.getParameter("resourceVersion"));
                     ObjectOutput.write(resource, resp, out, 200, obj, false);
@@ -96,9 +99,7 @@ public final class ResourceHandler {
                     GenericStore.Listing listing = store.listing(ctx, listOptions(http));
                     if (out.output() == ObjectOutput.Output.OBJECT && out.media().equals(MediaType.JSON)) {
                         // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
-                        ResponseBody body = new ResponseBody(resp, 200, MediaType.JSON);
-                        store.writeJson(listing, body);
-                        body.finish();
+                        ObjectOutput.send(resp, 200, MediaType.JSON, meta.kind() + "List", body -> store.writeJson(listing, body));
                     } else {
                         // each item decoded only as it is written, and dropped once it is
                         ObjectOutput.writeList(resource, resp, out, 200,

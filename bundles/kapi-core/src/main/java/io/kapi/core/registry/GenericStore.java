@@ -29,6 +29,7 @@ import io.kapi.machinery.selection.FieldSelector;
 import io.kapi.machinery.selection.LabelSelector;
 import io.kapi.machinery.validation.NameValidator;
 import io.kapi.machinery.validation.ObjectMetaValidation;
+import io.kapi.protobuf.KubeProtobuf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -249,6 +250,26 @@ public class GenericStore implements RestStore, TableConvertor {
             return;
         }
         writeSpliced(kv, at, out);
+    }
+
+    /**
+     * Writes what {@link #get} answers in kube's protobuf: encoded from the stored bytes, whose base64 strings
+     * of {@code bytes} fields (a Secret's data) are decoded only as they are written, unless the bytes are not
+     * in the store's own form (then decoded and typed, as get does).
+     *
+     * @throws StatusException 406 before anything is written when the kind has no protobuf message
+     */
+    public void writeProtobuf(RequestContext ctx, String name, KubeProtobuf codec, OutputStream out) throws IOException {
+        KeyValue kv = read(key(ctx.namespace(), name), name);
+        if (kv == null) {
+            throw StatusException.notFound(meta.group(), meta.resource(), name);
+        }
+        if (storedJson.ownFormMetadataBodyStart(kv.value()) < 0) {
+            codec.encodeTo(withType(decode(kv)), out);
+            return;
+        }
+        String resourceVersion = Long.toString(kv.modRevision());
+        codec.encodeTo(kv.value(), object -> Json.metadata(object).put("resourceVersion", resourceVersion), out);
     }
 
     /** The stored bytes of {@code kv} with the resourceVersion member at {@code at}, written around it, not copied. */
