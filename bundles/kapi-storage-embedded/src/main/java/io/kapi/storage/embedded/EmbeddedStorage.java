@@ -56,8 +56,9 @@ import java.util.function.UnaryOperator;
  * everything applied so far; writers arriving while it syncs are covered by the next leader.
  *
  * <p>MVStore is a checkpoint of the log: every {@link Options#checkpointIntervalMillis} (and at
- * close) the maps are committed ({@link MVStore#commit()}, whole writes only: the store never
- * commits on its own) and forced to disk. Opening applies the logged changes the recovered MVStore
+ * close) the maps are committed and forced to disk. A commit takes the maps' state under the write
+ * lock, so whole writes only (the store never commits on its own), and MVStore's serialization
+ * thread writes it while writers go on. Opening applies the logged changes the recovered MVStore
  * lacks. MVStore alone is not trusted with the newest writes: under kill -9 its recovery was seen
  * coming back without its last commits, which the log then restores (see {@link WriteAheadLog}).
  *
@@ -92,10 +93,7 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     private static final String META_COMPACTED = "compacted";
     private static final int COMPACT_BATCH = 512;
     private static final long FILE_COMPACT_INTERVAL_MILLIS = 60_000;
-    /**
-     * A checkpoint that holds writes back this long is logged: the maps are committed to the file under the
-     * write lock, at about 40-55 µs per change since the checkpoint before (seconds under sustained writes).
-     */
+    /** A checkpoint that holds writes back this long (it takes the maps' state under the write lock) is logged. */
     private static final long SLOW_CHECKPOINT_MILLIS = 1000;
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EmbeddedStorage.class.getName());
     /** Log bytes after which a checkpoint is taken before its interval is up. */
@@ -222,7 +220,14 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                 // which could persist half of a write.
                 .autoCommitBufferSize(0)
                 .cacheSize(options.cacheSizeMiB)
+                // MVStore's own compaction could commit at any moment, half of a write included; the store
+                // compacts the file itself, under its write lock (compactFile)
+                .autoCompactFillRate(0)
                 .open();
+        // A background writer gives MVStore its serialization threads, so that a checkpoint takes the maps'
+        // state under the write lock and has it written while writers go on (see commitRound). With this
+        // delay it never commits by itself: the checkpoints come every checkpointIntervalMillis.
+        this.store.setAutoCommitDelay(Integer.MAX_VALUE);
         WriteAheadLog opened = null;
         try {
             this.versions = store.openMap("versions", new MVMap.Builder<String, byte[]>()
@@ -676,8 +681,9 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
     /**
      * One group commit, run by the leader (the caller set {@code committing}): logs and forces
      * everything applied so far, then makes it visible. With {@code checkpoint}, the maps are also
-     * committed to the MVStore file, under the write lock right after the log took the same changes,
-     * so the file never holds a write the log lacks.
+     * committed to the MVStore file: their state is taken under the write lock right after the log took
+     * the same changes, so the file never holds a write the log lacks, and written once the lock is
+     * given back.
      */
     private void commitRound(boolean checkpoint) {
         long target;
@@ -694,7 +700,13 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
                     if (target != lastCheckpoint || store.hasUnsavedChanges()) {
                         long start = System.nanoTime();
                         meta.put(META_REVISION, target);
-                        store.commit();
+                        // tryCommit takes every map's root at this revision and hands their pages to MVStore's
+                        // serialization thread: the maps are copy-on-write, so the writes that follow go to the
+                        // next version while these pages are written, and the sync below waits for them.
+                        // commit() would serialize here, under the write lock (seconds with many changes).
+                        if (store.tryCommit() < 0) {
+                            store.commit(); // its lock was busy: taken and written here
+                        }
                         committed = true;
                         long millis = (System.nanoTime() - start) / 1_000_000;
                         if (millis >= SLOW_CHECKPOINT_MILLIS) {
@@ -729,7 +741,8 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
             // after giving up the leader's role: the next group commits need not wait for the file's sync
             // (the caller holds checkpointLock, so checkpoints still follow each other in order)
             try {
-                store.sync();
+                // waits for the pages tryCommit handed over to be written, then forces the file
+                store.executeFilestoreOperation(store::sync);
                 lastCheckpoint = target;
                 wal.checkpointed(target);
             } catch (IOException | RuntimeException | Error e) {
@@ -969,17 +982,22 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         }
     }
 
-    /** Rewrites sparse chunks so the file does not keep growing; never runs amid a half-applied write. */
+    /**
+     * Rewrites sparse chunks so the file does not keep growing; never runs amid a half-applied write, nor while a
+     * checkpoint's pages are being written (it would wait for them under the write lock).
+     */
     private void compactFile() {
-        writeLock.lock();
-        try {
-            if (!writesClosed && failure == null) {
-                store.compact(50, 4 * 1024 * 1024);
+        synchronized (checkpointLock) {
+            writeLock.lock();
+            try {
+                if (!writesClosed && failure == null) {
+                    store.compact(50, 4 * 1024 * 1024);
+                }
+            } catch (RuntimeException e) {
+                // Space reclamation only; the data is untouched.
+            } finally {
+                writeLock.unlock();
             }
-        } catch (RuntimeException e) {
-            // Space reclamation only; the data is untouched.
-        } finally {
-            writeLock.unlock();
         }
     }
 
