@@ -9,6 +9,7 @@ import com.google.protobuf.WireFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -89,6 +90,9 @@ final class SpannedWriter {
     }
 
     private boolean holdsSpan(Message m) {
+        if (spans.isEmpty()) {
+            return false; // nothing was left in place (most objects): the message writes itself
+        }
         Boolean known = holdsSpan.get(m);
         if (known == null) {
             known = false;
@@ -162,6 +166,11 @@ final class SpannedWriter {
             return;
         }
         out.writeUInt32NoTag(span.decodedSize());
+        if (span.length() <= CHUNK) {
+            // a small value: decoded at once
+            out.writeRawBytes(Base64.getDecoder().decode(ByteBuffer.wrap(span.json(), span.offset(), span.length())));
+            return;
+        }
         long written = 0;
         byte[] chunk = new byte[CHUNK];
         try (InputStream in = Base64.getDecoder().wrap(new ByteArrayInputStream(span.json(), span.offset(), span.length()))) {

@@ -83,7 +83,7 @@ public final class ResourceHandler {
                     // the stored bytes with their resourceVersion, not decoded and encoded again
                     ObjectOutput.send(resp, 200, MediaType.JSON, meta.kind(), body -> store.writeJson(read, info.name(), body));
                 } else if (store != null && out.media().equals(MediaType.PROTOBUF) && Codecs.PROTOBUF.canEncode(meta.apiVersion(), meta.kind())) {
-                    // encoded from the stored bytes, the base64 of bytes fields decoded only as it is written
+                    // a large object encoded from the stored bytes, the base64 of bytes fields decoded only as it is written
                     ObjectOutput.send(resp, 200, MediaType.PROTOBUF, meta.kind(),
                             body -> store.writeProtobuf(read, info.name(), Codecs.PROTOBUF, body));
                 } else {

@@ -253,9 +253,15 @@ public class GenericStore implements RestStore, TableConvertor {
     }
 
     /**
-     * Writes what {@link #get} answers in kube's protobuf: encoded from the stored bytes, whose base64 strings
-     * of {@code bytes} fields (a Secret's data) are decoded only as they are written, unless the bytes are not
-     * in the store's own form (then decoded and typed, as get does).
+     * Stored objects from this size on are encoded in protobuf from their stored bytes; smaller ones through
+     * their decoded tree, which costs less CPU (about 11 against 15 µs for a Secret of 1 KB) and little memory.
+     */
+    static final int PROTOBUF_IN_PLACE_BYTES = 64 * 1024;
+
+    /**
+     * Writes what {@link #get} answers in kube's protobuf. A large object is encoded from the stored bytes, whose
+     * base64 strings of {@code bytes} fields (a Secret's data) are decoded only as they are written; a small one,
+     * or bytes not in the store's own form, is decoded and typed, as get does, and encoded.
      *
      * @throws StatusException 406 before anything is written when the kind has no protobuf message
      */
@@ -264,7 +270,7 @@ public class GenericStore implements RestStore, TableConvertor {
         if (kv == null) {
             throw StatusException.notFound(meta.group(), meta.resource(), name);
         }
-        if (storedJson.ownFormMetadataBodyStart(kv.value()) < 0) {
+        if (kv.value().length < PROTOBUF_IN_PLACE_BYTES || storedJson.ownFormMetadataBodyStart(kv.value()) < 0) {
             codec.encodeTo(withType(decode(kv)), out);
             return;
         }
