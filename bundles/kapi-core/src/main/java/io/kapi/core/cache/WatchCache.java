@@ -8,24 +8,12 @@ import io.kapi.api.storage.Watch;
 import io.kapi.api.storage.WatchEvent;
 import io.kapi.api.storage.WatchListener;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.NavigableMap;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -78,6 +66,11 @@ import java.util.function.UnaryOperator;
  * When the backend no longer has that history (COMPACTED), it re-lists: watchers whose resume point
  * is lost are closed with COMPACTED so that clients re-list, as kube's cacher terminates its watchers.
  * Retries back off up to {@link Options#maxRetryBackoffMillis(long)}.
+ *
+ * <h2>Parts</h2>
+ * As kube splits its cacher: {@link CacheState} holds the keys and the window (kube's watchCache),
+ * {@link Reflector} keeps it in step with the backend, {@link Dispatcher} fans each event out to the
+ * {@link CacheWatcher}s; this class is the {@link Storage} the API layer sees.
  *
  * <p>Thread-safe. The backend is not owned: {@link #close()} ends all watches (with
  * {@code onClose(null)}) but leaves the backend open.
@@ -158,56 +151,26 @@ public final class WatchCache implements Storage, AutoCloseable {
         }
     }
 
-    /** Most events one delivery task hands to a listener before yielding its thread to other watchers. */
-    private static final int DELIVERY_BATCH = 256;
-    /** Most events a catching-up watcher copies out of the window at once (its queue may exceed capacity by this). */
-    private static final int CATCH_UP_CHUNK = 256;
-    private static final long INITIAL_BACKOFF_MILLIS = 50;
     /** How often a consistent read that waits for the cache asks the backend watch for progress (kube's 100 ms). */
     private static final long PROGRESS_REQUEST_MILLIS = 100;
 
     private final Storage backend;
     private final String root;
     private final Options options;
-    private final long budgetNanos;
 
-    // The in-memory state; guarded by rw. Writers: the dispatcher (apply) and install.
-    private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
-    private NavigableMap<String, KeyValue> objects = new TreeMap<>();
-    private final Entry[] ring;
-    private long head; // sequence number of the next event to append
-    private long tail; // sequence number of the oldest event still in the ring
-    private long windowStart; // every event with a revision above it is in the ring
-    private long revision; // everything up to here is applied
+    private final CacheState state;
+    private final Dispatcher dispatcher;
+    private final Reflector reflector;
+    private final ScheduledThreadPoolExecutor control;
 
-    /** Mirror of {@code revision} for lock-free freshness checks. */
-    private volatile long appliedRevision;
     /** Every event up to here has been offered to the live watchers. */
     private volatile long dispatchedRevision;
 
     private final Object revisionMonitor = new Object();
     private final AtomicInteger revisionWaiters = new AtomicInteger();
 
-    /** Serialises the dispatcher: backend callbacks of every generation and the installing of a re-list. */
-    private final Object dispatchLock = new Object();
-    private long generation; // guarded by dispatchLock
-    private volatile Watch backendWatch;
-
-    private final Set<Watcher> all = ConcurrentHashMap.newKeySet();
-    private final Set<Watcher> live = ConcurrentHashMap.newKeySet();
-
-    private final ExecutorService delivery;
-    private final ScheduledThreadPoolExecutor control;
-    private volatile boolean closed;
-
-    /** The keys of the lists paged from memory, at their revisions, for their next pages. */
-    private final ListSnapshots snapshots = new ListSnapshots();
-
     private final AtomicLong readsFromMemory = new AtomicLong();
     private final AtomicLong readsFromBackend = new AtomicLong();
-    private final AtomicLong relists = new AtomicLong();
-    private final AtomicLong resumes = new AtomicLong();
-    private final AtomicLong slowClosed = new AtomicLong();
 
     /** A cache over {@code backend} for the keys under {@code rootPrefix}, with default options. */
     public WatchCache(Storage backend, String rootPrefix) {
@@ -228,27 +191,26 @@ public final class WatchCache implements Storage, AutoCloseable {
         this.backend = backend;
         this.root = rootPrefix;
         this.options = options;
-        this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(options.slowWatcherBudgetMillis);
-        this.ring = new Entry[options.historyCapacity];
-        AtomicInteger n = new AtomicInteger();
-        this.delivery = new ThreadPoolExecutor(options.deliveryThreads, options.deliveryThreads, 0,
-                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                daemon(() -> "kapi-watchcache-delivery-" + n.incrementAndGet()));
+        this.state = new CacheState(options.historyCapacity, options.watcherQueueCapacity);
+        this.dispatcher = new Dispatcher(options.deliveryThreads, options.watcherQueueCapacity,
+                options.slowWatcherBudgetMillis);
         this.control = new ScheduledThreadPoolExecutor(2, daemon(() -> "kapi-watchcache-control"));
         this.control.setRemoveOnCancelPolicy(true);
+        this.reflector = new Reflector(backend, rootPrefix, options.listPageSize, options.maxRetryBackoffMillis,
+                control, new Sink());
         try {
-            resync();
+            reflector.start();
         } catch (RuntimeException e) {
-            closed = true;
+            reflector.stop();
             control.shutdownNow();
-            delivery.shutdownNow();
+            dispatcher.shutdownNow();
             throw e;
         }
         long check = Math.max(10, Math.min(250, options.slowWatcherBudgetMillis / 4));
-        control.scheduleWithFixedDelay(this::checkSlowWatchers, check, check, TimeUnit.MILLISECONDS);
-        control.scheduleWithFixedDelay(snapshots::expire, 5, 5, TimeUnit.SECONDS);
+        control.scheduleWithFixedDelay(dispatcher::checkBudgets, check, check, TimeUnit.MILLISECONDS);
+        control.scheduleWithFixedDelay(state::expireSnapshots, 5, 5, TimeUnit.SECONDS);
         if (options.progressIntervalMillis > 0) {
-            control.scheduleWithFixedDelay(this::progressTick, options.progressIntervalMillis,
+            control.scheduleWithFixedDelay(() -> dispatcher.progress(dispatchedRevision), options.progressIntervalMillis,
                     options.progressIntervalMillis, TimeUnit.MILLISECONDS);
         }
     }
@@ -262,12 +224,12 @@ public final class WatchCache implements Storage, AutoCloseable {
 
     /** The revision the in-memory state is at. */
     public long cachedRevision() {
-        return appliedRevision;
+        return state.appliedRevision();
     }
 
     /** Watches currently open on the cache. */
     public int watcherCount() {
-        return all.size();
+        return dispatcher.count();
     }
 
     /** Reads (get/list) answered from memory so far. */
@@ -282,17 +244,17 @@ public final class WatchCache implements Storage, AutoCloseable {
 
     /** Times the cache re-listed after it lost the backend's history (not counting the first list). */
     public long relistCount() {
-        return relists.get();
+        return reflector.relistCount();
     }
 
     /** Times the backend watch was re-established from the cache's revision without a re-list. */
     public long resumeCount() {
-        return resumes.get();
+        return reflector.resumeCount();
     }
 
     /** Watchers closed as too slow so far. */
     public long slowWatchersClosed() {
-        return slowClosed.get();
+        return dispatcher.slowClosed();
     }
 
     // ---------------------------------------------------------------- pass-through
@@ -341,20 +303,15 @@ public final class WatchCache implements Storage, AutoCloseable {
 
     @Override
     public KeyValue get(String key) {
-        if (closed || key == null || !key.startsWith(root) || key.endsWith("/")) {
+        if (isClosed() || key == null || !key.startsWith(root) || key.endsWith("/")) {
             return backend.get(key);
         }
         if (!awaitFresh()) {
             readsFromBackend.incrementAndGet();
             return backend.get(key);
         }
-        rw.readLock().lock();
-        try {
-            readsFromMemory.incrementAndGet();
-            return objects.get(key);
-        } finally {
-            rw.readLock().unlock();
-        }
+        readsFromMemory.incrementAndGet();
+        return state.get(key);
     }
 
     /**
@@ -363,26 +320,21 @@ public final class WatchCache implements Storage, AutoCloseable {
      * the root prefix); callers that must not miss a fresh key then read with {@link #get}.
      */
     public KeyValue peek(String key) {
-        if (closed || key == null || !key.startsWith(root)) {
+        if (isClosed() || key == null || !key.startsWith(root)) {
             return null;
         }
-        rw.readLock().lock();
-        try {
-            return objects.get(key);
-        } finally {
-            rw.readLock().unlock();
-        }
+        return state.get(key);
     }
 
     @Override
     public ListResult list(String prefix, long revision, String startAfter, int limit) {
-        if (closed || prefix == null || !prefix.startsWith(root) || !prefix.endsWith("/") || limit < 0
+        if (isClosed() || prefix == null || !prefix.startsWith(root) || !prefix.endsWith("/") || limit < 0
                 || revision < 0) {
             return backend.list(prefix, revision, startAfter, limit);
         }
         if (limit > 0 && revision > 0 && revision > backend.compactedRevision()) {
             // the next page of a list: from its snapshot, even when the cache has moved on since
-            ListResult kept = snapshots.page(prefix, revision, startAfter, limit);
+            ListResult kept = state.keptPage(prefix, revision, startAfter, limit);
             if (kept != null) {
                 readsFromMemory.incrementAndGet();
                 return kept;
@@ -390,12 +342,12 @@ public final class WatchCache implements Storage, AutoCloseable {
         }
         if (revision == 0) {
             if (awaitFresh()) {
-                ListResult r = listFromMemory(prefix, startAfter, limit, -1);
+                ListResult r = state.list(prefix, startAfter, limit, -1);
                 readsFromMemory.incrementAndGet();
                 return r;
             }
-        } else if (revision == appliedRevision && revision > backend.compactedRevision()) {
-            ListResult r = listFromMemory(prefix, startAfter, limit, revision);
+        } else if (revision == state.appliedRevision() && revision > backend.compactedRevision()) {
+            ListResult r = state.list(prefix, startAfter, limit, revision);
             if (r != null) {
                 readsFromMemory.incrementAndGet();
                 return r;
@@ -405,83 +357,27 @@ public final class WatchCache implements Storage, AutoCloseable {
         return backend.list(prefix, revision, startAfter, limit);
     }
 
-    /** The keys under {@code prefix} as of the cache's revision; null when it is not {@code exactRevision}. */
-    private ListResult listFromMemory(String prefix, String startAfter, int limit, long exactRevision) {
-        rw.readLock().lock();
-        try {
-            if (exactRevision >= 0 && revision != exactRevision) {
-                return null;
-            }
-            if (limit > 0) {
-                return pageFromMemory(prefix, startAfter, limit);
-            }
-            NavigableMap<String, KeyValue> range = range(prefix, startAfter);
-            return new ListResult(List.copyOf(range.values()), revision, false, 0);
-        } finally {
-            rw.readLock().unlock();
-        }
-    }
-
-    /**
-     * A page of a list at the cache's revision (under the read lock). A page that leaves keys after it
-     * takes every key of the prefix, which counting the remaining ones walks anyway, and keeps them as
-     * the list's snapshot for its next pages.
-     */
-    private ListResult pageFromMemory(String prefix, String startAfter, int limit) {
-        ListResult kept = snapshots.page(prefix, revision, startAfter, limit);
-        if (kept != null) {
-            return kept;
-        }
-        List<KeyValue> keys = new ArrayList<>(); // one walk: toArray of a sub-map walks it twice
-        for (KeyValue kv : range(prefix, null).values()) {
-            keys.add(kv);
-        }
-        KeyValue[] all = keys.toArray(NO_KEY_VALUES);
-        ListResult page = ListSnapshots.pageOf(all, revision, startAfter, limit);
-        if (page.more()) {
-            snapshots.keep(prefix, revision, all);
-        }
-        return page;
-    }
-
-    private static final KeyValue[] NO_KEY_VALUES = new KeyValue[0];
-
-    private NavigableMap<String, KeyValue> range(String prefix, String startAfter) {
-        char last = prefix.charAt(prefix.length() - 1);
-        String end = prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
-        if (startAfter == null || startAfter.compareTo(prefix) < 0) {
-            return objects.subMap(prefix, true, end, false);
-        }
-        if (startAfter.compareTo(end) >= 0) {
-            return Collections.emptyNavigableMap();
-        }
-        return objects.subMap(startAfter, false, end, false);
-    }
-
     /**
      * Waits until the cache is at least at the backend's current revision; false when it did not get
      * there in time (kube: waitUntilFreshAndBlock, then falling back to etcd).
      */
     private boolean awaitFresh() {
         long target = backend.currentRevision();
-        if (appliedRevision >= target) {
+        if (state.appliedRevision() >= target) {
             return true;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.consistentReadWaitMillis);
         revisionWaiters.incrementAndGet();
         try {
             synchronized (revisionMonitor) {
-                while (appliedRevision < target) {
+                while (state.appliedRevision() < target) {
                     long left = deadline - System.nanoTime();
-                    if (left <= 0 || closed) {
+                    if (left <= 0 || isClosed()) {
                         return false;
                     }
                     // The newest revision may belong to a write outside the root: only the backend can
                     // tell the cache it has seen everything up to it (kube's cacher asks etcd every 100 ms).
-                    Watch w = backendWatch;
-                    if (w != null) {
-                        w.requestProgress();
-                    }
+                    reflector.requestProgress();
                     revisionMonitor.wait(Math.max(1, Math.min(PROGRESS_REQUEST_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
                 }
                 return true;
@@ -528,18 +424,19 @@ public final class WatchCache implements Storage, AutoCloseable {
             }
             from = fromRevision;
         }
-        Watcher w = new Watcher(keyOrPrefix, from, listener);
-        rw.readLock().lock();
+        CacheWatcher w = new CacheWatcher(state, dispatcher, keyOrPrefix, from, listener);
+        state.readLock().lock();
         try {
             // Under the lock: a re-list (write lock) either saw this watcher or moved the window first.
+            long windowStart = state.windowStartLocked();
             if (from < windowStart) {
                 throw new StorageException(StorageException.Code.COMPACTED, keyOrPrefix, windowStart,
                         "too old resource version: " + from + " (" + windowStart + ")");
             }
             checkOpen();
-            all.add(w);
+            dispatcher.register(w);
         } finally {
-            rw.readLock().unlock();
+            state.readLock().unlock();
         }
         synchronized (w) {
             w.scheduleLocked();
@@ -547,306 +444,45 @@ public final class WatchCache implements Storage, AutoCloseable {
         return w;
     }
 
-    // ---------------------------------------------------------------- dispatcher
+    // ---------------------------------------------------------------- the dispatcher
 
-    /** Applies one backend event and offers it to the live watchers. Called under dispatchLock. */
-    private void apply(WatchEvent e) {
-        Entry entry;
-        rw.writeLock().lock();
-        try {
-            if (e.revision() <= revision) {
+    /** The backend's changes, as the reflector hands them over (one at a time, under its dispatch lock). */
+    private final class Sink implements Reflector.Sink {
+        /** Applies one backend event and offers it to the live watchers. */
+        @Override
+        public void apply(WatchEvent e) {
+            CacheState.Entry entry = state.append(e);
+            if (entry == null) {
                 return; // already part of the state (a re-list or resume overlapping the watch)
             }
-            if (e.type() == WatchEvent.Type.PUT) {
-                objects.put(e.key(), new KeyValue(e.key(), e.value(), e.createRevision(), e.revision()));
-            } else {
-                objects.remove(e.key());
-            }
-            entry = new Entry(e, System.nanoTime());
-            if (head - tail == ring.length) {
-                int oldest = slot(tail);
-                windowStart = ring[oldest].event.revision();
-                ring[oldest] = null;
-                tail++;
-            }
-            ring[slot(head)] = entry;
-            head++;
-            // What the API layer memoized on an event (decoded object, encodings) is for its fan-out to the
-            // live watchers, whose queues hold at most watcherQueueCapacity events: drop it once the event
-            // is that far behind, so the window keeps bytes, not decoded objects.
-            long cold = head - 1 - options.watcherQueueCapacity;
-            if (cold >= tail) {
-                ring[slot(cold)].event.clearMemo();
-            }
-            revision = e.revision();
-            appliedRevision = revision;
-        } finally {
-            rw.writeLock().unlock();
-        }
-        signalRevision();
-        // Outside the state lock: readers and catching-up watchers are not held up by the fan-out.
-        // A watcher that joined the live set meanwhile has read this event from the ring and skips it.
-        for (Watcher w : live) {
-            w.offer(entry);
-        }
-        dispatchedRevision = e.revision();
-    }
-
-    /** The backend says nothing under the root changed up to {@code rev}. Called under dispatchLock. */
-    private void applyProgress(long rev) {
-        rw.writeLock().lock();
-        try {
-            if (rev <= revision) {
-                return;
-            }
-            revision = rev;
-            appliedRevision = rev;
-        } finally {
-            rw.writeLock().unlock();
-        }
-        signalRevision();
-        dispatchedRevision = rev;
-    }
-
-    private int slot(long seq) {
-        return (int) (seq % ring.length);
-    }
-
-    /** First sequence number whose event is newer than {@code rev}; {@code head} when none. Under rw. */
-    private long firstAfter(long rev) {
-        long lo = tail;
-        long hi = head;
-        while (lo < hi) {
-            long mid = (lo + hi) >>> 1;
-            if (ring[slot(mid)].event.revision() <= rev) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private final class BackendListener implements WatchListener {
-        private final long gen;
-        // guarded by dispatchLock: events that arrive while the list this watch pairs with is read
-        private List<WatchEvent> pending;
-
-        BackendListener(long gen, boolean buffer) {
-            this.gen = gen;
-            this.pending = buffer ? new ArrayList<>() : null;
+            signalRevision();
+            // Outside the state lock: readers and catching-up watchers are not held up by the fan-out.
+            // A watcher that joined the live set meanwhile has read this event from the ring and skips it.
+            dispatcher.dispatch(entry);
+            dispatchedRevision = e.revision();
         }
 
         @Override
-        public void onEvent(WatchEvent event) {
-            synchronized (dispatchLock) {
-                if (gen != generation || closed) {
-                    return;
-                }
-                if (pending != null) {
-                    pending.add(event);
-                } else {
-                    apply(event);
-                }
+        public void progress(long rev) {
+            if (state.advance(rev)) {
+                signalRevision();
+                dispatchedRevision = rev;
             }
         }
 
         @Override
-        public void onProgress(long rev) {
-            synchronized (dispatchLock) {
-                if (gen == generation && !closed && pending == null) {
-                    applyProgress(rev);
-                }
+        public void replace(TreeMap<String, KeyValue> fresh, long rev) {
+            for (CacheWatcher w : state.replace(fresh, rev, dispatcher.watchers())) {
+                w.end(new StorageException(StorageException.Code.COMPACTED, w.keyOrPrefix, rev,
+                        "too old resource version: the watch cache re-listed at " + rev));
             }
+            dispatchedRevision = rev;
+            signalRevision();
         }
 
         @Override
-        public void onClose(StorageException error) {
-            boolean current;
-            synchronized (dispatchLock) {
-                current = gen == generation && !closed;
-            }
-            if (current) {
-                boolean relist = error != null && error.code() == StorageException.Code.COMPACTED;
-                scheduleRecovery(relist, INITIAL_BACKOFF_MILLIS, 0);
-            }
-        }
-
-        /** Applies what arrived while listing, past the listed revision; from now on events apply at once. */
-        void flush() {
-            List<WatchEvent> buffered = pending;
-            pending = null;
-            for (WatchEvent e : buffered) {
-                apply(e);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- (re-)list and resume
-
-    private void scheduleRecovery(boolean relist, long backoffMillis, long delayMillis) {
-        if (closed) {
-            return;
-        }
-        try {
-            control.schedule(() -> recover(relist, backoffMillis), delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // only once closed; nothing to recover then
-        }
-    }
-
-    /**
-     * Re-establishes the backend watch: resumes from the cache's revision when the backend still has
-     * that history, else re-lists. A cache at revision 0 always re-lists, since watch(root, 0) means
-     * "from now" in the contract and cannot resume; the re-list keeps every watcher when the store is
-     * still at revision 0.
-     */
-    private void recover(boolean relist, long backoffMillis) {
-        if (closed) {
-            return;
-        }
-        try {
-            long from = appliedRevision;
-            if (!relist && from > 0 && from >= backend.compactedRevision()) {
-                try {
-                    resume(from);
-                    resumes.incrementAndGet();
-                    return;
-                } catch (StorageException e) {
-                    if (e.code() != StorageException.Code.COMPACTED) {
-                        throw e;
-                    }
-                }
-            }
-            resync();
-            relists.incrementAndGet();
-        } catch (RuntimeException e) {
-            long next = Math.min(options.maxRetryBackoffMillis, backoffMillis * 2);
-            scheduleRecovery(relist, next, backoffMillis);
-        }
-    }
-
-    /** Re-watches from the cache's own revision: nothing is lost, no watcher notices. */
-    private void resume(long from) {
-        BackendListener listener;
-        synchronized (dispatchLock) {
-            listener = new BackendListener(++generation, false);
-        }
-        closeBackendWatch();
-        backendWatch = backend.watch(root, from, listener);
-        if (closed) {
-            closeBackendWatch();
-        }
-    }
-
-    /**
-     * Starts a backend watch "from now" and then lists the root: the list is at a revision no older
-     * than the watch's start, so the events buffered meanwhile that are newer than the list complete
-     * it exactly. (Watching from the list's revision instead cannot work for an empty store: revision
-     * 0 means "now" in the contract.)
-     */
-    private void resync() {
-        BackendListener listener;
-        synchronized (dispatchLock) {
-            listener = new BackendListener(++generation, true);
-        }
-        closeBackendWatch();
-        backendWatch = backend.watch(root, 0, listener);
-        TreeMap<String, KeyValue> fresh = new TreeMap<>();
-        long rev;
-        try {
-            ListResult page = backend.list(root, 0, null, options.listPageSize);
-            rev = page.revision();
-            while (true) {
-                for (KeyValue kv : page.items()) {
-                    fresh.put(kv.key(), kv);
-                }
-                if (!page.more() || page.items().isEmpty()) {
-                    break;
-                }
-                page = backend.list(root, rev, page.items().get(page.items().size() - 1).key(),
-                        options.listPageSize);
-            }
-        } catch (RuntimeException e) {
-            closeBackendWatch();
-            throw e;
-        }
-        synchronized (dispatchLock) {
-            if (listener.gen != generation || closed) {
-                return;
-            }
-            install(fresh, rev);
-            listener.flush();
-        }
-        if (closed) {
-            closeBackendWatch();
-        }
-    }
-
-    /** Replaces the state with a fresh list at {@code rev}. Called under dispatchLock. */
-    private void install(TreeMap<String, KeyValue> fresh, long rev) {
-        List<Watcher> lost = new ArrayList<>();
-        rw.writeLock().lock();
-        try {
-            long old = revision;
-            objects = fresh;
-            if (rev < old) {
-                // the backend's history went back (restored or wiped): revisions are numbered again, and a
-                // kept page of an old list could be served for another state under the same number
-                snapshots.clear();
-            }
-            if (rev != old) {
-                // The history between the old state and the new one is unknown: the window restarts
-                // here, and watchers that still needed part of it cannot go on (kube: terminateAllWatchers).
-                for (long s = tail; s < head; s++) {
-                    ring[slot(s)] = null;
-                }
-                tail = head;
-                windowStart = rev;
-                for (Watcher w : all) {
-                    if (rev < old || w.position(old) < rev) {
-                        lost.add(w);
-                    }
-                }
-            }
-            revision = rev;
-            appliedRevision = rev;
-        } finally {
-            rw.writeLock().unlock();
-        }
-        for (Watcher w : lost) {
-            w.end(new StorageException(StorageException.Code.COMPACTED, w.keyOrPrefix, rev,
-                    "too old resource version: the watch cache re-listed at " + rev));
-        }
-        dispatchedRevision = rev;
-        signalRevision();
-    }
-
-    private void closeBackendWatch() {
-        Watch w = backendWatch;
-        backendWatch = null;
-        if (w != null) {
-            try {
-                w.close();
-            } catch (RuntimeException ignored) {
-                // the old watch is abandoned either way; its late callbacks are ignored by generation
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- ticks
-
-    private void progressTick() {
-        long rev = dispatchedRevision;
-        for (Watcher w : all) {
-            w.progress(rev);
-        }
-    }
-
-    private void checkSlowWatchers() {
-        long now = System.nanoTime();
-        for (Watcher w : all) {
-            w.checkBudget(now);
+        public long revision() {
+            return state.appliedRevision();
         }
     }
 
@@ -855,37 +491,28 @@ public final class WatchCache implements Storage, AutoCloseable {
     /** Ends every watch with {@code onClose(null)} and stops the backend watch; the backend stays open. */
     @Override
     public void close() {
-        synchronized (dispatchLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            generation++;
+        if (!reflector.stop()) {
+            return;
         }
-        closeBackendWatch();
         control.shutdownNow();
-        snapshots.clear();
-        for (Watcher w : new ArrayList<>(all)) {
-            w.end(null);
-        }
-        delivery.shutdown();
-        try {
-            delivery.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        state.clearSnapshots();
+        dispatcher.close();
         synchronized (revisionMonitor) {
             revisionMonitor.notifyAll();
         }
     }
 
+    private boolean isClosed() {
+        return reflector.stopped();
+    }
+
     private void checkOpen() {
-        if (closed) {
+        if (isClosed()) {
             throw new StorageException(StorageException.Code.UNAVAILABLE, null, 0, "watch cache is closed");
         }
     }
 
-    private static ThreadFactory daemon(java.util.function.Supplier<String> names) {
+    static ThreadFactory daemon(java.util.function.Supplier<String> names) {
         return r -> {
             Thread t = new Thread(r, names.get());
             t.setDaemon(true);
@@ -893,315 +520,18 @@ public final class WatchCache implements Storage, AutoCloseable {
         };
     }
 
-    // ---------------------------------------------------------------- watchers
-
-    /** One event as the cache holds it: shared by the ring and every watcher's queue. */
-    private static final class Entry {
-        final WatchEvent event;
-        final long appendedNanos;
-
-        Entry(WatchEvent event, long appendedNanos) {
-            this.event = event;
-            this.appendedNanos = appendedNanos;
-        }
-    }
-
-    /**
-     * A watch on the cache. Either live (the dispatcher offers it new events) or catching up (its
-     * delivery task copies events from the window); it starts catching up from its start revision and
-     * joins the live set, under the state lock, once it has read everything up to the cache's revision.
-     */
-    private final class Watcher implements Watch, Runnable {
-        final String keyOrPrefix;
-        final boolean prefix;
-        final WatchListener listener;
-        final long after;
-        final long startNanos = System.nanoTime();
-
-        // guarded by this
-        private final ArrayDeque<Object> queue = new ArrayDeque<>(); // Entry, or Long for progress
-        private boolean isLive;
-        private long cursor; // catching up: every matching event up to here is queued or delivered
-        private long lastQueued; // live: events at or below it are already queued
-        private boolean scheduled;
-        private boolean ending;
-        private boolean finished;
-        private StorageException endError;
-        private boolean activeSinceTick;
-        private long callStartedNanos; // 0 when no listener call is running
-
-        Watcher(String keyOrPrefix, long after, WatchListener listener) {
-            this.keyOrPrefix = keyOrPrefix;
-            this.prefix = keyOrPrefix.endsWith("/");
-            this.listener = listener;
-            this.after = after;
-            this.cursor = after;
-            this.lastQueued = after;
-        }
-
-        boolean matches(String key) {
-            return prefix ? key.startsWith(keyOrPrefix) : key.equals(keyOrPrefix);
-        }
-
-        /** The revision up to which this watcher has everything, if the state was at {@code stateRevision}. */
-        synchronized long position(long stateRevision) {
-            return isLive ? Math.max(stateRevision, lastQueued) : cursor;
-        }
-
-        /** Dispatcher: queue a live event, or fall back to catching up when the queue is full. */
-        void offer(Entry e) {
-            WatchEvent event = e.event;
-            if (!matches(event.key())) {
-                return;
-            }
-            synchronized (this) {
-                if (!isLive || event.revision() <= lastQueued) {
-                    return;
-                }
-                if (queue.size() >= options.watcherQueueCapacity) {
-                    // Everything matching below this event is queued; the rest comes from the window.
-                    leaveLiveLocked();
-                    cursor = event.revision() - 1;
-                    scheduleLocked();
-                    return;
-                }
-                queue.add(e);
-                lastQueued = event.revision();
-                activeSinceTick = true;
-                scheduleLocked();
-            }
-        }
-
-        /** Tick: an idle live watcher learns the cache's revision (its bookmark). */
-        synchronized void progress(long rev) {
-            if (!ending && isLive && queue.isEmpty() && !activeSinceTick && rev >= lastQueued) {
-                queue.add(rev);
-                lastQueued = rev;
-                scheduleLocked();
-            }
-            activeSinceTick = false;
-        }
-
-        /** Tick: closes the watcher when an event has waited for it longer than the budget. */
-        void checkBudget(long now) {
-            boolean slow;
-            synchronized (this) {
-                if (ending) {
-                    return;
-                }
-                long waitingSince = Long.MAX_VALUE;
-                for (Object item : queue) {
-                    if (item instanceof Entry) {
-                        waitingSince = Math.max(((Entry) item).appendedNanos, startNanos);
-                        break;
-                    }
-                }
-                boolean pending = waitingSince != Long.MAX_VALUE || !isLive;
-                if (pending && callStartedNanos != 0) {
-                    waitingSince = Math.min(waitingSince, callStartedNanos);
-                }
-                slow = waitingSince != Long.MAX_VALUE && now - waitingSince > budgetNanos;
-            }
-            if (slow) {
-                tooSlow();
-            }
-        }
-
-        private void tooSlow() {
-            if (end(new StorageException(StorageException.Code.UNAVAILABLE, keyOrPrefix, appliedRevision,
-                    "watcher is too slow: closing it (budget " + options.slowWatcherBudgetMillis + " ms)"))) {
-                slowClosed.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void close() {
-            end(null);
-        }
-
-        /** Ends the watch; the delivery task makes the one onClose call. False when it was already ending. */
-        boolean end(StorageException error) {
-            synchronized (this) {
-                if (ending) {
-                    return false;
-                }
-                ending = true;
-                endError = error;
-                queue.clear();
-                leaveLiveLocked();
-                all.remove(this);
-                scheduleLocked();
-                return true;
-            }
-        }
-
-        private void leaveLiveLocked() {
-            isLive = false;
-            live.remove(this);
-        }
-
-        void scheduleLocked() {
-            if (scheduled || finished) {
-                return;
-            }
-            scheduled = true;
-            try {
-                delivery.execute(this);
-            } catch (RejectedExecutionException e) {
-                // The cache is closed and its threads are gone: make the final onClose here.
-                scheduled = false;
-                if (ending && !finished) {
-                    finished = true;
-                    safeClose(endError);
-                }
-            }
-        }
-
-        @Override
-        public void run() {
-            int delivered = 0;
-            while (true) {
-                Object item = null;
-                boolean finish = false;
-                StorageException closeWith = null;
-                synchronized (this) {
-                    if (ending) {
-                        if (finished) {
-                            scheduled = false;
-                            return;
-                        }
-                        finished = true;
-                        finish = true;
-                        closeWith = endError;
-                    } else {
-                        item = queue.poll();
-                        if (item == null && isLive) {
-                            scheduled = false;
-                            return;
-                        }
-                        if (item != null && delivered >= DELIVERY_BATCH) {
-                            // Let other watchers have the thread; this one goes to the back of the line.
-                            queue.addFirst(item);
-                            scheduled = false;
-                            scheduleLocked();
-                            return;
-                        }
-                    }
-                }
-                if (finish) {
-                    safeClose(closeWith);
-                    synchronized (this) {
-                        scheduled = false;
-                    }
-                    return;
-                }
-                if (item == null) {
-                    catchUp();
-                } else if (deliver(item)) {
-                    delivered++;
-                }
-            }
-        }
-
-        /** Copies the next chunk from the window into the queue; joins the live set at the window's end. */
-        private void catchUp() {
-            boolean lost = false;
-            rw.readLock().lock();
-            try {
-                synchronized (this) {
-                    if (ending || isLive) {
-                        return;
-                    }
-                    if (cursor < windowStart) {
-                        lost = true;
-                    } else {
-                        long s = firstAfter(cursor);
-                        long end = Math.min(head, s + CATCH_UP_CHUNK);
-                        long last = cursor;
-                        for (; s < end; s++) {
-                            Entry e = ring[slot(s)];
-                            last = e.event.revision();
-                            if (matches(e.event.key())) {
-                                queue.add(e);
-                                activeSinceTick = true;
-                            }
-                        }
-                        if (end == head) {
-                            cursor = Math.max(cursor, revision);
-                            lastQueued = Math.max(lastQueued, cursor);
-                            isLive = true;
-                            live.add(this);
-                        } else {
-                            cursor = last;
-                        }
-                    }
-                }
-            } finally {
-                rw.readLock().unlock();
-            }
-            if (lost) {
-                tooSlow();
-            }
-        }
-
-        private boolean deliver(Object item) {
-            synchronized (this) {
-                callStartedNanos = System.nanoTime();
-            }
-            try {
-                if (item instanceof Entry) {
-                    listener.onEvent(((Entry) item).event);
-                } else {
-                    listener.onProgress((Long) item);
-                }
-                return true;
-            } catch (RuntimeException e) {
-                end(new StorageException(StorageException.Code.INTERNAL, keyOrPrefix,
-                        "watch listener failed: " + e, e));
-                return false;
-            } finally {
-                synchronized (this) {
-                    callStartedNanos = 0;
-                }
-            }
-        }
-
-        private void safeClose(StorageException error) {
-            try {
-                listener.onClose(error);
-            } catch (RuntimeException ignored) {
-                // The watch is over either way; a failing onClose must not take the delivery thread down.
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "watch " + keyOrPrefix + " after " + after;
-        }
-    }
-
     @Override
     public String toString() {
-        return "WatchCache[" + root + " at " + appliedRevision + " over " + backend + "]";
+        return "WatchCache[" + root + " at " + state.appliedRevision() + " over " + backend + "]";
     }
 
     /** For tests in this package: the revision window watchers may start from. */
     long windowStartRevision() {
-        rw.readLock().lock();
-        try {
-            return windowStart;
-        } finally {
-            rw.readLock().unlock();
-        }
+        return state.windowStart();
     }
 
     /** For tests in this package: the number of objects held. */
     int objectCount() {
-        rw.readLock().lock();
-        try {
-            return objects.size();
-        } finally {
-            rw.readLock().unlock();
-        }
+        return state.objectCount();
     }
 }

@@ -1,7 +1,6 @@
 package io.kapi.core.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.CollectionDeleter;
 import io.kapi.api.rest.Creater;
@@ -12,8 +11,6 @@ import io.kapi.api.rest.Lister;
 import io.kapi.api.rest.Patcher;
 import io.kapi.api.rest.RequestContext;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.rest.TableColumn;
-import io.kapi.api.rest.TableConvertor;
 import io.kapi.api.rest.Updater;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.api.rest.Watcher;
@@ -21,6 +18,7 @@ import io.kapi.api.server.ApiRequest;
 import io.kapi.api.server.RequestInfo;
 import io.kapi.core.json.Json;
 import io.kapi.core.registry.GenericStore;
+import io.kapi.core.registry.Listing;
 import io.kapi.core.registry.ResourceMeta;
 import io.kapi.machinery.patch.FieldValidation;
 import io.kapi.machinery.patch.Patches;
@@ -96,7 +94,7 @@ public final class ResourceHandler {
                 // only GenericStore itself: a subclass may answer its lists differently
                 if (l.getClass() == GenericStore.class) {
                     GenericStore store = (GenericStore) l;
-                    GenericStore.Listing listing = store.listing(ctx, listOptions(http));
+                    Listing listing = store.listing(ctx, listOptions(http));
                     if (out.output() == ObjectOutput.Output.OBJECT && out.media().equals(MediaType.JSON)) {
                         // the items go out as stored, not decoded and encoded again (the same bytes kube's list would be)
                         ObjectOutput.send(resp, 200, MediaType.JSON, meta.kind() + "List", body -> store.writeJson(listing, body));

@@ -184,7 +184,7 @@ class GenericStoreWatchFanOutTest {
         assertNotSame(first.get(2).shared(), sel.get(2).shared(), "DELETED and MODIFIED frames differ");
 
         // decodes: create 1, update 2 (object + previous for the selector), relabel 2, delete 1 (previous)
-        assertEquals(6, configmaps.watchDecodes.get(), "decoded once per change, not once per watcher");
+        assertEquals(6, configmaps.watchDecodes(), "decoded once per change, not once per watcher");
 
         // a watcher that starts in the past is replayed from the cache's window: the same objects, no new decode
         SharingSink late = new SharingSink();
@@ -194,7 +194,7 @@ class GenericStoreWatchFanOutTest {
             assertSame(first.get(i).object(), replayed.get(i).object());
             assertSame(first.get(i).shared(), replayed.get(i).shared());
         }
-        assertEquals(6, configmaps.watchDecodes.get());
+        assertEquals(6, configmaps.watchDecodes());
 
         // a sink that only knows event(type, object) still gets an object of its own to modify
         ObjectNode l1 = legacy1.objects.poll(10, TimeUnit.SECONDS);

@@ -291,8 +291,8 @@ class EmbeddedStorageTest extends StorageContractSuite {
 
     @Test
     void versionKeysSortByRevision() {
-        assertTrue(EmbeddedStorage.versionKey("/a", 9).compareTo(EmbeddedStorage.versionKey("/a", 10)) < 0);
-        assertTrue(EmbeddedStorage.versionKey("/a", 10).compareTo(EmbeddedStorage.versionKey("/a/b", 1)) < 0);
-        assertEquals(1234567890123L, EmbeddedStorage.parseRevision(EmbeddedStorage.versionKey("/x", 1234567890123L)));
+        assertTrue(VersionCodec.versionKey("/a", 9).compareTo(VersionCodec.versionKey("/a", 10)) < 0);
+        assertTrue(VersionCodec.versionKey("/a", 10).compareTo(VersionCodec.versionKey("/a/b", 1)) < 0);
+        assertEquals(1234567890123L, VersionCodec.parseRevision(VersionCodec.versionKey("/x", 1234567890123L)));
     }
 }
