@@ -59,6 +59,13 @@ class WatchingHttpConnection extends HttpConnection {
                     return;
                 }
                 gone = true;
+            } else if (requestRead()) {
+                // The read interest asked for while the response was suspended fired as that response completes on
+                // another thread (its last bytes are out, its listeners run): that thread's onCompleted is about to
+                // recycle the channel, reset the parser and release the request buffer, then asks to read again.
+                // Reading the client's next request now would race it (the parser reset amid the request's headers
+                // answered 400 "No Host"); it is read once onCompleted has run, which holds probeLock throughout.
+                return;
             } else {
                 gone = false;
             }
@@ -141,8 +148,12 @@ class WatchingHttpConnection extends HttpConnection {
      * something to write).
      */
     private boolean waiting() {
+        return requestRead() && getHttpChannel().getState().isSuspended();
+    }
+
+    /** Whether the current request has been read whole, or has no body (its response may still be under way). */
+    private boolean requestRead() {
         HttpParser parser = getParser();
-        boolean read = parser.isComplete() || parser.isState(HttpParser.State.CONTENT) && parser.getContentLength() <= 0 && !parser.isChunking();
-        return read && getHttpChannel().getState().isSuspended();
+        return parser.isComplete() || parser.isState(HttpParser.State.CONTENT) && parser.getContentLength() <= 0 && !parser.isChunking();
     }
 }

@@ -30,6 +30,10 @@ class WatchingHttpConnectionTest {
     private Server server;
     private final BlockingQueue<String> events = new ArrayBlockingQueue<>(16);
     private final BlockingQueue<AsyncContext> waiting = new ArrayBlockingQueue<>(16);
+    /** The client socket that sends its next request while a response completes, if any. */
+    private volatile Socket clientDuringCompletion;
+    /** Per such completion: whether the connection read bytes of the next request meanwhile. */
+    private final BlockingQueue<Boolean> readWhileCompleting = new ArrayBlockingQueue<>(16);
 
     /**
      * Each request: headers sent, then suspended with no timeout; what its AsyncListener and its client-gone hook
@@ -42,11 +46,25 @@ class WatchingHttpConnectionTest {
                 base.setHandled(true);
                 response.setContentType("application/json");
                 response.flushBuffer();
+                org.eclipse.jetty.io.Connection connection = base.getHttpChannel().getEndPoint().getConnection();
                 AsyncContext async = request.startAsync();
                 async.setTimeout(0);
                 async.addListener(new AsyncListener() {
                     @Override
                     public void onComplete(AsyncEvent event) {
+                        Socket client = clientDuringCompletion;
+                        if (client != null) {
+                            // the client's next request arrives while the response completes (its listeners run);
+                            // then whether anything of it was read meanwhile
+                            try {
+                                client.getOutputStream().write(("GET /watch/next HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        + "User-Agent: test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                            pause(200);
+                            readWhileCompleting.add(!((WatchingHttpConnection) connection).isRequestBufferEmpty());
+                        }
                         events.add("complete");
                     }
 
@@ -143,6 +161,43 @@ class WatchingHttpConnectionTest {
             assertEquals("complete", events.poll(5, TimeUnit.SECONDS));
             s.getOutputStream().write(".1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertFalse(waiting.poll(5, TimeUnit.SECONDS) == null, "the pipelined request was handled after the first");
+        }
+    }
+
+    /**
+     * The client's next request sent the moment the previous response's last bytes arrived, while that response is
+     * still being completed on another thread (the read interest it asked for while suspended fires then): nothing
+     * of the request is read until the connection has finished with the previous one. Read at once, it raced the
+     * connection's recycling of its parser and buffer, which answered such a request 400 "No Host" now and then.
+     */
+    @Test
+    void aRequestSentAsThePreviousResponseCompletesIsReadAfterIt() throws Exception {
+        int port = start(true, 30_000);
+        try (Socket s = watch(port)) {
+            assertTrue(WireTests.readUntil(s, "\r\n\r\n", 5000).startsWith("HTTP/1.1 200 "));
+            clientDuringCompletion = s;
+            for (int i = 0; i < ROUNDS; i++) {
+                waiting.take().complete();
+                assertEquals(Boolean.FALSE, readWhileCompleting.poll(5, TimeUnit.SECONDS), "round " + i + ": read while completing");
+                assertEquals("complete", events.poll(5, TimeUnit.SECONDS), "round " + i);
+                // the last chunk, then the next response's headers (both end with an empty line; one read may get both)
+                String got = WireTests.readUntil(s, "\r\n\r\n", 5000);
+                if (!got.contains("HTTP/1.1")) {
+                    got += WireTests.readUntil(s, "\r\n\r\n", 5000);
+                }
+                assertTrue(got.startsWith("0\r\n\r\nHTTP/1.1 200 "), "round " + i + ": " + got);
+            }
+            clientDuringCompletion = null;
+        }
+    }
+
+    private static final int ROUNDS = 5;
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
