@@ -84,11 +84,6 @@ public final class KubeProtobuf {
         this.decoder = new MessageDecoder(this);
     }
 
-    /** {@link KubeKinds#apiVersionOf}. */
-    static String apiVersionOf(String protoPackage) {
-        return KubeKinds.apiVersionOf(protoPackage);
-    }
-
     /** Whether the body starts with kube's protobuf magic. */
     public static boolean isProtobuf(byte[] body) {
         return body != null && body.length >= MAGIC.length && Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length);

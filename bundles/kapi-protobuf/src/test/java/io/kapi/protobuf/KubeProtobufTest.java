@@ -313,9 +313,9 @@ class KubeProtobufTest {
         assertTrue(codec.canEncode("apps/v1", "Deployment"));
         assertTrue(codec.canEncode("autoscaling/v2", "HorizontalPodAutoscaler"));
         assertTrue(codec.canEncode("meta.k8s.io/v1", "PartialObjectMetadataList"));
-        assertEquals("rbac.authorization.k8s.io/v1", KubeProtobuf.apiVersionOf("k8s.io.api.rbac.v1"));
+        assertEquals("rbac.authorization.k8s.io/v1", KubeKinds.apiVersionOf("k8s.io.api.rbac.v1"));
         assertEquals("apiextensions.k8s.io/v1beta1",
-                KubeProtobuf.apiVersionOf("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1"));
+                KubeKinds.apiVersionOf("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1"));
         // kube has no protobuf for Table nor for custom resources
         assertFalse(codec.canEncode("meta.k8s.io/v1", "Table"));
         assertFalse(codec.canEncode("x.io/v1", "Widget"));
