@@ -49,6 +49,7 @@ public final class OSGiKapiServer {
     /** Synchronous: a STOPPING event reaches only synchronous listeners. */
     private SynchronousBundleListener frameworkStopping;
     private AutoCloseable storageExpectations;
+    private AutoCloseable frameworkStartup;
 
     private static <T> Contribution<T> record(T service, ServiceReference<T> ref) {
         Map<String, Object> props = new HashMap<>();
@@ -93,6 +94,21 @@ public final class OSGiKapiServer {
         this.context = context;
         deploymentHold = DeploymentHold.register(context, server);
         storageExpectations = StorageExpectations.register(context, server);
+        server.requestRebuild();
+        // served once the framework has started every bundle of its start, the API groups among them
+        frameworkStartup = FrameworkStartup.register(context, this::registerServlet);
+    }
+
+    /**
+     * Kapi's servlet, as kube-apiserver's listener, comes once every API group of the start is installed: the
+     * connectors accept from then on (the Jetty tuning fragment's {@code AcceptOnceKapiServes}), so no client is
+     * answered 404 for a group still on its way, and no TLS handshake of a client retrying meanwhile takes the CPU
+     * the start needs.
+     */
+    private synchronized void registerServlet() {
+        if (context == null || servletRegistration != null) {
+            return; // deactivated meanwhile, or registered already
+        }
         HttpServlet servlet = new HttpServlet() {
             private static final long serialVersionUID = 1L;
 
@@ -106,17 +122,16 @@ public final class OSGiKapiServer {
         props.put("osgi.http.whiteboard.servlet.name", "kapi");
         props.put("osgi.http.whiteboard.servlet.asyncSupported", true);
         servletRegistration = context.registerService(Servlet.class, servlet, props);
-        server.requestRebuild();
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         try {
             context.removeBundleListener(frameworkStopping);
         } catch (IllegalStateException stopped) {
             // the bundle's context is no longer valid: its listeners went with it
         }
-        for (AutoCloseable c : new AutoCloseable[] {deploymentHold, storageExpectations}) {
+        for (AutoCloseable c : new AutoCloseable[] {deploymentHold, storageExpectations, frameworkStartup}) {
             if (c != null) {
                 try {
                     c.close();
@@ -135,6 +150,8 @@ public final class OSGiKapiServer {
             }
         }
         runtimeRegistration = null;
+        servletRegistration = null;
+        context = null;
         server.shutdown();
     }
 

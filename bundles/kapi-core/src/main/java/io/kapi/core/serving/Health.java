@@ -94,14 +94,15 @@ public final class Health {
 
     /**
      * A snapshot's checks: ping and log, its storage backend answering, every plugged-in health check,
-     * each active post-start hook finished, and (readyz only) the API surface complete.
+     * each active post-start hook finished, and (readyz only) the API surface complete and an authorizer present.
      *
      * @param surfaceComplete whether the snapshot serves a storage backend and a server and no deployment runs
+     * @param authorizerPresent whether the snapshot has an authorizer (without one, requests answer 503)
      * @param terminating whether the process is shutting down (kube's readyz {@code shutdown} check)
      */
     static Health forSnapshot(io.kapi.api.storage.Storage storage, List<String> missing, Contributions contributions,
                               PostStartHooks hooks, java.util.function.BooleanSupplier surfaceComplete,
-                              java.util.function.BooleanSupplier terminating) {
+                              boolean authorizerPresent, java.util.function.BooleanSupplier terminating) {
         List<Health.Check> checks = new ArrayList<>();
         checks.add(new Health.Check("ping", true, () -> null));
         checks.add(new Health.Check("log", true, () -> null));
@@ -132,6 +133,8 @@ public final class Health {
         }
         checks.add(new Health.Check("api-surface", false, () -> surfaceComplete.getAsBoolean() ? null
                 : "the API surface is not complete"));
+        checks.add(new Health.Check("authorization", false, () -> authorizerPresent ? null
+                : "no authorizer is registered: requests answer 503 until one is"));
         checks.add(new Health.Check("shutdown", false, () -> terminating.getAsBoolean() ? "process is shutting down" : null));
         return new Health(checks);
     }

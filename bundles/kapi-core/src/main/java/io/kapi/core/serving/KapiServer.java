@@ -18,6 +18,7 @@ import io.kapi.core.endpoints.Responses;
 import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.filters.Authentication;
 import io.kapi.core.filters.Authorization;
+import io.kapi.core.filters.AuthorizationPending;
 import io.kapi.core.filters.MaxInFlight;
 import io.kapi.core.filters.PanicRecovery;
 import io.kapi.core.filters.RequestInfoFilter;
@@ -66,6 +67,8 @@ public final class KapiServer implements KapiRuntime {
     public static final int AUTHENTICATION_RANKING = 7000;
     public static final int MAX_IN_FLIGHT_RANKING = 6000;
     public static final int AUTHORIZATION_RANKING = 5000;
+    /** Outside authentication: while no authorizer is registered, nothing but the public paths is authenticated at all. */
+    public static final int AUTHORIZATION_PENDING_RANKING = 7500;
 
     private final Contributions contributions = new Contributions();
     private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -400,8 +403,12 @@ public final class KapiServer implements KapiRuntime {
         }
         List<GroupView> all = Discovery.merge(perServer);
         OpenApi openApi = new OpenApi(all);
+        // the authorizers first: a security bundle registers its authenticators before its authorizer, so a snapshot
+        // with an authorizer has that bundle's authenticators too (AuthorizationPending)
+        List<Authorizer> authorizers = authorizerServices();
+        List<Authenticator> authenticators = authenticatorServices();
         Health health = Health.forSnapshot(storage, missing, contributions, hooks, () -> complete && !deploying,
-                () -> terminating);
+                !authorizers.isEmpty(), () -> terminating);
         Director core = NonResourcePaths.director(openApi, health, metrics, BUILD);
         Director notFound = (request, resp) -> {
             notFound(request, resp, complete);
@@ -425,10 +432,11 @@ public final class KapiServer implements KapiRuntime {
         filters.add(FilterChain.builtin("metrics", METRICS_RANKING, requestMetrics));
         filters.add(FilterChain.builtin("max-in-flight", MAX_IN_FLIGHT_RANKING, maxInFlight));
         filters.add(FilterChain.builtin("timeout", TIMEOUT_RANKING, timeout));
-        List<Authenticator> authenticators = new ArrayList<>();
-        contributions.authenticators().forEach(a -> authenticators.add(a.service()));
         filters.add(FilterChain.builtin("authentication", AUTHENTICATION_RANKING, new Authentication(authenticators)));
-        filters.add(FilterChain.builtin("authorization", AUTHORIZATION_RANKING, new Authorization(authorizerServices())));
+        filters.add(FilterChain.builtin("authorization", AUTHORIZATION_RANKING, new Authorization(authorizers)));
+        if (authorizers.isEmpty()) {
+            filters.add(FilterChain.builtin("authorization-pending", AUTHORIZATION_PENDING_RANKING, new AuthorizationPending()));
+        }
         FilterChain chain = FilterChain.build(filters, endpoint);
         return new ServingSnapshot(gen, complete, chain.chain(), List.copyOf(served), List.copyOf(serverInfos),
                 List.copyOf(claims.infos), chain.infos(), List.copyOf(failures),

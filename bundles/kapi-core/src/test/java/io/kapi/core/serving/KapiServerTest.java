@@ -38,9 +38,23 @@ class KapiServerTest extends ServingTestBase {
         server.contributions().addStorage(c(storage, 0, "store", Map.of()));
         server.contributions().addServer(c(target("kube"), 0, "kube-bundle", Map.of(DelegationTarget.ORDER, 200)));
         server.contributions().addProvider(c(provider("things.example.com", "widgets", "Widget"), 0, "b", Map.of()));
+        server.rebuild();
+        // the security bundle not there yet: a valid credential is not judged at all (no 401 that a client takes as final)
+        assertPending(call("GET", "/apis/things.example.com/v1/widgets", null));
+        FakeHttp.Response noCredential = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/apis", Map.of(), null), noCredential.proxy);
+        assertPending(noCredential);
         wireAuthentication();
         server.rebuild();
-        assertEquals(403, call("GET", "/apis/things.example.com/v1/widgets", null).status, "no authorizer: refused");
+        // its authenticators, not yet its authorizer: still no 403 for what the authorizer will allow
+        assertPending(call("GET", "/apis/things.example.com/v1/widgets", null));
+        FakeHttp.Response notReady = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/readyz?verbose", Map.of(), null), notReady.proxy);
+        assertEquals(500, notReady.status);
+        assertTrue(notReady.text().contains("[-]authorization failed: reason withheld"), notReady.text());
+        FakeHttp.Response live = new FakeHttp.Response();
+        server.service(FakeHttp.request("GET", "/livez", Map.of(), null), live.proxy);
+        assertEquals(200, live.status, "an authorizer missing is not a reason to restart the process");
         wireAuthorization();
         server.rebuild();
         FakeHttp.Response anonymous = new FakeHttp.Response();
@@ -50,6 +64,13 @@ class KapiServerTest extends ServingTestBase {
         server.service(FakeHttp.request("GET", "/healthz", Map.of(), null), health.proxy);
         assertEquals(200, health.status);
         assertEquals(200, call("GET", "/apis/things.example.com/v1/widgets", null).status);
+    }
+
+    private static void assertPending(FakeHttp.Response r) {
+        assertEquals(503, r.status, r.text());
+        assertEquals("1", r.headers.get("Retry-After"));
+        assertTrue(r.text().contains("\"reason\":\"ServiceUnavailable\""), r.text());
+        assertTrue(r.text().contains("the server is currently unable to handle the request"), r.text());
     }
 
     @Test

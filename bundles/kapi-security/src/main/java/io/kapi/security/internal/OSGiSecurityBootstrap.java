@@ -81,6 +81,8 @@ public final class OSGiSecurityBootstrap {
         }
 
         try {
+            // the authenticators before the authorizer: until an authorizer is registered the server answers 503, and
+            // once one is, every authenticator is already there (no valid credential is ever answered 401 or 403)
             register(context, Authenticator.class, new X509Authenticator(pki.caCertificate()), X509_RANKING, "kapi.authenticator", "x509");
             register(context, Authenticator.class, new TokenAuthenticator(tokens), TOKEN_RANKING, "kapi.authenticator", "token");
             register(context, Authorizer.class, new AdminAuthorizer(), ADMIN_RANKING, "kapi.authorizer", "admin");
@@ -127,7 +129,10 @@ public final class OSGiSecurityBootstrap {
             guard.close();
             guard = null;
         }
-        for (ServiceRegistration<?> r : registrations) {
+        // in the reverse order: the authorizer leaves before the authenticators, so the server never serves with an
+        // authorizer and a partial set of authenticators (it answers 503 while no authorizer is registered)
+        for (int i = registrations.size() - 1; i >= 0; i--) {
+            ServiceRegistration<?> r = registrations.get(i);
             try {
                 r.unregister();
             } catch (IllegalStateException alreadyGone) {
