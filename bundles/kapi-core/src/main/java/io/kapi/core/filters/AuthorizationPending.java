@@ -20,7 +20,7 @@ import javax.servlet.http.HttpServletResponse;
  * served until an authorizer decides.
  */
 public final class AuthorizationPending implements HandlerFilter {
-    public static final String MESSAGE = "the server is currently unable to handle the request";
+    private static final String MESSAGE = "the server is currently unable to handle the request";
 
     @Override
     public void filter(ApiRequest request, HttpServletResponse response, Chain next) throws IOException {
