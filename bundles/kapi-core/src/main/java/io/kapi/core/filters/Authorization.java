@@ -12,8 +12,9 @@ import java.util.List;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * kube's union authorizer ({@link AuthorizerUnion}): the first ALLOW or DENY decides; all NO_OPINION denies. With no
- * authorizer present every non-public request is denied: security fails closed.
+ * kube's union authorizer ({@link AuthorizerUnion}): the first ALLOW or DENY decides; all NO_OPINION denies, and so
+ * does no authorizer at all (security fails closed). The server does not let a request get here while no authorizer
+ * is registered: {@link AuthorizationPending} answers 503 before authentication then.
  */
 public final class Authorization implements HandlerFilter {
     private final List<Authorizer> authorizers;
@@ -30,9 +31,6 @@ public final class Authorization implements HandlerFilter {
             return;
         }
         UserInfo user = request.user() == null ? UserInfo.ANONYMOUS : request.user();
-        if (authorizers.isEmpty()) {
-            throw StatusException.forbidden("forbidden: no authorizer is available, so requests are refused");
-        }
         AuthorizerUnion.Result decision = AuthorizerUnion.authorize(authorizers, user, info);
         if (decision.allowed()) {
             next.proceed(request, response);
