@@ -51,7 +51,8 @@ public final class MergePatch {
         }
     }
 
-    private static void pruneNulls(JsonNode node) {
+    /** Removes every null-valued field, at any depth (JSON merge patch and strategic merge patch both drop them). */
+    static void pruneNulls(JsonNode node) {
         if (node instanceof ObjectNode o) {
             java.util.List<String> nulls = new java.util.ArrayList<>();
             o.fields().forEachRemaining(f -> {

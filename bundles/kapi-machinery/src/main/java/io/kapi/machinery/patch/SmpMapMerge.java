@@ -94,28 +94,12 @@ final class SmpMapMerge {
 
     /** A value new to the object: nested nulls dropped and maps carrying a $patch left out, as kube does. */
     private static void putPatchValue(ObjectNode target, String key, JsonNode value) {
-        discardNulls(value);
+        MergePatch.pruneNulls(value);
         JsonNode clean = removeDirectives(value);
         if (clean == null) {
             target.remove(key);
         } else {
             target.set(key, clean);
-        }
-    }
-
-    private static void discardNulls(JsonNode value) {
-        if (value instanceof ObjectNode o) {
-            List<String> nulls = new ArrayList<>();
-            o.fields().forEachRemaining(e -> {
-                if (e.getValue().isNull()) {
-                    nulls.add(e.getKey());
-                } else {
-                    discardNulls(e.getValue());
-                }
-            });
-            o.remove(nulls);
-        } else if (value instanceof ArrayNode a) {
-            a.forEach(SmpMapMerge::discardNulls);
         }
     }
 
