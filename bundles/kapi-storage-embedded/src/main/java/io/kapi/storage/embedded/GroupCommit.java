@@ -296,8 +296,7 @@ final class GroupCommit {
     }
 
     private void fail(Throwable t) {
-        if (state.failure() == null) {
-            state.failure(t);
+        if (state.fail(t)) {
             LOG.log(java.util.logging.Level.SEVERE, "the embedded store failed: it refuses reads and writes until it is"
                     + " reopened, which recovers every acknowledged write from its log", t);
             Thread closer = new Thread(() -> hub.close(unavailable("storage failed", t), 2000),

@@ -2,6 +2,8 @@ package io.kapi.storage.embedded;
 
 import io.kapi.api.storage.StorageException;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * The state every part of the embedded store reads: the revision readers may see, the compacted
  * revision, whether the store is closed or failed, and the exception a caller gets for each.
@@ -10,7 +12,7 @@ final class StoreState {
 
     private volatile long durable;
     private volatile long compacted;
-    private volatile Throwable failure;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
     private final Object closeLock = new Object();
     private boolean writesClosed; // guarded by the write lock (GroupCommit#writeLock)
@@ -34,11 +36,12 @@ final class StoreState {
 
     /** Why the store failed, or null. */
     Throwable failure() {
-        return failure;
+        return failure.get();
     }
 
-    void failure(Throwable t) {
-        this.failure = t;
+    /** Records why the store failed; false when it had failed already (the first cause stays). */
+    boolean fail(Throwable t) {
+        return failure.compareAndSet(null, t);
     }
 
     boolean closed() {
@@ -70,8 +73,9 @@ final class StoreState {
         if (closed) {
             throw unavailable("storage is closed", null);
         }
-        if (failure != null) {
-            throw unavailable("storage failed", failure);
+        Throwable failed = failure.get();
+        if (failed != null) {
+            throw unavailable("storage failed", failed);
         }
     }
 
@@ -79,8 +83,9 @@ final class StoreState {
         if (writesClosed || closed) {
             throw unavailable("storage is closed", null);
         }
-        if (failure != null) {
-            throw unavailable("storage failed", failure);
+        Throwable failed = failure.get();
+        if (failed != null) {
+            throw unavailable("storage failed", failed);
         }
     }
 
@@ -88,7 +93,7 @@ final class StoreState {
         if (e instanceof StorageException) {
             return (StorageException) e;
         }
-        if (closed || failure != null) {
+        if (closed || failure.get() != null) {
             return unavailable("storage is closed", e);
         }
         return new StorageException(StorageException.Code.INTERNAL, null, "storage error: " + e, e);

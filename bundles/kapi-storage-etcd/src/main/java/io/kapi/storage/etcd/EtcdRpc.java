@@ -63,6 +63,8 @@ import java.util.logging.Logger;
  * channel and fails calls at once in between. etcd coming back must be noticed by the next call,
  * as with one connection attempt per request, so a call to a channel in that state first cuts the
  * wait short.
+ *
+ * <p>The channels run on {@link TransportThreads} of their own, which {@link #close} ends.
  */
 final class EtcdRpc implements AutoCloseable {
 
@@ -118,6 +120,7 @@ final class EtcdRpc implements AutoCloseable {
     private final long probeTimeoutMillis;
     private final SslContext ssl;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final TransportThreads threads;
     private volatile boolean closed;
 
     EtcdRpc(List<URI> endpoints, Duration timeout, Tls.Material tls) {
@@ -125,16 +128,13 @@ final class EtcdRpc implements AutoCloseable {
         this.probeTimeoutMillis = probeTimeout(timeout).toMillis();
         boolean anyTls = endpoints.stream().anyMatch(u -> "https".equals(u.getScheme()));
         this.ssl = anyTls ? sslContext(tls) : null;
+        this.threads = new TransportThreads(endpoints.size());
         for (URI uri : endpoints) {
             this.endpoints.add(new Endpoint(uri));
         }
         this.health = new EndpointHealth(endpoints.size());
         this.answered = new AtomicLongArray(endpoints.size());
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "kapi-etcd-rpc");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = new ScheduledThreadPoolExecutor(1, TransportThreads.daemons("kapi-etcd-rpc-"));
         scheduler.setRemoveOnCancelPolicy(true);
         if (endpoints.size() > 1) {
             scheduler.scheduleWithFixedDelay(this::probeAll, PROBE_INTERVAL_MILLIS, PROBE_INTERVAL_MILLIS,
@@ -148,7 +148,7 @@ final class EtcdRpc implements AutoCloseable {
     }
 
     private Conn connect(URI uri) {
-        NettyChannelBuilder b = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+        NettyChannelBuilder b = threads.channel(uri.getHost(), uri.getPort())
                 // kube's etcd client lifts gRPC's 4 MiB limit: a LIST page can be far larger
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 // kube's etcd client: keepalive pings every 30 s, dead after 10 s without answer
@@ -433,6 +433,7 @@ final class EtcdRpc implements AutoCloseable {
         return d != null && d.startsWith("etcdserver:");
     }
 
+    /** Cuts every call and watch off, then waits (a few seconds at most) for the threads this transport started to end. */
     @Override
     public void close() {
         closed = true;
@@ -440,6 +441,7 @@ final class EtcdRpc implements AutoCloseable {
         for (Endpoint e : endpoints) {
             e.conn.get().channel.shutdownNow();
         }
+        threads.close(endpoints.stream().map(e -> e.conn.get().channel).toList());
     }
 
     private List<URI> uris() {
