@@ -1,6 +1,5 @@
 package io.kapi.core.endpoints;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.SharedEncodings;
 import io.kapi.api.rest.StatusException;
@@ -8,9 +7,7 @@ import io.kapi.api.rest.WatchSink;
 import io.kapi.core.json.Json;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +33,7 @@ import javax.servlet.http.HttpServletResponse;
  * away (seen at once through the {@link #CLIENT_GONE} hook, which Kapi's Jetty runs when an HTTP/1.1 client
  * closes its end or an HTTP/2 client resets the stream or closes the connection; else at the next write). A container without async support gets the same stream written from the request thread.
  *
- * <p>An HTTP/1.1 stream written less than {@link #COALESCER}'s interval ago writes what comes next at its next
+ * <p>An HTTP/1.1 stream written less than {@link WatchThreads#COALESCER}'s interval ago writes what comes next at its next
  * tick, so that a busy watch leaves in one TLS record per interval instead of one per event (over HTTP/2 this
  * only delayed events: Jetty writes the frames of a connection's streams together already).
  *
@@ -52,17 +49,6 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     /** The request attribute of the hook that ends the watch when its client has gone (set for kapi-jetty-tuning's connections). */
     static final String CLIENT_GONE = "io.kapi.clientGone";
 
-    /** Writes of every async watch: a write never blocks, so a few threads serve thousands of watches. */
-    static final ExecutorService WRITERS = writers();
-    /** Ends WebSocket watches at their timeout (an HTTP watch has its AsyncContext's); ticks the coalescer. */
-    private static final java.util.concurrent.ScheduledExecutorService TIMEOUTS = timeouts();
-    /**
-     * The least time between two writes of one HTTP/1.1 watch stream ({@code kapi.watch.coalesceMillis}, a system
-     * property, 50 ms by default, 0 for none): events that arrive meanwhile are written together.
-     */
-    static final WriteCoalescer COALESCER = new WriteCoalescer(
-            TimeUnit.MILLISECONDS.toNanos(Long.getLong("kapi.watch.coalesceMillis", 50)), TIMEOUTS, WRITERS);
-
     /** Where a WebSocket watch sends its frames: one message each. */
     interface MessageSink {
         /** Sends one message without blocking; {@code written} or {@code failed} runs once it is done. */
@@ -77,10 +63,8 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
 
     private volatile ServedResource resource;
     private final ObjectOutput.Negotiated form;
-    // moving between store watches (a group's new version): see attach() and detachForResume()
-    private final Object attachLock = new Object();
-    private int attachment; // guarded by attachLock: the store watch whose events are taken
-    private long resumeRevision = -1; // guarded by attachLock: every change up to it was delivered; -1 while unknown
+    /** The store watches feeding this stream, one after the other (a group's new version). */
+    private final WatchFeeds feeds = new WatchFeeds(this);
     /** Frames are kube's protobuf watch events (a 4-byte length, then a WatchEvent) instead of JSON lines. */
     private final boolean protobuf;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
@@ -96,7 +80,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     private ServletOutputStream out;
     private boolean completed; // guarded by writeLock
     private boolean unflushed; // guarded by writeLock
-    private volatile long lastWriteNanos = COALESCER.longAgo(); // when the last flush was
+    private volatile long lastWriteNanos = WatchThreads.COALESCER.longAgo(); // when the last flush was
     private final Runnable pumpTask = this::pump;
     // HTTP/1.x only: each write of such a stream is a TLS record and a system call of its own, while HTTP/2
     // already writes the frames of a connection's streams together
@@ -147,92 +131,19 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
 
     // ---- store watches feeding this stream
 
-    /**
-     * A sink for one store watch feeding this stream; the stream takes the events of the latest one
-     * only. The store calls {@link WatchSink#progress} once its change feed starts; from then on the
-     * stream knows the revision it could resume from.
-     */
+    /** A sink for one store watch feeding this stream: see {@link WatchFeeds#attach}. */
     WatchSink attach() {
-        synchronized (attachLock) {
-            return new Attachment(++attachment);
-        }
+        return feeds.attach();
     }
 
-    /**
-     * Stops taking the current store watch's events and returns the revision a new store watch must
-     * resume from to miss nothing and repeat nothing; -1 when it is not known (the watch was still
-     * sending its initial state).
-     */
+    /** See {@link WatchFeeds#detachForResume}. */
     long detachForResume() {
-        synchronized (attachLock) {
-            attachment++;
-            return resumeRevision;
-        }
+        return feeds.detachForResume();
     }
 
     /** The resource whose output form frames the events from now on (a group's new version). */
     void resource(ServedResource next) {
         this.resource = next;
-    }
-
-    private final class Attachment implements WatchSink {
-        private final int id;
-
-        Attachment(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public void event(String type, ObjectNode object) {
-            synchronized (attachLock) {
-                if (attachment == id) {
-                    noteRevision(object);
-                    WatchStream.this.event(type, object);
-                }
-            }
-        }
-
-        @Override
-        public void event(String type, ObjectNode object, SharedEncodings shared) {
-            synchronized (attachLock) {
-                if (attachment == id) {
-                    noteRevision(object);
-                    WatchStream.this.event(type, object, shared);
-                }
-            }
-        }
-
-        @Override
-        public void progress(long revision) {
-            synchronized (attachLock) {
-                if (attachment == id) {
-                    resumeRevision = Math.max(resumeRevision, revision);
-                }
-            }
-        }
-
-        @Override
-        public void closed(StatusException error) {
-            synchronized (attachLock) {
-                if (attachment == id) {
-                    WatchStream.this.closed(error);
-                }
-            }
-        }
-
-        /** After the feed started, each event's resourceVersion is where the stream stands (initial ADDEDs carry older ones). */
-        private void noteRevision(ObjectNode object) {
-            if (resumeRevision >= 0) {
-                JsonNode rv = object.path("metadata").get("resourceVersion");
-                if (rv != null) {
-                    try {
-                        resumeRevision = Math.max(resumeRevision, Long.parseLong(rv.asText()));
-                    } catch (NumberFormatException e) {
-                        // not a store's resourceVersion: the stream's position stays where it was
-                    }
-                }
-            }
-        }
     }
 
     // ---- WatchSink
@@ -343,7 +254,7 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     void expectMessages(long timeoutSeconds, Runnable cleanup) {
         synchronized (writeLock) {
             this.cleanup = cleanup;
-            this.timeout = TIMEOUTS.schedule(() -> {
+            this.timeout = WatchThreads.TIMEOUTS.schedule(() -> {
                 end(null);
                 synchronized (writeLock) {
                     if (messages == null) {
@@ -414,10 +325,10 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
 
     /** Runs the pump now, or at the coalescer's next tick when the stream was written less than its interval ago. */
     private void schedulePump() {
-        if (coalesce && messages == null && COALESCER.mustWait(lastWriteNanos)) {
-            COALESCER.later(pumpTask);
+        if (coalesce && messages == null && WatchThreads.COALESCER.mustWait(lastWriteNanos)) {
+            WatchThreads.COALESCER.later(pumpTask);
         } else {
-            WRITERS.execute(pumpTask);
+            WatchThreads.WRITERS.execute(pumpTask);
         }
     }
 
@@ -434,9 +345,9 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
                 return;
             }
             seen = wakeups.get();
-            if (coalesce && messages == null && COALESCER.mustWait(lastWriteNanos)) {
+            if (coalesce && messages == null && WatchThreads.COALESCER.mustWait(lastWriteNanos)) {
                 // wakeups stays above zero: signals meanwhile only count, the pump at the tick takes them
-                COALESCER.later(pumpTask);
+                WatchThreads.COALESCER.later(pumpTask);
                 return;
             }
         }
@@ -582,31 +493,5 @@ final class WatchStream implements WatchSink, WriteListener, AsyncListener {
     @Override
     public void onStartAsync(AsyncEvent event) {
         // not re-started
-    }
-
-    private static java.util.concurrent.ScheduledExecutorService timeouts() {
-        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "kapi-watch-timeouts");
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        // the thread ends when no timeout is pending (a pending one keeps the last thread), as the writers do
-        t.setKeepAliveTime(30, TimeUnit.SECONDS);
-        t.allowCoreThreadTimeOut(true);
-        return t;
-    }
-
-    private static ExecutorService writers() {
-        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "kapi-watch-writer-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        // idle threads end, so nothing is left running when the bundle goes away
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 }

@@ -119,7 +119,7 @@ public final class WebSocketWatches {
             policy.setIdleTimeout(0);
             WebSocketServerFactory f = new WebSocketServerFactory(servletContext, policy);
             f.getExtensionFactory().unregister("permessage-deflate");
-            f.addBean(WatchStream.WRITERS, false);
+            f.addBean(WatchThreads.WRITERS, false);
             f.start();
             factory = f;
             context = servletContext;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
-import io.kapi.api.rest.GarbageCollectionPolicy;
 import io.kapi.api.rest.GracefulDeleter;
 import io.kapi.api.rest.GracefulDeletion;
 import io.kapi.api.rest.ListOptions;
@@ -35,8 +34,8 @@ import java.util.function.UnaryOperator;
  * Every verb of one resource on a {@link Strategy} and a {@link Storage}, as kube's
  * {@code genericregistry.Store}. Objects are stored as JSON without {@code resourceVersion}; it is
  * set from the key's modRevision when read, exactly as kube's etcd3 store does with its versioner
- * ({@link StoreCodec}). Gets and writes are here; a LIST is {@link StoreLister}'s, a WATCH
- * {@link StoreWatch}'s. Thread-safe and stateless apart from its immutable configuration.
+ * ({@link StoreCodec}). Gets, creates and updates are here; a LIST is {@link StoreLister}'s, a WATCH
+ * {@link StoreWatch}'s, a DELETE {@link StoreDeleter}'s. Thread-safe and stateless apart from its immutable configuration.
  */
 public class GenericStore implements RestStore, TableConvertor {
 
@@ -54,6 +53,7 @@ public class GenericStore implements RestStore, TableConvertor {
     private final StoreReader reader;
     private final StoreLister lister;
     private final StoreWatch watches;
+    private final StoreDeleter deleter;
 
     /**
      * What a store adds to its strategy.
@@ -89,6 +89,7 @@ public class GenericStore implements RestStore, TableConvertor {
         SelectableFields selectable = new SelectableFields(meta, strategy);
         this.lister = new StoreLister(meta, storage, codec, reader, selectable);
         this.watches = new StoreWatch(meta, storage, codec, reader, selectable);
+        this.deleter = new StoreDeleter(meta, strategy, storage, codec, reader);
     }
 
     public ResourceMeta meta() {
@@ -450,97 +451,7 @@ public class GenericStore implements RestStore, TableConvertor {
 
     @Override
     public DeleteResult delete(RequestContext ctx, String name, ObjectNode options) {
-        String key = codec.key(ctx.namespace(), name);
-        ObjectNode preconditions = options == null ? null : (ObjectNode) options.get("preconditions");
-        while (true) {
-            KeyValue current = reader.read(key, name);
-            if (current == null) {
-                throw StatusException.notFound(meta.group(), meta.resource(), name);
-            }
-            ObjectNode obj = codec.withType(codec.decode(current));
-            ObjectNode m = Json.metadata(obj);
-            checkPreconditions(preconditions, m, name);
-            boolean hasFinalizers = m.path("finalizers").size() > 0;
-            List<String> gcFinalizers = DeletionFinalizers.after(m.get("finalizers"), options, garbageCollectionPolicy());
-            boolean beingDeleted = !Json.text(m, "deletionTimestamp").isEmpty();
-            GracefulDeletion graceful = strategy instanceof GracefulDeletion g ? g : null;
-            if (hasFinalizers || gcFinalizers != null || graceful != null) {
-                // graceful: mark for deletion; the finalizers' owners (the garbage collector, a controller) finish it.
-                // An object being deleted already changes only in the collector's finalizers the delete asks for.
-                if (beingDeleted && gcFinalizers == null) {
-                    return new GracefulDeleter.DeleteResult(obj, false);
-                }
-                ObjectNode marked = obj.deepCopy();
-                ObjectNode mm = Json.metadata(marked);
-                if (gcFinalizers != null) {
-                    if (gcFinalizers.isEmpty()) {
-                        mm.remove("finalizers");
-                    } else {
-                        ArrayNode fs = mm.putArray("finalizers");
-                        gcFinalizers.forEach(fs::add);
-                    }
-                }
-                if (!beingDeleted) {
-                    mm.put("deletionTimestamp", Json.now());
-                    mm.put("deletionGracePeriodSeconds", 0);
-                    if (graceful != null) {
-                        graceful.prepareForDelete(marked);
-                    }
-                }
-                if (mm.path("finalizers").size() > 0 || (graceful != null && graceful.keepAfterMark(marked))) {
-                    if (ctx.dryRun()) {
-                        return new GracefulDeleter.DeleteResult(marked, false);
-                    }
-                    try {
-                        KeyValue kv = storage.update(key, current.modRevision(), codec.encodeForStorage(marked));
-                        return new GracefulDeleter.DeleteResult(codec.decode(kv), false);
-                    } catch (StorageException e) {
-                        if (e.code() == StorageException.Code.CONFLICT) {
-                            continue;
-                        }
-                        throw StoreReader.toStatus(e, meta, name);
-                    }
-                }
-            }
-            if (ctx.dryRun()) {
-                return new GracefulDeleter.DeleteResult(obj, true);
-            }
-            try {
-                KeyValue deleted = storage.delete(key, current.modRevision());
-                return new GracefulDeleter.DeleteResult(codec.withType(codec.decode(deleted.value(), deleted.modRevision())), true);
-            } catch (StorageException e) {
-                if (e.code() == StorageException.Code.CONFLICT) {
-                    continue;
-                }
-                if (e.code() == StorageException.Code.NOT_FOUND) {
-                    throw StatusException.notFound(meta.group(), meta.resource(), name);
-                }
-                throw StoreReader.toStatus(e, meta, name);
-            }
-        }
-    }
-
-    /** The resource's own default for a delete that names no propagation (kube's is background). */
-    private GarbageCollectionPolicy.Policy garbageCollectionPolicy() {
-        return strategy instanceof GarbageCollectionPolicy p ? p.defaultGarbageCollectionPolicy(meta.version())
-                : GarbageCollectionPolicy.Policy.DELETE_DEPENDENTS;
-    }
-
-    private void checkPreconditions(ObjectNode pre, ObjectNode m, String name) {
-        if (pre == null) {
-            return;
-        }
-        String uid = Json.text(pre, "uid");
-        if (!uid.isEmpty() && !uid.equals(Json.text(m, "uid"))) {
-            throw StatusException.conflict(meta.group(), meta.resource(), name, "Precondition failed: UID in precondition: "
-                    + uid + ", UID in object meta: " + Json.text(m, "uid"));
-        }
-        String rv = Json.text(pre, "resourceVersion");
-        if (!rv.isEmpty() && !rv.equals(Json.text(m, "resourceVersion"))) {
-            throw StatusException.conflict(meta.group(), meta.resource(), name,
-                    "Precondition failed: ResourceVersion in precondition: " + rv + ", ResourceVersion in object meta: "
-                            + Json.text(m, "resourceVersion"));
-        }
+        return deleter.delete(ctx, name, options);
     }
 
     @Override

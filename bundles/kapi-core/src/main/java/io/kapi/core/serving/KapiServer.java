@@ -84,7 +84,6 @@ public final class KapiServer implements KapiRuntime {
     /** group/version/resource of every resource the current snapshot serves. */
     private volatile Set<String> servedKeys = Set.of();
     private final io.kapi.core.metrics.RequestMetrics requestMetrics = new io.kapi.core.metrics.RequestMetrics(metrics);
-    private volatile long namespaceDeleteTimeoutSeconds = 30;
     /** Each group's share of the in-flight budget: half of it, so a stuck group leaves the other half to the rest. */
     private volatile io.kapi.core.filters.GroupBudgets groupBudgets = new io.kapi.core.filters.GroupBudgets(200, 100);
     private final Timeout timeout;
@@ -107,19 +106,15 @@ public final class KapiServer implements KapiRuntime {
             new io.kapi.core.authentication.AuthenticationReviews(this::authenticatorServices,
                     io.kapi.core.authentication.TokenReviews.DEFAULT_API_AUDIENCES).provider(),
             -2, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
-    private Storage controlledStorage;
     /** The backend the last snapshot was built on, and the one the post-start hooks last ran against (rebuild thread). */
     private Storage builtBackend;
     private Storage hooksBackend;
     /** What the last snapshot serves from: the watch cache over the backend, or the backend itself (rebuild thread). */
     private Storage servedFrom;
-    private Storage cachedBackend;
-    /** The backend with its calls timed, one per backend, so that it stays the same object across rebuilds. */
-    private Storage timedBackend;
-    private Storage timedBackendOf;
-    private io.kapi.core.cache.WatchCache cache;
-    private NamespaceController namespaceController;
-    private io.kapi.core.gc.GarbageCollector garbageCollector;
+    private final ServingStorage servingStorage = new ServingStorage(metrics, () -> {
+        ServingSnapshot s = current;
+        return s == null ? List.of() : s.served();
+    });
     /** Open watches of a resource that leaves: moved to its successor, or held while it may come back. */
     private final WatchHandover handover = new WatchHandover(rebuilder, this, Duration.ofSeconds(5),
             () -> generationListener.accept(generation));
@@ -164,11 +159,7 @@ public final class KapiServer implements KapiRuntime {
 
     /** How long the namespace controller waits for a group's collection delete before reporting it (30 s). */
     void namespaceDeleteTimeout(long seconds) {
-        namespaceDeleteTimeoutSeconds = seconds;
-        NamespaceController c = namespaceController;
-        if (c != null) {
-            c.deleteTimeout(seconds);
-        }
+        servingStorage.namespaceDeleteTimeout(seconds);
     }
 
     /** Each API group's share of in-flight requests (reads, writes); the server's own limits stay 400 and 200. */
@@ -182,13 +173,7 @@ public final class KapiServer implements KapiRuntime {
     }
 
     public synchronized void shutdown() {
-        if (namespaceController != null) {
-            namespaceController.close();
-        }
-        if (garbageCollector != null) {
-            garbageCollector.close();
-        }
-        closeCache();
+        servingStorage.close();
         rebuilder.shutdownNow();
         requestExecutor.shutdownNow();
         timeout.close();
@@ -263,7 +248,7 @@ public final class KapiServer implements KapiRuntime {
         current = next;
         handover.swapped(previous, next);
         metrics.rebuilt();
-        runControllers();
+        servingStorage.runControllers(servedFrom);
         if (next.complete()) {
             if (builtBackend != hooksBackend) {
                 // a new backend is a new start: what the hooks wrote is in the old one only
@@ -278,74 +263,6 @@ public final class KapiServer implements KapiRuntime {
         return next;
     }
 
-    /**
-     * Requests read and watch through a watch cache over the highest-ranked backend (kube's cacher):
-     * one backend watch fanned out to every watcher, lists from memory. A new backend gets a new cache;
-     * the old one ends its watches cleanly. If the cache cannot start (backend down), the backend serves
-     * directly and the failure is reported; the next rebuild tries again.
-     */
-    private Storage servingStorage(Storage backend, List<String> failures) {
-        if (backend == null) {
-            closeCache();
-            return null;
-        }
-        if (backend == cachedBackend && cache != null) {
-            return cache;
-        }
-        closeCache();
-        Storage timed = timedBackend != null && timedBackendOf == backend ? timedBackend : metrics.timed(backend);
-        timedBackend = timed;
-        timedBackendOf = backend;
-        try {
-            cache = new io.kapi.core.cache.WatchCache(timed, "/registry/");
-            cachedBackend = backend;
-            return cache;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the watch cache could not start; serving from the storage backend directly", e);
-            failures.add("watch cache not started (" + e.getMessage() + "): reads and watches go to the storage backend");
-            return timed;
-        }
-    }
-
-    private void closeCache() {
-        if (cache != null) {
-            cache.close();
-        }
-        cache = null;
-        cachedBackend = null;
-    }
-
-    /**
-     * The in-process controllers read and watch what requests read and watch (the watch cache, or the
-     * backend while the cache cannot start), and are restarted when that changes.
-     */
-    private void runControllers() {
-        Storage storage = servedFrom;
-        if (storage == controlledStorage) {
-            return;
-        }
-        if (namespaceController != null) {
-            namespaceController.close();
-            namespaceController = null;
-        }
-        if (garbageCollector != null) {
-            garbageCollector.close();
-            garbageCollector = null;
-        }
-        controlledStorage = storage;
-        if (storage != null) {
-            java.util.function.Supplier<List<io.kapi.core.endpoints.ServedResource>> served = () -> {
-                ServingSnapshot s = current;
-                return s == null ? List.of() : s.served();
-            };
-            namespaceController = new NamespaceController(storage, served);
-            namespaceController.deleteTimeout(namespaceDeleteTimeoutSeconds);
-            namespaceController.start();
-            garbageCollector = new io.kapi.core.gc.GarbageCollector(storage, served);
-            garbageCollector.start();
-        }
-    }
-
     // ---- building a snapshot
 
     private ServingSnapshot build(long gen) {
@@ -356,7 +273,7 @@ public final class KapiServer implements KapiRuntime {
             failures.add("configured storage " + missing + " is not registered: requests answer 503 until it is");
         }
         builtBackend = top == null ? null : top.service();
-        Storage storage = servingStorage(builtBackend, failures);
+        Storage storage = servingStorage.over(builtBackend, failures);
         servedFrom = storage;
         List<Contribution<DelegationTarget>> servers = new ArrayList<>(contributions.servers());
         servers.sort((a, b) -> {
