@@ -19,7 +19,9 @@ import java.util.logging.Logger;
  *
  * <p>Each watcher has a bounded queue of references to shared events. When it is full the watcher leaves
  * the live fan-out and catches up from the window on its delivery thread, so the dispatcher never waits
- * for it. Lock order: the state's lock, then the watcher's.
+ * for it. A {@link NonBlocking} listener gets a live event on the dispatching thread itself when nothing else waits
+ * for it (no queued item, no delivery task), which spares the queue and the hand-over to a delivery thread. Lock
+ * order: the state's lock, then the watcher's.
  */
 final class CacheWatcher implements Watch, Runnable {
     private static final Logger LOG = Logger.getLogger(WatchCache.class.getName());
@@ -34,6 +36,8 @@ final class CacheWatcher implements Watch, Runnable {
     final String keyOrPrefix;
     final boolean prefix;
     final WatchListener listener;
+    /** The listener never blocks: a live event finding nothing else waiting is delivered on the dispatching thread. */
+    private final boolean inline;
     final long after;
     final long startNanos = System.nanoTime();
 
@@ -55,6 +59,7 @@ final class CacheWatcher implements Watch, Runnable {
         this.keyOrPrefix = keyOrPrefix;
         this.prefix = keyOrPrefix.endsWith("/");
         this.listener = listener;
+        this.inline = listener instanceof NonBlocking;
         this.after = after;
         this.cursor = after;
         this.lastQueued = after;
@@ -86,10 +91,22 @@ final class CacheWatcher implements Watch, Runnable {
                 scheduleLocked();
                 return;
             }
-            queue.add(e);
             lastQueued = event.revision();
             activeSinceTick = true;
-            scheduleLocked();
+            if (!inline || scheduled || finished || !queue.isEmpty()) {
+                queue.add(e);
+                scheduleLocked();
+                return;
+            }
+            // nothing else waits: deliver here, as the delivery task would (no other task runs meanwhile)
+            scheduled = true;
+        }
+        deliver(e);
+        synchronized (this) {
+            scheduled = false;
+            if (ending || !isLive || !queue.isEmpty()) {
+                scheduleLocked();
+            }
         }
     }
 
@@ -264,6 +281,7 @@ final class CacheWatcher implements Watch, Runnable {
         }
     }
 
+    /** Hands one event or progress revision to the listener; false when the listener failed (the watch is ending). */
     private boolean deliver(Object item) {
         synchronized (this) {
             callStartedNanos = System.nanoTime();

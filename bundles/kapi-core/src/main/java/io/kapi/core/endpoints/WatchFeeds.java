@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.SharedEncodings;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.WatchSink;
+import io.kapi.core.cache.NonBlocking;
 
 /**
  * The store watches feeding one watch stream, one after the other: a resource's group replaced (a bundle updated,
@@ -43,7 +44,8 @@ final class WatchFeeds {
         }
     }
 
-    private final class Feed implements WatchSink {
+    /** Non-blocking, as the stream's calls are: they queue a frame and wake the stream's writer. */
+    private final class Feed implements WatchSink, NonBlocking {
         private final int id;
 
         Feed(int id) {

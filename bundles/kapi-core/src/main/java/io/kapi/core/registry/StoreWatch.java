@@ -11,6 +11,7 @@ import io.kapi.api.storage.Storage;
 import io.kapi.api.storage.StorageException;
 import io.kapi.api.storage.WatchEvent;
 import io.kapi.api.storage.WatchListener;
+import io.kapi.core.cache.NonBlocking;
 import io.kapi.core.json.Json;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -106,52 +107,9 @@ final class StoreWatch {
         // at or after the current revision, so resuming from it may only repeat changes the client never saw)
         sink.progress(from > 0 ? from : storage.currentRevision());
         try {
-            return storage.watch(watchKey, from, new WatchListener() {
-                @Override
-                public void onEvent(WatchEvent event) {
-                    // Decoded once per change and shared by every watcher of this store (kube's cachingObject);
-                    // the previous object is decoded only when it is sent or a selector must judge it.
-                    boolean filtered = !selection.everything();
-                    ObjectNode before = event.prevValue() == null || (!filtered && event.type() == WatchEvent.Type.PUT)
-                            ? null : before(event);
-                    boolean beforeMatched = event.prevValue() != null && (!filtered || selection.matches(before));
-                    if (event.type() == WatchEvent.Type.DELETE) {
-                        if (beforeMatched) {
-                            sink.event("DELETED", before, encodings(event, memoDeleted));
-                        }
-                        return;
-                    }
-                    ObjectNode now = now(event);
-                    boolean nowMatches = !filtered || selection.matches(now);
-                    if (nowMatches && !beforeMatched) {
-                        sink.event("ADDED", now, encodings(event, memoAdded));
-                    } else if (nowMatches) {
-                        sink.event("MODIFIED", now, encodings(event, memoModified));
-                    } else if (beforeMatched) {
-                        // an object leaving the selection is a deletion for this watcher: kube's cacher sends the
-                        // previous object, stamped with the event's resourceVersion
-                        sink.event("DELETED", before, encodings(event, memoDeleted));
-                    }
-                }
-
-                private long lastBookmark = System.nanoTime();
-
-                @Override
-                public void onProgress(long revision) {
-                    sink.progress(revision);
-                    // kube's cacher sends a watcher a bookmark about once a minute, not on every progress notification
-                    long now = System.nanoTime();
-                    if (bookmarks && now - lastBookmark >= BOOKMARK_INTERVAL_NANOS) {
-                        lastBookmark = now;
-                        sink.event("BOOKMARK", bookmark(revision));
-                    }
-                }
-
-                @Override
-                public void onClose(StorageException error) {
-                    sink.closed(error == null ? null : StoreReader.toStatus(error, meta, ""));
-                }
-            });
+            ChangeListener listener = sink instanceof NonBlocking
+                    ? new NonBlockingChangeListener(sink, selection, bookmarks) : new ChangeListener(sink, selection, bookmarks);
+            return storage.watch(watchKey, from, listener);
         } catch (StorageException e) {
             if (e.code() == StorageException.Code.COMPACTED) {
                 // compacted meanwhile, or older than the watch cache's window (whose start is in e.revision())
@@ -159,6 +117,73 @@ final class StoreWatch {
                 throw StoreReader.tooOld(from, oldest);
             }
             throw StoreReader.toStatus(e, meta, "");
+        }
+    }
+
+    /** The changes after the start, as the events this watcher's selection makes of them. */
+    private class ChangeListener implements WatchListener {
+        private final WatchSink sink;
+        private final Selection selection;
+        private final boolean bookmarks;
+        private long lastBookmark = System.nanoTime();
+
+        ChangeListener(WatchSink sink, Selection selection, boolean bookmarks) {
+            this.sink = sink;
+            this.selection = selection;
+            this.bookmarks = bookmarks;
+        }
+
+        @Override
+        public void onEvent(WatchEvent event) {
+            // Decoded once per change and shared by every watcher of this store (kube's cachingObject);
+            // the previous object is decoded only when it is sent or a selector must judge it.
+            boolean filtered = !selection.everything();
+            ObjectNode before = event.prevValue() == null || (!filtered && event.type() == WatchEvent.Type.PUT)
+                    ? null : before(event);
+            boolean beforeMatched = event.prevValue() != null && (!filtered || selection.matches(before));
+            if (event.type() == WatchEvent.Type.DELETE) {
+                if (beforeMatched) {
+                    sink.event("DELETED", before, encodings(event, memoDeleted));
+                }
+                return;
+            }
+            ObjectNode now = now(event);
+            boolean nowMatches = !filtered || selection.matches(now);
+            if (nowMatches && !beforeMatched) {
+                sink.event("ADDED", now, encodings(event, memoAdded));
+            } else if (nowMatches) {
+                sink.event("MODIFIED", now, encodings(event, memoModified));
+            } else if (beforeMatched) {
+                // an object leaving the selection is a deletion for this watcher: kube's cacher sends the
+                // previous object, stamped with the event's resourceVersion
+                sink.event("DELETED", before, encodings(event, memoDeleted));
+            }
+        }
+
+        @Override
+        public void onProgress(long revision) {
+            sink.progress(revision);
+            // kube's cacher sends a watcher a bookmark about once a minute, not on every progress notification
+            long now = System.nanoTime();
+            if (bookmarks && now - lastBookmark >= BOOKMARK_INTERVAL_NANOS) {
+                lastBookmark = now;
+                sink.event("BOOKMARK", bookmark(revision));
+            }
+        }
+
+        @Override
+        public void onClose(StorageException error) {
+            sink.closed(error == null ? null : StoreReader.toStatus(error, meta, ""));
+        }
+    }
+
+    /**
+     * The listener of a sink that never blocks (a client's watch stream queues each frame): the watch cache may
+     * call it on its dispatching thread instead of handing each event to a delivery thread.
+     */
+    private final class NonBlockingChangeListener extends ChangeListener implements NonBlocking {
+        NonBlockingChangeListener(WatchSink sink, Selection selection, boolean bookmarks) {
+            super(sink, selection, bookmarks);
         }
     }
 

@@ -79,8 +79,10 @@ class WatchCacheTest {
     }
 
     /** Records events and counts down when it has seen {@code until}. */
-    static final class Recorder implements WatchListener {
+    static class Recorder implements WatchListener {
         final List<WatchEvent> events = new ArrayList<>();
+        /** The threads the events were delivered on. */
+        final java.util.Set<String> threads = new java.util.TreeSet<>();
         final List<Long> progress = new ArrayList<>();
         final CompletableFuture<StorageException> closed = new CompletableFuture<>();
         final CountDownLatch reached;
@@ -95,6 +97,7 @@ class WatchCacheTest {
         @Override
         public synchronized void onEvent(WatchEvent event) {
             events.add(event);
+            threads.add(Thread.currentThread().getName());
             if (event.revision() >= until) {
                 reached.countDown();
             }
@@ -217,6 +220,69 @@ class WatchCacheTest {
                     // one event object fanned out to every watcher: no per-watcher copy
                     assertSame(reference[i], got[i]);
                 }
+            }
+            assertNull(r.closed.getNow(null));
+        }
+    }
+
+    /** A recorder that never blocks, so the cache may call it on its dispatching thread. */
+    static final class NonBlockingRecorder extends Recorder implements NonBlocking {
+        NonBlockingRecorder(long until) {
+            super(until);
+        }
+    }
+
+    @Test
+    void nonBlockingWatchersAreCalledOnTheDispatchingThreadAndSeeTheSameOrderedEvents() throws Exception {
+        WatchCache cache = cache(backend, new WatchCache.Options());
+        long start = cache.currentRevision();
+        int writes = 400;
+        long end = start + writes;
+        List<Recorder> plain = new ArrayList<>();
+        List<Recorder> inline = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Recorder p = new Recorder(end);
+            Recorder n = new NonBlockingRecorder(end);
+            plain.add(p);
+            inline.add(n);
+            toClose.add(cache.watch("/registry/", 0, p));
+            toClose.add(cache.watch("/registry/", 0, n));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int id = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < writes / 2; i++) {
+                        cache.create("/registry/inline/w" + id + "-" + i, bytes("a"));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long r = start + 1; r <= end; r++) {
+            expected.add(r);
+        }
+        for (Recorder r : plain) {
+            r.awaitReached();
+            assertEquals(expected, r.revisions());
+            synchronized (r) {
+                assertTrue(r.threads.stream().allMatch(t -> t.startsWith("kapi-watchcache-delivery-")), r.threads::toString);
+            }
+        }
+        for (Recorder r : inline) {
+            r.awaitReached();
+            assertEquals(expected, r.revisions(), "every change once, in order, on whichever thread");
+            synchronized (r) {
+                assertTrue(r.threads.stream().anyMatch(t -> !t.startsWith("kapi-watchcache-delivery-")),
+                        "a live event with nothing waiting is delivered by the dispatching thread: " + r.threads);
             }
             assertNull(r.closed.getNow(null));
         }
