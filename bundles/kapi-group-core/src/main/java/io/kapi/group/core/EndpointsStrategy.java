@@ -17,7 +17,6 @@ import java.util.List;
  * column (the first three {@code ip:port}, then {@code + N more...}).
  */
 final class EndpointsStrategy implements Strategy {
-    private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
 
     @Override
     public void applyDefaults(ObjectNode object) {
@@ -49,7 +48,7 @@ final class EndpointsStrategy implements Strategy {
                 for (JsonNode address : subset.path(list)) {
                     String path = at + "." + list + "[" + j++ + "]";
                     String ip = address.path("ip").asText("");
-                    for (String msg : ServiceStrategy.ipErrors(ip)) {
+                    for (String msg : ServiceValidation.ipErrors(ip)) {
                         causes.add(FieldCause.invalid(path + ".ip", ip, msg));
                     }
                     String hostname = address.path("hostname").asText("");
@@ -84,8 +83,8 @@ final class EndpointsStrategy implements Strategy {
                     causes.add(FieldCause.invalid(path + ".port", number, "must be between 1 and 65535, inclusive"));
                 }
                 String protocol = port.path("protocol").asText("");
-                if (!PROTOCOLS.contains(protocol)) {
-                    causes.add(FieldCause.notSupported(path + ".protocol", protocol, PROTOCOLS));
+                if (!ServiceValidation.PROTOCOLS.contains(protocol)) {
+                    causes.add(FieldCause.notSupported(path + ".protocol", protocol, ServiceValidation.PROTOCOLS));
                 }
             }
         }

@@ -158,7 +158,7 @@ final class PersistentVolumeSources {
                     causes.add(FieldCause.required(p + ".targetWWNs", "must specify either targetWWNs or wwids, but not both"));
                 }
                 if (wwns != 0 && wwids != 0) {
-                    causes.add(FieldCause.invalidRendered(p + ".targetWWNs", ServiceStrategy.slice(v.path("targetWWNs")),
+                    causes.add(FieldCause.invalidRendered(p + ".targetWWNs", ServiceValidation.slice(v.path("targetWWNs")),
                             "targetWWNs and wwids can not be specified simultaneously"));
                 }
                 if (wwns != 0) {

@@ -168,7 +168,7 @@ final class ServiceRest extends ForwardingRestStore {
         if (ServiceStrategy.type(svc).equals("ExternalName")) {
             return;
         }
-        List<FieldCause> causes = ServiceStrategy.clusterIPs(svc.path("spec"), new ArrayList<>());
+        List<FieldCause> causes = ServiceValidation.clusterIPs(svc.path("spec"), new ArrayList<>());
         if (!causes.isEmpty()) {
             throw StatusException.invalid("", "Service", name, causes);
         }
