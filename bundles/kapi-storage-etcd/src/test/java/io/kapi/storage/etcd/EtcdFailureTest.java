@@ -11,14 +11,20 @@ import org.junit.jupiter.api.function.Executable;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** etcd going away and coming back; each test has an etcd of its own, since it stops it. */
+/**
+ * etcd going away and coming back, and the store itself going away; each test has an etcd of its own, since it
+ * stops it.
+ */
 class EtcdFailureTest {
 
     private EtcdProcess etcd;
@@ -112,5 +118,37 @@ class EtcdFailureTest {
         }
         store = new EtcdStorage(EtcdConfig.of("http://127.0.0.1:" + dead));
         assertEquals(StorageException.Code.UNAVAILABLE, codeOf(() -> store.get("/registry/x")));
+    }
+
+    /**
+     * Closing the store ends every thread its etcd transport started before {@code close} returns. In Karaf a
+     * thread that outlives its bundle runs the bundle's code after a refresh, when its class loader is gone (seen
+     * as a {@code NoClassDefFoundError} from gRPC's shared worker threads).
+     */
+    @Test
+    void closeWaitsForEveryThreadOfTheTransport() throws Exception {
+        EtcdStorage closing = new EtcdStorage(EtcdConfig.of(etcd.endpoint()));
+        closing.create("/registry/close/a", bytes("1"));
+        Collected watch = new Collected();
+        closing.watch("/registry/close/", 0, watch);
+        closing.create("/registry/close/b", bytes("2"));
+        WatchEvent seen = watch.nextEvent();
+        assertEquals("/registry/close/b", seen == null ? null : seen.key(), "the watch works before the close");
+        assertTrue(!transportThreads().isEmpty(), "the transport runs threads while open");
+
+        closing.close();
+
+        assertEquals(List.of(), transportThreads(), "threads of the etcd transport still alive after close");
+        assertNull(watch.closed.get(1, TimeUnit.SECONDS), "the watch ended cleanly with the store");
+    }
+
+    /** Threads of Kapi's etcd transport, or of gRPC's process-wide pools (which the transport must not use). */
+    private static List<String> transportThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("kapi-etcd-") || n.startsWith("grpc-"))
+                .sorted()
+                .toList();
     }
 }
