@@ -96,6 +96,21 @@ public class KubectlE2EIT {
         assertTrue(wide, wide.contains("NAME") && wide.contains("DATA") && wide.contains("AGE") && wide.contains("demo"));
     }
 
+    /**
+     * kubectl diff of an object applied server-side: kubectl's client-side patch sends {@code annotations: {}}, which
+     * kube leaves out (every ObjectMeta field is omitempty), so only the changed data shows.
+     */
+    @Test
+    public void b_diffShowsOnlyTheChange() throws Exception {
+        Path cm = file("diffed.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: diffed\n  namespace: default\ndata:\n  a: \"1\"\n");
+        assertTrue(ok("apply", "--server-side", "-f", cm.toString()).contains("configmap/diffed serverside-applied"));
+        file("diffed.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: diffed\n  namespace: default\ndata:\n  a: \"2\"\n");
+        Distribution.Result diff = dist.kubectl("diff", "-f", cm.toString());
+        assertEquals(diff.out(), 1, diff.code()); // kubectl diff: 1 when there are differences
+        assertTrue(diff.out(), diff.out().contains("-  a: \"1\"") && diff.out().contains("+  a: \"2\""));
+        assertTrue(diff.out(), !diff.out().contains("annotations"));
+    }
+
     @Test
     public void c_labelAnnotatePatchDelete() throws Exception {
         ok("label", "cm", "demo", "-n", "default", "team=blue");
@@ -204,6 +219,26 @@ public class KubectlE2EIT {
         assertTrue(r.out(), r.code() != 0 && r.out().contains("NotFound"));
         Distribution.Result refused = dist.kubectl("create", "configmap", "late", "-n", "doomed", "--from-literal=a=1");
         assertTrue(refused.out(), refused.code() != 0 && refused.out().contains("namespaces \"doomed\" not found"));
+    }
+
+    /**
+     * kube's NamespaceLifecycle admission: default, kube-system and kube-public may not be deleted, not even in a dry
+     * run; namespaces have no deletecollection (kubectl deletes them one by one).
+     */
+    @Test
+    public void g_immortalNamespacesStay() throws Exception {
+        for (String name : new String[] {"default", "kube-system", "kube-public"}) {
+            for (String dryRun : new String[] {"--dry-run=server", "--dry-run=none"}) {
+                Distribution.Result r = dist.kubectl("delete", "namespace", name, dryRun);
+                assertTrue(name + " " + dryRun + ": " + r.out(), r.code() != 0 && r.out().contains("Error from server (Forbidden): namespaces \""
+                        + name + "\" is forbidden: this namespace may not be deleted"));
+            }
+            assertTrue(ok("get", "namespace", name, "-o", "jsonpath={.status.phase}").equals("Active"));
+        }
+        String discovery = ok("get", "--raw", "/api/v1");
+        int at = discovery.indexOf("\"name\":\"namespaces\"");
+        String namespaces = discovery.substring(at, discovery.indexOf('}', at));
+        assertTrue(namespaces, namespaces.contains("\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kapi.core.endpoints;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
@@ -76,6 +77,12 @@ final class ObjectDecoder {
         return result.object();
     }
 
+    /** {@link #decode}, then {@link #omitEmptyMetadata}: the object of a create or an update. */
+    static ObjectNode decodeWrite(ServedResource resource, String contentType, byte[] body, FieldValidation validation,
+                                  Collection<String> warnings) {
+        return omitEmptyMetadata(decode(resource, contentType, body, validation, warnings));
+    }
+
     /**
      * A patched object checked against the kind (unknown fields dropped), as kube decodes a patch's
      * result: under Strict a 422 on the field {@code patch}, whose value is the patched object.
@@ -87,7 +94,23 @@ final class ObjectDecoder {
             throw StatusException.invalid("", "", "", List.of(FieldCause.invalid("patch", Json.MAPPER.valueToTree(patched).toString(),
                     StrictDecoding.strictDecodingError(result.errors()))));
         }
-        return result.object();
+        return omitEmptyMetadata(result.object());
+    }
+
+    /**
+     * The object's {@code metadata} as kube keeps it: every field of {@code metav1.ObjectMeta} is {@code omitempty},
+     * so a decode into it and back leaves out a null, an empty string, and an empty map or list (kubectl's
+     * client-side apply and diff send {@code annotations: {}}, kube answers without them). An empty
+     * {@code managedFields} list is no request to reset them, as in kube. Returns {@code object}, changed in place.
+     */
+    static ObjectNode omitEmptyMetadata(ObjectNode object) {
+        if (object.get("metadata") instanceof ObjectNode meta) {
+            meta.properties().removeIf(e -> {
+                JsonNode v = e.getValue();
+                return v.isNull() || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty();
+            });
+        }
+        return object;
     }
 
     /** Adds the warnings under Warn; true when Strict must refuse the request. */

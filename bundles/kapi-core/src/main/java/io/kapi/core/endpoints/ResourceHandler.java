@@ -199,6 +199,7 @@ public final class ResourceHandler {
             case "delete" -> {
                 GracefulDeleter d = require(storage, GracefulDeleter.class, "DELETE", meta);
                 ObjectNode options = RequestOptions.delete(http, readBody(http));
+                io.kapi.core.registry.NamespaceGuard.checkDelete(meta, info.subresource(), info.name());
                 ctx = deleteContext(info, user, options);
                 GracefulDeleter.DeleteResult r = d.delete(ctx, info.name(), options);
                 if (r.immediate()) {
@@ -346,7 +347,7 @@ public final class ResourceHandler {
     private static ObjectNode decodeObject(ServedResource resource, HttpServletRequest http, HttpServletResponse resp,
                                            RequestOptions.Write options) throws IOException {
         List<String> warnings = new java.util.ArrayList<>();
-        ObjectNode body = ObjectDecoder.decode(resource, http.getContentType(), readBody(http), options.fieldValidation(), warnings);
+        ObjectNode body = ObjectDecoder.decodeWrite(resource, http.getContentType(), readBody(http), options.fieldValidation(), warnings);
         ObjectDecoder.writeWarnings(resp, warnings);
         return body;
     }

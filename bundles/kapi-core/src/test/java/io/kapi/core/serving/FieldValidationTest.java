@@ -100,4 +100,36 @@ class FieldValidationTest extends ServingTestBase {
         assertEquals(400, bomb.status, bomb.text());
         assertFalse(call("GET", GADGETS + "/g3", null).status == 200, "never stored");
     }
+
+    /**
+     * Every field of kube's ObjectMeta is omitempty: a create, an update or a patch that leaves an empty or null one
+     * (kubectl's client-side apply sends {@code annotations: {}}) is stored and answered without it, and its managed
+     * fields do not name it.
+     */
+    @Test
+    void emptyAndNullMetadataFieldsAreLeftOutAsKubeLeavesThemOut() throws Exception {
+        FakeHttp.Response created = call("POST", GADGETS, "{\"metadata\":{\"name\":\"g1\",\"annotations\":{},\"labels\":null,"
+                + "\"finalizers\":[],\"generateName\":\"\",\"ownerReferences\":[]},\"spec\":{\"size\":1}}");
+        assertEquals(201, created.status, created.text());
+        JsonNode answer = Json.MAPPER.readTree(created.text()).path("metadata");
+        for (String field : new String[] {"annotations", "labels", "finalizers", "generateName", "ownerReferences"}) {
+            assertTrue(answer.path(field).isMissingNode(), field + " in the answer: " + answer);
+            assertTrue(get("g1").path("metadata").path(field).isMissingNode(), field + " stored");
+        }
+        assertFalse(answer.toString().contains("f:annotations"), "managed fields name no empty annotations: " + answer);
+
+        String rv = get("g1").at("/metadata/resourceVersion").asText();
+        FakeHttp.Response put = call("PUT", GADGETS + "/g1", "{\"metadata\":{\"name\":\"g1\",\"resourceVersion\":\"" + rv
+                + "\",\"labels\":{}},\"spec\":{\"size\":2}}");
+        assertEquals(200, put.status, put.text());
+        assertTrue(get("g1").at("/metadata/labels").isMissingNode());
+
+        FakeHttp.Response patch = call("PATCH", GADGETS + "/g1", "application/merge-patch+json",
+                "{\"metadata\":{\"annotations\":{\"a\":null}},\"spec\":{\"size\":3}}");
+        assertEquals(200, patch.status, patch.text());
+        assertTrue(get("g1").at("/metadata/annotations").isMissingNode(), get("g1").toString());
+        FakeHttp.Response kept = call("PATCH", GADGETS + "/g1", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}");
+        assertEquals(200, kept.status, kept.text());
+        assertEquals("b", get("g1").at("/metadata/labels/a").asText(), "a field with content stays");
+    }
 }

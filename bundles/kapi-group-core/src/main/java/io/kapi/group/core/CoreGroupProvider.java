@@ -25,9 +25,11 @@ public final class CoreGroupProvider implements APIGroupProvider {
 
     /** Where pods are stored: kube's key prefix of the pods resource. */
     private static final String PODS = "/registry/pods/";
+    private static final NamespaceStrategy NAMESPACES = new NamespaceStrategy();
     private static final List<ResourceDefinition> FIXED = List.of(
             ResourceDefinition.builder("v1", "namespaces", "Namespace").shortNames("ns")
-                    .schema(Json.resource(CoreGroupProvider.class, "Namespace.json")).strategy(new NamespaceStrategy())
+                    .schema(Json.resource(CoreGroupProvider.class, "Namespace.json")).strategy(NAMESPACES)
+                    .storage(binding -> new NamespaceRest(binding.genericStore(NAMESPACES), NAMESPACES))
                     .status(new NamespaceStatusStrategy()).build(),
             new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of(),
                     Json.resource(CoreGroupProvider.class, "ConfigMap.json"), new ConfigMapStrategy(), null),
