@@ -2,7 +2,9 @@ package io.kapi.jetty.tuning;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
+import org.eclipse.jetty.http.pathmap.MappedResource;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
@@ -34,6 +36,7 @@ public final class AcceptOnceKapiServes implements Container.Listener {
     static final String SERVLET = "kapi";
     static final String PROPERTY = "io.kapi.server.acceptWithoutKapiAfterSeconds";
     static final int DEFAULT_SECONDS = 60;
+    static final int MAPPING_WAIT_SECONDS = 30;
     private static final Logger LOG = Logger.getLogger(AcceptOnceKapiServes.class.getName());
 
     private final long failSafeSeconds;
@@ -64,8 +67,36 @@ public final class AcceptOnceKapiServes implements Container.Listener {
             handlers.addEventListener(this); // told of what it holds now and of what is added to it later
         } else if (child instanceof ServletHolder holder && SERVLET.equals(holder.getName())
                 && parent instanceof ServletHandler handler && handler.getServer() != null) {
-            accept(handler.getServer());
+            acceptOnceMapped(handler);
         }
+    }
+
+    /**
+     * Every connector of the handler's server accepts once its context has started and maps requests to Kapi's
+     * servlet. Jetty adds a servlet's holder before its mapping, and Pax Web starts the context after both: a
+     * connection queued meanwhile and served as the holder arrives would be answered 404. Waits on a thread of its
+     * own, {@value #MAPPING_WAIT_SECONDS} s at most (then the connectors accept anyway, as the fail-safe does).
+     */
+    private static void acceptOnceMapped(ServletHandler handler) {
+        Server server = handler.getServer();
+        Thread waiter = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MAPPING_WAIT_SECONDS);
+            while (!mapsKapi(handler) && deadline - System.nanoTime() > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            }
+            accept(server);
+        }, "kapi-accept-once-mapped");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    /** Whether {@code handler} is started and maps a request to Kapi's servlet. */
+    static boolean mapsKapi(ServletHandler handler) {
+        if (!handler.isStarted()) {
+            return false;
+        }
+        MappedResource<ServletHolder> mapped = handler.getMappedServlet("/");
+        return mapped != null && SERVLET.equals(mapped.getResource().getName());
     }
 
     /** Every connector of {@code server} accepts. */
