@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.FieldCause;
-import io.kapi.api.rest.GracefulDeleter;
 import io.kapi.api.rest.GracefulDeletion;
 import io.kapi.api.rest.ListOptions;
 import io.kapi.api.rest.Printer;
