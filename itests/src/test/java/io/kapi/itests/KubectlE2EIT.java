@@ -242,6 +242,60 @@ public class KubectlE2EIT {
     }
 
     /**
+     * kube's namespace finalizers: the namespace controller empties a namespace and takes only its own
+     * {@code kubernetes} finalizer off; another finalizer keeps it Terminating until it is taken off through
+     * {@code namespaces/finalize}, the way a stuck namespace is let go ({@code kubectl replace --raw .../finalize}).
+     * Finalizer names are checked as kube checks them, on create and on finalize.
+     */
+    @Test
+    public void g_finalizersHoldANamespaceUntilFinalized() throws Exception {
+        Distribution.Result bad = dist.kubectl("create", "-f", file("bad-finalizer.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bad-finalizer\nspec:\n  finalizers: [hold]\n").toString());
+        assertTrue(bad.out(), bad.code() != 0 && bad.out().contains("The Namespace \"bad-finalizer\" is invalid: spec.finalizers: Invalid value: "
+                + "\"hold\": name is neither a standard finalizer name nor is it fully qualified"));
+        ok("create", "-f", file("held.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: held\nspec:\n  finalizers: [example.com/hold]\n").toString());
+        assertEquals("[\"example.com/hold\",\"kubernetes\"]", ok("get", "ns", "held", "-o", "jsonpath={.spec.finalizers}"));
+        ok("create", "configmap", "inside", "-n", "held", "--from-literal=a=1");
+        ok("delete", "namespace", "held", "--wait=false");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String finalizers = "";
+        while (System.nanoTime() < deadline) {
+            finalizers = ok("get", "ns", "held", "-o", "jsonpath={.spec.finalizers}");
+            if (finalizers.equals("[\"example.com/hold\"]")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals("the controller took its own finalizer off, once the namespace was empty", "[\"example.com/hold\"]", finalizers);
+        assertEquals("", ok("get", "configmaps", "-n", "held", "-o", "name"));
+        assertEquals("Terminating", ok("get", "ns", "held", "-o", "jsonpath={.status.phase}"));
+        Thread.sleep(1500);
+        assertEquals("still held by the other finalizer", "Terminating", ok("get", "ns", "held", "-o", "jsonpath={.status.phase}"));
+
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode ns = (com.fasterxml.jackson.databind.node.ObjectNode)
+                mapper.readTree(ok("get", "ns", "held", "-o", "json"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) ns.get("spec")).putArray("finalizers").add("hold");
+        Distribution.Result refused = dist.kubectl("replace", "--raw", "/api/v1/namespaces/held/finalize", "-f",
+                file("held-bad.json", mapper.writeValueAsString(ns)).toString());
+        assertTrue(refused.out(), refused.code() != 0 && refused.out().contains("The Namespace \"held\" is invalid: spec.finalizers[0]: Invalid value: \"hold\": "
+                + "name is neither a standard finalizer name nor is it fully qualified"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) ns.get("spec")).putArray("finalizers");
+        String finalized = ok("replace", "--raw", "/api/v1/namespaces/held/finalize", "-f",
+                file("held.json", mapper.writeValueAsString(ns)).toString());
+        assertTrue(finalized, finalized.contains("\"name\":\"held\""));
+        Distribution.Result gone = dist.kubectl("get", "ns", "held");
+        assertTrue(gone.out(), gone.code() != 0 && gone.out().contains("NotFound"));
+
+        String discovery = ok("get", "--raw", "/api/v1");
+        int at = discovery.indexOf("\"name\":\"namespaces/finalize\"");
+        assertTrue(discovery, at >= 0);
+        String finalize = discovery.substring(at, discovery.indexOf('}', at));
+        assertTrue(finalize, finalize.contains("\"kind\":\"Namespace\"") && finalize.contains("\"verbs\":[\"update\"]"));
+    }
+
+    /**
      * HTTP/2 over TLS (ALPN "h2") as kube-apiserver serves it, next to HTTP/1.1: the JDK's client, which
      * prefers h2 as client-go does, gets it, and multiplexes 50 watches over it; each sees the change.
      */

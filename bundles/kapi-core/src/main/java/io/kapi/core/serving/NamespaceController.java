@@ -33,6 +33,8 @@ import java.util.logging.Logger;
 final class NamespaceController implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NamespaceController.class.getName());
     private static final long RETRY_SECONDS = 1;
+    /** The namespace controller's own finalizer in {@code spec.finalizers} (kube's {@code FinalizerKubernetes}). */
+    private static final String KUBERNETES_FINALIZER = "kubernetes";
     private static final long EMPTY_STORE_RETRY_MILLIS = 100;
     private static final UserInfo CONTROLLER = new UserInfo("system:serviceaccount:kube-system:namespace-controller", "",
             java.util.List.of("system:serviceaccounts", "system:authenticated"));
@@ -117,8 +119,11 @@ final class NamespaceController implements AutoCloseable {
 
     /**
      * Empties a namespace marked for deletion through each served resource's collection delete (so the
-     * objects' own finalizers are honoured), and removes the namespace once nothing is left in it and
-     * no finalizer other than its own {@code kubernetes} one remains; otherwise it looks again shortly.
+     * objects' own finalizers are honoured), then takes the {@code kubernetes} finalizer off its
+     * {@code spec.finalizers} (kube's controller calls {@code namespaces/finalize}); the namespace goes when
+     * that leaves no finalizer, else it waits for the other finalizers' owners. While content remains it
+     * looks again shortly. A namespace without the {@code kubernetes} finalizer is left alone, content
+     * and all, as kube's controller leaves a namespace already finalized.
      * A group whose code fails or blocks (each collection delete gets 30 s) does not stop the others: it is
      * reported in the namespace's conditions, as kube's namespace controller reports it
      * ({@code NamespaceDeletionContentFailure}, {@code NamespaceContentRemaining}).
@@ -127,6 +132,9 @@ final class NamespaceController implements AutoCloseable {
         try {
             ObjectNode ns = Json.parseObject(value);
             if (Json.text(ns.get("metadata"), "deletionTimestamp").isEmpty()) {
+                return;
+            }
+            if (!hasFinalizer(ns.path("spec").path("finalizers"), KUBERNETES_FINALIZER)) {
                 return;
             }
             String name = Json.name(ns);
@@ -149,20 +157,64 @@ final class NamespaceController implements AutoCloseable {
                     remaining.add(qualified + " has " + left + " resource instances");
                 }
             }
-            boolean empty = remaining.isEmpty();
-            if (!empty || ns.path("metadata").path("finalizers").size() > 0) {
-                report(key, failures, remaining);
+            report(key, failures, remaining);
+            if (!remaining.isEmpty()) {
                 scheduleRecheck(key);
                 return;
             }
-            KeyValue current = storage.get(key);
-            if (current != null) {
-                storage.delete(key, current.modRevision());
-            }
+            finalizeNamespace(key);
         } catch (IOException | StorageException e) {
             LOG.log(Level.WARNING, "could not finish deleting namespace at " + key + "; retrying", e);
             scheduleRecheck(key);
         }
+    }
+
+    /**
+     * Takes {@code kubernetes} off the namespace's {@code spec.finalizers}, on the stored object as it is now; removes
+     * the namespace when no finalizer is left in its spec or metadata (kube's finalize update of a namespace being
+     * deleted). A write in between is met by reading again.
+     */
+    private void finalizeNamespace(String key) throws IOException {
+        while (true) {
+            KeyValue current = storage.get(key);
+            if (current == null) {
+                return;
+            }
+            ObjectNode ns = Json.parseObject(current.value());
+            com.fasterxml.jackson.databind.JsonNode specFinalizers = ns.path("spec").path("finalizers");
+            if (!hasFinalizer(specFinalizers, KUBERNETES_FINALIZER)) {
+                return;
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode left = Json.NODES.arrayNode();
+            specFinalizers.forEach(f -> {
+                if (!f.asText().equals(KUBERNETES_FINALIZER)) {
+                    left.add(f);
+                }
+            });
+            try {
+                if (left.isEmpty() && ns.path("metadata").path("finalizers").isEmpty()) {
+                    storage.delete(key, current.modRevision());
+                } else {
+                    ns.with("spec").set("finalizers", left);
+                    storage.update(key, current.modRevision(), Json.bytes(ns));
+                }
+                return;
+            } catch (StorageException e) {
+                if (e.code() != StorageException.Code.CONFLICT) {
+                    throw e;
+                }
+                LOG.log(Level.FINE, "namespace at " + key + " changed while it was finalized; reading it again", e);
+            }
+        }
+    }
+
+    private static boolean hasFinalizer(com.fasterxml.jackson.databind.JsonNode finalizers, String name) {
+        for (com.fasterxml.jackson.databind.JsonNode f : finalizers) {
+            if (name.equals(f.asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One resource's collection delete, bounded in time; its failure as kube words it, or null. */

@@ -186,7 +186,8 @@ class GroupIsolationTest extends ServingTestBase {
         assertEquals(201, call("POST", "/apis/things.example.com/v1/namespaces/team/gizmos", "{\"metadata\":{\"name\":\"g\"}}").status);
         var ns = storage.get("/registry/namespaces/team");
         storage.update("/registry/namespaces/team", ns.modRevision(), ("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team\","
-                + "\"deletionTimestamp\":\"2026-12-05T00:00:00Z\"},\"status\":{\"phase\":\"Terminating\"}}").getBytes());
+                + "\"deletionTimestamp\":\"2026-12-05T00:00:00Z\"},\"spec\":{\"finalizers\":[\"kubernetes\"]},\"status\":{\"phase\":\"Terminating\"}}")
+                .getBytes());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String conditions = "";
         while (System.nanoTime() < deadline) {

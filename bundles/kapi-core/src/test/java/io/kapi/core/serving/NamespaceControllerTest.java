@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.storage.ListResult;
 import io.kapi.api.storage.Storage;
+import io.kapi.core.json.Json;
 import io.kapi.storage.embedded.EmbeddedStorage;
 import io.kapi.storage.testsupport.ForwardingStorage;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +54,8 @@ class NamespaceControllerTest {
                 if (firstList.getAndSet(false)) {
                     // written after the list answered, before the watch starts
                     backend.create("/registry/namespaces/going", ("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":"
-                            + "{\"name\":\"going\",\"deletionTimestamp\":\"2026-12-06T00:00:00Z\"},\"status\":{\"phase\":\"Terminating\"}}")
+                            + "{\"name\":\"going\",\"deletionTimestamp\":\"2026-12-06T00:00:00Z\"},\"spec\":{\"finalizers\":[\"kubernetes\"]},"
+                            + "\"status\":{\"phase\":\"Terminating\"}}")
                             .getBytes(StandardCharsets.UTF_8));
                 }
                 return r;
@@ -72,5 +75,42 @@ class NamespaceControllerTest {
         assertTrue(!firstList.get(), "the controller listed");
         assertNull(backend.get("/registry/namespaces/going"), "the namespace marked for deletion was seen and removed");
         assertEquals(0, backend.count("/registry/namespaces/"));
+    }
+
+    /**
+     * kube's finalize: the controller takes only its own {@code kubernetes} finalizer off; a namespace that another
+     * finalizer (in its spec or its metadata) holds stays Terminating for that finalizer's owner, and one without
+     * the {@code kubernetes} finalizer is not touched. The namespaces are considered in the order listed, so once the
+     * last one is gone the others have been seen.
+     */
+    @Test
+    void onlyTheKubernetesFinalizerIsTakenOffAndOtherFinalizersHoldTheNamespace() throws Exception {
+        backend.create("/registry/namespaces/a-held", terminating("a-held", "[\"kubernetes\",\"example.com/hold\"]", "[]"));
+        backend.create("/registry/namespaces/b-held-by-metadata", terminating("b-held-by-metadata", "[\"kubernetes\"]",
+                "[\"example.com/meta\"]"));
+        backend.create("/registry/namespaces/c-finalized", terminating("c-finalized", "[\"example.com/hold\"]", "[]"));
+        backend.create("/registry/namespaces/z-going", terminating("z-going", "[\"kubernetes\"]", "[]"));
+        long untouched = backend.get("/registry/namespaces/c-finalized").modRevision();
+        controller = new NamespaceController(backend, List::of);
+        controller.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (backend.get("/registry/namespaces/z-going") != null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertNull(backend.get("/registry/namespaces/z-going"), "nothing but kubernetes held it: gone");
+        ObjectNode held = Json.parseObject(backend.get("/registry/namespaces/a-held").value());
+        assertEquals("[\"example.com/hold\"]", held.path("spec").path("finalizers").toString());
+        assertEquals("Terminating", held.path("status").path("phase").asText());
+        assertTrue(held.path("status").path("conditions").toString().contains("All content successfully removed"), held.toString());
+        ObjectNode heldByMetadata = Json.parseObject(backend.get("/registry/namespaces/b-held-by-metadata").value());
+        assertEquals("[]", heldByMetadata.path("spec").path("finalizers").toString());
+        assertEquals("[\"example.com/meta\"]", heldByMetadata.path("metadata").path("finalizers").toString());
+        assertEquals(untouched, backend.get("/registry/namespaces/c-finalized").modRevision(), "finalized already: left alone");
+    }
+
+    private static byte[] terminating(String name, String specFinalizers, String metadataFinalizers) {
+        return ("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\",\"finalizers\":"
+                + metadataFinalizers + ",\"deletionTimestamp\":\"2026-12-06T00:00:00Z\"},\"spec\":{\"finalizers\":" + specFinalizers
+                + "},\"status\":{\"phase\":\"Terminating\"}}").getBytes(StandardCharsets.UTF_8);
     }
 }

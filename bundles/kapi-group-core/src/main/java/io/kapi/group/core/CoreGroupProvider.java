@@ -6,6 +6,7 @@ import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.Subresource;
 import io.kapi.api.rest.ScaleSubresource;
+import io.kapi.machinery.apply.FieldManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,18 @@ public final class CoreGroupProvider implements APIGroupProvider {
     /** Where pods are stored: kube's key prefix of the pods resource. */
     private static final String PODS = "/registry/pods/";
     private static final NamespaceStrategy NAMESPACES = new NamespaceStrategy();
+    private static final ObjectNode NAMESPACE_SCHEMA = Json.resource(CoreGroupProvider.class, "Namespace.json");
+    /** Records the writes through {@code namespaces/finalize}; holds only the schema. */
+    private static final FieldManager FINALIZE_FIELDS = new FieldManager(OPENAPI.get("io.k8s.api.core.v1.Namespace"),
+            ref -> ref.startsWith("#/components/schemas/") ? OPENAPI.get(ref.substring("#/components/schemas/".length())) : null, "v1");
     private static final List<ResourceDefinition> FIXED = List.of(
             ResourceDefinition.builder("v1", "namespaces", "Namespace").shortNames("ns")
-                    .schema(Json.resource(CoreGroupProvider.class, "Namespace.json")).strategy(NAMESPACES)
+                    .schema(NAMESPACE_SCHEMA).strategy(NAMESPACES)
                     .storage(binding -> new NamespaceRest(binding.genericStore(NAMESPACES), NAMESPACES))
-                    .status(new NamespaceStatusStrategy()).build(),
+                    .status(new NamespaceStatusStrategy())
+                    .subresource(new Subresource(NamespaceFinalizeRest.SUBRESOURCE, "", "v1", "Namespace", NAMESPACE_SCHEMA,
+                            binding -> new NamespaceFinalizeRest(binding.genericStore(new NamespaceFinalizeStrategy()), FINALIZE_FIELDS)))
+                    .build(),
             new ResourceDefinition("v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of(),
                     Json.resource(CoreGroupProvider.class, "ConfigMap.json"), new ConfigMapStrategy(), null),
             new ResourceDefinition("v1", "secrets", "secret", "Secret", true, List.of(), List.of(),

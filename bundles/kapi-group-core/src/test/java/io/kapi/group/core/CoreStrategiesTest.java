@@ -66,6 +66,61 @@ class CoreStrategiesTest {
         assertTrue(s.validateName("a-label", false).isEmpty());
     }
 
+    /**
+     * kube's namespace finalizer rules: standard names or fully qualified ones, at {@code spec.finalizers} on create and
+     * at the index on finalize; a finalize write takes the spec and keeps the stored status; a namespace stays only
+     * while its spec holds a finalizer.
+     */
+    @Test
+    void namespaceFinalizersAreCheckedAndFinalizeKeepsTheStatus() {
+        NamespaceStrategy s = new NamespaceStrategy();
+        ObjectNode ns = Json.object();
+        Json.metadata(ns).put("name", "team-b");
+        ns.putObject("spec").putArray("finalizers").add("example.com/hold").add("hold").add("Bad Name");
+        s.prepareForCreate(ns);
+        List<FieldCause> causes = s.validate(ns);
+        assertEquals(List.of(
+                FieldCause.invalid("spec.finalizers", "hold", "name is neither a standard finalizer name nor is it fully qualified"),
+                FieldCause.invalid("spec.finalizers", "Bad Name", "name part must consist of alphanumeric characters, '-', '_' or '.', and "
+                        + "must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
+                        + "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+                FieldCause.invalid("spec.finalizers", "Bad Name", "name is neither a standard finalizer name nor is it fully qualified")),
+                causes);
+
+        ObjectNode stored = Json.object();
+        Json.metadata(stored).put("name", "team-b").put("deletionTimestamp", "2026-12-07T00:00:00Z");
+        stored.putObject("spec").putArray("finalizers").add("kubernetes").add("example.com/hold");
+        stored.putObject("status").put("phase", "Terminating");
+        ObjectNode written = stored.deepCopy();
+        written.putObject("spec").putArray("finalizers").add("orphan").add("hold");
+        written.putObject("status").put("phase", "Active");
+        NamespaceFinalizeStrategy finalize = new NamespaceFinalizeStrategy();
+        finalize.prepareForUpdate(written, stored);
+        assertEquals("Terminating", written.at("/status/phase").asText());
+        assertEquals("[\"orphan\",\"hold\"]", written.at("/spec/finalizers").toString());
+        assertEquals(List.of(FieldCause.invalid("spec.finalizers[1]", "hold", "name is neither a standard finalizer name nor is it fully qualified")),
+                finalize.validateUpdate(written, stored));
+        assertTrue(s.keepAfterMark(stored));
+        written.putObject("spec").putArray("finalizers");
+        assertFalse(s.keepAfterMark(written), "no finalizer left in the spec: it goes");
+
+        // the main resource keeps the stored spec: its finalizers change only through finalize
+        ObjectNode update = stored.deepCopy();
+        update.putObject("spec");
+        s.prepareForUpdate(update, stored);
+        assertEquals(stored.get("spec"), update.get("spec"));
+        assertEquals(List.of(), s.validateUpdate(update, stored));
+
+        // kube's defaulting sets the name label as the object is decoded (so its writer owns it); a generated name waits
+        ObjectNode decoded = withName("team-c");
+        s.applyDefaults(decoded);
+        assertEquals("team-c", decoded.at("/metadata/labels/kubernetes.io~1metadata.name").asText());
+        ObjectNode generated = Json.object();
+        Json.metadata(generated).put("generateName", "team-");
+        s.applyDefaults(generated);
+        assertFalse(generated.path("metadata").has("labels"));
+    }
+
     private static ObjectNode withName(String name) {
         ObjectNode o = Json.object();
         Json.metadata(o).put("name", name);
