@@ -108,7 +108,7 @@ public class KapiRuntimeIT {
         List<String> servers = runtime.servers().stream().map(KapiRuntime.ServerInfo::name).collect(Collectors.toList());
         assertEquals(List.of("aggregator", "kube", "apiextensions"), servers);
         List<String> filters = runtime.filters().stream().map(KapiRuntime.FilterInfo::name).collect(Collectors.toList());
-        assertEquals(List.of("panic-recovery", "request-info", "metrics", "timeout", "authentication", "max-in-flight", "authorization"), filters);
+        assertEquals(List.of("panic-recovery", "request-info", "metrics", "timeout", "authentication", "impersonation", "max-in-flight", "authorization"), filters);
         for (String r : List.of("namespaces", "configmaps", "secrets", "serviceaccounts", "events")) {
             assertTrue(r, serving("", r));
         }

@@ -452,4 +452,36 @@ public class KubectlE2EIT {
         assertEquals("namespace/default", ok.trim());
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(alice)));
     }
+
+    /**
+     * kube's impersonation ({@code kubectl --as}): the request runs as the user named once the authenticated user may
+     * impersonate it, so a dry run of RBAC answers for that user; a user who may not impersonate gets kube's 403.
+     */
+    @Test
+    public void j_impersonation() throws Exception {
+        String whoami = ok("auth", "whoami", "--as=jane", "--as-group=devs", "--as-uid=u-1", "-o", "json");
+        com.fasterxml.jackson.databind.JsonNode user = new com.fasterxml.jackson.databind.ObjectMapper().readTree(whoami).at("/status/userInfo");
+        assertEquals(whoami, "jane", user.path("username").asText());
+        assertEquals(whoami, "u-1", user.path("uid").asText());
+        assertEquals(whoami, "[\"devs\",\"system:authenticated\"]", user.path("groups").toString());
+        // jane is not in system:masters, the only group the authorizer allows: refused, by her name
+        Distribution.Result asJane = dist.kubectl("get", "configmaps", "--as=jane");
+        assertTrue(asJane.out(), asJane.code() != 0 && asJane.out().contains("configmaps is forbidden: User \"jane\" cannot list resource "
+                + "\"configmaps\" in API group \"\" in the namespace \"default\""));
+        assertEquals("no", dist.kubectl("auth", "can-i", "create", "deployments", "--as=jane").out().trim());
+        assertEquals("yes", ok("auth", "can-i", "create", "deployments", "--as=jane", "--as-group=system:masters").trim());
+        // bob (a kubeconfig of his own, not an administrator) may not impersonate anyone, but may ask who he is
+        Path bob = work.resolve("bob.kubeconfig");
+        dist.client("kapi:kubeconfig -g dev -o " + bob + " bob");
+        Process who = new ProcessBuilder("kubectl", "--kubeconfig=" + bob, "auth", "whoami").redirectErrorStream(true).start();
+        String whoBob = new String(who.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(whoBob, 0, who.waitFor());
+        assertTrue(whoBob, whoBob.contains("bob") && whoBob.contains("[dev system:authenticated]"));
+        Process p = new ProcessBuilder("kubectl", "--kubeconfig=" + bob, "get", "ns", "--as=admin", "--as-group=system:masters")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(out, 1, p.waitFor());
+        assertTrue(out, out.contains("users \"admin\" is forbidden: User \"bob\" cannot impersonate resource \"users\" in API group \"\" "
+                + "at the cluster scope"));
+    }
 }

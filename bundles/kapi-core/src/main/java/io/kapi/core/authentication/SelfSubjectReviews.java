@@ -27,8 +27,16 @@ public final class SelfSubjectReviews implements Creater {
         }
         ArrayNode groups = info.putArray("groups");
         user.groups().forEach(groups::add);
-        if (!user.name().equals(UserInfo.ANONYMOUS.name()) && !user.groups().contains("system:authenticated")) {
+        if (!user.name().equals(UserInfo.ANONYMOUS.name()) && !user.groups().contains("system:authenticated")
+                && !user.groups().contains("system:unauthenticated")) {
             groups.add("system:authenticated");
+        }
+        if (!user.extra().isEmpty()) {
+            ObjectNode extra = info.putObject("extra");
+            user.extra().forEach((key, values) -> {
+                ArrayNode list = extra.putArray(key);
+                values.forEach(list::add);
+            });
         }
         return out;
     }

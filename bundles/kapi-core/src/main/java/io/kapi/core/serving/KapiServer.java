@@ -19,6 +19,7 @@ import io.kapi.core.endpoints.ServedResource;
 import io.kapi.core.filters.Authentication;
 import io.kapi.core.filters.Authorization;
 import io.kapi.core.filters.AuthorizationPending;
+import io.kapi.core.filters.Impersonation;
 import io.kapi.core.filters.MaxInFlight;
 import io.kapi.core.filters.PanicRecovery;
 import io.kapi.core.filters.RequestInfoFilter;
@@ -65,6 +66,8 @@ public final class KapiServer implements KapiRuntime {
     public static final int METRICS_RANKING = 8500;
     public static final int TIMEOUT_RANKING = 8000;
     public static final int AUTHENTICATION_RANKING = 7000;
+    /** Right after authentication, as kube's handler chain runs its impersonation filter. */
+    public static final int IMPERSONATION_RANKING = 6500;
     public static final int MAX_IN_FLIGHT_RANKING = 6000;
     public static final int AUTHORIZATION_RANKING = 5000;
     /** Outside authentication: while no authorizer is registered, nothing but the public paths is authenticated at all. */
@@ -350,6 +353,7 @@ public final class KapiServer implements KapiRuntime {
         filters.add(FilterChain.builtin("max-in-flight", MAX_IN_FLIGHT_RANKING, maxInFlight));
         filters.add(FilterChain.builtin("timeout", TIMEOUT_RANKING, timeout));
         filters.add(FilterChain.builtin("authentication", AUTHENTICATION_RANKING, new Authentication(authenticators)));
+        filters.add(FilterChain.builtin("impersonation", IMPERSONATION_RANKING, new Impersonation(authorizers)));
         filters.add(FilterChain.builtin("authorization", AUTHORIZATION_RANKING, new Authorization(authorizers)));
         if (authorizers.isEmpty()) {
             filters.add(FilterChain.builtin("authorization-pending", AUTHORIZATION_PENDING_RANKING, new AuthorizationPending()));

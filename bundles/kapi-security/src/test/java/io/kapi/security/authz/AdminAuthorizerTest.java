@@ -35,6 +35,37 @@ class AdminAuthorizerTest {
         assertEquals(false, admin.incomplete());
         assertEquals("", admin.evaluationError());
         assertEquals(RuleResolver.Rules.NONE, authz.rulesFor(new UserInfo("jane", "", List.of("dev")), "default"));
+        assertEquals(AuthenticatedUserRoles.RULES, authz.rulesFor(new UserInfo("jane", "", List.of("dev", "system:authenticated")), "default"));
         assertEquals(RuleResolver.Rules.NONE, authz.rulesFor(null, "default"));
+    }
+
+    /** kube's default roles for system:authenticated: discovery, OpenAPI, health, version, the self reviews; no more. */
+    @Test
+    void anAuthenticatedUserMayDiscoverAndReviewHerself() {
+        AdminAuthorizer authz = new AdminAuthorizer();
+        UserInfo jane = new UserInfo("jane", "", List.of("dev", "system:authenticated"));
+        for (String path : List.of("/api", "/api/v1", "/apis", "/apis/apps/v1", "/openapi/v2", "/openapi/v3/api/v1", "/version", "/livez")) {
+            assertEquals(Decision.ALLOW, authz.authorize(jane, nonResource("get", path)), path);
+        }
+        assertEquals(Decision.NO_OPINION, authz.authorize(jane, nonResource("get", "/metrics")));
+        assertEquals(Decision.NO_OPINION, authz.authorize(jane, nonResource("post", "/api")));
+        assertEquals(Decision.NO_OPINION, authz.authorize(jane, nonResource("get", "/apisx")));
+        assertEquals(Decision.ALLOW, authz.authorize(jane, resource("create", "authentication.k8s.io", "selfsubjectreviews")));
+        assertEquals(Decision.ALLOW, authz.authorize(jane, resource("create", "authorization.k8s.io", "selfsubjectaccessreviews")));
+        assertEquals(Decision.ALLOW, authz.authorize(jane, resource("create", "authorization.k8s.io", "selfsubjectrulesreviews")));
+        assertEquals(Decision.NO_OPINION, authz.authorize(jane, resource("create", "authorization.k8s.io", "subjectaccessreviews")));
+        assertEquals(Decision.NO_OPINION, authz.authorize(jane, resource("list", "authorization.k8s.io", "selfsubjectrulesreviews")));
+        assertEquals(Decision.NO_OPINION, authz.authorize(jane, DELETE_NODES));
+        UserInfo notAuthenticated = new UserInfo("jane", "", List.of("dev"));
+        assertEquals(Decision.NO_OPINION, authz.authorize(notAuthenticated, nonResource("get", "/api")));
+        assertEquals(Decision.NO_OPINION, authz.authorize(UserInfo.ANONYMOUS, nonResource("get", "/apis")));
+    }
+
+    private static RequestInfo nonResource(String verb, String path) {
+        return new RequestInfo(false, path, verb, "", "", "", "", "", "", "", List.of());
+    }
+
+    private static RequestInfo resource(String verb, String group, String resource) {
+        return new RequestInfo(true, "/apis/" + group + "/v1/" + resource, verb, "apis", group, "v1", "", resource, "", "", List.of(resource));
     }
 }
