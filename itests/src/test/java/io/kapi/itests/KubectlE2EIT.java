@@ -128,6 +128,30 @@ public class KubectlE2EIT {
         assertTrue(gone.out(), gone.code() != 0 && gone.out().contains("NotFound"));
     }
 
+    /**
+     * A value of the wrong JSON type is refused as kube refuses a body it cannot decode into the kind's Go type, on
+     * create (400) and on patch (422), whatever the field validation; nothing is written.
+     */
+    @Test
+    public void c_valuesOfTheWrongTypeAreRefused() throws Exception {
+        Path pod = file("typed-pod.json", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"typed\"},\"spec\":{"
+                + "\"containers\":[{\"name\":\"c\",\"image\":\"x\",\"ports\":[{\"containerPort\":\"80\"}]}]}}");
+        Distribution.Result created = dist.kubectl("create", "-f", pod.toString(), "--validate=false");
+        assertTrue(created.out(), created.code() != 0 && created.out().contains("Pod in version \"v1\" cannot be handled as a Pod: json: "
+                + "cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32"));
+        assertTrue(dist.kubectl("get", "pod", "typed").code() != 0);
+        ok("create", "deployment", "typed", "--image=x");
+        Distribution.Result patched = dist.kubectl("patch", "deployment", "typed", "--type=merge", "-p", "{\"spec\":{\"replicas\":\"3\"}}");
+        assertTrue(patched.out(), patched.code() != 0 && patched.out().contains("The request is invalid: patch: Invalid value: ")
+                && patched.out().contains("json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"));
+        ok("create", "configmap", "typed", "--from-literal=a=1");
+        Distribution.Result data = dist.kubectl("patch", "configmap", "typed", "-p", "{\"data\":{\"b\":4}}");
+        assertTrue(data.out(), data.code() != 0 && data.out().contains("json: cannot unmarshal number into Go struct field ConfigMap.data of type string"));
+        assertEquals("1", ok("get", "deployment", "typed", "-o", "jsonpath={.spec.replicas}"));
+        assertEquals("{\"a\":\"1\"}", ok("get", "configmap", "typed", "-o", "jsonpath={.data}"));
+        ok("delete", "deployment,configmap", "typed");
+    }
+
     @Test
     public void d_watchSeesAddedModifiedDeleted() throws Exception {
         File out = work.resolve("watch.out").toFile();

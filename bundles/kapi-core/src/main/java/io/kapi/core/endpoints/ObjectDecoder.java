@@ -68,9 +68,14 @@ final class ObjectDecoder {
             }
             default -> throw Codecs.unsupportedBody();
         }
+        String kind = resource.meta().kind();
+        if (result.typeError() != null) {
+            // the body does not decode into the kind's Go type: no field validation lets it through
+            throw StatusException.badRequest(kind + " in version \"" + resource.meta().version() + "\" cannot be handled as a "
+                    + kind + ": " + result.typeError());
+        }
         if (report(validation, errors, warnings)) {
             // kube's transformDecodeError for a body whose kind it knows
-            String kind = resource.meta().kind();
             throw StatusException.badRequest(kind + " in version \"" + resource.meta().version() + "\" cannot be handled as a "
                     + kind + ": " + StrictDecoding.strictDecodingError(errors));
         }
@@ -90,6 +95,10 @@ final class ObjectDecoder {
     static ObjectNode checkPatched(ServedResource resource, ObjectNode patched, FieldValidation validation,
                                    Collection<String> warnings) {
         StrictDecoding.Result result = resource.decoding().decode(patched, Json.MAPPER);
+        if (result.typeError() != null) {
+            throw StatusException.invalid("", "", "", List.of(FieldCause.invalid("patch", Json.MAPPER.valueToTree(patched).toString(),
+                    result.typeError())));
+        }
         if (report(validation, result.errors(), warnings)) {
             throw StatusException.invalid("", "", "", List.of(FieldCause.invalid("patch", Json.MAPPER.valueToTree(patched).toString(),
                     StrictDecoding.strictDecodingError(result.errors()))));

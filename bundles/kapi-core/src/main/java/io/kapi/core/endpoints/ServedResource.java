@@ -100,7 +100,9 @@ public final class ServedResource {
         this.verbs = verbsOf(storage);
         // the schema is walked as it is, once per request; built here once per resource
         java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> refs = OpenApi.refs(definition);
-        this.decoding = new StrictDecoding(schema, refs);
+        // a built-in kind is decoded into its Go type, a value of the wrong type a 400; a custom resource is not
+        this.decoding = definition != null && definition.strategy() instanceof io.kapi.api.rest.Unstructured
+                ? new StrictDecoding(schema, refs) : new StrictDecoding(schema, refs).typed(meta.kind());
         this.patchSchema = SmpSchema.fromOpenApi(schema, refs);
         this.otherVersions = otherVersions;
         // the resource and its status read other versions' entries; a subresource of another kind does not

@@ -29,6 +29,11 @@ import java.util.function.Function;
  * {@code x-kubernetes-preserve-unknown-fields} or without either (a raw extension) it keeps
  * everything. {@code $ref} (also the {@code allOf: [{$ref}]} form kube's documents use) is resolved
  * through {@code refs}. A null schema keeps every field and only duplicates are reported.
+ *
+ * <p>{@link #typed} also checks each value against its schema's type as Go's decoder would for the kind's Go
+ * type, and reports the first that does not fit as Go's {@code UnmarshalTypeError} words it
+ * ({@link Result#typeError()}): kube cannot decode such a body at all, whatever the field validation. Custom
+ * resources, which kube keeps unstructured and checks against their schema instead, are decoded without it.
  * Thread-safe: instances hold no state.
  */
 public final class StrictDecoding {
@@ -37,18 +42,39 @@ public final class StrictDecoding {
 
     private final JsonNode schema;
     private final Function<String, JsonNode> refs;
+    /** The Go struct of the kind ({@code Deployment}) when values are checked against their types, else null. */
+    private final String rootStruct;
 
     /**
      * @param schema the kind's schema, or null for none
      * @param refs resolves a {@code $ref} value ({@code #/components/schemas/…}) to its schema; null if unknown
      */
     public StrictDecoding(JsonNode schema, Function<String, JsonNode> refs) {
-        this.schema = schema;
-        this.refs = refs;
+        this(schema, refs, null);
     }
 
-    /** The decoded object (unknown fields dropped) and the strict errors, empty when there were none. */
-    public record Result(ObjectNode object, List<String> errors) {
+    private StrictDecoding(JsonNode schema, Function<String, JsonNode> refs, String rootStruct) {
+        this.schema = schema;
+        this.refs = refs;
+        this.rootStruct = rootStruct;
+    }
+
+    /**
+     * This decoding, also checking each value's type as Go decodes the kind's type, whose struct is named
+     * {@code kind} ({@code Deployment}) in the errors.
+     */
+    public StrictDecoding typed(String kind) {
+        return new StrictDecoding(schema, refs, kind);
+    }
+
+    /**
+     * The decoded object (unknown fields dropped), the strict errors (empty when there were none) and, when the
+     * decoding is {@link #typed}, Go's error for the first value whose type does not fit (null when all fit).
+     */
+    public record Result(ObjectNode object, List<String> errors, String typeError) {
+        public Result(ObjectNode object, List<String> errors) {
+            this(object, errors, null);
+        }
     }
 
     /** Decodes a JSON object from a parser positioned before its first token. */
@@ -58,8 +84,9 @@ public final class StrictDecoding {
         if (first != JsonToken.START_OBJECT) {
             throw new IOException("not a JSON object");
         }
+        walk.struct = rootStruct;
         ObjectNode object = (ObjectNode) walk.value(parser, first, schema, new StringBuilder());
-        return new Result(object, List.copyOf(walk.errors));
+        return new Result(object, List.copyOf(walk.errors), walk.typeError);
     }
 
     /** Checks an already decoded object (a patch's result, a YAML document): only unknown fields can be found. */
@@ -78,6 +105,10 @@ public final class StrictDecoding {
 
     private final class Walk {
         final Set<String> errors = new LinkedHashSet<>();
+        /** Go's error context: the struct being decoded and the names of the struct fields down to the value. */
+        String struct;
+        final List<String> fields = new ArrayList<>();
+        String typeError;
 
         void report(String type, CharSequence path) {
             if (errors.size() < MAX_ERRORS) {
@@ -87,8 +118,20 @@ public final class StrictDecoding {
 
         JsonNode value(JsonParser p, JsonToken token, JsonNode schema, StringBuilder path) throws IOException {
             JsonNode s = OpenApiRefs.resolve(schema, refs);
+            if (rootStruct != null && !GoTypes.takesAnyJson(schema)) {
+                String mismatch = GoTypes.mismatch(p, token, s);
+                if (mismatch != null) {
+                    // Go skips the value and reports the first such error once it has decoded the rest
+                    if (typeError == null) {
+                        typeError = "json: cannot unmarshal " + mismatch + " into Go " + (fields.isEmpty() ? "value"
+                                : "struct field " + struct + "." + String.join(".", fields)) + " of type " + GoTypes.goType(schema, refs);
+                    }
+                    p.skipChildren();
+                    return NODES.nullNode();
+                }
+            }
             return switch (token) {
-                case START_OBJECT -> object(p, s, path);
+                case START_OBJECT -> object(p, schema, s, path);
                 case START_ARRAY -> array(p, s == null ? null : s.get("items"), path);
                 case VALUE_STRING -> NODES.textNode(p.getText());
                 case VALUE_NUMBER_INT -> numberInt(p);
@@ -110,10 +153,16 @@ public final class StrictDecoding {
             };
         }
 
-        private ObjectNode object(JsonParser p, JsonNode s, StringBuilder path) throws IOException {
+        private ObjectNode object(JsonParser p, JsonNode schema, JsonNode s, StringBuilder path) throws IOException {
             ObjectNode out = NODES.objectNode();
             JsonNode properties = s == null ? null : s.get("properties");
             JsonNode additional = s == null ? null : s.get("additionalProperties");
+            // a struct (named properties) is Go's error context for its fields; a map's entries stay in the enclosing one
+            boolean isStruct = properties != null && additional == null;
+            String outerStruct = struct;
+            if (isStruct && !fields.isEmpty() && GoTypes.refName(schema) != null) {
+                struct = GoTypes.structName(GoTypes.refName(schema));
+            }
             boolean keepAll = s == null || properties == null || additional != null
                     || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
             Set<String> seen = new HashSet<>();
@@ -136,10 +185,17 @@ public final class StrictDecoding {
                     report("unknown field", path);
                     p.skipChildren();
                 } else {
+                    if (isStruct) {
+                        fields.add(name);
+                    }
                     out.set(name, value(p, valueToken, fieldSchema, path));
+                    if (isStruct) {
+                        fields.remove(fields.size() - 1);
+                    }
                 }
                 path.setLength(mark);
             }
+            struct = outerStruct;
             return out;
         }
 

@@ -36,7 +36,7 @@ import java.util.Map;
  * items or map keys only count when the stored object had none. Status writes ratchet the duplicates
  * only: kube 1.32 validates their status and rules without ratcheting.
  */
-final class CustomResourceStrategy implements Strategy {
+final class CustomResourceStrategy implements Strategy, io.kapi.api.rest.Unstructured {
     private final String group;
     private final String version;
     private final String kind;
