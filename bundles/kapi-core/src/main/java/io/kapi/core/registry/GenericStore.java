@@ -268,6 +268,7 @@ public class GenericStore implements RestStore, TableConvertor {
             return own != null ? own : nameValidator.validate(name, prefix);
         };
         List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMeta(m, meta.namespaced(), names));
+        causes.addAll(kubeFinalizerNames(m));
         causes.addAll(strategy.validate(obj));
         if (!resourceVersion.isEmpty()) {
             // kube's storage refuses it after validation, as a plain error (a 500): here it is the 422 it is
@@ -393,6 +394,7 @@ public class GenericStore implements RestStore, TableConvertor {
                 m.put("generation", oldMeta.path("generation").asLong(0) + 1);
             }
             List<FieldCause> causes = new ArrayList<>(ObjectMetaValidation.validateObjectMetaUpdate(m, oldMeta));
+            causes.addAll(kubeFinalizerNames(m));
             causes.addAll(options.statusWrites() != null ? options.statusWrites().validateUpdate(obj, old)
                     : strategy.validateUpdate(obj, old));
             if (!causes.isEmpty()) {
@@ -435,6 +437,12 @@ public class GenericStore implements RestStore, TableConvertor {
                 throw StoreReader.toStatus(e, meta, name);
             }
         }
+    }
+
+    /** kube's core validation of a built-in kind's finalizer names; none for a custom resource (kube only warns). */
+    private List<FieldCause> kubeFinalizerNames(ObjectNode m) {
+        return strategy instanceof io.kapi.api.rest.Unstructured ? List.of()
+                : ObjectMetaValidation.validateKubeFinalizerNames(m.get("finalizers"), "metadata.finalizers");
     }
 
     private static void copyField(ObjectNode from, ObjectNode to, String field) {

@@ -238,6 +238,31 @@ class GenericStoreTest {
         assertThrows(StatusException.class, () -> configmaps.get(dflt, "fin", null));
     }
 
+    /**
+     * kube's core validation of a built-in kind's finalizers: one without a domain must be a standard one, on create and
+     * on update; a custom resource's store (an {@link io.kapi.api.rest.Unstructured} strategy) takes it, as kube does.
+     */
+    @Test
+    void aBuiltInKindsFinalizerIsStandardOrFullyQualified() {
+        StatusException created = assertThrows(StatusException.class,
+                () -> configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"f1\",\"finalizers\":[\"orphan\",\"hold\",\"x.io/keep\"]}}")));
+        assertEquals(422, created.code());
+        assertEquals("ConfigMap \"f1\" is invalid: metadata.finalizers[1]: Invalid value: \"hold\": name is neither a standard finalizer "
+                + "name nor is it fully qualified", created.getMessage());
+        configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"f1\",\"finalizers\":[\"orphan\",\"x.io/keep\"]}}"));
+        ObjectNode current = configmaps.get(dflt, "f1", null);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) current.get("metadata").get("finalizers")).add("keep");
+        StatusException updated = assertThrows(StatusException.class, () -> configmaps.update(dflt, "f1", c -> current));
+        assertEquals("ConfigMap \"f1\" is invalid: metadata.finalizers[2]: Invalid value: \"keep\": name is neither a standard finalizer "
+                + "name nor is it fully qualified", updated.getMessage());
+        class Custom implements Strategy, io.kapi.api.rest.Unstructured {
+        }
+        GenericStore widgets = new GenericStore(new ResourceMeta("example.com", "v1", "widgets", "Widget", true), new Custom(), storage,
+                new StorageNamespaceGuard(storage), NameValidator.DNS1123_SUBDOMAIN);
+        widgets.create(dflt, obj("{\"metadata\":{\"name\":\"w\",\"finalizers\":[\"hold\"]}}"));
+        assertEquals("[\"hold\"]", widgets.get(dflt, "w", null).get("metadata").get("finalizers").toString());
+    }
+
     @Test
     void listSelectorsPagingAndConsistentSnapshot() {
         for (int i = 0; i < 10; i++) {

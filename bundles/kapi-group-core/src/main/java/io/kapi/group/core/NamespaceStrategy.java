@@ -10,6 +10,7 @@ import io.kapi.api.rest.Strategy;
 import io.kapi.api.rest.TableColumn;
 import io.kapi.api.rest.TableConvertor;
 import io.kapi.machinery.validation.NameValidation;
+import io.kapi.machinery.validation.ObjectMetaValidation;
 import io.kapi.machinery.validation.NameValidator;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,6 @@ import java.util.Map;
  * {@code metadata} (kube's {@code ShouldDeleteNamespaceDuringUpdate}).
  */
 class NamespaceStrategy implements Strategy, GracefulDeletion {
-    /** kube's standard finalizer names, the only ones that may go without a domain ({@code IsStandardFinalizerName}). */
-    private static final java.util.Set<String> STANDARD_FINALIZERS = java.util.Set.of("kubernetes", "orphan", "foregroundDeletion");
 
     /**
      * kube's {@code SetDefaults_Namespace}: the {@code kubernetes.io/metadata.name} label, set as the object is decoded,
@@ -89,8 +88,9 @@ class NamespaceStrategy implements Strategy, GracefulDeletion {
             for (String msg : NameValidation.isQualifiedName(name)) {
                 causes.add(FieldCause.invalid(path, name, msg));
             }
-            if (name.indexOf('/') < 0 && !STANDARD_FINALIZERS.contains(name)) {
-                causes.add(FieldCause.invalid(path, name, "name is neither a standard finalizer name nor is it fully qualified"));
+            String kubeError = ObjectMetaValidation.kubeFinalizerNameError(name);
+            if (kubeError != null) {
+                causes.add(FieldCause.invalid(path, name, kubeError));
             }
         }
         return causes;

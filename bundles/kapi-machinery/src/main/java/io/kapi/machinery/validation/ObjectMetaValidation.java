@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -277,6 +278,37 @@ public final class ObjectMetaValidation {
         if (all.contains(FINALIZER_ORPHAN) && all.contains(FINALIZER_FOREGROUND)) {
             causes.add(FieldCause.invalid(path, finalizers, "finalizer " + FINALIZER_ORPHAN + " and " + FINALIZER_FOREGROUND
                     + " cannot be both set"));
+        }
+        return causes;
+    }
+
+    /** kube's standard finalizer names, the only ones a built-in kind's object may carry without a domain. */
+    private static final Set<String> STANDARD_FINALIZERS = Set.of("kubernetes", FINALIZER_ORPHAN, FINALIZER_FOREGROUND);
+
+    /**
+     * kube's {@code validateKubeFinalizerName} for a built-in kind: a finalizer without a {@code /} must be a standard
+     * one ({@code kubernetes}, {@code orphan}, {@code foregroundDeletion}); the message, or null when the name passes.
+     */
+    public static String kubeFinalizerNameError(String name) {
+        return name.indexOf('/') < 0 && !STANDARD_FINALIZERS.contains(name)
+                ? "name is neither a standard finalizer name nor is it fully qualified" : null;
+    }
+
+    /**
+     * What kube's core validation adds to the object metadata checks of every built-in kind, on create and update:
+     * {@link #kubeFinalizerNameError} for each finalizer, at {@code <path>[i]}. Custom resources only get a warning.
+     */
+    public static List<FieldCause> validateKubeFinalizerNames(JsonNode finalizers, String path) {
+        List<FieldCause> causes = new ArrayList<>();
+        if (finalizers == null || !finalizers.isArray()) {
+            return causes;
+        }
+        for (int i = 0; i < finalizers.size(); i++) {
+            String name = finalizers.get(i).asText();
+            String error = kubeFinalizerNameError(name);
+            if (error != null) {
+                causes.add(FieldCause.invalid(path + "[" + i + "]", name, error));
+            }
         }
         return causes;
     }

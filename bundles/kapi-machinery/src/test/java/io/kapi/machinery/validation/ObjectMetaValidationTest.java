@@ -109,4 +109,14 @@ class ObjectMetaValidationTest {
         assertEquals("Invalid value: null: field is immutable",
                 ObjectMetaValidation.validateObjectMetaUpdate(cleared, deleting).get(0).message());
     }
+
+    /** kube's validateKubeFinalizerName: a name without a domain is one of the three standard finalizers. */
+    @org.junit.jupiter.api.Test
+    void aBuiltInKindsFinalizerWithoutADomainIsAStandardOne() {
+        com.fasterxml.jackson.databind.node.ArrayNode names = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                .add("kubernetes").add("orphan").add("foregroundDeletion").add("example.com/x").add("x");
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(io.kapi.api.rest.FieldCause.invalid("metadata.finalizers[4]", "x",
+                "name is neither a standard finalizer name nor is it fully qualified")),
+                ObjectMetaValidation.validateKubeFinalizerNames(names, "metadata.finalizers"));
+    }
 }
