@@ -55,7 +55,7 @@ public final class Impersonation implements HandlerFilter {
     public void filter(ApiRequest request, HttpServletResponse response, Chain next) throws IOException {
         HttpServletRequest http = request.http();
         String wantedUser = http.getHeader(USER);
-        List<String> wantedGroups = list(http.getHeaders(GROUP));
+        List<String> wantedGroups = http.getHeader(GROUP) == null ? List.of() : list(http.getHeaders(GROUP));
         String wantedUid = http.getHeader(UID);
         Map<String, List<String>> wantedExtra = extra(http);
         boolean hasUser = wantedUser != null && !wantedUser.isEmpty();
@@ -112,17 +112,27 @@ public final class Impersonation implements HandlerFilter {
 
     /** The {@code Impersonate-Extra-<key>} headers by key: lower-cased and %-decoded as kube reads them, values in order. */
     private static Map<String, List<String>> extra(HttpServletRequest http) {
-        Map<String, List<String>> extra = new LinkedHashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (String header : list(http.getHeaderNames())) {
+        Map<String, List<String>> extra = null;
+        java.util.Set<String> seen = null;
+        java.util.Enumeration<String> names = http.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String header = names.nextElement();
+            if (header.length() <= EXTRA_PREFIX.length() || !header.regionMatches(true, 0, EXTRA_PREFIX, 0, EXTRA_PREFIX.length())) {
+                continue;
+            }
+            if (extra == null) {
+                // every request looks: the collections only for one that asks for extra
+                extra = new LinkedHashMap<>();
+                seen = new java.util.HashSet<>();
+            }
             // a name sent in two spellings is listed twice, and each lookup answers the values of both
-            if (header.length() > EXTRA_PREFIX.length() && header.toLowerCase(Locale.ROOT).startsWith(EXTRA_PREFIX)
-                    && seen.add(header.toLowerCase(Locale.ROOT))) {
-                String key = pathUnescape(header.substring(EXTRA_PREFIX.length()).toLowerCase(Locale.ROOT));
-                extra.computeIfAbsent(key, k -> new ArrayList<>()).addAll(list(http.getHeaders(header)));
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (seen.add(lower)) {
+                extra.computeIfAbsent(pathUnescape(lower.substring(EXTRA_PREFIX.length())), k -> new ArrayList<>())
+                        .addAll(list(http.getHeaders(header)));
             }
         }
-        return extra;
+        return extra == null ? Map.of() : extra;
     }
 
     /** A header enumeration as a list; the servlet API lets a container answer null where it gives no access. */
