@@ -37,13 +37,8 @@ final class NamespaceFinalizeRest implements Updater {
             }
             if (ctx.fieldManager() != null) {
                 // recorded on what will be stored: the status is the stored one whatever was sent
-                ObjectNode recorded = written;
-                if (current.has("status")) {
-                    recorded.set("status", current.get("status").deepCopy());
-                } else {
-                    recorded.remove("status");
-                }
-                fieldManager.update(current, recorded, ctx.fieldManager(), now, SUBRESOURCE);
+                NamespaceFinalizeStrategy.keepStoredStatus(written, current);
+                fieldManager.update(current, written, ctx.fieldManager(), now, SUBRESOURCE);
             }
             return written;
         });

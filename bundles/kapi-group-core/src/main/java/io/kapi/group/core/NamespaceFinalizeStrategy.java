@@ -13,12 +13,17 @@ import java.util.List;
 final class NamespaceFinalizeStrategy extends NamespaceStrategy {
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
+        keepStoredStatus(object, old);
+        Json.metadata(object).with("labels").put("kubernetes.io/metadata.name", Json.name(object));
+    }
+
+    /** {@code object}'s status made the stored one's (none when the stored object has none). */
+    static void keepStoredStatus(ObjectNode object, ObjectNode old) {
         if (old.has("status")) {
             object.set("status", old.get("status").deepCopy());
         } else {
             object.remove("status");
         }
-        Json.metadata(object).with("labels").put("kubernetes.io/metadata.name", Json.name(object));
     }
 
     @Override
