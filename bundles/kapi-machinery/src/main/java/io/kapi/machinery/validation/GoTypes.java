@@ -28,9 +28,11 @@ final class GoTypes {
 
     /**
      * The value kind of Go's error when the value at {@code token} does not fit {@code schema} (resolved), or null
-     * when it fits or the schema says nothing of its type.
+     * when it fits or the schema says nothing of its type. With {@code wholeFloatsFit} a number with a fraction of
+     * zero fits an integer: so it does when kube decodes a patch's result or a YAML body, which pass through Go's
+     * {@code float64} first ({@code 3.0} is written back as {@code 3}).
      */
-    static String mismatch(JsonParser p, JsonToken token, JsonNode schema) throws IOException {
+    static String mismatch(JsonParser p, JsonToken token, JsonNode schema, boolean wholeFloatsFit) throws IOException {
         if (schema == null || token == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -46,7 +48,7 @@ final class GoTypes {
                 return null;
             }
             if (t.equals("integer")) {
-                integerMismatch = integerMismatch(p, token, schema.path("format").asText(""));
+                integerMismatch = integerMismatch(p, token, schema.path("format").asText(""), wholeFloatsFit);
                 if (integerMismatch == null) {
                     return null;
                 }
@@ -77,9 +79,12 @@ final class GoTypes {
     }
 
     /** Go parses an integer from the number's literal: a fraction, an exponent or a value out of range fails. */
-    private static String integerMismatch(JsonParser p, JsonToken token, String format) throws IOException {
+    private static String integerMismatch(JsonParser p, JsonToken token, String format, boolean wholeFloatsFit) throws IOException {
         if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-            return "number " + p.getText();
+            double d = p.getDoubleValue();
+            boolean whole = wholeFloatsFit && d == Math.rint(d) && !Double.isInfinite(d)
+                    && (format.equals("int32") ? d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE : d >= Long.MIN_VALUE && d <= Long.MAX_VALUE);
+            return whole ? null : "number " + p.getText();
         }
         if (token != JsonToken.VALUE_NUMBER_INT) {
             return kind(token);

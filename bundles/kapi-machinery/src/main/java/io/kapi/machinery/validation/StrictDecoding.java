@@ -79,7 +79,11 @@ public final class StrictDecoding {
 
     /** Decodes a JSON object from a parser positioned before its first token. */
     public Result decode(JsonParser parser) throws IOException {
-        Walk walk = new Walk();
+        return decode(parser, false);
+    }
+
+    private Result decode(JsonParser parser, boolean wholeFloatsFit) throws IOException {
+        Walk walk = new Walk(wholeFloatsFit);
         JsonToken first = parser.nextToken();
         if (first != JsonToken.START_OBJECT) {
             throw new IOException("not a JSON object");
@@ -92,7 +96,8 @@ public final class StrictDecoding {
     /** Checks an already decoded object (a patch's result, a YAML document): only unknown fields can be found. */
     public Result decode(ObjectNode object, ObjectMapper mapper) {
         try (JsonParser p = mapper.treeAsTokens(object)) {
-            return decode(p);
+            // a tree is what kube decodes after Go's float64: a whole number with a fraction fits an integer there
+            return decode(p, true);
         } catch (IOException e) {
             throw new IllegalStateException("walking a tree cannot fail", e);
         }
@@ -109,6 +114,11 @@ public final class StrictDecoding {
         String struct;
         final List<String> fields = new ArrayList<>();
         String typeError;
+        final boolean wholeFloatsFit;
+
+        Walk(boolean wholeFloatsFit) {
+            this.wholeFloatsFit = wholeFloatsFit;
+        }
 
         void report(String type, CharSequence path) {
             if (errors.size() < MAX_ERRORS) {
@@ -119,7 +129,7 @@ public final class StrictDecoding {
         JsonNode value(JsonParser p, JsonToken token, JsonNode schema, StringBuilder path) throws IOException {
             JsonNode s = OpenApiRefs.resolve(schema, refs);
             if (rootStruct != null && !GoTypes.takesAnyJson(schema)) {
-                String mismatch = GoTypes.mismatch(p, token, s);
+                String mismatch = GoTypes.mismatch(p, token, s, wholeFloatsFit);
                 if (mismatch != null) {
                     // Go skips the value and reports the first such error once it has decoded the rest
                     if (typeError == null) {
@@ -128,6 +138,10 @@ public final class StrictDecoding {
                     }
                     p.skipChildren();
                     return NODES.nullNode();
+                }
+                if (token == JsonToken.VALUE_NUMBER_FLOAT && s != null && s.path("type").asText("").equals("integer")) {
+                    // a whole number that fitted: stored as the integer Go would write back
+                    return NODES.numberNode((long) p.getDoubleValue());
                 }
             }
             return switch (token) {

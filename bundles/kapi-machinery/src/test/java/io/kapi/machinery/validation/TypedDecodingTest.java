@@ -97,6 +97,13 @@ class TypedDecodingTest {
         assertEquals("json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32",
                 typeError("{'spec':{'replicas':2147483648}}"));
         assertNull(typeError("{'spec':{'replicas':2147483647}}"));
+        // a patch's result or a YAML body (a tree): kube has been through Go's float64, where 3.0 is 3
+        StrictDecoding typed = new StrictDecoding(DEPLOYMENT, COMPONENTS::get).typed("Deployment");
+        StrictDecoding.Result whole = typed.decode((com.fasterxml.jackson.databind.node.ObjectNode) json("{'spec':{'replicas':3.0}}"), MAPPER);
+        assertNull(whole.typeError());
+        assertEquals("{\"spec\":{\"replicas\":3}}", whole.object().toString(), "kept as the integer Go writes back");
+        assertEquals("json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32",
+                typed.decode((com.fasterxml.jackson.databind.node.ObjectNode) json("{'spec':{'replicas':1.5}}"), MAPPER).typeError());
         assertEquals("json: cannot unmarshal number 1.5 into Go struct field ContainerPort.spec.template.containers.ports.port of type "
                 + "intstr.IntOrString", typeError("{'spec':{'template':{'containers':[{'ports':[{'port':1.5}]}]}}}"));
     }
