@@ -286,17 +286,8 @@ public class GenericStore implements RestStore, TableConvertor {
             return obj;
         }
         try {
-            // without a resourceVersion (refused above, and never a strategy's to set) obj's bytes are the stored form
-            m.remove("resourceVersion");
-            ObjectNode stored = versions.toStored(obj);
-            KeyValue kv = storage.create(codec.key(Json.text(m, "namespace"), name), Json.bytes(StoredJson.inStoredOrder(stored)));
-            if (stored != obj) {
-                // in another version than stored: answered as a read of it would be, converted back
-                return codec.decode(kv);
-            }
-            // what decoding the stored bytes would give, without parsing them again
-            m.put("resourceVersion", Long.toString(kv.modRevision()));
-            return obj;
+            String key = codec.key(Json.text(m, "namespace"), name);
+            return codec.write(obj, bytes -> storage.create(key, bytes));
         } catch (StorageException e) {
             throw StoreReader.toStatus(e, meta, name);
         }
@@ -426,8 +417,7 @@ public class GenericStore implements RestStore, TableConvertor {
                 return new UpdateResult(obj, false);
             }
             try {
-                KeyValue kv = storage.update(key, current.modRevision(), codec.encodeForStorage(obj));
-                return new UpdateResult(codec.decode(kv), false);
+                return new UpdateResult(codec.write(obj, bytes -> storage.update(key, current.modRevision(), bytes)), false);
             } catch (StorageException e) {
                 // a write in between: run the transform again on the fresh object, as kube's GuaranteedUpdate does;
                 // a client's stale resourceVersion is caught by the check above on the retry

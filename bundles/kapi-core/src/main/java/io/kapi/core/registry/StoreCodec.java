@@ -7,6 +7,7 @@ import io.kapi.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Where one resource's objects are stored and in what form, as kube's store has its key functions, codec and
@@ -39,32 +40,45 @@ final class StoreCodec {
     /** Stored bytes as the served object: converted from the version they were stored in, resourceVersion set. */
     ObjectNode decode(byte[] value, long revision) {
         try {
-            ObjectNode obj = versions.toServed(Json.parseObject(value));
-            // first in the metadata, where a list or a GET in JSON splices it into the stored bytes, so
-            // that every form of a read has the same order
-            ObjectNode stored = Json.metadata(obj);
-            ObjectNode metadata = Json.object().put("resourceVersion", Long.toString(revision));
-            stored.fields().forEachRemaining(e -> {
-                if (!e.getKey().equals("resourceVersion")) {
-                    metadata.set(e.getKey(), e.getValue());
-                }
-            });
-            obj.set("metadata", metadata);
-            return obj;
+            return withResourceVersion(versions.toServed(Json.parseObject(value)), revision);
         } catch (IOException e) {
             throw StatusException.internal("stored object of " + meta.resource() + " is corrupt: " + e.getMessage());
         }
     }
 
-    ObjectNode decode(KeyValue kv) {
-        return decode(kv.value(), kv.modRevision());
+    /**
+     * {@code obj} with {@code revision} as its resourceVersion, first in the metadata, where a list or a GET in
+     * JSON splices it into the stored bytes, so that every form of a read has the same order.
+     */
+    private static ObjectNode withResourceVersion(ObjectNode obj, long revision) {
+        ObjectNode stored = Json.metadata(obj);
+        ObjectNode metadata = Json.object().put("resourceVersion", Long.toString(revision));
+        stored.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("resourceVersion")) {
+                metadata.set(e.getKey(), e.getValue());
+            }
+        });
+        obj.set("metadata", metadata);
+        return obj;
     }
 
-    /** The bytes to store for {@code obj}: in the storage version and the store's own form, without a resourceVersion. */
-    byte[] encodeForStorage(ObjectNode obj) {
-        ObjectNode copy = obj.deepCopy();
-        Json.metadata(copy).remove("resourceVersion");
-        return Json.bytes(StoredJson.inStoredOrder(versions.toStored(copy)));
+    /**
+     * Stores {@code obj}, a served object the caller gives up, through {@code write} (its bytes in the storage
+     * version, without a resourceVersion) and answers what decoding the stored bytes would give: {@code obj}
+     * itself with the write's resourceVersion, without parsing the bytes again, unless it had to be converted
+     * to another version to be stored. {@code obj}'s numbers must be canonical ({@code Json.canonicalNumbers}),
+     * so that it equals its bytes parsed.
+     */
+    ObjectNode write(ObjectNode obj, Function<byte[], KeyValue> write) {
+        Json.metadata(obj).remove("resourceVersion");
+        ObjectNode stored = versions.toStored(obj);
+        ObjectNode ordered = StoredJson.inStoredOrder(stored);
+        KeyValue kv = write.apply(Json.bytes(ordered));
+        return stored != obj ? decode(kv) : withResourceVersion(ordered, kv.modRevision());
+    }
+
+    ObjectNode decode(KeyValue kv) {
+        return decode(kv.value(), kv.modRevision());
     }
 
     /** {@code obj} with the resource's apiVersion and kind first, unless it names both already. */

@@ -80,8 +80,9 @@ final class StoreDeleter {
                         return new GracefulDeleter.DeleteResult(marked, false);
                     }
                     try {
-                        KeyValue kv = storage.update(key, current.modRevision(), codec.encodeForStorage(marked));
-                        return new GracefulDeleter.DeleteResult(codec.decode(kv), false);
+                        Json.canonicalNumbers(marked);
+                        return new GracefulDeleter.DeleteResult(
+                                codec.write(marked, bytes -> storage.update(key, current.modRevision(), bytes)), false);
                     } catch (StorageException e) {
                         if (e.code() == StorageException.Code.CONFLICT) {
                             continue;

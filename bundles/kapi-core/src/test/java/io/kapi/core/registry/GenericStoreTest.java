@@ -77,6 +77,25 @@ class GenericStoreTest {
         return obj("{\"metadata\":{\"name\":\"" + name + "\",\"labels\":{" + labels + "}},\"data\":{\"a\":\"1\"}}");
     }
 
+    /**
+     * A create's and an update's answer is the object written, not its stored bytes parsed again: it must still be
+     * what a GET then gives, member for member and in the same order (the resourceVersion first in the metadata).
+     */
+    @Test
+    void writesAnswerWhatAGetGives() {
+        ObjectNode created = configmaps.create(dflt, obj("{\"metadata\":{\"name\":\"w\",\"labels\":{\"a\":\"b\"}},"
+                + "\"data\":{\"n\":\"1\"},\"binaryData\":{}}"));
+        assertEquals(configmaps.get(dflt, "w", null).toString(), created.toString());
+        ObjectNode updated = configmaps.update(dflt, "w", cur -> {
+            cur.with("data").put("n", "2");
+            Json.metadata(cur).with("annotations").put("x", "y");
+            return cur;
+        }).object();
+        assertEquals("2", updated.at("/data/n").asText());
+        assertEquals(configmaps.get(dflt, "w", null).toString(), updated.toString());
+        assertEquals("resourceVersion", updated.get("metadata").fieldNames().next());
+    }
+
     @Test
     void createSetsSystemFieldsAndGetReturnsThem() {
         ObjectNode created = configmaps.create(dflt, cm("one", ""));
