@@ -59,6 +59,31 @@ final class GoTypes {
         return integerMismatch != null && isNumber(token) ? integerMismatch : kind(token);
     }
 
+    /**
+     * Whether a number that fits {@code schema} (resolved) can only be an integer there: {@code type: integer}, or an
+     * IntOrString ({@code x-kubernetes-int-or-string}, or a {@code oneOf} of integer and string), not a Quantity.
+     */
+    static boolean integerOnly(JsonNode schema) {
+        if (schema == null) {
+            return false;
+        }
+        if (schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
+            return true;
+        }
+        JsonNode oneOf = schema.has("oneOf") ? schema.get("oneOf") : schema.get("anyOf");
+        if (oneOf == null) {
+            return schema.path("type").asText("").equals("integer");
+        }
+        boolean integer = false;
+        for (String t : types(oneOf)) {
+            if (t.equals("number")) {
+                return false;
+            }
+            integer |= t.equals("integer");
+        }
+        return integer;
+    }
+
     private static String[] types(JsonNode oneOf) {
         String[] out = new String[oneOf.size()];
         for (int i = 0; i < out.length; i++) {
@@ -115,13 +140,28 @@ final class GoTypes {
      * {@code runtime.RawExtension} and {@code metav1.FieldsV1}, whose own decoders take every value.
      */
     static boolean takesAnyJson(JsonNode schema) {
-        String ref = refName(schema);
-        return ref != null && (ref.equals("io.k8s.apimachinery.pkg.runtime.RawExtension")
-                || ref.equals("io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1"));
+        // on every value of a body: compares the reference as the schema holds it, allocating nothing
+        String ref = ref(schema);
+        return ref != null && (ref.equals(RAW_EXTENSION_REF) || ref.equals(FIELDS_V1_REF));
     }
+
+    private static final String RAW_EXTENSION_REF = REF_PREFIX + "io.k8s.apimachinery.pkg.runtime.RawExtension";
+    private static final String FIELDS_V1_REF = REF_PREFIX + "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1";
 
     /** The definition a schema refers to ({@code io.k8s.api.apps.v1.DeploymentSpec}), or null when it is inline. */
     static String refName(JsonNode schema) {
+        String ref = ref(schema);
+        return ref == null || !ref.startsWith(REF_PREFIX) ? null : ref.substring(REF_PREFIX.length());
+    }
+
+    /** Whether {@code schema} refers to a definition, as {@link #refName} would name one, allocating nothing. */
+    static boolean refersToDefinition(JsonNode schema) {
+        String ref = ref(schema);
+        return ref != null && ref.startsWith(REF_PREFIX);
+    }
+
+    /** The reference of {@code schema} ({@code $ref}, or the one of a single {@code allOf}) as it holds it, or null. */
+    private static String ref(JsonNode schema) {
         if (schema == null) {
             return null;
         }
@@ -130,10 +170,7 @@ final class GoTypes {
         if (ref == null && allOf != null && allOf.size() == 1) {
             ref = allOf.get(0).get("$ref");
         }
-        if (ref == null || !ref.asText().startsWith(REF_PREFIX)) {
-            return null;
-        }
-        return ref.asText().substring(REF_PREFIX.length());
+        return ref == null ? null : ref.asText();
     }
 
     /** A Go struct's own name from its definition's name: {@code DeploymentSpec}. */

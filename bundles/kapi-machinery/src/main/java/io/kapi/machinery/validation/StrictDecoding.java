@@ -110,8 +110,12 @@ public final class StrictDecoding {
 
     private final class Walk {
         final Set<String> errors = new LinkedHashSet<>();
-        /** Go's error context: the struct being decoded and the names of the struct fields down to the value. */
+        /**
+         * Go's error context: the struct being decoded (the kind's own, else the schema naming a nested one, named
+         * only when an error needs it) and the names of the struct fields down to the value.
+         */
         String struct;
+        JsonNode structSchema;
         final List<String> fields = new ArrayList<>();
         String typeError;
         final boolean wholeFloatsFit;
@@ -133,14 +137,15 @@ public final class StrictDecoding {
                 if (mismatch != null) {
                     // Go skips the value and reports the first such error once it has decoded the rest
                     if (typeError == null) {
+                        String structName = structSchema == null ? struct : GoTypes.structName(GoTypes.refName(structSchema));
                         typeError = "json: cannot unmarshal " + mismatch + " into Go " + (fields.isEmpty() ? "value"
-                                : "struct field " + struct + "." + String.join(".", fields)) + " of type " + GoTypes.goType(schema, refs);
+                                : "struct field " + structName + "." + String.join(".", fields)) + " of type " + GoTypes.goType(schema, refs);
                     }
                     p.skipChildren();
                     return NODES.nullNode();
                 }
-                if (token == JsonToken.VALUE_NUMBER_FLOAT && s != null && s.path("type").asText("").equals("integer")) {
-                    // a whole number that fitted: stored as the integer Go would write back
+                if (token == JsonToken.VALUE_NUMBER_FLOAT && GoTypes.integerOnly(s)) {
+                    // a whole number that fitted an integer (or an IntOrString): stored as the integer Go would write back
                     return NODES.numberNode((long) p.getDoubleValue());
                 }
             }
@@ -173,9 +178,9 @@ public final class StrictDecoding {
             JsonNode additional = s == null ? null : s.get("additionalProperties");
             // a struct (named properties) is Go's error context for its fields; a map's entries stay in the enclosing one
             boolean isStruct = properties != null && additional == null;
-            String outerStruct = struct;
-            if (isStruct && !fields.isEmpty() && GoTypes.refName(schema) != null) {
-                struct = GoTypes.structName(GoTypes.refName(schema));
+            JsonNode outerStruct = structSchema;
+            if (isStruct && !fields.isEmpty() && GoTypes.refersToDefinition(schema)) {
+                structSchema = schema;
             }
             boolean keepAll = s == null || properties == null || additional != null
                     || s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
@@ -209,7 +214,7 @@ public final class StrictDecoding {
                 }
                 path.setLength(mark);
             }
-            struct = outerStruct;
+            structSchema = outerStruct;
             return out;
         }
 

@@ -104,6 +104,12 @@ class TypedDecodingTest {
         assertEquals("{\"spec\":{\"replicas\":3}}", whole.object().toString(), "kept as the integer Go writes back");
         assertEquals("json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32",
                 typed.decode((com.fasterxml.jackson.databind.node.ObjectNode) json("{'spec':{'replicas':1.5}}"), MAPPER).typeError());
+        StrictDecoding.Result port = typed.decode((com.fasterxml.jackson.databind.node.ObjectNode)
+                json("{'spec':{'template':{'containers':[{'ports':[{'port':80.0}],'resources':{'limits':{'cpu':2.0}}}]}}}"), MAPPER);
+        assertNull(port.typeError());
+        assertEquals("80", port.object().at("/spec/template/containers/0/ports/0/port").toString(), "an IntOrString too");
+        assertEquals("2.0", port.object().at("/spec/template/containers/0/resources/limits/cpu").toString(),
+                "a Quantity, which may be any number, as given (its own parse reads it)");
         assertEquals("json: cannot unmarshal number 1.5 into Go struct field ContainerPort.spec.template.containers.ports.port of type "
                 + "intstr.IntOrString", typeError("{'spec':{'template':{'containers':[{'ports':[{'port':1.5}]}]}}}"));
     }
