@@ -29,8 +29,9 @@ public final class CoreGroupProvider implements APIGroupProvider {
     private static final NamespaceStrategy NAMESPACES = new NamespaceStrategy();
     private static final ObjectNode NAMESPACE_SCHEMA = Json.resource(CoreGroupProvider.class, "Namespace.json");
     /** Records the writes through {@code namespaces/finalize}; holds only the schema. */
-    private static final FieldManager FINALIZE_FIELDS = new FieldManager(OPENAPI.get("io.k8s.api.core.v1.Namespace"),
-            ref -> ref.startsWith("#/components/schemas/") ? OPENAPI.get(ref.substring("#/components/schemas/".length())) : null, "v1");
+    private static final FieldManager FINALIZE_FIELDS = fieldManager("io.k8s.api.core.v1.Namespace");
+    /** Records the writes through {@code pods/ephemeralcontainers}; holds only the schema. */
+    private static final FieldManager EPHEMERAL_CONTAINER_FIELDS = fieldManager("io.k8s.api.core.v1.Pod");
     private static final List<ResourceDefinition> FIXED = List.of(
             ResourceDefinition.builder("v1", "namespaces", "Namespace").shortNames("ns")
                     .schema(NAMESPACE_SCHEMA).strategy(NAMESPACES)
@@ -54,6 +55,9 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     .subresource(new Subresource("eviction", "policy", "v1", "Eviction",
                             (ObjectNode) OPENAPI.get("io.k8s.api.policy.v1.Eviction"),
                             binding -> new PodEvictionRest(binding.storage(), binding.genericStore(new PodStrategy()))))
+                    .subresource(new Subresource(PodEphemeralContainersRest.SUBRESOURCE, "", "v1", "Pod",
+                            (ObjectNode) OPENAPI.get("io.k8s.api.core.v1.Pod"), binding -> new PodEphemeralContainersRest(
+                                    binding.genericStore(new PodEphemeralContainersStrategy()), EPHEMERAL_CONTAINER_FIELDS)))
                     .subresource(connection("log", "Pod", PodConnections.Kind.LOG))
                     .subresource(connection("exec", "PodExecOptions", PodConnections.Kind.EXEC))
                     .subresource(connection("attach", "PodAttachOptions", PodConnections.Kind.ATTACH))
@@ -90,6 +94,12 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     .storage(binding -> ComponentStatuses.kubes(binding.storage())).build());
 
     private final List<ResourceDefinition> resources;
+
+    /** A field manager of v1 objects of the schema {@code definition} names in core/v1's OpenAPI. */
+    static FieldManager fieldManager(String definition) {
+        String prefix = "#/components/schemas/";
+        return new FieldManager(OPENAPI.get(definition), ref -> ref.startsWith(prefix) ? OPENAPI.get(ref.substring(prefix.length())) : null, "v1");
+    }
 
     private static Subresource connection(String name, String kind, PodConnections.Kind connection) {
         return new Subresource(name, "", "v1", kind, null,

@@ -65,6 +65,72 @@ class PodSubresourcesTest {
                 + "\"target\":{\"kind\":\"Node\",\"name\":\"" + node + "\"}}");
     }
 
+    /**
+     * pods/ephemeralcontainers (what {@code kubectl debug} patches): a write adds ephemeral containers, defaulted as
+     * containers, and nothing else it carries is kept; the ones there already may be neither changed nor removed.
+     */
+    @Test
+    void ephemeralContainersAreAddedAndNothingElseChanges() throws Exception {
+        ResourceMeta meta = new ResourceMeta("", "v1", "pods", "Pod", true);
+        io.kapi.machinery.apply.FieldManager fields = CoreGroupProvider.fieldManager("io.k8s.api.core.v1.Pod");
+        PodEphemeralContainersRest debug = new PodEphemeralContainersRest(new GenericStore(meta, new PodEphemeralContainersStrategy(),
+                storage, NamespaceGuard.NONE, NameValidator.DNS1123_SUBDOMAIN, new GenericStore.Options(null, true, null)), fields);
+        pods.delete(ctx, "web", json("{\"gracePeriodSeconds\":0}"));
+        ObjectNode pod = json("{\"metadata\":{\"name\":\"web\",\"labels\":{\"app\":\"web\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}");
+        fields.update(null, pod, "kubectl-run", "2026-12-07T12:00:00Z");
+        pods.create(ctx, pod);
+        ObjectNode added = debug.update(ctx, "web", current -> {
+            ObjectNode w = current.deepCopy();
+            w.with("spec").putArray("ephemeralContainers").addObject().put("name", "dbg").put("image", "busybox")
+                    .put("terminationMessagePolicy", "File").putArray("command").add("sh");
+            ((ObjectNode) w.at("/spec/containers/0")).put("image", "other");
+            w.with("metadata").with("labels").put("app", "changed");
+            w.with("status").put("phase", "Running");
+            return w;
+        }).object();
+        JsonNode dbg = added.at("/spec/ephemeralContainers/0");
+        assertEquals("dbg", dbg.path("name").asText());
+        assertEquals("Always", dbg.path("imagePullPolicy").asText(), "defaulted as a container is");
+        assertEquals("/dev/termination-log", dbg.path("terminationMessagePath").asText());
+        assertEquals("nginx", added.at("/spec/containers/0/image").asText(), "the rest of the spec is the stored one");
+        assertEquals("web", added.at("/metadata/labels/app").asText());
+        assertEquals("Pending", added.at("/status/phase").asText());
+        assertEquals(2, added.at("/metadata/managedFields").size());
+        JsonNode entry = added.at("/metadata/managedFields/1");
+        assertEquals("test", entry.path("manager").asText());
+        assertEquals("ephemeralcontainers", entry.path("subresource").asText());
+        List<String> recorded = new java.util.ArrayList<>();
+        entry.path("fieldsV1").fieldNames().forEachRemaining(recorded::add);
+        assertEquals(List.of("f:spec"), recorded, "only the ephemeral containers are recorded");
+        assertTrue(entry.at("/fieldsV1/f:spec/f:ephemeralContainers").has("k:{\"name\":\"dbg\"}"), entry.toString());
+        assertEquals(added, pods.get(ctx, "web", null));
+
+        StatusException changed = assertThrows(StatusException.class, () -> debug.update(ctx, "web", current -> {
+            ObjectNode w = current.deepCopy();
+            ((ObjectNode) w.at("/spec/ephemeralContainers/0")).put("image", "alpine");
+            return w;
+        }));
+        assertEquals(422, changed.code());
+        assertEquals("Pod \"web\" is invalid: spec.ephemeralContainers[dbg]: Forbidden: existing ephemeral containers \"dbg\" "
+                + "may not be changed\n", changed.getMessage());
+        StatusException removed = assertThrows(StatusException.class, () -> debug.update(ctx, "web", current -> {
+            ObjectNode w = current.deepCopy();
+            w.with("spec").remove("ephemeralContainers");
+            return w;
+        }));
+        assertEquals("Pod \"web\" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers \"dbg\" "
+                + "may not be removed\n", removed.getMessage());
+        StatusException invalid = assertThrows(StatusException.class, () -> debug.update(ctx, "web", current -> {
+            ObjectNode w = current.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ArrayNode) w.at("/spec/ephemeralContainers")).addObject().put("name", "c")
+                    .put("image", "busybox").put("terminationMessagePolicy", "File");
+            return w;
+        }));
+        assertTrue(invalid.getMessage().contains("spec.ephemeralContainers[1].name: Duplicate value: \"c\""), invalid.getMessage());
+        assertEquals(404, assertThrows(StatusException.class, () -> debug.update(ctx, "none", current -> current)).code());
+    }
+
     @Test
     void aBindingAssignsThePodOnceAndMarksItScheduled() throws Exception {
         ObjectNode ok = binding.create(ctx, "web", bind("web", "node-1"));

@@ -29,7 +29,10 @@ public final class PodDefaults {
         spec(object(template, "spec"));
     }
 
-    /** kube's {@code SetDefaults_PodSpec} and what it reaches: containers, init containers, volumes. */
+    /**
+     * kube's {@code SetDefaults_PodSpec} and what it reaches: containers, init containers, ephemeral containers (kube's
+     * {@code SetDefaults_EphemeralContainer} defaults them as containers), volumes.
+     */
     public static void spec(ObjectNode spec) {
         text(spec, "dnsPolicy", "ClusterFirst");
         text(spec, "restartPolicy", "Always");
@@ -40,7 +43,7 @@ public final class PodDefaults {
             spec.put("terminationGracePeriodSeconds", TERMINATION_GRACE_PERIOD_SECONDS);
         }
         text(spec, "schedulerName", "default-scheduler");
-        for (String list : new String[] {"initContainers", "containers"}) {
+        for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
             for (JsonNode c : spec.path(list)) {
                 if (c instanceof ObjectNode container) {
                     container(container);
