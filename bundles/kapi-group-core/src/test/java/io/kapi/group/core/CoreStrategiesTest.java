@@ -47,8 +47,8 @@ class CoreStrategiesTest {
         assertEquals("Opaque", Json.text(secret, "type"));
         assertEquals("aHVudGVyMg==", Json.text(secret.get("data"), "password"));
         assertFalse(secret.has("stringData"));
-        ObjectNode retyped = secret.deepCopy().put("type", "kubernetes.io/tls");
-        assertEquals(List.of(FieldCause.invalid("type", "kubernetes.io/tls", "field is immutable")), s.validateUpdate(retyped, secret));
+        ObjectNode retyped = secret.deepCopy().put("type", "kubernetes.io/basic-auth");
+        assertEquals(List.of(FieldCause.invalid("type", "kubernetes.io/basic-auth", "field is immutable")), s.validateUpdate(retyped, secret));
     }
 
     @Test

@@ -3,5 +3,5 @@
  * form, with kube-apiserver's statuses for bad patches.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.kapi.machinery.patch;
