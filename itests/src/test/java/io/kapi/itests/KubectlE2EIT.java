@@ -152,6 +152,24 @@ public class KubectlE2EIT {
         ok("delete", "deployment,configmap", "typed");
     }
 
+    /** {@code kubectl debug} patches pods/ephemeralcontainers (it was a 404); the oldest kubectl supported does the same. */
+    @Test
+    public void c_debugAddsAnEphemeralContainer() throws Exception {
+        ok("run", "debugged", "--image=busybox", "--", "sleep", "1000");
+        ok("debug", "debugged", "--image=busybox", "-c", "dbg", "--", "sh");
+        Distribution.Result old = dist.kubectlVersion("1.27", "debug", "debugged", "--image=alpine", "-c", "dbg127", "--", "sh");
+        assertEquals(old.out(), 0, old.code());
+        assertEquals("dbg busybox Always;dbg127 alpine Always;",
+                ok("get", "pod", "debugged", "-o", "jsonpath={range .spec.ephemeralContainers[*]}{.name} {.image} {.imagePullPolicy};{end}"));
+        assertEquals("busybox", ok("get", "pod", "debugged", "-o", "jsonpath={.spec.containers[0].image}"));
+        String managed = ok("get", "pod", "debugged", "-o", "jsonpath={.metadata.managedFields[*].subresource}");
+        assertTrue(managed, managed.contains("ephemeralcontainers"));
+        String discovery = ok("get", "--raw", "/api/v1");
+        assertTrue(discovery, discovery.contains("{\"name\":\"pods/ephemeralcontainers\",\"singularName\":\"\",\"namespaced\":true,"
+                + "\"kind\":\"Pod\",\"verbs\":[\"get\",\"patch\",\"update\"]}"));
+        ok("delete", "pod", "debugged");
+    }
+
     @Test
     public void d_watchSeesAddedModifiedDeleted() throws Exception {
         File out = work.resolve("watch.out").toFile();
@@ -481,6 +499,39 @@ public class KubectlE2EIT {
      * kube's impersonation ({@code kubectl --as}): the request runs as the user named once the authenticated user may
      * impersonate it, so a dry run of RBAC answers for that user; a user who may not impersonate gets kube's 403.
      */
+    /** RBAC is enforced: a role binding grants its role in its namespace, and stops granting once deleted. */
+    @Test
+    public void j_rbacGrantsWhatRoleBindingsSay() throws Exception {
+        ok("create", "namespace", "rbac-e2e");
+        ok("create", "configmap", "settings", "-n", "rbac-e2e", "--from-literal=a=1");
+        assertEquals("no", dist.kubectl("auth", "can-i", "list", "configmaps", "-n", "rbac-e2e", "--as=alice").out().trim());
+        ok("create", "role", "reader", "-n", "rbac-e2e", "--verb=get,list", "--resource=configmaps");
+        ok("create", "rolebinding", "alice-reads", "-n", "rbac-e2e", "--role=reader", "--user=alice");
+        String allowed = "";
+        for (int i = 0; i < 50 && !allowed.equals("yes"); i++) {
+            Thread.sleep(100);
+            allowed = dist.kubectl("auth", "can-i", "list", "configmaps", "-n", "rbac-e2e", "--as=alice").out().trim();
+        }
+        assertEquals("yes", allowed);
+        assertEquals("settings", ok("get", "configmaps", "-n", "rbac-e2e", "--as=alice", "-o", "jsonpath={.items[*].metadata.name}"));
+        Distribution.Result write = dist.kubectl("delete", "configmap", "settings", "-n", "rbac-e2e", "--as=alice");
+        assertTrue(write.out(), write.code() != 0 && write.out().contains("configmaps \"settings\" is forbidden: User \"alice\" cannot delete "
+                + "resource \"configmaps\" in API group \"\" in the namespace \"rbac-e2e\""));
+        Distribution.Result elsewhere = dist.kubectl("get", "configmaps", "-n", "default", "--as=alice");
+        assertTrue(elsewhere.out(), elsewhere.code() != 0 && elsewhere.out().contains("cannot list resource \"configmaps\" in API group \"\" "
+                + "in the namespace \"default\""));
+        String rules = ok("auth", "can-i", "--list", "-n", "rbac-e2e", "--as=alice");
+        assertTrue(rules, rules.lines().anyMatch(l -> l.startsWith("configmaps ") && l.contains("[get list]")));
+        ok("delete", "rolebinding", "alice-reads", "-n", "rbac-e2e");
+        String denied = "";
+        for (int i = 0; i < 50 && !denied.equals("no"); i++) {
+            Thread.sleep(100);
+            denied = dist.kubectl("auth", "can-i", "list", "configmaps", "-n", "rbac-e2e", "--as=alice").out().trim();
+        }
+        assertEquals("no", denied);
+        ok("delete", "namespace", "rbac-e2e", "--wait=false");
+    }
+
     @Test
     public void j_impersonation() throws Exception {
         String whoami = ok("auth", "whoami", "--as=jane", "--as-group=devs", "--as-uid=u-1", "-o", "json");
@@ -488,7 +539,7 @@ public class KubectlE2EIT {
         assertEquals(whoami, "jane", user.path("username").asText());
         assertEquals(whoami, "u-1", user.path("uid").asText());
         assertEquals(whoami, "[\"devs\",\"system:authenticated\"]", user.path("groups").toString());
-        // jane is not in system:masters, the only group the authorizer allows: refused, by her name
+        // jane is not in system:masters, and no role binding names her: refused, by her name
         Distribution.Result asJane = dist.kubectl("get", "configmaps", "--as=jane");
         assertTrue(asJane.out(), asJane.code() != 0 && asJane.out().contains("configmaps is forbidden: User \"jane\" cannot list resource "
                 + "\"configmaps\" in API group \"\" in the namespace \"default\""));
