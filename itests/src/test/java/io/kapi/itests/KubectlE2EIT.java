@@ -522,6 +522,19 @@ public class KubectlE2EIT {
                 + "in the namespace \"default\""));
         String rules = ok("auth", "can-i", "--list", "-n", "rbac-e2e", "--as=alice");
         assertTrue(rules, rules.lines().anyMatch(l -> l.startsWith("configmaps ") && l.contains("[get list]")));
+        // allowed to write roles, alice may grant what she holds, not more (kube's escalation check)
+        ok("create", "role", "role-writer", "-n", "rbac-e2e", "--verb=create", "--resource=roles.rbac.authorization.k8s.io");
+        ok("create", "rolebinding", "alice-writes-roles", "-n", "rbac-e2e", "--role=role-writer", "--user=alice");
+        String narrow = "";
+        for (int i = 0; i < 50 && !narrow.contains("created"); i++) {
+            Thread.sleep(100);
+            narrow = dist.kubectl("create", "role", "narrow", "-n", "rbac-e2e", "--verb=get", "--resource=configmaps", "--as=alice").out();
+        }
+        assertTrue(narrow, narrow.contains("role.rbac.authorization.k8s.io/narrow created"));
+        Distribution.Result wide = dist.kubectl("create", "role", "wide", "-n", "rbac-e2e", "--verb=delete", "--resource=pods", "--as=alice");
+        assertTrue(wide.out(), wide.code() != 0 && wide.out().contains("roles.rbac.authorization.k8s.io \"wide\" is forbidden: user \"alice\" "
+                + "(groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
+                + "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}"));
         ok("delete", "rolebinding", "alice-reads", "-n", "rbac-e2e");
         String denied = "";
         for (int i = 0; i < 50 && !denied.equals("no"); i++) {

@@ -1,19 +1,14 @@
 package io.kapi.group.rbac;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
-import io.kapi.api.rest.ListOptions;
 import io.kapi.api.rest.RequestContext;
 import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.rest.WatchSink;
 import io.kapi.api.server.LoopbackClient;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -23,8 +18,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * kube's ClusterRole aggregation controller run in process: it lists the cluster roles, watches them
- * from the list's resourceVersion, and after every change gives each aggregated cluster role the rules
+ * kube's ClusterRole aggregation controller run in process: it follows the cluster roles (an {@link Informer}:
+ * a list, then a watch from its resourceVersion), and after every change gives each aggregated cluster role the rules
  * {@link Aggregation} computes from the roles as they are now (kube re-checks the whole set on any
  * change, since one role may feed several), written through the store's update, which re-reads on a
  * conflict and skips writes that change nothing. A watch that ends, cleanly or not, or a list that
@@ -32,7 +27,7 @@ import java.util.logging.Logger;
  * the next pass, scheduled after the same delay.
  *
  * <p>Thread-safety: everything but {@link #start()} and {@link #close()} runs on its one worker thread,
- * which owns the cache; watch events are handed to it. {@link #close()} ends the watch and the thread
+ * which it shares with its informer; watch events are handed to it. {@link #close()} ends the watch and the thread
  * and waits for it, up to 5 s.
  */
 final class ClusterRoleAggregator implements AutoCloseable {
@@ -42,11 +37,8 @@ final class ClusterRoleAggregator implements AutoCloseable {
     private final Supplier<RestStore> store;
     private final long retryMillis;
     private final ScheduledThreadPoolExecutor worker;
-    /** The cluster roles by name, as the last list and the watch since have them; worker thread only. */
-    private final Map<String, ObjectNode> roles = new LinkedHashMap<>();
-    private AutoCloseable watch;
-    /** Which list-and-watch is current: events and ends of an earlier watch are ignored. */
-    private long generation;
+    /** The cluster roles, as the last list and the watch since have them; read on the worker thread only. */
+    private final Informer roles;
     private boolean syncQueued;
     private boolean retryQueued;
     private volatile boolean closed;
@@ -66,10 +58,11 @@ final class ClusterRoleAggregator implements AutoCloseable {
         worker.setRemoveOnCancelPolicy(true);
         // a retry scheduled for later must not hold up close()
         worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.roles = new Informer("clusterroles", store, worker, retryMillis, this::changed);
     }
 
     void start() {
-        submit(this::relist);
+        roles.start();
     }
 
     private void submit(Runnable task) {
@@ -88,89 +81,8 @@ final class ClusterRoleAggregator implements AutoCloseable {
         }
     }
 
-    private void relist() {
-        if (closed) {
-            return;
-        }
-        endWatch();
-        long current = ++generation;
-        try {
-            RestStore s = store.get();
-            ObjectNode list = s.list(CTX, ListOptions.NONE);
-            roles.clear();
-            for (JsonNode item : list.path("items")) {
-                if (item instanceof ObjectNode o) {
-                    roles.put(Json.name(o), o);
-                }
-            }
-            String rv = list.path("metadata").path("resourceVersion").asText("");
-            watch = s.watch(CTX, new ListOptions(null, null, 0, null, rv, null, false, 0, null), new Sink(current));
-            sync();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot list and watch clusterroles; trying again in " + retryMillis + " ms", e);
-            later(this::relist);
-        }
-    }
-
-    private void endWatch() {
-        AutoCloseable w = watch;
-        watch = null;
-        if (w != null) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "closing the clusterroles watch failed", e);
-            }
-        }
-    }
-
-    /** Receives one list-and-watch's events on the watch's thread and hands them to the worker. */
-    private final class Sink implements WatchSink {
-        private final long of;
-
-        Sink(long of) {
-            this.of = of;
-        }
-
-        @Override
-        public void event(String type, ObjectNode object) {
-            submit(() -> onEvent(of, type, object));
-        }
-
-        @Override
-        public void closed(StatusException error) {
-            submit(() -> {
-                if (of != generation || closed) {
-                    return;
-                }
-                if (error != null) {
-                    LOG.log(Level.WARNING, "clusterroles watch ended; listing again in " + retryMillis + " ms", error);
-                } else {
-                    LOG.fine("clusterroles watch ended; listing again in " + retryMillis + " ms");
-                }
-                generation++; // until the new list, nothing of this watch counts
-                later(ClusterRoleAggregator.this::relist);
-            });
-        }
-    }
-
-    private void onEvent(long of, String type, ObjectNode object) {
-        if (of != generation || closed) {
-            return;
-        }
-        switch (type) {
-            case "ADDED", "MODIFIED" -> roles.put(Json.name(object), object);
-            case "DELETED" -> roles.remove(Json.name(object));
-            case "BOOKMARK" -> {
-                return;
-            }
-            default -> {
-                LOG.warning("clusterroles watch sent " + type + " " + object + "; listing again");
-                generation++;
-                later(this::relist);
-                return;
-            }
-        }
+    /** On the worker, after a list or a change: one pass queued, however many changes came. */
+    private void changed() {
         if (!syncQueued) {
             syncQueued = true;
             submit(this::sync);
@@ -184,10 +96,10 @@ final class ClusterRoleAggregator implements AutoCloseable {
             return;
         }
         boolean failed = false;
-        for (ObjectNode role : new ArrayList<>(roles.values())) {
+        for (ObjectNode role : new ArrayList<>(roles.objects())) {
             ArrayNode rules;
             try {
-                rules = Aggregation.rules(role, roles.values());
+                rules = Aggregation.rules(role, roles.objects());
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "clusterrole " + Json.name(role) + " has a selector kube refuses; not aggregated", e);
                 continue;
@@ -219,7 +131,7 @@ final class ClusterRoleAggregator implements AutoCloseable {
                     throw StatusException.notFound(Rbac.GROUP, "clusterroles", name);
                 }
                 // computed again on the object as it is now: the store runs this again after a conflict
-                ArrayNode rules = Aggregation.rules(current, roles.values());
+                ArrayNode rules = Aggregation.rules(current, roles.objects());
                 if (rules == null || Aggregation.upToDate(current, rules)) {
                     return current;
                 }
@@ -242,11 +154,7 @@ final class ClusterRoleAggregator implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            worker.execute(this::endWatch);
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.FINE, "cluster role aggregation already stopped", e);
-        }
+        roles.close();
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -9,6 +9,7 @@ import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.WatchSink;
 import io.kapi.api.server.LoopbackClient;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,8 +62,8 @@ final class Informer implements AutoCloseable {
         submit(this::relist);
     }
 
-    /** The objects now; worker thread only. */
-    Iterable<ObjectNode> objects() {
+    /** The objects now (a live view); worker thread only. */
+    Collection<ObjectNode> objects() {
         return objects.values();
     }
 

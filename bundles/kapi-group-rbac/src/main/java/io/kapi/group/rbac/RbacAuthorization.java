@@ -51,6 +51,11 @@ public final class RbacAuthorization implements Authorizer, RuleResolver, PostSt
         // the reference re-creates this component, and so its informers, on a new backend
     }
 
+    /** The policy in force; null until the roles and bindings are listed. */
+    RbacPolicy policy() {
+        return policy;
+    }
+
     @Override
     public Decision authorize(UserInfo user, RequestInfo request) {
         RbacPolicy p = policy;

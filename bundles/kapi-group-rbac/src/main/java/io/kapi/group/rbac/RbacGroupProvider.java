@@ -4,24 +4,41 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
+import io.kapi.api.rest.Strategy;
+import io.kapi.api.server.Authorizer;
 import java.util.List;
+import java.util.function.Supplier;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
-/** rbac.authorization.k8s.io/v1: its four resources with kube 1.32's schemas and kube's strategies. */
+/**
+ * rbac.authorization.k8s.io/v1: its four resources with kube 1.32's schemas and kube's strategies, each written
+ * through kube's escalation checks ({@link PolicyBasedRest}) against the policy of this bundle's RBAC authorizer.
+ */
 @Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube")
 public final class RbacGroupProvider implements APIGroupProvider {
     static final ObjectNode OPENAPI = Json.resource(RbacGroupProvider.class, "rbac-v1-openapi.json");
     private static final String PKG = "io.k8s.api.rbac.v1.";
 
-    private static final List<ResourceDefinition> RESOURCES = List.of(
-            ResourceDefinition.builder("v1", "clusterrolebindings", "ClusterRoleBinding")
-                    .openApi(OPENAPI, PKG + "ClusterRoleBinding").strategy(new BindingStrategy(false)).build(),
-            ResourceDefinition.builder("v1", "clusterroles", "ClusterRole")
-                    .openApi(OPENAPI, PKG + "ClusterRole").strategy(new RoleStrategy(false)).build(),
-            ResourceDefinition.builder("v1", "rolebindings", "RoleBinding").namespaced(true)
-                    .openApi(OPENAPI, PKG + "RoleBinding").strategy(new BindingStrategy(true)).build(),
-            ResourceDefinition.builder("v1", "roles", "Role").namespaced(true)
-                    .openApi(OPENAPI, PKG + "Role").strategy(new RoleStrategy(true)).build());
+    private final List<ResourceDefinition> resources;
+
+    @Activate
+    public RbacGroupProvider(@Reference(target = "(kapi.authorizer=rbac)") Authorizer authorizer) {
+        Supplier<RbacPolicy> policy = ((RbacAuthorization) authorizer)::policy;
+        this.resources = List.of(
+                definition("clusterrolebindings", "ClusterRoleBinding", new BindingStrategy(false), PolicyBasedRest.Kind.CLUSTER_ROLE_BINDING, policy),
+                definition("clusterroles", "ClusterRole", new RoleStrategy(false), PolicyBasedRest.Kind.CLUSTER_ROLE, policy),
+                definition("rolebindings", "RoleBinding", new BindingStrategy(true), PolicyBasedRest.Kind.ROLE_BINDING, policy),
+                definition("roles", "Role", new RoleStrategy(true), PolicyBasedRest.Kind.ROLE, policy));
+    }
+
+    private static ResourceDefinition definition(String resource, String kind, Strategy strategy, PolicyBasedRest.Kind checks,
+            Supplier<RbacPolicy> policy) {
+        return ResourceDefinition.builder("v1", resource, kind).namespaced(checks.namespaced)
+                .openApi(OPENAPI, PKG + kind).strategy(strategy)
+                .storage(binding -> new PolicyBasedRest(checks, binding.genericStore(strategy), policy)).build();
+    }
 
     @Override
     public String group() {
@@ -35,6 +52,6 @@ public final class RbacGroupProvider implements APIGroupProvider {
 
     @Override
     public List<ResourceDefinition> resources() {
-        return RESOURCES;
+        return resources;
     }
 }

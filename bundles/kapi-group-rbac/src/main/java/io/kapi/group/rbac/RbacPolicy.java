@@ -52,20 +52,36 @@ final class RbacPolicy {
         return false;
     }
 
+    /**
+     * Every rule granted to {@code user} in {@code namespace} ("": cluster-wide only), as kube's rule resolver's
+     * {@code RulesFor}; a role a binding names that is not there goes to {@code errors}.
+     */
+    List<JsonNode> ruleNodes(UserInfo user, String namespace, List<String> errors) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode rules : rulesOf(user, namespace, errors)) {
+            rules.forEach(out::add);
+        }
+        return out;
+    }
+
+    /** The rules of the role a role reference names ({@code Role} in {@code namespace}, else a ClusterRole), or null. */
+    JsonNode roleRules(JsonNode roleRef, String namespace) {
+        String name = roleRef.path("name").asText("");
+        return roleRef.path("kind").asText("").equals("Role") ? roles.get(namespace + "/" + name) : clusterRoles.get(name);
+    }
+
     /** Every rule granted to {@code user} in {@code namespace} ("": cluster-wide only), as a SelfSubjectRulesReview lists them. */
     RuleResolver.Rules rules(UserInfo user, String namespace) {
         List<String> errors = new ArrayList<>();
         List<RuleResolver.ResourceRule> resourceRules = new ArrayList<>();
         List<RuleResolver.NonResourceRule> nonResourceRules = new ArrayList<>();
-        for (JsonNode rules : rulesOf(user, namespace, errors)) {
-            for (JsonNode rule : rules) {
-                if (rule.path("nonResourceURLs").size() > 0) {
-                    nonResourceRules.add(new RuleResolver.NonResourceRule(PolicyRules.strings(rule, "verbs"),
-                            PolicyRules.strings(rule, "nonResourceURLs")));
-                } else {
-                    resourceRules.add(new RuleResolver.ResourceRule(PolicyRules.strings(rule, "verbs"), PolicyRules.strings(rule, "apiGroups"),
-                            PolicyRules.strings(rule, "resources"), PolicyRules.strings(rule, "resourceNames")));
-                }
+        for (JsonNode rule : ruleNodes(user, namespace, errors)) {
+            if (rule.path("nonResourceURLs").size() > 0) {
+                nonResourceRules.add(new RuleResolver.NonResourceRule(PolicyRules.strings(rule, "verbs"),
+                        PolicyRules.strings(rule, "nonResourceURLs")));
+            } else {
+                resourceRules.add(new RuleResolver.ResourceRule(PolicyRules.strings(rule, "verbs"), PolicyRules.strings(rule, "apiGroups"),
+                        PolicyRules.strings(rule, "resources"), PolicyRules.strings(rule, "resourceNames")));
             }
         }
         return new RuleResolver.Rules(resourceRules, nonResourceRules, !errors.isEmpty(), String.join(", ", errors));
@@ -95,10 +111,14 @@ final class RbacPolicy {
         if (rules != null) {
             granted.add(rules);
         } else if (errors != null) {
-            JsonNode ref = binding.path("roleRef");
-            errors.add((ref.path("kind").asText("").equals("Role") ? "roles" : "clusterroles") + "." + Rbac.GROUP + " \""
-                    + ref.path("name").asText("") + "\" not found");
+            errors.add(notFound(binding.path("roleRef")));
         }
+    }
+
+    /** kube's error for a role reference to a role that is not there. */
+    static String notFound(JsonNode roleRef) {
+        return (roleRef.path("kind").asText("").equals("Role") ? "roles" : "clusterroles") + "." + Rbac.GROUP + " \""
+                + roleRef.path("name").asText("") + "\" not found";
     }
 
     private static boolean appliesTo(UserInfo user, JsonNode binding, String namespace) {
