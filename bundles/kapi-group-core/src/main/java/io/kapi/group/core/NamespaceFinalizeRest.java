@@ -1,7 +1,6 @@
 package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.json.Json;
 import io.kapi.api.rest.RequestContext;
 import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.Updater;
@@ -29,18 +28,7 @@ final class NamespaceFinalizeRest implements Updater {
 
     @Override
     public UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
-        String now = Json.now();
-        return store.update(ctx, name, current -> {
-            ObjectNode written = transform.apply(current);
-            if (written == null || current == null) {
-                return written;
-            }
-            if (ctx.fieldManager() != null) {
-                // recorded on what will be stored: the status is the stored one whatever was sent
-                NamespaceFinalizeStrategy.keepStoredStatus(written, current);
-                fieldManager.update(current, written, ctx.fieldManager(), now, SUBRESOURCE);
-            }
-            return written;
-        });
+        // recorded on what will be stored: the status is the stored one whatever was sent
+        return SubresourceWrites.update(store, fieldManager, SUBRESOURCE, ctx, name, transform, NamespaceFinalizeStrategy::keepStoredStatus);
     }
 }

@@ -1,7 +1,6 @@
 package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kapi.api.json.Json;
 import io.kapi.api.rest.Patcher;
 import io.kapi.api.rest.RequestContext;
 import io.kapi.api.rest.RestStore;
@@ -32,17 +31,7 @@ final class PodEphemeralContainersRest implements Patcher {
 
     @Override
     public UpdateResult update(RequestContext ctx, String name, UnaryOperator<ObjectNode> transform) {
-        String now = Json.now();
-        return store.update(ctx, name, current -> {
-            ObjectNode written = transform.apply(current);
-            if (written == null || current == null) {
-                return written;
-            }
-            if (ctx.fieldManager() != null) {
-                PodEphemeralContainersStrategy.dropNonEphemeralContainerUpdates(written, current);
-                fieldManager.update(current, written, ctx.fieldManager(), now, SUBRESOURCE);
-            }
-            return written;
-        });
+        return SubresourceWrites.update(store, fieldManager, SUBRESOURCE, ctx, name, transform,
+                PodEphemeralContainersStrategy::dropNonEphemeralContainerUpdates);
     }
 }
