@@ -90,8 +90,12 @@ public final class RbacAuthorization implements Authorizer, RuleResolver, PostSt
                 informers.forEach(Informer::start);
             }
         }
+        long start = System.nanoTime();
         if (!synced.await(SYNC_WAIT_SECONDS, TimeUnit.SECONDS)) {
             LOG.warning("the RBAC roles and bindings are not listed after " + SYNC_WAIT_SECONDS + " s; RBAC allows nothing until they are");
+        } else if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(1)) {
+            // readiness waits for this hook: a slow first list shows in /readyz, and here is why
+            LOG.info("the RBAC roles and bindings were listed after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
         }
     }
 
