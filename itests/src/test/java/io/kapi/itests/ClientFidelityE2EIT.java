@@ -27,7 +27,7 @@ import org.junit.runners.MethodSorters;
  * a server from kube-apiserver: dry runs that never write (kubectl 1.27, 1.30, 1.32, 1.33); the
  * generated kubeconfig as fabric8 and the official Python client load it; the Python client's list,
  * watch (it sends {@code watch=True}), resume and conflict; field validation as kubectl asks for it;
- * YAML bodies with aliases, and a billion-laughs body refused.
+ * YAML bodies with aliases, and a billion-laughs body refused; any Host served whatever the TLS server name.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClientFidelityE2EIT {
@@ -509,5 +509,24 @@ public class ClientFidelityE2EIT {
         assertTrue("python client timed out: " + out, p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(out, 0, p.exitValue());
         assertTrue(out, out.contains("done"));
+    }
+
+    /**
+     * A client that keeps the TLS server name but sends another Host (a tunnel, a proxy) is served, as Go serves
+     * kube-apiserver's clients: Jetty answered {@code 400 Host does not match SNI}, an HTML page with a stack trace.
+     */
+    @Test
+    public void n_anyHostWhateverTheTlsServerName() throws Exception {
+        javax.net.ssl.SSLSocketFactory tls = Distribution.trustingAnyCertificate().getSocketFactory();
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.createSocket("127.0.0.1", dist.securePort)) {
+            javax.net.ssl.SSLParameters params = s.getSSLParameters();
+            params.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost")));
+            s.setSSLParameters(params);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /readyz HTTP/1.1\r\nHost: kapi.example.com\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer, answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("ok"));
+        }
     }
 }
