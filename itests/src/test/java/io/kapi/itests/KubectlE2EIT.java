@@ -522,6 +522,18 @@ public class KubectlE2EIT {
                 + "in the namespace \"default\""));
         String rules = ok("auth", "can-i", "--list", "-n", "rbac-e2e", "--as=alice");
         assertTrue(rules, rules.lines().anyMatch(l -> l.startsWith("configmaps ") && l.contains("[get list]")));
+        // a Namespace's own path is in that namespace, as in kube: a role binding there may grant reading it
+        ok("create", "role", "ns-reader", "-n", "rbac-e2e", "--verb=get", "--resource=namespaces");
+        ok("create", "rolebinding", "alice-reads-ns", "-n", "rbac-e2e", "--role=ns-reader", "--user=alice");
+        Distribution.Result own = dist.kubectl("get", "namespace", "rbac-e2e", "--as=alice", "-o", "name");
+        for (int i = 0; i < 50 && own.code() != 0; i++) {
+            Thread.sleep(100);
+            own = dist.kubectl("get", "namespace", "rbac-e2e", "--as=alice", "-o", "name");
+        }
+        assertEquals(own.out(), "namespace/rbac-e2e", own.out().trim());
+        Distribution.Result otherNs = dist.kubectl("get", "namespace", "default", "--as=alice");
+        assertTrue(otherNs.out(), otherNs.code() != 0 && otherNs.out().contains("namespaces \"default\" is forbidden: User \"alice\" "
+                + "cannot get resource \"namespaces\" in API group \"\" in the namespace \"default\""));
         // allowed to write roles, alice may grant what she holds, not more (kube's escalation check)
         ok("create", "role", "role-writer", "-n", "rbac-e2e", "--verb=create", "--resource=roles.rbac.authorization.k8s.io");
         ok("create", "rolebinding", "alice-writes-roles", "-n", "rbac-e2e", "--role=role-writer", "--user=alice");
@@ -543,6 +555,52 @@ public class KubectlE2EIT {
         }
         assertEquals("no", denied);
         ok("delete", "namespace", "rbac-e2e", "--wait=false");
+    }
+
+    /** kubectl with only a bearer token and the cluster CA, as an in-cluster client is configured. */
+    private static Distribution.Result withToken(String token, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("kubectl", "--kubeconfig=/dev/null", "-s", dist.baseUrl(),
+                "--certificate-authority=" + dist.home.resolve("etc/kapi/pki/ca.crt"), "--token=" + token));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Distribution.Result(p.waitFor(), out);
+    }
+
+    @Test
+    public void j_serviceAccountTokens() throws Exception {
+        ok("create", "namespace", "sa-e2e");
+        ok("create", "serviceaccount", "builder", "-n", "sa-e2e");
+        String token = ok("create", "token", "builder", "-n", "sa-e2e").trim();
+        Distribution.Result who = withToken(token, "auth", "whoami", "-o", "json");
+        assertEquals(who.out(), 0, who.code());
+        com.fasterxml.jackson.databind.JsonNode user = new com.fasterxml.jackson.databind.ObjectMapper().readTree(who.out()).at("/status/userInfo");
+        assertEquals(who.out(), "system:serviceaccount:sa-e2e:builder", user.path("username").asText());
+        assertEquals(who.out(), "[\"system:serviceaccounts\",\"system:serviceaccounts:sa-e2e\",\"system:authenticated\"]",
+                user.path("groups").toString());
+        assertEquals(ok("get", "serviceaccount", "builder", "-n", "sa-e2e", "-o", "jsonpath={.metadata.uid}"), user.path("uid").asText());
+        Distribution.Result refused = withToken(token, "get", "configmaps", "-n", "sa-e2e");
+        assertTrue(refused.out(), refused.code() != 0 && refused.out().contains("User \"system:serviceaccount:sa-e2e:builder\" cannot list "
+                + "resource \"configmaps\" in API group \"\" in the namespace \"sa-e2e\""));
+        ok("create", "rolebinding", "builder-views", "-n", "sa-e2e", "--clusterrole=view", "--serviceaccount=sa-e2e:builder");
+        Distribution.Result allowed = withToken(token, "get", "configmaps", "-n", "sa-e2e", "-o", "name");
+        for (int i = 0; i < 50 && allowed.code() != 0; i++) {
+            Thread.sleep(100);
+            allowed = withToken(token, "get", "configmaps", "-n", "sa-e2e", "-o", "name");
+        }
+        assertEquals(allowed.out(), 0, allowed.code());
+        // kube's refusals: too short, no such service account; a token of another audience is not the API's
+        Distribution.Result shortLived = dist.kubectl("create", "token", "builder", "-n", "sa-e2e", "--duration=1m");
+        assertTrue(shortLived.out(), shortLived.out().contains("TokenRequest.authentication.k8s.io \"\" is invalid: spec.expirationSeconds: "
+                + "Invalid value: 60: may not specify a duration less than 10 minutes"));
+        assertTrue(dist.kubectl("create", "token", "nobody", "-n", "sa-e2e").out().contains("serviceaccounts \"nobody\" not found"));
+        String vault = ok("create", "token", "builder", "-n", "sa-e2e", "--audience=vault").trim();
+        assertTrue(withToken(vault, "auth", "whoami").out().contains("Unauthorized"));
+        // the token dies with its service account
+        ok("delete", "serviceaccount", "builder", "-n", "sa-e2e");
+        Distribution.Result gone = withToken(token, "auth", "whoami");
+        assertTrue(gone.out(), gone.code() != 0 && gone.out().contains("Unauthorized"));
+        ok("delete", "namespace", "sa-e2e", "--wait=false");
     }
 
     @Test

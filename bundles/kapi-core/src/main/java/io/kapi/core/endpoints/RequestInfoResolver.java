@@ -61,10 +61,6 @@ public final class RequestInfoResolver {
         if (parts.size() > 2) {
             sub = parts.get(2);
         }
-        if (resource.equals("namespaces")) {
-            // the namespace named in the path is the object, not a scope
-            namespace = "";
-        }
         String kubeVerb = switch (verb) {
             case "post" -> "create";
             case "get", "head" -> name.isEmpty() ? "list" : "get";

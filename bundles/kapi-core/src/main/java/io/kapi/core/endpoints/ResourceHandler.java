@@ -42,8 +42,26 @@ public final class ResourceHandler {
     private ResourceHandler() {
     }
 
+    /**
+     * The request as the resource's scope names its object (kube's {@code ContextBasedNaming}): a cluster-scoped
+     * resource has no namespace. The request info of {@code /api/v1/namespaces/{name}} and its subresources
+     * carries the name as its namespace, as kube's does (authorization and metrics see it so: a role binding
+     * in a namespace may grant access to the namespace itself); the Namespace object itself has none. Any other
+     * cluster-scoped resource under a namespace's path is not served: 404.
+     */
+    static RequestInfo scoped(RequestInfo info, ResourceMeta meta) {
+        if (meta.namespaced() || info.namespace().isEmpty()) {
+            return info;
+        }
+        if (info.apiGroup().isEmpty() && info.resource().equals("namespaces") && info.name().equals(info.namespace())) {
+            return new RequestInfo(info.resourceRequest(), info.path(), info.verb(), info.apiPrefix(), info.apiGroup(),
+                    info.apiVersion(), "", info.resource(), info.subresource(), info.name(), info.parts());
+        }
+        throw new StatusException(404, "NotFound", "the server could not find the requested resource");
+    }
+
     public static void serve(ServedResource resource, ApiRequest request, HttpServletResponse resp) throws IOException {
-        RequestInfo info = request.info();
+        RequestInfo info = scoped(request.info(), resource.meta());
         HttpServletRequest http = request.http();
         // a deprecated API warns on every request to it, whatever comes of the request (kube's installer)
         String deprecation = resource.definition() == null ? null : resource.definition().deprecationWarning();
@@ -59,9 +77,6 @@ public final class ResourceHandler {
         }
         ResourceMeta meta = resource.meta();
         Object storage = resource.storage();
-        if (!meta.namespaced() && !info.namespace().isEmpty()) {
-            throw new StatusException(404, "NotFound", "the server could not find the requested resource");
-        }
         UserInfo user = request.user() == null ? UserInfo.ANONYMOUS : request.user();
         // reads carry no options of a write; each write builds its context from its own validated options
         RequestContext ctx = new RequestContext(info.namespace(), user, false, null);

@@ -2,9 +2,12 @@ package io.kapi.core.endpoints;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kapi.api.rest.StatusException;
 import io.kapi.api.server.RequestInfo;
+import io.kapi.core.registry.ResourceMeta;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +33,12 @@ class RequestInfoResolverTest {
         assertEquals("namespaces", ns.resource());
         assertEquals("foo", ns.name());
         assertEquals("delete", ns.verb());
+        // as kube's RequestInfoFactory: the namespace of a Namespace's own path is its name
+        assertEquals("foo", ns.namespace());
         RequestInfo status = RequestInfoResolver.resolve("PUT", "/api/v1/namespaces/foo/status", null);
         assertEquals("status", status.subresource());
+        assertEquals("foo", status.namespace());
+        assertEquals("", RequestInfoResolver.resolve("GET", "/api/v1/namespaces", null).namespace());
         RequestInfo dc = RequestInfoResolver.resolve("DELETE", "/api/v1/namespaces/a/secrets", null);
         assertEquals("deletecollection", dc.verb());
         assertEquals("create", RequestInfoResolver.resolve("POST", "/api/v1/namespaces", null).verb());
@@ -85,5 +92,24 @@ class RequestInfoResolverTest {
         assertFalse(groupDoc.resourceRequest());
         assertEquals("v1", groupDoc.apiVersion());
         assertTrue(RequestInfoResolver.resolve("GET", "/api/v1/pods", null).resourceRequest());
+    }
+
+    @Test
+    void theHandlerNamesAClusterScopedObjectWithoutTheNamespaceOfItsPath() {
+        ResourceMeta namespaces = new ResourceMeta("", "v1", "namespaces", "Namespace", false);
+        RequestInfo own = ResourceHandler.scoped(RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/finalize", null), namespaces);
+        assertEquals("", own.namespace());
+        assertEquals("foo", own.name());
+        assertEquals("finalize", own.subresource());
+        ResourceMeta configmaps = new ResourceMeta("", "v1", "configmaps", "ConfigMap", true);
+        RequestInfo cm = RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/configmaps/x", null);
+        assertEquals(cm, ResourceHandler.scoped(cm, configmaps));
+        // another cluster-scoped resource, or namespaces, under a namespace's path: kube has no route for it
+        ResourceMeta nodes = new ResourceMeta("", "v1", "nodes", "Node", false);
+        for (RequestInfo none : List.of(RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/nodes/n", null),
+                RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/namespaces/bar", null))) {
+            StatusException e = assertThrows(StatusException.class, () -> ResourceHandler.scoped(none, none.resource().equals("nodes") ? nodes : namespaces));
+            assertEquals(404, e.code());
+        }
     }
 }
