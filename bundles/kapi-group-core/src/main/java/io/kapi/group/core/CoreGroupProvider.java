@@ -6,17 +6,24 @@ import io.kapi.api.rest.APIGroupProvider;
 import io.kapi.api.rest.ResourceDefinition;
 import io.kapi.api.rest.Subresource;
 import io.kapi.api.rest.ScaleSubresource;
+import io.kapi.api.server.ServiceAccountTokens;
 import io.kapi.machinery.apply.FieldManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * core/v1 (kube's legacy group, under /api): a strategy and a schema per resource. Configured by
  * {@code etc/io.kapi.group.core.cfg}: {@code serviceClusterIPRange} (an IPv4 CIDR, default
- * {@code 10.96.0.0/12}, kubeadm's) and {@code serviceNodePortRange} (default {@code 30000-32767}).
+ * {@code 10.96.0.0/12}, kubeadm's) and {@code serviceNodePortRange} (default {@code 30000-32767}). The
+ * {@code serviceaccounts/token} subresource signs with the server's service account issuer when one is
+ * registered (the security bundle's), and answers 503 while none is.
  */
 @Component(service = APIGroupProvider.class, property = APIGroupProvider.SERVER + "=kube", configurationPid = CoreGroupProvider.PID)
 public final class CoreGroupProvider implements APIGroupProvider {
@@ -44,8 +51,6 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     Json.resource(CoreGroupProvider.class, "ConfigMap.json"), new ConfigMapStrategy(), null),
             new ResourceDefinition("v1", "secrets", "secret", "Secret", true, List.of(), List.of(),
                     Json.resource(CoreGroupProvider.class, "Secret.json"), new SecretStrategy(), null),
-            new ResourceDefinition("v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), List.of(),
-                    Json.resource(CoreGroupProvider.class, "ServiceAccount.json"), new ServiceAccountStrategy(), null),
             new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
                     Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(), null),
             ResourceDefinition.builder("v1", "pods", "Pod").namespaced(true).shortNames("po").categories("all")
@@ -95,6 +100,10 @@ public final class CoreGroupProvider implements APIGroupProvider {
 
     private final List<ResourceDefinition> resources;
 
+    /** The service account issuer, followed as it comes and goes: the group is not rebuilt for it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceAccountTokens serviceAccountTokens;
+
     /** A field manager of v1 objects of the schema {@code definition} names in core/v1's OpenAPI. */
     static FieldManager fieldManager(String definition) {
         String prefix = "#/components/schemas/";
@@ -133,6 +142,14 @@ public final class CoreGroupProvider implements APIGroupProvider {
         int max = Integer.parseInt(bounds[1].trim());
         ServiceStrategy services = new ServiceStrategy();
         List<ResourceDefinition> all = new ArrayList<>(FIXED);
+        ServiceAccountStrategy serviceAccounts = new ServiceAccountStrategy();
+        all.add(3, ResourceDefinition.builder("v1", "serviceaccounts", "ServiceAccount").namespaced(true).shortNames("sa")
+                .schema(Json.resource(CoreGroupProvider.class, "ServiceAccount.json")).strategy(serviceAccounts)
+                .subresource(new Subresource(ServiceAccountTokenRest.SUBRESOURCE, "authentication.k8s.io", "v1", "TokenRequest",
+                        (ObjectNode) OPENAPI.get("io.k8s.api.authentication.v1.TokenRequest"),
+                        binding -> new ServiceAccountTokenRest(binding.genericStore(serviceAccounts), binding.storage(),
+                                () -> serviceAccountTokens, java.time.Clock.systemUTC())))
+                .build());
         all.add(6, ResourceDefinition.builder("v1", "services", "Service").namespaced(true).shortNames("svc").categories("all")
                 .openApi(OPENAPI, "io.k8s.api.core.v1.Service").strategy(services).status(new ServiceStatusStrategy())
                 .subresource(new Subresource("proxy", "", "v1", "ServiceProxyOptions", null,

@@ -83,7 +83,7 @@ public final class TokenAuthenticator implements Authenticator {
     }
 
     /** The token of an {@code Authorization} header value, as kube's {@code bearertoken} splits it; null if none. */
-    static String bearer(String header) {
+    public static String bearer(String header) {
         if (header == null) {
             return null;
         }
