@@ -596,6 +596,22 @@ public class KubectlE2EIT {
         assertTrue(dist.kubectl("create", "token", "nobody", "-n", "sa-e2e").out().contains("serviceaccounts \"nobody\" not found"));
         String vault = ok("create", "token", "builder", "-n", "sa-e2e", "--audience=vault").trim();
         assertTrue(withToken(vault, "auth", "whoami").out().contains("Unauthorized"));
+        // but a TokenReview asking for that audience accepts it, for that audience, as kube's does for Vault-like reviewers
+        Path review = file("review.json", "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\","
+                + "\"spec\":{\"token\":\"" + vault + "\",\"audiences\":[\"vault\"]}}");
+        String reviewed = ok("create", "-f", review.toString(), "-o", "json");
+        com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(reviewed).path("status");
+        assertTrue(reviewed, status.path("authenticated").asBoolean());
+        assertEquals(reviewed, "system:serviceaccount:sa-e2e:builder", status.at("/user/username").asText());
+        assertEquals(reviewed, "[\"vault\"]", status.path("audiences").toString());
+        // the issuer's discovery documents, which kube's default RBAC lets every service account read
+        Distribution.Result discovery = withToken(token, "get", "--raw", "/.well-known/openid-configuration");
+        assertTrue(discovery.out(), discovery.code() == 0 && discovery.out().startsWith("{\"issuer\":\"https://kubernetes.default.svc.cluster.local\","
+                + "\"jwks_uri\":\"https://127.0.0.1:" + dist.securePort + "/openid/v1/jwks\","));
+        String kid = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
+        kid = kid.replaceAll(".*\"kid\":\"([^\"]+)\".*", "$1");
+        Distribution.Result jwks = withToken(token, "get", "--raw", "/openid/v1/jwks");
+        assertTrue(jwks.out(), jwks.code() == 0 && jwks.out().contains("\"kid\":\"" + kid + "\"") && jwks.out().contains("\"crv\":\"P-256\""));
         // the token dies with its service account
         ok("delete", "serviceaccount", "builder", "-n", "sa-e2e");
         Distribution.Result gone = withToken(token, "auth", "whoami");

@@ -66,11 +66,13 @@ public final class TestCa {
                 .build(issuerKeys.getPrivate())));
     }
 
-    /** A request that only answers getAttribute and getHeader, which is all authenticators read. */
+    /** A request that only answers getAttribute, setAttribute and getHeader, which is all authenticators use. */
     public static HttpServletRequest request(Map<String, Object> attributes, Map<String, String> headers) {
+        Map<String, Object> attrs = new java.util.HashMap<>(attributes);
         return (HttpServletRequest) Proxy.newProxyInstance(TestCa.class.getClassLoader(), new Class<?>[] {HttpServletRequest.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "getAttribute" -> attrs.get((String) args[0]);
+                    case "setAttribute" -> attrs.put((String) args[0], args[1]);
                     case "getHeader" -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
                             .map(Map.Entry::getValue).findFirst().orElse(null);
                     case "getHeaders" -> java.util.Collections.enumeration(headers.entrySet().stream()

@@ -7,7 +7,7 @@ import java.util.List;
  * Service account tokens signed with the server's issuer key, as kube-apiserver's {@code TokenGenerator} signs
  * them with {@code --service-account-signing-key-file} for {@code --service-account-issuer}: what the
  * {@code serviceaccounts/token} subresource (TokenRequest, {@code kubectl create token}) hands out and what
- * the server's service account authenticator accepts.
+ * the server's service account authenticator accepts, and the OpenID discovery documents that let others verify them.
  */
 @org.osgi.annotation.versioning.ProviderType
 public interface ServiceAccountTokens {
@@ -16,6 +16,16 @@ public interface ServiceAccountTokens {
 
     /** A signed JWT carrying kube's claims for {@code claims}. */
     String issue(Claims claims);
+
+    /**
+     * The issuer's OpenID Connect discovery document, as kube-apiserver serves it at
+     * {@code /.well-known/openid-configuration} ({@code issuer}, {@code jwks_uri}, the supported response and
+     * subject types and signing algorithms); null when the issuer is not an https URL, for which kube serves none.
+     */
+    String openIdConfiguration();
+
+    /** The public keys that verify the tokens as a JSON Web Key Set, as kube serves it at {@code /openid/v1/jwks}. */
+    String jsonWebKeySet();
 
     /** An object a token is bound to (a Pod, Secret or Node): the token is valid only while it exists. */
     record BoundObject(String name, String uid) {

@@ -13,15 +13,16 @@ import java.util.function.Supplier;
  */
 public final class AuthenticationReviews {
     private final Supplier<List<Authenticator>> authenticators;
-    private final List<String> apiAudiences;
+    private final Supplier<List<String>> apiAudiences;
 
     /**
      * @param authenticators the authentication filter's authenticators in ranking order, read at every review
-     * @param apiAudiences the API server's audiences, which TokenReview answers for tokens (kube's {@code --api-audiences})
+     * @param apiAudiences the API server's audiences, which TokenReview answers for tokens (kube's {@code --api-audiences}),
+     *     read at every review
      */
-    public AuthenticationReviews(Supplier<List<Authenticator>> authenticators, List<String> apiAudiences) {
+    public AuthenticationReviews(Supplier<List<Authenticator>> authenticators, Supplier<List<String>> apiAudiences) {
         this.authenticators = authenticators;
-        this.apiAudiences = List.copyOf(apiAudiences);
+        this.apiAudiences = apiAudiences;
     }
 
     public APIGroupProvider provider() {

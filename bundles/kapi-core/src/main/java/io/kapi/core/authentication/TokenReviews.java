@@ -9,10 +9,12 @@ import io.kapi.api.rest.RequestContext;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.api.server.Authenticator;
+import io.kapi.api.server.TokenAudiences;
 import io.kapi.core.authorization.AccessReviews;
 import io.kapi.core.filters.Authentication;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -21,11 +23,13 @@ import java.util.function.Supplier;
  * a request that carries nothing but the token ({@link BearerTokenRequest}). Create-only, nothing is
  * stored, so a dry run answers the same.
  *
- * <p>Audiences: Kapi's authenticators know none, so they are treated as kube treats its audience-agnostic
- * ones ({@code authenticator.WrapAudienceAgnosticToken} around the static token file): a token is
- * accepted only for the API server's own audiences; {@code spec.audiences} (the API server's when empty)
- * is intersected with them, an empty intersection is an invalid token, and the intersection is what the
- * review answers in {@code status.audiences}.
+ * <p>Audiences: {@code spec.audiences} (the API server's when empty) are asked for
+ * ({@link TokenAudiences#REQUESTED}). An authenticator whose tokens name audiences (service account tokens)
+ * checks them itself and answers those the token is valid for ({@link TokenAudiences#ACCEPTED}), as kube's
+ * JWT authenticator does. The others (the static token file) are treated as kube treats its audience-agnostic
+ * ones ({@code authenticator.WrapAudienceAgnosticToken}): their tokens are for the API server's own audiences
+ * only; an empty intersection with the ones asked for is an invalid token. What was accepted is what the review
+ * answers in {@code status.audiences}.
  */
 public final class TokenReviews implements Creater {
     static final String KIND = "TokenReview";
@@ -41,15 +45,15 @@ public final class TokenReviews implements Creater {
     private static final String UNAUTHENTICATED = "system:unauthenticated";
 
     private final Supplier<List<Authenticator>> authenticators;
-    private final List<String> apiAudiences;
+    private final Supplier<List<String>> apiAudiences;
 
     /**
      * @param authenticators the authentication filter's authenticators in ranking order, read at every review
-     * @param apiAudiences the API server's audiences (kube's {@code --api-audiences})
+     * @param apiAudiences the API server's audiences (kube's {@code --api-audiences}), read at every review
      */
-    public TokenReviews(Supplier<List<Authenticator>> authenticators, List<String> apiAudiences) {
+    public TokenReviews(Supplier<List<Authenticator>> authenticators, Supplier<List<String>> apiAudiences) {
         this.authenticators = authenticators;
-        this.apiAudiences = List.copyOf(apiAudiences);
+        this.apiAudiences = apiAudiences;
     }
 
     @Override
@@ -68,9 +72,10 @@ public final class TokenReviews implements Creater {
             // kube checks this in its storage, before anything else: a 400, not a validation error
             throw StatusException.badRequest("token is required for TokenReview in authentication");
         }
+        List<String> api = apiAudiences.get();
         List<String> audiences = strings(spec == null ? null : spec.get("audiences"));
         if (audiences.isEmpty()) {
-            audiences = apiAudiences;
+            audiences = api;
         }
 
         UserInfo user = null;
@@ -78,16 +83,24 @@ public final class TokenReviews implements Creater {
         String error = "";
         // kube's bearertoken authenticator: a header that yields no token is no credential at all
         if (bearer("Bearer " + token) != null) {
-            List<String> implicit = intersect(apiAudiences, audiences);
-            if (!audiences.isEmpty() && implicit.isEmpty()) {
+            javax.servlet.http.HttpServletRequest request = BearerTokenRequest.of(token, Map.of(TokenAudiences.REQUESTED, audiences));
+            try {
+                user = Authentication.authenticate(authenticators.get(), request);
+            } catch (StatusException rejected) {
                 error = INVALID_TOKEN;
-            } else {
-                try {
-                    user = Authentication.authenticate(authenticators.get(), BearerTokenRequest.of(token));
-                } catch (StatusException rejected) {
-                    error = INVALID_TOKEN;
+            }
+            if (user != null) {
+                if (request.getAttribute(TokenAudiences.ACCEPTED) instanceof List<?> checked) {
+                    accepted = checked.stream().map(String::valueOf).toList();
+                } else {
+                    // an audience-agnostic authenticator's token is for the API server's audiences only
+                    List<String> implicit = intersect(api, audiences);
+                    if (!audiences.isEmpty() && implicit.isEmpty()) {
+                        user = null;
+                        error = INVALID_TOKEN;
+                    }
+                    accepted = user == null || audiences.isEmpty() ? List.of() : implicit;
                 }
-                accepted = user == null || audiences.isEmpty() ? List.of() : implicit;
             }
         }
 

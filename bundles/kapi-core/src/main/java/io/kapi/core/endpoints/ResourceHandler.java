@@ -53,7 +53,9 @@ public final class ResourceHandler {
         if (meta.namespaced() || info.namespace().isEmpty()) {
             return info;
         }
-        if (info.apiGroup().isEmpty() && info.resource().equals("namespaces") && info.name().equals(info.namespace())) {
+        List<String> parts = !info.parts().isEmpty() && info.parts().get(0).equals("watch") ? info.parts().subList(1, info.parts().size()) : info.parts();
+        // only namespaces/{name}[/status|/finalize]: namespaces/{name}/namespaces/{name} resolves alike but has no route in kube
+        if (info.apiGroup().isEmpty() && info.resource().equals("namespaces") && info.name().equals(info.namespace()) && parts.size() <= 3) {
             return new RequestInfo(info.resourceRequest(), info.path(), info.verb(), info.apiPrefix(), info.apiGroup(),
                     info.apiVersion(), "", info.resource(), info.subresource(), info.name(), info.parts());
         }

@@ -242,4 +242,21 @@ public final class OSGiKapiServer {
         server.contributions().removeHook(id(ref));
         server.requestRebuild();
     }
+
+    /** The service account issuer in force: its audiences are the API's (kube's {@code --api-audiences}). */
+    private final java.util.concurrent.atomic.AtomicReference<io.kapi.api.server.ServiceAccountTokens> issuer =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindServiceAccountTokens(io.kapi.api.server.ServiceAccountTokens t) {
+        issuer.set(t);
+        server.apiAudiences(t.apiAudiences());
+    }
+
+    void unbindServiceAccountTokens(io.kapi.api.server.ServiceAccountTokens t) {
+        // a replacement is bound before the one it replaces is unbound
+        if (issuer.compareAndSet(t, null)) {
+            server.apiAudiences(null);
+        }
+    }
 }

@@ -106,8 +106,7 @@ public final class KapiServer implements KapiRuntime {
             -1, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     /** kube's TokenReview and SelfSubjectReview, served by the core likewise. */
     private final Contribution<APIGroupProvider> selfReviews = new Contribution<>(
-            new io.kapi.core.authentication.AuthenticationReviews(this::authenticatorServices,
-                    io.kapi.core.authentication.TokenReviews.DEFAULT_API_AUDIENCES).provider(),
+            new io.kapi.core.authentication.AuthenticationReviews(this::authenticatorServices, () -> this.apiAudiences).provider(),
             -2, Integer.MIN_VALUE, 0, "kapi-core", Map.of(APIGroupProvider.SERVER, "kube"));
     /** The backend the last snapshot was built on, and the one the post-start hooks last ran against (rebuild thread). */
     private Storage builtBackend;
@@ -158,6 +157,14 @@ public final class KapiServer implements KapiRuntime {
     private io.kapi.core.metrics.KapiMetrics.State metricsState() {
         Contribution<Storage> top = contributions.backend();
         return new SnapshotMetrics(current, top == null ? null : top.service(), maxInFlight);
+    }
+
+    /** kube's {@code --api-audiences}: the service account issuer's once one is registered, kube's usual default before. */
+    private volatile List<String> apiAudiences = io.kapi.core.authentication.TokenReviews.DEFAULT_API_AUDIENCES;
+
+    /** The API audiences TokenReview checks tokens for; null for kube's usual default. */
+    public void apiAudiences(List<String> audiences) {
+        apiAudiences = audiences == null ? io.kapi.core.authentication.TokenReviews.DEFAULT_API_AUDIENCES : List.copyOf(audiences);
     }
 
     /** How long the namespace controller waits for a group's collection delete before reporting it (30 s). */

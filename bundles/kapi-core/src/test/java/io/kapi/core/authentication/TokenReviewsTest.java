@@ -38,8 +38,22 @@ class TokenReviewsTest {
     final Authenticator certificates = request -> request.getAttribute("javax.servlet.request.X509Certificate") == null
             ? null : new UserInfo("cert", "", List.of());
 
+    /** Like kapi-security's service account authenticator: its tokens name audiences, and it checks the ones asked for. */
+    final Authenticator serviceAccounts = request -> {
+        String header = request.getHeader("Authorization");
+        if (!"Bearer sa-vault".equals(header)) {
+            return null;
+        }
+        Object requested = request.getAttribute(io.kapi.api.server.TokenAudiences.REQUESTED);
+        if (!(requested instanceof List<?> r) || !r.contains("vault")) {
+            throw StatusException.unauthorized();
+        }
+        request.setAttribute(io.kapi.api.server.TokenAudiences.ACCEPTED, List.of("vault"));
+        return new UserInfo("system:serviceaccount:ns:sa", "u-2", List.of("system:serviceaccounts"));
+    };
+
     TokenReviews reviews(List<String> apiAudiences) {
-        return new TokenReviews(() -> List.of(certificates, tokens), apiAudiences);
+        return new TokenReviews(() -> List.of(certificates, tokens, serviceAccounts), () -> apiAudiences);
     }
 
     static ObjectNode review(String spec) throws Exception {
@@ -74,7 +88,8 @@ class TokenReviewsTest {
         ObjectNode foreign = reviews.create(REVIEWER, review("{'token':'good','audiences':['vault']}"));
         assertEquals("{\"user\":{},\"error\":\"invalid bearer token\"}", foreign.get("status").toString(),
                 "a token of this server is not a token for another audience");
-        assertEquals(List.of("Bearer good"), headers, "the authenticators are not asked for a foreign audience");
+        assertEquals(List.of("Bearer good", "Bearer good"), headers,
+                "asked (an audience-aware authenticator may accept it), yet a static token is for the server's audiences only");
         ObjectNode none = reviews(List.of()).create(REVIEWER, review("{'token':'good'}"));
         assertTrue(none.at("/status/audiences").isMissingNode(), "without audiences on either side there are none to answer");
         assertEquals(true, none.at("/status/authenticated").asBoolean());
@@ -108,5 +123,19 @@ class TokenReviewsTest {
         ObjectNode out = reviews(TokenReviews.DEFAULT_API_AUDIENCES).create(new RequestContext("", REVIEWER.user(), true, null),
                 review("{'token':'good'}"));
         assertEquals(true, out.at("/status/authenticated").asBoolean());
+    }
+
+    @Test
+    void anAudienceAwareAuthenticatorAnswersForTheAudiencesAskedFor() throws Exception {
+        TokenReviews r = reviews(List.of("https://kubernetes.default.svc.cluster.local"));
+        ObjectNode vault = r.create(REVIEWER, review("{'token':'sa-vault','audiences':['vault']}"));
+        assertEquals("system:serviceaccount:ns:sa", vault.at("/status/user/username").asText());
+        assertEquals("[\"vault\"]", vault.at("/status/audiences").toString());
+        // the static token's "good" is for the API audiences only, as kube's audience-agnostic tokens are
+        ObjectNode good = r.create(REVIEWER, review("{'token':'good','audiences':['vault']}"));
+        assertEquals("invalid bearer token", good.at("/status/error").asText());
+        assertTrue(good.at("/status/authenticated").isMissingNode());
+        // the service account token asked for the API audiences (none named) is refused by its authenticator
+        assertEquals("invalid bearer token", r.create(REVIEWER, review("{'token':'sa-vault'}")).at("/status/error").asText());
     }
 }

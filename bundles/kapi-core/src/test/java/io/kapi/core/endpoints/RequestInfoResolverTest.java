@@ -101,13 +101,16 @@ class RequestInfoResolverTest {
         assertEquals("", own.namespace());
         assertEquals("foo", own.name());
         assertEquals("finalize", own.subresource());
+        assertEquals("", ResourceHandler.scoped(RequestInfoResolver.resolve("GET", "/api/v1/watch/namespaces/foo", null), namespaces).namespace());
         ResourceMeta configmaps = new ResourceMeta("", "v1", "configmaps", "ConfigMap", true);
         RequestInfo cm = RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/configmaps/x", null);
         assertEquals(cm, ResourceHandler.scoped(cm, configmaps));
         // another cluster-scoped resource, or namespaces, under a namespace's path: kube has no route for it
         ResourceMeta nodes = new ResourceMeta("", "v1", "nodes", "Node", false);
         for (RequestInfo none : List.of(RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/nodes/n", null),
-                RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/namespaces/bar", null))) {
+                RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/namespaces/bar", null),
+                RequestInfoResolver.resolve("GET", "/api/v1/namespaces/foo/namespaces/foo", null),
+                RequestInfoResolver.resolve("PUT", "/api/v1/namespaces/foo/status/more", null))) {
             StatusException e = assertThrows(StatusException.class, () -> ResourceHandler.scoped(none, none.resource().equals("nodes") ? nodes : namespaces));
             assertEquals(404, e.code());
         }

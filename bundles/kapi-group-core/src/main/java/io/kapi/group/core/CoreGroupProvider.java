@@ -144,7 +144,8 @@ public final class CoreGroupProvider implements APIGroupProvider {
         List<ResourceDefinition> all = new ArrayList<>(FIXED);
         ServiceAccountStrategy serviceAccounts = new ServiceAccountStrategy();
         all.add(3, ResourceDefinition.builder("v1", "serviceaccounts", "ServiceAccount").namespaced(true).shortNames("sa")
-                .schema(Json.resource(CoreGroupProvider.class, "ServiceAccount.json")).strategy(serviceAccounts)
+                // kube 1.32's schemas: the token subresource's TokenRequest resolves its spec in the same document
+                .openApi(OPENAPI, "io.k8s.api.core.v1.ServiceAccount").strategy(serviceAccounts)
                 .subresource(new Subresource(ServiceAccountTokenRest.SUBRESOURCE, "authentication.k8s.io", "v1", "TokenRequest",
                         (ObjectNode) OPENAPI.get("io.k8s.api.authentication.v1.TokenRequest"),
                         binding -> new ServiceAccountTokenRest(binding.genericStore(serviceAccounts), binding.storage(),

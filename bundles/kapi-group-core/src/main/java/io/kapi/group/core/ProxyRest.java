@@ -1,16 +1,13 @@
 package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.ProxyConnecter;
 import io.kapi.api.rest.RequestContext;
 import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.StatusException;
-import io.kapi.api.storage.KeyValue;
 import io.kapi.api.storage.Storage;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -48,7 +45,6 @@ final class ProxyRest implements ProxyConnecter {
     /** kube-apiserver's {@code --kubelet-preferred-address-types} default. */
     static final List<String> PREFERRED = List.of("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP");
     static final int KUBELET_PORT = 10250;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Looks up a host name (the JVM's resolver; tests give their own). */
     @FunctionalInterface
@@ -279,15 +275,7 @@ final class ProxyRest implements ProxyConnecter {
     }
 
     private JsonNode read(String key) {
-        KeyValue kv = storage.get(key);
-        if (kv == null) {
-            return null;
-        }
-        try {
-            return MAPPER.readTree(kv.value());
-        } catch (IOException e) {
-            throw new IllegalStateException(key + " is not JSON: " + e.getMessage(), e);
-        }
+        return StoredObjects.read(storage, key);
     }
 
     /** An IP literal as Go's sloppy parser reads it (no name lookup), null when {@code s} is not one. */

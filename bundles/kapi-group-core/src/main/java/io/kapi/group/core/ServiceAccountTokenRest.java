@@ -2,6 +2,7 @@ package io.kapi.group.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
 import io.kapi.api.rest.FieldCause;
@@ -11,9 +12,7 @@ import io.kapi.api.rest.RestStore;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.server.ServiceAccountTokens;
 import io.kapi.api.server.ServiceAccountTokens.BoundObject;
-import io.kapi.api.storage.KeyValue;
 import io.kapi.api.storage.Storage;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +26,8 @@ import java.util.function.Supplier;
  * and when it expires. {@code spec.expirationSeconds} defaults to an hour and must lie between 10 minutes and
  * 2^32 seconds; {@code spec.audiences} defaults to the API audiences; a {@code spec.boundObjectRef} to a Pod,
  * Secret or Node binds the token to that object (it must exist, with the uid given if one is; a pod must run as
- * this service account), and a pod's node is named in the token too. Nothing is stored.
+ * this service account), and a pod's node is named in the token too. The answer is the request with its name,
+ * namespace and creation time filled in, as kube's. Nothing is stored.
  */
 final class ServiceAccountTokenRest implements NamedCreater {
     static final String SUBRESOURCE = "token";
@@ -51,10 +51,36 @@ final class ServiceAccountTokenRest implements NamedCreater {
 
     @Override
     public ObjectNode create(RequestContext ctx, String name, ObjectNode request) {
+        ObjectNode meta = request.get("metadata") instanceof ObjectNode m ? m : request.putObject("metadata");
+        // kube's order: the body's names against the URL's, the service account, defaults, then validation
+        String bodyName = Json.text(meta, "name");
+        if (!bodyName.isEmpty() && !bodyName.equals(name)) {
+            throw StatusException.invalid("authentication.k8s.io", "TokenRequest", name,
+                    List.of(FieldCause.invalid("metadata.name", bodyName, "must match the service account name if specified")));
+        }
+        String bodyNamespace = Json.text(meta, "namespace");
+        if (!bodyNamespace.isEmpty() && !bodyNamespace.equals(ctx.namespace())) {
+            throw StatusException.invalid("authentication.k8s.io", "TokenRequest", name,
+                    List.of(FieldCause.invalid("metadata.namespace", bodyNamespace, "must match the service account namespace if specified")));
+        }
+        JsonNode account = serviceAccounts.get(ctx, name, null).path("metadata");
+        ServiceAccountTokens tokens = issuer.get();
+        if (tokens == null) {
+            throw StatusException.serviceUnavailable("no service account token issuer is running", 1);
+        }
         ObjectNode spec = request.get("spec") instanceof ObjectNode s ? s : request.putObject("spec");
+        if (!(spec.get("audiences") instanceof ArrayNode given) || given.isEmpty()) {
+            spec.set("audiences", MAPPER.valueToTree(tokens.apiAudiences()));
+        }
         if (!spec.hasNonNull("expirationSeconds")) {
             spec.put("expirationSeconds", DEFAULT_EXPIRATION_SECONDS);
         }
+        meta.put("name", name);
+        meta.put("namespace", ctx.namespace());
+        // JWT times are whole seconds; the answer's expiry is the token's
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        meta.put("creationTimestamp", now.toString());
+        request.remove("status");
         long expirationSeconds = spec.get("expirationSeconds").asLong();
         List<FieldCause> causes = new ArrayList<>();
         if (expirationSeconds < MIN_EXPIRATION_SECONDS) {
@@ -66,11 +92,6 @@ final class ServiceAccountTokenRest implements NamedCreater {
         if (!causes.isEmpty()) {
             throw StatusException.invalid("authentication.k8s.io", "TokenRequest", "", causes);
         }
-        ServiceAccountTokens tokens = issuer.get();
-        if (tokens == null) {
-            throw StatusException.serviceUnavailable("no service account token issuer is running", 1);
-        }
-        JsonNode account = serviceAccounts.get(ctx, name, null).path("metadata");
         BoundObject pod = null;
         BoundObject secret = null;
         BoundObject node = null;
@@ -107,19 +128,11 @@ final class ServiceAccountTokenRest implements NamedCreater {
                         + ") does not match the UID in record. The object might have been deleted and then recreated");
             }
         }
-        if (!(spec.get("audiences") instanceof com.fasterxml.jackson.databind.node.ArrayNode a) || a.isEmpty()) {
-            spec.set("audiences", MAPPER.valueToTree(tokens.apiAudiences()));
-        }
         List<String> audiences = new ArrayList<>();
         spec.get("audiences").forEach(a -> audiences.add(a.asText()));
-        // JWT times are whole seconds
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         ServiceAccountTokens.Claims claims = new ServiceAccountTokens.Claims(ctx.namespace(), name, account.path("uid").asText(""),
                 audiences, now, expirationSeconds, pod, secret, node);
         String token = tokens.issue(claims);
-        if (!request.has("metadata")) {
-            request.putObject("metadata").putNull("creationTimestamp");
-        }
         request.putObject("status").put("token", token).put("expirationTimestamp", claims.expiry().toString());
         return request;
     }
@@ -133,15 +146,7 @@ final class ServiceAccountTokenRest implements NamedCreater {
     }
 
     private JsonNode read(String key) {
-        KeyValue kv = storage.get(key);
-        if (kv == null) {
-            return null;
-        }
-        try {
-            return MAPPER.readTree(kv.value());
-        } catch (IOException e) {
-            throw new IllegalStateException(key + " is not JSON: " + e.getMessage(), e);
-        }
+        return StoredObjects.read(storage, key);
     }
 
     private static String uid(JsonNode object) {

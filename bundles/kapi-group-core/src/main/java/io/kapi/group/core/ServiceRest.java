@@ -13,7 +13,6 @@ import io.kapi.api.rest.StatusException;
 import io.kapi.api.storage.KeyValue;
 import io.kapi.api.storage.Storage;
 import io.kapi.api.storage.StorageException;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +30,6 @@ import java.util.logging.Logger;
 final class ServiceRest extends ForwardingRestStore {
     private static final Logger LOG = Logger.getLogger(ServiceRest.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
     static final String SERVICES = "/registry/services/";
     static final String ENDPOINTS = "/registry/endpoints/";
@@ -57,15 +55,7 @@ final class ServiceRest extends ForwardingRestStore {
 
     /** The stored Service {@code namespace/name}, null when there is none; a storage failure is thrown, never "none". */
     private JsonNode stored(String owner) {
-        KeyValue kv = storage.get(SERVICES + owner);
-        if (kv == null) {
-            return null;
-        }
-        try {
-            return MAPPER.readTree(kv.value());
-        } catch (IOException e) {
-            throw new IllegalStateException("stored service " + owner + " is not JSON: " + e.getMessage(), e);
-        }
+        return StoredObjects.read(storage, SERVICES + owner);
     }
 
     private boolean holdsIp(String owner, String ip) {

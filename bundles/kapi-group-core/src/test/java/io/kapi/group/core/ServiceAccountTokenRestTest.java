@@ -57,6 +57,16 @@ class ServiceAccountTokenRestTest {
                 issued.add(claims);
                 return "token-" + issued.size();
             }
+
+            @Override
+            public String openIdConfiguration() {
+                return null;
+            }
+
+            @Override
+            public String jsonWebKeySet() {
+                return "{\"keys\":[]}";
+            }
         };
         tokens = new ServiceAccountTokenRest(accounts, storage, () -> issuer, Clock.fixed(NOW, ZoneOffset.UTC));
         accounts.create(ctx, json("{\"metadata\":{\"name\":\"builder\"}}"));
@@ -82,6 +92,8 @@ class ServiceAccountTokenRestTest {
         assertEquals("token-1", answer.at("/status/token").asText());
         assertEquals("2026-12-07T13:00:00Z", answer.at("/status/expirationTimestamp").asText());
         assertEquals(3600, answer.at("/spec/expirationSeconds").asLong());
+        assertEquals("{\"creationTimestamp\":\"2026-12-07T12:00:00Z\",\"name\":\"builder\",\"namespace\":\"default\"}",
+                answer.get("metadata").toString());
         assertEquals("[\"https://kubernetes.default.svc.cluster.local\"]", answer.at("/spec/audiences").toString());
         ServiceAccountTokens.Claims claims = issued.get(0);
         assertEquals("default", claims.namespace());
@@ -98,6 +110,15 @@ class ServiceAccountTokenRestTest {
         StatusException missing = assertThrows(StatusException.class, () -> tokens.create(ctx, "nobody", request("{}")));
         assertEquals(404, missing.code());
         assertEquals("serviceaccounts \"nobody\" not found", missing.getMessage());
+        assertEquals(404, assertThrows(StatusException.class, () -> tokens.create(ctx, "nobody", request("{\"expirationSeconds\":10}"))).code(),
+                "kube looks the service account up before it validates the request");
+        StatusException renamed = assertThrows(StatusException.class, () -> tokens.create(ctx, "builder",
+                json("{\"metadata\":{\"name\":\"other\"},\"spec\":{}}")));
+        assertEquals("TokenRequest.authentication.k8s.io \"builder\" is invalid: metadata.name: Invalid value: \"other\": "
+                + "must match the service account name if specified", renamed.getMessage());
+        StatusException elsewhere = assertThrows(StatusException.class, () -> tokens.create(ctx, "builder",
+                json("{\"metadata\":{\"namespace\":\"kube-system\"},\"spec\":{}}")));
+        assertEquals(422, elsewhere.code());
         StatusException shortLived = assertThrows(StatusException.class, () -> tokens.create(ctx, "builder", request("{\"expirationSeconds\":10}")));
         assertEquals(422, shortLived.code());
         assertEquals("TokenRequest.authentication.k8s.io \"\" is invalid: spec.expirationSeconds: Invalid value: 10: "

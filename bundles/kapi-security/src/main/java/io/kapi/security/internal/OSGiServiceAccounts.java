@@ -7,9 +7,9 @@ import io.kapi.api.server.LoopbackClient;
 import io.kapi.api.server.PostStartHook;
 import io.kapi.api.server.PostStartHookContext;
 import io.kapi.api.server.ServiceAccountTokens;
-import io.kapi.security.serviceaccount.ServiceAccountAuthenticator;
-import io.kapi.security.serviceaccount.ServiceAccountKey;
-import io.kapi.security.serviceaccount.ServiceAccountTokenIssuer;
+import io.kapi.security.internal.serviceaccount.ServiceAccountAuthenticator;
+import io.kapi.security.internal.serviceaccount.ServiceAccountKey;
+import io.kapi.security.internal.serviceaccount.ServiceAccountTokenIssuer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,8 +32,9 @@ import org.osgi.service.component.annotations.Deactivate;
  * TokenRequest uses and the authenticator of its tokens, which looks service accounts and bound objects up
  * through the loopback client its post-start hook {@value #HOOK} is handed (until then such a token is refused,
  * and {@code /readyz} waits for the hook). Configured in PID {@code io.kapi.server}: {@code serviceAccountIssuer} (kube's
- * usual {@code https://kubernetes.default.svc.cluster.local} by default) and {@code apiAudiences} (a
- * comma-separated list; the issuer when empty, as kube defaults it).
+ * usual {@code https://kubernetes.default.svc.cluster.local} by default), {@code apiAudiences} (a
+ * comma-separated list; the issuer when empty, as kube defaults it) and {@code serviceAccountJwksUri} (where the
+ * discovery document says the keys are; by default {@code https://<advertiseAddress>:<securePort>/openid/v1/jwks}).
  */
 @Component(immediate = true, service = {}, configurationPid = "io.kapi.server", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class OSGiServiceAccounts {
@@ -41,6 +42,12 @@ public final class OSGiServiceAccounts {
         String serviceAccountIssuer() default "https://kubernetes.default.svc.cluster.local";
 
         String apiAudiences() default "";
+
+        String serviceAccountJwksUri() default "";
+
+        int securePort() default 6443;
+
+        String advertiseAddress() default "127.0.0.1";
     }
 
     /** After the token file's authenticator (100), which rejects a JWT it does not know without deciding. */
@@ -57,7 +64,7 @@ public final class OSGiServiceAccounts {
         ServiceAccountKey key = ServiceAccountKey.ensure(pki);
         String issuer = config.serviceAccountIssuer().trim();
         List<String> audiences = audiences(config.apiAudiences(), issuer);
-        ServiceAccountTokenIssuer tokens = new ServiceAccountTokenIssuer(issuer, audiences, key);
+        ServiceAccountTokenIssuer tokens = new ServiceAccountTokenIssuer(issuer, audiences, key, jwksUri(config));
         ServiceAccountAuthenticator authenticator = new ServiceAccountAuthenticator(issuer, audiences, key, this::lookup, Clock.systemUTC());
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(Constants.SERVICE_RANKING, RANKING);
@@ -72,12 +79,18 @@ public final class OSGiServiceAccounts {
 
             @Override
             public void run(PostStartHookContext hook) {
-                // a 404 while core/v1 is not served yet makes the hook run again with a later snapshot
-                hook.loopback().resource("", "v1", "serviceaccounts");
+                // resources are looked up per token: one not served (core/v1 away) refuses the token, not readiness
                 loopback.set(hook.loopback());
             }
         }, null));
         LOG.info("service account issuer " + issuer + " (key " + key.keyId() + " in " + pki + "), API audiences " + audiences);
+    }
+
+    /** kube's {@code --service-account-jwks-uri}: the one given, or the key set's path at the server's external address. */
+    static String jwksUri(Config config) throws java.net.URISyntaxException {
+        String given = config.serviceAccountJwksUri().trim();
+        return !given.isEmpty() ? given
+                : new java.net.URI("https", null, config.advertiseAddress().trim(), config.securePort(), "/openid/v1/jwks", null, null).toString();
     }
 
     /** kube's {@code --api-audiences}: the list given, or the issuer alone. */

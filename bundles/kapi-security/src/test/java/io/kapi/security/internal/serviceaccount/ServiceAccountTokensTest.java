@@ -1,4 +1,4 @@
-package io.kapi.security.serviceaccount;
+package io.kapi.security.internal.serviceaccount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,6 +30,7 @@ class ServiceAccountTokensTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
     private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+    private static final String JWKS = "https://10.0.0.5:6443/openid/v1/jwks";
 
     @TempDir
     Path dir;
@@ -67,13 +68,15 @@ class ServiceAccountTokensTest {
         assertTrue(Files.readString(dir.resolve(ServiceAccountKey.PRIVATE)).startsWith("-----BEGIN EC PRIVATE KEY-----"));
         assertTrue(Files.readString(dir.resolve(ServiceAccountKey.PUBLIC)).startsWith("-----BEGIN PUBLIC KEY-----"));
         Files.delete(dir.resolve(ServiceAccountKey.PUBLIC));
-        assertThrows(java.io.IOException.class, () -> ServiceAccountKey.ensure(dir), "half a pair is refused, not replaced");
+        assertEquals(first.publicKey(), ServiceAccountKey.ensure(dir).publicKey(), "the public key written again from the private key");
+        Files.delete(dir.resolve(ServiceAccountKey.PRIVATE));
+        assertThrows(java.io.IOException.class, () -> ServiceAccountKey.ensure(dir), "a public key alone is refused, not replaced");
     }
 
     @Test
     void aTokenCarriesKubesClaimsAndAuthenticatesItsServiceAccount() throws Exception {
         ServiceAccountKey key = ServiceAccountKey.ensure(dir);
-        ServiceAccountTokenIssuer issuer = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), key);
+        ServiceAccountTokenIssuer issuer = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), key, JWKS);
         put("serviceaccounts", "team", "builder", "sa-uid", null);
         put("pods", "team", "p1", "pod-uid", null);
         String token = issuer.issue(claims(List.of(ISSUER), new BoundObject("p1", "pod-uid")));
@@ -99,18 +102,18 @@ class ServiceAccountTokensTest {
     @Test
     void whatIsNotThisIssuersTokenIsLeftToOthersAndABadOneIsRefused() throws Exception {
         ServiceAccountKey key = ServiceAccountKey.ensure(dir);
-        ServiceAccountTokenIssuer issuer = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), key);
+        ServiceAccountTokenIssuer issuer = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), key, JWKS);
         put("serviceaccounts", "team", "builder", "sa-uid", null);
         ServiceAccountAuthenticator authn = authenticator(key, NOW);
         assertNull(authn.authenticate(bearer("a-static-token")));
         assertNull(authn.authenticate(TestCa.request(Map.of(), Map.of())));
-        String foreign = new ServiceAccountTokenIssuer("https://elsewhere", List.of(ISSUER), key).issue(claims(List.of(ISSUER), null));
+        String foreign = new ServiceAccountTokenIssuer("https://elsewhere", List.of(ISSUER), key, JWKS).issue(claims(List.of(ISSUER), null));
         assertNull(authn.authenticate(bearer(foreign)), "another issuer's token is another authenticator's");
 
         String good = issuer.issue(claims(List.of(ISSUER), null));
         assertEquals("system:serviceaccount:team:builder", authn.authenticate(bearer(good)).name());
         Path other = Files.createDirectory(dir.resolve("other"));
-        String forged = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), ServiceAccountKey.ensure(other)).issue(claims(List.of(ISSUER), null));
+        String forged = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), ServiceAccountKey.ensure(other), JWKS).issue(claims(List.of(ISSUER), null));
         String wrongAudience = issuer.issue(claims(List.of("vault"), null));
         String podGone = issuer.issue(claims(List.of(ISSUER), new BoundObject("gone", "u")));
         for (String refused : List.of(forged, wrongAudience, podGone)) {
@@ -127,5 +130,40 @@ class ServiceAccountTokensTest {
         assertEquals(401, assertThrows(StatusException.class, () -> authn.authenticate(bearer(good))).code());
         put("serviceaccounts", "team", "builder", "sa-uid", NOW.minusSeconds(30).toString());
         assertEquals("system:serviceaccount:team:builder", authn.authenticate(bearer(good)).name());
+    }
+
+    @Test
+    void theDiscoveryDocumentsLetOthersVerifyTheTokens() throws Exception {
+        ServiceAccountKey key = ServiceAccountKey.ensure(dir);
+        ServiceAccountTokenIssuer issuer = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), key, JWKS);
+        assertEquals("{\"issuer\":\"https://kubernetes.default.svc.cluster.local\",\"jwks_uri\":\"https://10.0.0.5:6443/openid/v1/jwks\","
+                + "\"response_types_supported\":[\"id_token\"],\"subject_types_supported\":[\"public\"],"
+                + "\"id_token_signing_alg_values_supported\":[\"ES256\"]}", issuer.openIdConfiguration());
+        com.nimbusds.jose.jwk.JWKSet keys = com.nimbusds.jose.jwk.JWKSet.parse(issuer.jsonWebKeySet());
+        assertEquals(1, keys.getKeys().size());
+        com.nimbusds.jose.jwk.ECKey published = (com.nimbusds.jose.jwk.ECKey) keys.getKeyByKeyId(key.keyId());
+        assertEquals("sig", published.getKeyUse().identifier());
+        assertEquals("ES256", published.getAlgorithm().getName());
+        assertTrue(!published.isPrivate(), "only the public key is published");
+        SignedJWT jwt = SignedJWT.parse(issuer.issue(claims(List.of(ISSUER), null)));
+        assertTrue(jwt.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(published)));
+        // kube serves discovery only for an https issuer without query or fragment
+        assertNull(new ServiceAccountTokenIssuer("kapi", List.of("kapi"), key, JWKS).openIdConfiguration());
+        assertNull(new ServiceAccountTokenIssuer("https://kapi.example?x=1", List.of("kapi"), key, JWKS).openIdConfiguration());
+    }
+
+    @Test
+    void aCallerMayAskForOtherAudiencesAsTokenReviewDoes() throws Exception {
+        ServiceAccountKey key = ServiceAccountKey.ensure(dir);
+        ServiceAccountTokenIssuer issuer = new ServiceAccountTokenIssuer(ISSUER, List.of(ISSUER), key, JWKS);
+        put("serviceaccounts", "team", "builder", "sa-uid", null);
+        ServiceAccountAuthenticator authn = authenticator(key, NOW);
+        String vault = issuer.issue(claims(List.of("vault", "other"), null));
+        HttpServletRequest forVault = TestCa.request(Map.of(io.kapi.api.server.TokenAudiences.REQUESTED, List.of("vault")),
+                Map.of("Authorization", "Bearer " + vault));
+        assertEquals("system:serviceaccount:team:builder", authn.authenticate(forVault).name());
+        assertEquals(List.of("vault"), forVault.getAttribute(io.kapi.api.server.TokenAudiences.ACCEPTED));
+        // not for the API's audiences, which a request asking for none is checked for
+        assertEquals(401, assertThrows(StatusException.class, () -> authn.authenticate(bearer(vault))).code());
     }
 }

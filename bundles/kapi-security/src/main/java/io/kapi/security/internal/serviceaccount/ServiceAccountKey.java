@@ -1,4 +1,4 @@
-package io.kapi.security.serviceaccount;
+package io.kapi.security.internal.serviceaccount;
 
 import io.kapi.security.pki.Certificates;
 import io.kapi.security.pki.SecureFiles;
@@ -27,8 +27,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
  * The service account issuer's key pair (kube's {@code --service-account-signing-key-file} and
  * {@code --service-account-key-file}): an ECDSA P-256 key, so tokens are signed ES256. Kept as {@code sa.key}
  * (SEC1 {@code EC PRIVATE KEY}, owner-only) and {@code sa.pub} ({@code PUBLIC KEY}) in the PKI folder, created on
- * the first start; a pair that does not belong together is refused rather than replaced, since replacing it would
- * invalidate every token handed out.
+ * the first start; a missing public key is written again from the private key, and a pair that does not belong
+ * together is refused rather than replaced, since replacing it would invalidate every token handed out.
  *
  * @param keyId kube's key id: the unpadded base64url of the SHA-256 of the public key's DER (PKIX) encoding
  */
@@ -47,11 +47,15 @@ public record ServiceAccountKey(ECPrivateKey privateKey, ECPublicKey publicKey, 
             SecureFiles.write(priv, Certificates.toPem(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII), true);
             SecureFiles.write(pub, publicPem(pair.getPublic()).getBytes(StandardCharsets.US_ASCII), false);
         }
-        if (!Files.exists(priv) || !Files.exists(pub)) {
-            throw new IOException("the service account key pair is incomplete: " + (Files.exists(priv) ? pub : priv) + " is missing");
+        if (!Files.exists(priv)) {
+            throw new IOException("the service account key pair is incomplete: " + priv + " is missing (" + pub + " alone cannot sign)");
         }
         if (!(Certificates.readPrivateKey(Files.readString(priv)) instanceof ECPrivateKey key)) {
             throw new IOException(priv + " is not an ECDSA key");
+        }
+        if (!Files.exists(pub)) {
+            // a start stopped between the two writes: the public key is the private key's, as SEC1 carries it
+            SecureFiles.write(pub, publicPem(publicKeyOf(Files.readString(priv))).getBytes(StandardCharsets.US_ASCII), false);
         }
         ECPublicKey publicKey = readPublicKey(Files.readString(pub));
         if (!Certificates.matches(key, publicKey)) {
@@ -68,16 +72,30 @@ public record ServiceAccountKey(ECPrivateKey privateKey, ECPublicKey publicKey, 
         return out.toString();
     }
 
+    /** The public key a SEC1 {@code EC PRIVATE KEY} block carries. */
+    static ECPublicKey publicKeyOf(String privatePem) throws IOException, GeneralSecurityException {
+        try (PEMParser p = new PEMParser(new StringReader(privatePem))) {
+            if (!(p.readObject() instanceof org.bouncycastle.openssl.PEMKeyPair pair) || pair.getPublicKeyInfo() == null) {
+                throw new IOException("the private key carries no public key");
+            }
+            return ecPublicKey(pair.getPublicKeyInfo());
+        }
+    }
+
+    private static ECPublicKey ecPublicKey(SubjectPublicKeyInfo info) throws IOException, GeneralSecurityException {
+        // the JCA's "EC" factory, whichever providers are registered (BouncyCastle's converter names its keys "ECDSA")
+        if (!(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(info.getEncoded())) instanceof ECPublicKey key)) {
+            throw new IOException("not an ECDSA public key");
+        }
+        return key;
+    }
+
     static ECPublicKey readPublicKey(String pem) throws IOException, GeneralSecurityException {
         try (PEMParser p = new PEMParser(new StringReader(pem))) {
             if (!(p.readObject() instanceof SubjectPublicKeyInfo info)) {
                 throw new IOException("no public key in PEM text");
             }
-            // the JCA's "EC" factory, whichever providers are registered (BouncyCastle's converter names its keys "ECDSA")
-            if (!(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(info.getEncoded())) instanceof ECPublicKey key)) {
-                throw new IOException("not an ECDSA public key");
-            }
-            return key;
+            return ecPublicKey(info);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.kapi.security.serviceaccount;
+package io.kapi.security.internal.serviceaccount;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.api.server.Authenticator;
+import io.kapi.api.server.TokenAudiences;
 import io.kapi.security.authn.TokenAuthenticator;
 import io.kapi.security.authn.WebSocketBearerToken;
 import java.text.ParseException;
@@ -27,7 +28,9 @@ import javax.servlet.http.HttpServletRequest;
 /**
  * kube's service account token authenticator for the tokens of its own issuer: a bearer token that is a JWT whose
  * {@code iss} is this server's issuer must carry a valid ES256 signature of the issuer's key, be within its validity
- * (a minute of leeway, as go-jose's), name one of the API audiences, and still belong to a service account (and
+ * (a minute of leeway, as go-jose's), name one of the audiences asked for (the API audiences unless the caller asks
+ * for others, {@link TokenAudiences}; a token naming none is for the API audiences), and still belong to a service
+ * account (and
  * bound pod, secret or node) that exists with the uid it names and is not being deleted for over a minute. The
  * user is kube's: {@code system:serviceaccount:<ns>:<name>} with the service account's uid, the groups
  * {@code system:serviceaccounts} and {@code system:serviceaccounts:<ns>}, and the pod, node and credential id in
@@ -87,9 +90,15 @@ public final class ServiceAccountAuthenticator implements Authenticator {
             return null; // another issuer's token: another authenticator's, if any
         }
         try {
-            return validate(jwt, claims);
+            return validate(jwt, claims, request);
         } catch (Invalid e) {
             LOG.log(Level.FINE, "service account token refused: {0}", e.getMessage());
+            throw StatusException.unauthorized();
+        } catch (StatusException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a claim of the wrong form, an unreadable object: a refusal, as kube's, not a server error
+            LOG.log(Level.WARNING, "service account token refused: " + e, e);
             throw StatusException.unauthorized();
         }
     }
@@ -100,7 +109,7 @@ public final class ServiceAccountAuthenticator implements Authenticator {
         }
     }
 
-    private UserInfo validate(SignedJWT jwt, JWTClaimsSet claims) throws Invalid {
+    private UserInfo validate(SignedJWT jwt, JWTClaimsSet claims, HttpServletRequest request) throws Invalid {
         try {
             if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
                 throw new Invalid("invalid signature");
@@ -118,8 +127,13 @@ public final class ServiceAccountAuthenticator implements Authenticator {
         if (claims.getIssueTime() != null && now.plus(LEEWAY).isBefore(claims.getIssueTime().toInstant())) {
             throw new Invalid("service account token is issued in the future");
         }
-        if (claims.getAudience().stream().noneMatch(audiences::contains)) {
-            throw new Invalid("token audiences " + claims.getAudience() + " is invalid for the target audiences " + audiences);
+        // kube's jwtTokenAuthenticator: a token naming no audience is for the API's; the requested ones are the API's unless asked
+        List<String> tokenAudiences = claims.getAudience().isEmpty() ? audiences : claims.getAudience();
+        List<String> requested = request.getAttribute(TokenAudiences.REQUESTED) instanceof List<?> r
+                ? r.stream().map(String::valueOf).toList() : audiences;
+        List<String> accepted = tokenAudiences.stream().filter(requested::contains).distinct().toList();
+        if (accepted.isEmpty()) {
+            throw new Invalid("token audiences " + tokenAudiences + " is invalid for the target audiences " + requested);
         }
         Map<String, Object> kube;
         try {
@@ -139,23 +153,23 @@ public final class ServiceAccountAuthenticator implements Authenticator {
             throw new Invalid("service account token claims are incomplete or do not match its subject");
         }
         Instant deletedBefore = now.minus(DELETION_GRACE);
-        check("serviceaccounts", namespace, name, uid, deletedBefore);
+        check("serviceaccounts", namespace, name, uid, true, deletedBefore);
         Map<String, List<String>> extra = new LinkedHashMap<>();
         Map<?, ?> pod = kube.get("pod") instanceof Map<?, ?> m ? m : null;
         Map<?, ?> secret = kube.get("secret") instanceof Map<?, ?> m ? m : null;
         Map<?, ?> node = kube.get("node") instanceof Map<?, ?> m ? m : null;
         if (pod != null) {
-            check("pods", namespace, text(pod.get("name")), text(pod.get("uid")), deletedBefore);
+            check("pods", namespace, text(pod.get("name")), text(pod.get("uid")), true, deletedBefore);
             extra.put(EXTRA_PREFIX + "pod-name", List.of(text(pod.get("name"))));
             extra.put(EXTRA_PREFIX + "pod-uid", List.of(text(pod.get("uid"))));
         }
         if (secret != null) {
-            check("secrets", namespace, text(secret.get("name")), text(secret.get("uid")), deletedBefore);
+            check("secrets", namespace, text(secret.get("name")), text(secret.get("uid")), true, deletedBefore);
         }
         if (node != null) {
             if (pod == null) {
                 // bound to the node itself, not the node a bound pod runs on
-                check("nodes", "", text(node.get("name")), text(node.get("uid")), deletedBefore);
+                check("nodes", "", text(node.get("name")), text(node.get("uid")), false, deletedBefore);
             }
             extra.put(EXTRA_PREFIX + "node-name", List.of(text(node.get("name"))));
             if (!text(node.get("uid")).isEmpty()) {
@@ -166,17 +180,22 @@ public final class ServiceAccountAuthenticator implements Authenticator {
             extra.put(EXTRA_PREFIX + "credential-id", List.of("JTI=" + claims.getJWTID()));
         }
         List<String> groups = new ArrayList<>(List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated"));
+        request.setAttribute(TokenAudiences.ACCEPTED, accepted);
         return new UserInfo(ServiceAccountTokenIssuer.USER_PREFIX + namespace + ":" + name, uid, groups, extra);
     }
 
-    /** The object exists with {@code uid} and is not being deleted since before {@code deletedBefore}. */
-    private void check(String resource, String namespace, String name, String uid, Instant deletedBefore) throws Invalid {
+    /**
+     * The object exists with {@code uid} (compared even when the claim has none, when {@code uidRequired}: a
+     * node's uid may be missing from the claim) and is not being deleted since before {@code deletedBefore}.
+     */
+    private void check(String resource, String namespace, String name, String uid, boolean uidRequired, Instant deletedBefore)
+            throws Invalid {
         ObjectNode o = name.isEmpty() ? null : lookup.get(resource, namespace, name);
         if (o == null) {
             throw new Invalid("service account token has been invalidated: " + resource + " " + name + " not found");
         }
         JsonNode meta = o.path("metadata");
-        if (!uid.isEmpty() && !uid.equals(meta.path("uid").asText(""))) {
+        if ((uidRequired || !uid.isEmpty()) && !uid.equals(meta.path("uid").asText(""))) {
             throw new Invalid(resource + " UID (" + meta.path("uid").asText("") + ") does not match claim (" + uid + ")");
         }
         String deletion = meta.path("deletionTimestamp").asText("");

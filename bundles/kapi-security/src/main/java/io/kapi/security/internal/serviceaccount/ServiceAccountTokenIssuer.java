@@ -1,12 +1,20 @@
-package io.kapi.security.serviceaccount;
+package io.kapi.security.internal.serviceaccount;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kapi.api.server.ServiceAccountTokens;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +25,8 @@ import java.util.UUID;
  * kube's {@code JWTTokenGenerator} for bound service account tokens: an ES256 JWS with the key's id in its
  * header, the standard claims ({@code iss}, {@code sub} {@code system:serviceaccount:<ns>:<name>}, {@code aud},
  * {@code exp}, {@code iat}, {@code nbf}, a random {@code jti}) and kube's private claim {@code kubernetes.io}.
+ * Also the OpenID discovery documents kube serves for its issuer: the configuration (when the issuer is an https
+ * URL without query or fragment, as kube requires) and the key set, both computed once.
  */
 public final class ServiceAccountTokenIssuer implements ServiceAccountTokens {
     /** kube's private claim. */
@@ -27,11 +37,20 @@ public final class ServiceAccountTokenIssuer implements ServiceAccountTokens {
     private final List<String> apiAudiences;
     private final ServiceAccountKey key;
     private final ECDSASigner signer;
+    private final String openIdConfiguration;
+    private final String jsonWebKeySet;
 
-    public ServiceAccountTokenIssuer(String issuer, List<String> apiAudiences, ServiceAccountKey key) {
+    /**
+     * @param jwksUri where the key set is published, as kube's {@code --service-account-jwks-uri} (by default the
+     *     server's external address with {@code /openid/v1/jwks})
+     */
+    public ServiceAccountTokenIssuer(String issuer, List<String> apiAudiences, ServiceAccountKey key, String jwksUri) {
         this.issuer = issuer;
         this.apiAudiences = List.copyOf(apiAudiences);
         this.key = key;
+        this.openIdConfiguration = discoverable(issuer) ? configuration(issuer, jwksUri) : null;
+        this.jsonWebKeySet = new JWKSet(new ECKey.Builder(Curve.P_256, key.publicKey()).keyUse(KeyUse.SIGNATURE)
+                .keyID(key.keyId()).algorithm(JWSAlgorithm.ES256).build()).toString();
         try {
             this.signer = new ECDSASigner(key.privateKey());
         } catch (JOSEException e) {
@@ -41,6 +60,41 @@ public final class ServiceAccountTokenIssuer implements ServiceAccountTokens {
 
     public String issuer() {
         return issuer;
+    }
+
+    @Override
+    public String openIdConfiguration() {
+        return openIdConfiguration;
+    }
+
+    @Override
+    public String jsonWebKeySet() {
+        return jsonWebKeySet;
+    }
+
+    /** kube's condition for serving discovery: the issuer is an https URL with neither query nor fragment. */
+    static boolean discoverable(String issuer) {
+        try {
+            URI u = new URI(issuer);
+            return "https".equals(u.getScheme()) && u.getHost() != null && u.getRawQuery() == null && u.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** kube's {@code openIDMetadata}, in its field order. */
+    private static String configuration(String issuer, String jwksUri) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("issuer", issuer);
+        doc.put("jwks_uri", jwksUri);
+        doc.put("response_types_supported", List.of("id_token"));
+        doc.put("subject_types_supported", List.of("public"));
+        doc.put("id_token_signing_alg_values_supported", List.of(JWSAlgorithm.ES256.getName()));
+        try {
+            return new ObjectMapper().writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
