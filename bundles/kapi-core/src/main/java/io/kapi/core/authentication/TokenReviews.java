@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.servlet.http.HttpServletRequest;
 
 /**
  * kube's TokenReview ({@code pkg/registry/authentication/tokenreview}): is {@code spec.token} a bearer
@@ -83,7 +84,7 @@ public final class TokenReviews implements Creater {
         String error = "";
         // kube's bearertoken authenticator: a header that yields no token is no credential at all
         if (bearer("Bearer " + token) != null) {
-            javax.servlet.http.HttpServletRequest request = BearerTokenRequest.of(token, Map.of(TokenAudiences.REQUESTED, audiences));
+            HttpServletRequest request = BearerTokenRequest.of(token, Map.of(TokenAudiences.REQUESTED, audiences));
             try {
                 user = Authentication.authenticate(authenticators.get(), request);
             } catch (StatusException rejected) {
@@ -91,7 +92,12 @@ public final class TokenReviews implements Creater {
             }
             if (user != null) {
                 if (request.getAttribute(TokenAudiences.ACCEPTED) instanceof List<?> checked) {
-                    accepted = checked.stream().map(String::valueOf).toList();
+                    // only what was asked for, whatever the authenticator says
+                    accepted = intersect(checked.stream().map(String::valueOf).toList(), audiences);
+                    if (accepted.isEmpty()) {
+                        user = null;
+                        error = INVALID_TOKEN;
+                    }
                 } else {
                     // an audience-agnostic authenticator's token is for the API server's audiences only
                     List<String> implicit = intersect(api, audiences);

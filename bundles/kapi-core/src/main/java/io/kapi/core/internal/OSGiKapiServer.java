@@ -8,6 +8,7 @@ import io.kapi.api.server.HandlerFilter;
 import io.kapi.api.server.HealthCheck;
 import io.kapi.api.server.KapiRuntime;
 import io.kapi.api.server.PostStartHook;
+import io.kapi.api.server.ServiceAccountTokens;
 import io.kapi.api.storage.Storage;
 import io.kapi.core.serving.Contribution;
 import io.kapi.core.serving.KapiServer;
@@ -42,6 +43,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(immediate = true, service = {})
 public final class OSGiKapiServer {
     private final KapiServer server = new KapiServer();
+    /** The service account issuer in force (guarded by this). */
+    private ServiceAccountTokens issuer;
     private ServiceRegistration<Servlet> servletRegistration;
     private ServiceRegistration<KapiRuntime> runtimeRegistration;
     private AutoCloseable deploymentHold;
@@ -243,19 +246,17 @@ public final class OSGiKapiServer {
         server.requestRebuild();
     }
 
-    /** The service account issuer in force: its audiences are the API's (kube's {@code --api-audiences}). */
-    private final java.util.concurrent.atomic.AtomicReference<io.kapi.api.server.ServiceAccountTokens> issuer =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
+    /** The issuer's audiences are the API's (kube's {@code --api-audiences}). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindServiceAccountTokens(io.kapi.api.server.ServiceAccountTokens t) {
-        issuer.set(t);
+    synchronized void bindServiceAccountTokens(ServiceAccountTokens t) {
+        issuer = t;
         server.apiAudiences(t.apiAudiences());
     }
 
-    void unbindServiceAccountTokens(io.kapi.api.server.ServiceAccountTokens t) {
+    synchronized void unbindServiceAccountTokens(ServiceAccountTokens t) {
         // a replacement is bound before the one it replaces is unbound
-        if (issuer.compareAndSet(t, null)) {
+        if (issuer == t) {
+            issuer = null;
             server.apiAudiences(null);
         }
     }

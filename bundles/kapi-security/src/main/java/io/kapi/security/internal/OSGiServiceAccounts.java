@@ -10,12 +10,15 @@ import io.kapi.api.server.ServiceAccountTokens;
 import io.kapi.security.internal.serviceaccount.ServiceAccountAuthenticator;
 import io.kapi.security.internal.serviceaccount.ServiceAccountKey;
 import io.kapi.security.internal.serviceaccount.ServiceAccountTokenIssuer;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.osgi.framework.BundleContext;
@@ -70,7 +73,7 @@ public final class OSGiServiceAccounts {
         p.put(Constants.SERVICE_RANKING, RANKING);
         p.put("kapi.authenticator", "serviceaccount");
         registrations.add(context.registerService(Authenticator.class, authenticator, p));
-        registrations.add(context.registerService(ServiceAccountTokens.class, tokens, new Hashtable<>(java.util.Map.of("kapi.issuer", issuer))));
+        registrations.add(context.registerService(ServiceAccountTokens.class, tokens, new Hashtable<>(Map.of("kapi.issuer", issuer))));
         registrations.add(context.registerService(PostStartHook.class, new PostStartHook() {
             @Override
             public String name() {
@@ -86,11 +89,24 @@ public final class OSGiServiceAccounts {
         LOG.info("service account issuer " + issuer + " (key " + key.keyId() + " in " + pki + "), API audiences " + audiences);
     }
 
-    /** kube's {@code --service-account-jwks-uri}: the one given, or the key set's path at the server's external address. */
-    static String jwksUri(Config config) throws java.net.URISyntaxException {
+    /**
+     * kube's {@code --service-account-jwks-uri}: the one given, which must be https, or the key set's path at the
+     * server's external address; null (no discovery documents, the tokens unaffected, as kube) when neither is usable.
+     */
+    static String jwksUri(Config config) {
         String given = config.serviceAccountJwksUri().trim();
-        return !given.isEmpty() ? given
-                : new java.net.URI("https", null, config.advertiseAddress().trim(), config.securePort(), "/openid/v1/jwks", null, null).toString();
+        try {
+            if (given.isEmpty()) {
+                return new URI("https", null, config.advertiseAddress().trim(), config.securePort(), "/openid/v1/jwks", null, null).toString();
+            }
+            if ("https".equals(new URI(given).getScheme())) {
+                return given;
+            }
+            LOG.warning("serviceAccountJwksUri " + given + " must use the https scheme: no OpenID discovery documents are served");
+        } catch (URISyntaxException e) {
+            LOG.warning("no OpenID discovery documents are served: " + e.getMessage());
+        }
+        return null;
     }
 
     /** kube's {@code --api-audiences}: the list given, or the issuer alone. */

@@ -30,9 +30,8 @@ import javax.servlet.http.HttpServletRequest;
  * {@code iss} is this server's issuer must carry a valid ES256 signature of the issuer's key, be within its validity
  * (a minute of leeway, as go-jose's), name one of the audiences asked for (the API audiences unless the caller asks
  * for others, {@link TokenAudiences}; a token naming none is for the API audiences), and still belong to a service
- * account (and
- * bound pod, secret or node) that exists with the uid it names and is not being deleted for over a minute. The
- * user is kube's: {@code system:serviceaccount:<ns>:<name>} with the service account's uid, the groups
+ * account (and bound pod, secret or node) that exists with the uid it names and is not being deleted for over a
+ * minute. The user is kube's: {@code system:serviceaccount:<ns>:<name>} with the service account's uid, the groups
  * {@code system:serviceaccounts} and {@code system:serviceaccounts:<ns>}, and the pod, node and credential id in
  * its extra. Any other bearer token is not this authenticator's (null); a token of this issuer that fails a check
  * is 401, as kube answers, the reason only logged.
@@ -95,7 +94,7 @@ public final class ServiceAccountAuthenticator implements Authenticator {
             LOG.log(Level.FINE, "service account token refused: {0}", e.getMessage());
             throw StatusException.unauthorized();
         } catch (StatusException e) {
-            throw e;
+            throw e; // a lookup that cannot be answered now (503): refused without a stack trace in the log
         } catch (RuntimeException e) {
             // a claim of the wrong form, an unreadable object: a refusal, as kube's, not a server error
             LOG.log(Level.WARNING, "service account token refused: " + e, e);
@@ -153,23 +152,23 @@ public final class ServiceAccountAuthenticator implements Authenticator {
             throw new Invalid("service account token claims are incomplete or do not match its subject");
         }
         Instant deletedBefore = now.minus(DELETION_GRACE);
-        check("serviceaccounts", namespace, name, uid, true, deletedBefore);
+        check("serviceaccounts", namespace, name, uid, deletedBefore);
         Map<String, List<String>> extra = new LinkedHashMap<>();
         Map<?, ?> pod = kube.get("pod") instanceof Map<?, ?> m ? m : null;
         Map<?, ?> secret = kube.get("secret") instanceof Map<?, ?> m ? m : null;
         Map<?, ?> node = kube.get("node") instanceof Map<?, ?> m ? m : null;
         if (pod != null) {
-            check("pods", namespace, text(pod.get("name")), text(pod.get("uid")), true, deletedBefore);
+            check("pods", namespace, text(pod.get("name")), text(pod.get("uid")), deletedBefore);
             extra.put(EXTRA_PREFIX + "pod-name", List.of(text(pod.get("name"))));
             extra.put(EXTRA_PREFIX + "pod-uid", List.of(text(pod.get("uid"))));
         }
         if (secret != null) {
-            check("secrets", namespace, text(secret.get("name")), text(secret.get("uid")), true, deletedBefore);
+            check("secrets", namespace, text(secret.get("name")), text(secret.get("uid")), deletedBefore);
         }
         if (node != null) {
             if (pod == null) {
                 // bound to the node itself, not the node a bound pod runs on
-                check("nodes", "", text(node.get("name")), text(node.get("uid")), false, deletedBefore);
+                check("nodes", "", text(node.get("name")), text(node.get("uid")), deletedBefore);
             }
             extra.put(EXTRA_PREFIX + "node-name", List.of(text(node.get("name"))));
             if (!text(node.get("uid")).isEmpty()) {
@@ -184,18 +183,14 @@ public final class ServiceAccountAuthenticator implements Authenticator {
         return new UserInfo(ServiceAccountTokenIssuer.USER_PREFIX + namespace + ":" + name, uid, groups, extra);
     }
 
-    /**
-     * The object exists with {@code uid} (compared even when the claim has none, when {@code uidRequired}: a
-     * node's uid may be missing from the claim) and is not being deleted since before {@code deletedBefore}.
-     */
-    private void check(String resource, String namespace, String name, String uid, boolean uidRequired, Instant deletedBefore)
-            throws Invalid {
+    /** The object exists with exactly {@code uid}, as kube compares it, and is not being deleted since before {@code deletedBefore}. */
+    private void check(String resource, String namespace, String name, String uid, Instant deletedBefore) throws Invalid {
         ObjectNode o = name.isEmpty() ? null : lookup.get(resource, namespace, name);
         if (o == null) {
             throw new Invalid("service account token has been invalidated: " + resource + " " + name + " not found");
         }
         JsonNode meta = o.path("metadata");
-        if ((uidRequired || !uid.isEmpty()) && !uid.equals(meta.path("uid").asText(""))) {
+        if (!uid.equals(meta.path("uid").asText(""))) {
             throw new Invalid(resource + " UID (" + meta.path("uid").asText("") + ") does not match claim (" + uid + ")");
         }
         String deletion = meta.path("deletionTimestamp").asText("");

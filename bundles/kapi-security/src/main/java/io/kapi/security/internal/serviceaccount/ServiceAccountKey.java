@@ -17,9 +17,13 @@ import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
@@ -53,9 +57,12 @@ public record ServiceAccountKey(ECPrivateKey privateKey, ECPublicKey publicKey, 
         if (!(Certificates.readPrivateKey(Files.readString(priv)) instanceof ECPrivateKey key)) {
             throw new IOException(priv + " is not an ECDSA key");
         }
+        if (key.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new IOException(priv + " is not a P-256 key, which ES256 signs with");
+        }
         if (!Files.exists(pub)) {
-            // a start stopped between the two writes: the public key is the private key's, as SEC1 carries it
-            SecureFiles.write(pub, publicPem(publicKeyOf(Files.readString(priv))).getBytes(StandardCharsets.US_ASCII), false);
+            // a start stopped between the two writes: the public key is the private key's
+            SecureFiles.write(pub, publicPem(publicKeyOf(key)).getBytes(StandardCharsets.US_ASCII), false);
         }
         ECPublicKey publicKey = readPublicKey(Files.readString(pub));
         if (!Certificates.matches(key, publicKey)) {
@@ -72,14 +79,15 @@ public record ServiceAccountKey(ECPrivateKey privateKey, ECPublicKey publicKey, 
         return out.toString();
     }
 
-    /** The public key a SEC1 {@code EC PRIVATE KEY} block carries. */
-    static ECPublicKey publicKeyOf(String privatePem) throws IOException, GeneralSecurityException {
-        try (PEMParser p = new PEMParser(new StringReader(privatePem))) {
-            if (!(p.readObject() instanceof org.bouncycastle.openssl.PEMKeyPair pair) || pair.getPublicKeyInfo() == null) {
-                throw new IOException("the private key carries no public key");
-            }
-            return ecPublicKey(pair.getPublicKeyInfo());
+    /** The public key of a P-256 private key: the curve's base point times the private scalar. */
+    static ECPublicKey publicKeyOf(ECPrivateKey key) throws IOException, GeneralSecurityException {
+        X9ECParameters p256 = ECNamedCurveTable.getByName("secp256r1");
+        org.bouncycastle.math.ec.ECPoint q = p256.getG().multiply(key.getS()).normalize();
+        ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+        if (!(KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, key.getParams())) instanceof ECPublicKey pub)) {
+            throw new IOException("not an ECDSA public key");
         }
+        return pub;
     }
 
     private static ECPublicKey ecPublicKey(SubjectPublicKeyInfo info) throws IOException, GeneralSecurityException {

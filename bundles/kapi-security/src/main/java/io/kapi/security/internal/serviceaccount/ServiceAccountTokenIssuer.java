@@ -1,5 +1,7 @@
 package io.kapi.security.internal.serviceaccount;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -11,8 +13,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kapi.api.server.ServiceAccountTokens;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Date;
@@ -42,13 +42,13 @@ public final class ServiceAccountTokenIssuer implements ServiceAccountTokens {
 
     /**
      * @param jwksUri where the key set is published, as kube's {@code --service-account-jwks-uri} (by default the
-     *     server's external address with {@code /openid/v1/jwks})
+     *     server's external address with {@code /openid/v1/jwks}); null serves no discovery documents
      */
     public ServiceAccountTokenIssuer(String issuer, List<String> apiAudiences, ServiceAccountKey key, String jwksUri) {
         this.issuer = issuer;
         this.apiAudiences = List.copyOf(apiAudiences);
         this.key = key;
-        this.openIdConfiguration = discoverable(issuer) ? configuration(issuer, jwksUri) : null;
+        this.openIdConfiguration = jwksUri != null && discoverable(issuer) ? configuration(issuer, jwksUri) : null;
         this.jsonWebKeySet = new JWKSet(new ECKey.Builder(Curve.P_256, key.publicKey()).keyUse(KeyUse.SIGNATURE)
                 .keyID(key.keyId()).algorithm(JWSAlgorithm.ES256).build()).toString();
         try {
