@@ -40,7 +40,10 @@ public final class ServedResource {
     private final Object storage;
     private final List<String> verbs;
     private final StrictDecoding decoding;
-    private final SmpSchema patchSchema;
+    private final ObjectNode schema;
+    private final java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> refs;
+    /** Built on the first strategic merge patch: a walk of the whole schema, which most resources never need. */
+    private volatile SmpSchema patchSchema;
     private final FieldManager fieldManager;
     private final Set<HeldWatch> watches = ConcurrentHashMap.newKeySet();
     private final Object backend;
@@ -100,10 +103,11 @@ public final class ServedResource {
         this.verbs = verbsOf(storage);
         // the schema is walked as it is, once per request; built here once per resource
         java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> refs = OpenApi.refs(definition);
+        this.schema = schema;
+        this.refs = refs;
         // a built-in kind is decoded into its Go type, a value of the wrong type a 400; a custom resource is not
         this.decoding = definition != null && definition.strategy() instanceof io.kapi.api.rest.Unstructured
                 ? new StrictDecoding(schema, refs) : new StrictDecoding(schema, refs).typed(meta.kind());
-        this.patchSchema = SmpSchema.fromOpenApi(schema, refs);
         this.otherVersions = otherVersions;
         // the resource and its status read other versions' entries; a subresource of another kind does not
         this.fieldManager = otherVersions != null && (subresource.isEmpty() || subresource.equals("status"))
@@ -294,7 +298,13 @@ public final class ServedResource {
 
     /** The strategic merge patch metadata of this resource's kind, from its schema's patch strategies and merge keys. */
     public SmpSchema patchSchema() {
-        return patchSchema;
+        SmpSchema built = patchSchema;
+        if (built == null) {
+            // immutable once built: two requests racing here build equal schemas, either may be kept
+            built = SmpSchema.fromOpenApi(schema, refs);
+            patchSchema = built;
+        }
+        return built;
     }
 
     /** How a body is decoded into this resource's kind: unknown fields dropped and reported, duplicates reported. */

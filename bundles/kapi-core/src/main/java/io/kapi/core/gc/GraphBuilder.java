@@ -1,6 +1,10 @@
 package io.kapi.core.gc;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.core.json.Json;
 import io.kapi.machinery.validation.ObjectMetaValidation;
@@ -84,11 +88,10 @@ final class GraphBuilder {
         if (!listing && !known && !contains(value, OWNER_REFERENCES) && !contains(value, DELETION_TIMESTAMP)) {
             return false;
         }
-        ObjectNode obj = parse(key, value);
-        if (obj == null) {
+        JsonNode m = metadata(key, value);
+        if (m == null) {
             return false;
         }
-        JsonNode m = obj.path("metadata");
         String uid = m.path("uid").asText("");
         if (listing) {
             listedUids.add(uid);
@@ -131,9 +134,9 @@ final class GraphBuilder {
         if (index.isEmpty()) {
             return;
         }
-        ObjectNode obj = prevValue == null ? null : parse(key, prevValue);
-        if (obj != null) {
-            for (OwnerIndex.Dependent d : index.dependentsOf(obj.path("metadata").path("uid").asText(""))) {
+        JsonNode m = prevValue == null ? null : metadata(key, prevValue);
+        if (m != null) {
+            for (OwnerIndex.Dependent d : index.dependentsOf(m.path("uid").asText(""))) {
                 work.attemptToDelete(d.key());
             }
             return;
@@ -204,9 +207,43 @@ final class GraphBuilder {
         return false;
     }
 
-    private static ObjectNode parse(String key, byte[] value) {
-        try {
-            return Json.parseObject(value);
+    /** The metadata fields the collector reads; the others (managed fields, labels, annotations) are skipped. */
+    private static final Set<String> READ = Set.of("uid", "ownerReferences", "deletionTimestamp", "finalizers");
+
+    /**
+     * The fields of the object's {@code metadata} the collector reads ({@link #READ}; a missing node when the object
+     * has no metadata), or null when the value is not JSON. Only those become trees, as kube's collector reads
+     * metadata-only objects: everything else is skipped token by token, and once the metadata is read the rest of the
+     * object is not read at all (it is stored first). The first listing reads every object in storage this way.
+     */
+    static JsonNode metadata(String key, byte[] value) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonParseException(p, "not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (field.equals("metadata")) {
+                    if (t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        return MissingNode.getInstance();
+                    }
+                    ObjectNode m = Json.object();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        p.nextToken();
+                        if (READ.contains(name)) {
+                            m.set(name, Json.MAPPER.readTree(p));
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    return m;
+                }
+                p.skipChildren();
+            }
+            return MissingNode.getInstance();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "garbage collector: the object at " + key + " is not JSON; passed over", e);
             return null;

@@ -31,15 +31,24 @@ public final class BootstrapPolicy implements PostStartHook {
     private static final Logger LOG = Logger.getLogger(BootstrapPolicy.class.getName());
     private static final int ATTEMPTS = 5;
 
-    private final BootstrapData data;
+    /** Read on the hook's first run, off the framework's start thread: 88 KiB of YAML is slow to parse cold. */
+    private volatile BootstrapData data;
 
     @Activate
     public BootstrapPolicy() {
-        this(BootstrapData.load());
     }
 
     BootstrapPolicy(BootstrapData data) {
         this.data = data;
+    }
+
+    private BootstrapData data() {
+        BootstrapData loaded = data;
+        if (loaded == null) {
+            loaded = BootstrapData.load();
+            data = loaded;
+        }
+        return loaded;
     }
 
     @Override
@@ -56,6 +65,7 @@ public final class BootstrapPolicy implements PostStartHook {
         RestStore roles = client.resource(Rbac.GROUP, "v1", "roles");
         RestStore roleBindings = client.resource(Rbac.GROUP, "v1", "rolebindings");
         RestStore namespaces = client.resource("", "v1", "namespaces");
+        BootstrapData data = data();
         List<String> failed = new ArrayList<>();
         data.clusterRoles().forEach(o -> reconcile(clusterRoles, namespaces, o, Reconciliation::role, failed));
         data.clusterRoleBindings().forEach(o -> reconcile(clusterRoleBindings, namespaces, o, Reconciliation::binding, failed));

@@ -110,13 +110,17 @@ final class WriteAheadLog implements Closeable {
         return wal;
     }
 
-    /** Reads one segment; returns the last revision read. Records must follow each other by revision. */
+    /**
+     * Reads one segment; returns the last revision read. Records must follow each other by revision. The segment
+     * is read through one buffer of {@link #READ_CHUNK} bytes, not a read per record: at a start, a log a
+     * checkpoint back holds up to a checkpoint's worth of records (tens of MiB after a burst of writes).
+     */
     private static long read(Segment s, boolean newest, long lastRevision, java.util.function.Consumer<Entry> sink)
             throws IOException {
         try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
+            Window window = new Window(ch);
             long pos = 0;
-            ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
             while (pos < size) {
                 String problem = null;
                 Entry entry = null;
@@ -124,22 +128,19 @@ final class WriteAheadLog implements Closeable {
                 if (size - pos < RECORD_HEADER) {
                     problem = "a record header cut short";
                 } else {
-                    header.clear();
-                    readFully(ch, header, pos);
-                    header.flip();
-                    int length = header.getInt();
-                    int crc = header.getInt();
+                    ByteBuffer header = window.at(pos, RECORD_HEADER);
+                    int length = header.getInt(header.position());
+                    int crc = header.getInt(header.position() + 4);
                     if (length <= 0 || length > MAX_PAYLOAD || length > size - pos - RECORD_HEADER) {
                         problem = "a record of impossible length " + length;
                     } else {
-                        ByteBuffer payload = ByteBuffer.allocate(length);
-                        readFully(ch, payload, pos + RECORD_HEADER);
+                        ByteBuffer payload = window.at(pos + RECORD_HEADER, length);
                         CRC32C c = new CRC32C();
-                        c.update(payload.array(), 0, length);
+                        c.update(payload.duplicate());
                         if ((int) c.getValue() != crc) {
                             problem = "a record whose checksum does not match";
                         } else {
-                            entry = decode(payload.array());
+                            entry = decode(payload);
                             recordEnd = pos + RECORD_HEADER + length;
                         }
                     }
@@ -165,6 +166,37 @@ final class WriteAheadLog implements Closeable {
             }
         }
         return lastRevision;
+    }
+
+    /** Bytes read from a segment per read while it is opened. */
+    private static final int READ_CHUNK = 1024 * 1024;
+
+    /** A segment read from start to end through one buffer, refilled from where the next record starts. */
+    private static final class Window {
+        private final FileChannel ch;
+        private ByteBuffer buf = ByteBuffer.allocate(READ_CHUNK).limit(0);
+        private long start; // the file position of buf's first byte
+
+        Window(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        /** {@code length} bytes from file position {@code pos} on, as a buffer positioned at them (shared, do not keep). */
+        ByteBuffer at(long pos, int length) throws IOException {
+            if (pos < start || pos + length > start + buf.limit()) {
+                if (length > buf.capacity()) {
+                    buf = ByteBuffer.allocate(length);
+                }
+                buf.clear();
+                start = pos;
+                long size = ch.size();
+                int want = (int) Math.min(buf.capacity(), size - pos);
+                buf.limit(Math.max(want, length));
+                readFully(ch, buf, pos);
+                buf.flip();
+            }
+            return buf.duplicate().position((int) (pos - start)).limit((int) (pos - start) + length);
+        }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
@@ -322,9 +354,9 @@ final class WriteAheadLog implements Closeable {
         return b.array();
     }
 
-    private static Entry decode(byte[] payload) throws CorruptLogException {
+    /** The record {@code b} holds from its position to its limit. */
+    private static Entry decode(ByteBuffer b) throws CorruptLogException {
         try {
-            ByteBuffer b = ByteBuffer.wrap(payload);
             long revision = b.getLong();
             byte kind = b.get();
             long create = b.getLong();

@@ -82,6 +82,38 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void recordsAcrossTheReadBufferAndLargerThanItComeBackWhole() throws IOException {
+        // the log is read through a buffer of 1 MiB: records straddle it, and one is three times its size
+        List<WriteAheadLog.Entry> written = new ArrayList<>();
+        String small = "v".repeat(700);
+        for (int i = 1; i <= 3000; i++) {
+            written.add(put(i, "/k/" + i, i == 1500 ? "L".repeat(3 * 1024 * 1024 + 17) : small + i));
+        }
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(written);
+            wal.sync();
+        }
+        List<WriteAheadLog.Entry> read = reopen();
+        assertEquals(written.size(), read.size());
+        for (int i = 0; i < written.size(); i++) {
+            assertEquals(written.get(i).revision(), read.get(i).revision());
+            assertEquals(written.get(i).key(), read.get(i).key());
+            assertArrayEquals(written.get(i).value(), read.get(i).value(), "the value of revision " + (i + 1));
+        }
+        // a large record torn at its end is still a torn tail
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
+            wal.append(List.of(put(3001, "/big", "B".repeat(2 * 1024 * 1024))));
+        }
+        Path newest = segments().get(segments().size() - 1);
+        long intact = Files.size(newest);
+        try (var ch = java.nio.channels.FileChannel.open(newest, StandardOpenOption.WRITE)) {
+            ch.truncate(intact - 100);
+        }
+        assertEquals(3000, reopen().size());
+        assertEquals(0, Files.size(newest), "the torn record is cut off");
+    }
+
+    @Test
     void aTornTailBeforeAnEmptyNewerSegmentIsStillATornTail() throws IOException {
         try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
             wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));

@@ -1,0 +1,54 @@
+package io.kapi.core.gc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The collector reads only an object's metadata, wherever it stands in the object. */
+class GraphBuilderTest {
+    private static JsonNode metadata(String json) {
+        return GraphBuilder.metadata("/registry/x", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsTheMetadataPastWhatComesBeforeIt() {
+        JsonNode m = metadata("{\"data\":{\"a\":[1,{\"metadata\":{\"uid\":\"inner\"}}],\"b\":\"x\"},\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"uid\":\"u1\",\"ownerReferences\":[{\"uid\":\"o1\",\"kind\":\"Deployment\"}]},\"spec\":{}}");
+        assertEquals("u1", m.path("uid").asText(), "the top-level metadata, not one nested in the data");
+        assertEquals("o1", m.path("ownerReferences").path(0).path("uid").asText());
+    }
+
+    @Test
+    void onlyWhatTheCollectorReadsIsKept() {
+        JsonNode m = metadata("{\"metadata\":{\"name\":\"a\",\"uid\":\"u\",\"labels\":{\"x\":\"y\"},\"finalizers\":[\"orphan\"],"
+                + "\"managedFields\":[{\"manager\":\"kubectl\",\"fieldsV1\":{\"f:data\":{}}}],"
+                + "\"deletionTimestamp\":\"2026-12-07T00:00:00Z\",\"ownerReferences\":[]},\"data\":{}}");
+        java.util.Set<String> kept = new java.util.TreeSet<>();
+        m.fieldNames().forEachRemaining(kept::add);
+        assertEquals(java.util.Set.of("uid", "finalizers", "deletionTimestamp", "ownerReferences"), kept);
+        assertEquals("orphan", m.path("finalizers").path(0).asText());
+    }
+
+    @Test
+    void anObjectWithoutMetadataHasNone() {
+        assertTrue(metadata("{\"kind\":\"ConfigMap\",\"data\":{}}").isMissingNode());
+        assertTrue(metadata("{\"metadata\":\"text\"}").isMissingNode(), "metadata that is not an object names nothing");
+    }
+
+    @Test
+    void aValueThatIsNotJsonIsPassedOver() {
+        assertNull(metadata("{\"apiVersion\":"));
+        assertNull(metadata("[1,2]"));
+        assertNull(metadata("{\"data\":{\"a\":}, \"metadata\":{\"uid\":\"u\"}}"), "broken before the metadata");
+    }
+
+    @Test
+    void whatFollowsTheMetadataIsNotRead() {
+        // objects are stored with their metadata first: the rest of a large object costs nothing
+        assertEquals("u", metadata("{\"apiVersion\":\"v1\",\"metadata\":{\"uid\":\"u\"},\"data\":{\"a\":").path("uid").asText());
+    }
+}
