@@ -530,8 +530,8 @@ public final class WatchCache implements Storage, AutoCloseable {
         return state.windowStart();
     }
 
-    /** For tests in this package: the number of objects held. */
-    int objectCount() {
+    /** The number of objects held. */
+    public int objectCount() {
         return state.objectCount();
     }
 }

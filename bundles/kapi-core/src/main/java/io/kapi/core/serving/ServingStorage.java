@@ -55,7 +55,11 @@ final class ServingStorage {
         timedBackend = timed;
         timedBackendOf = backend;
         try {
+            long start = System.nanoTime();
             cache = new WatchCache(timed, "/registry/");
+            // kube's cacher logs its first list too: at a start with many objects, it is most of the wait for /readyz
+            LOG.info("the watch cache holds the " + cache.objectCount() + " objects under /registry/ ("
+                    + (System.nanoTime() - start) / 1_000_000 + " ms to list them)");
             cachedBackend = backend;
             return cache;
         } catch (RuntimeException e) {

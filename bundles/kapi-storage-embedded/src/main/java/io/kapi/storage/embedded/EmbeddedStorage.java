@@ -275,13 +275,14 @@ public final class EmbeddedStorage implements Storage, AutoCloseable {
         long[] next = {recovered + 1};
         String[] gap = {null};
         long compactedInFile = meta.getOrDefault(META_COMPACTED, 0L);
+        LoggedKeys inFile = new LoggedKeys(log);
         WriteAheadLog opened = WriteAheadLog.open(directory, e -> {
             if (gap[0] != null) {
                 return;
             }
             if (e.revision() <= recovered) {
                 // the file has this change already: it must be the same one
-                String had = e.revision() > compactedInFile ? log.get(e.revision()) : null;
+                String had = e.revision() > compactedInFile ? inFile.at(e.revision()) : null;
                 if (had != null && !had.equals(e.key())) {
                     gap[0] = "the store file and its write-ahead log disagree at revision " + e.revision()
                             + " (" + had + " in the file, " + e.key() + " in the log)";
