@@ -42,7 +42,7 @@ public final class ServedResource {
     private final StrictDecoding decoding;
     private final ObjectNode schema;
     private final java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> refs;
-    /** Built on the first strategic merge patch: a walk of the whole schema, which most resources never need. */
+    /** Built on the resource's first PATCH (its handler asks for it): a walk of the whole schema, not needed to serve. */
     private volatile SmpSchema patchSchema;
     private final FieldManager fieldManager;
     private final Set<HeldWatch> watches = ConcurrentHashMap.newKeySet();

@@ -212,9 +212,10 @@ final class GraphBuilder {
 
     /**
      * The fields of the object's {@code metadata} the collector reads ({@link #READ}; a missing node when the object
-     * has no metadata), or null when the value is not JSON. Only those become trees, as kube's collector reads
-     * metadata-only objects: everything else is skipped token by token, and once the metadata is read the rest of the
-     * object is not read at all (it is stored first). The first listing reads every object in storage this way.
+     * has no metadata object), or null when the value does not parse as a JSON object up to the end of its first
+     * {@code metadata}. Only those fields become trees, as kube's collector reads metadata-only objects: everything
+     * else is skipped token by token, and what follows the metadata is not read at all (objects are stored with it
+     * first, so a large object costs its metadata only). The first listing reads every object in storage this way.
      */
     static JsonNode metadata(String key, byte[] value) {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(value)) {

@@ -141,14 +141,15 @@ final class PostStartHooks {
                 LOG.log(Level.FINE, "post-start hook " + hook.name() + " waits for a resource: " + e.getMessage());
                 states.remove(hook, running);
             }
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
+            // a linkage error (a class of a bundle being refreshed) fails the attempt too: it is run again, never left running
             failed(hook, owner, running, e);
         }
         changed.run();
     }
 
     /** Shown failed, and run again later while its owner still contributes it and no restart came between. */
-    private void failed(PostStartHook hook, String owner, State running, Exception e) {
+    private void failed(PostStartHook hook, String owner, State running, Throwable e) {
         State failed = new State(hook.name(), owner, "failed", String.valueOf(e.getMessage()));
         if (!states.replace(hook, running, failed)) {
             LOG.log(Level.FINE, "post-start hook " + hook.name() + " failed in an attempt that a restart replaced", e);

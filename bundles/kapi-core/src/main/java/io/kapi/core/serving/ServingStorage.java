@@ -58,8 +58,8 @@ final class ServingStorage {
             long start = System.nanoTime();
             cache = new WatchCache(timed, "/registry/");
             // kube's cacher logs its first list too: at a start with many objects, it is most of the wait for /readyz
-            LOG.info("the watch cache holds the " + cache.objectCount() + " objects under /registry/ ("
-                    + (System.nanoTime() - start) / 1_000_000 + " ms to list them)");
+            LOG.info("the watch cache listed " + cache.objectCount() + " keys under /registry/ in "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
             cachedBackend = backend;
             return cache;
         } catch (RuntimeException e) {

@@ -59,6 +59,31 @@ class PostStartHooksTest {
     }
 
     @Test
+    void aHookWhoseClassesCannotBeLoadedFailsAndRunsAgain() throws Exception {
+        // a hook that reads its data on its first run meets a class of a bundle being refreshed: failed, not left running
+        AtomicInteger runs = new AtomicInteger();
+        PostStartHook hook = new PostStartHook() {
+            @Override
+            public String name() {
+                return "rbac/bootstrap-roles";
+            }
+
+            @Override
+            public void run() {
+                if (runs.incrementAndGet() == 1) {
+                    throw new NoClassDefFoundError("com/fasterxml/jackson/dataformat/yaml/YAMLFactory");
+                }
+            }
+        };
+        Contributions contributions = new Contributions();
+        contributions.addHook(new Contribution<>(hook, 1, 0, 1, "b", Map.of()));
+        PostStartHooks hooks = new PostStartHooks(executor, null, () -> { }, 10);
+        hooks.run(contributions);
+        await(() -> hooks.done(hook));
+        assertEquals(2, runs.get(), "the linkage error failed the first attempt; the second is done");
+    }
+
+    @Test
     void aHookWhoseOwnerLeftIsNotRunAgain() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         PostStartHook hook = failing("bootstrap", Integer.MAX_VALUE, runs);

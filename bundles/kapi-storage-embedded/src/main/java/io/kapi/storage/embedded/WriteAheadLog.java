@@ -119,7 +119,7 @@ final class WriteAheadLog implements Closeable {
             throws IOException {
         try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
-            Window window = new Window(ch);
+            Window window = new Window(ch, size);
             long pos = 0;
             while (pos < size) {
                 String problem = null;
@@ -174,11 +174,13 @@ final class WriteAheadLog implements Closeable {
     /** A segment read from start to end through one buffer, refilled from where the next record starts. */
     private static final class Window {
         private final FileChannel ch;
-        private ByteBuffer buf = ByteBuffer.allocate(READ_CHUNK).limit(0);
+        private ByteBuffer buf;
         private long start; // the file position of buf's first byte
 
-        Window(FileChannel ch) {
+        /** {@code size}: the segment's size (an empty one, as every start and checkpoint begins, takes no buffer). */
+        Window(FileChannel ch, long size) {
             this.ch = ch;
+            this.buf = ByteBuffer.allocate((int) Math.min(READ_CHUNK, size)).limit(0);
         }
 
         /** {@code length} bytes from file position {@code pos} on, as a buffer positioned at them (shared, do not keep). */

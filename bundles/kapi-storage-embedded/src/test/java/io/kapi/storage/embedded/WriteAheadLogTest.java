@@ -114,6 +114,63 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void aRecordHeaderAcrossTheReadBufferOrARecordEndingOnItComesBackWhole() throws IOException {
+        // the first record fills the 1 MiB buffer but for k bytes: the second record's header starts k bytes before
+        // its end (k = 4: the header straddles it; k = 0: the first record ends exactly on it)
+        for (int k : new int[] {0, 4, 8, 13}) {
+            Path d = Files.createDirectory(dir.resolve("k" + k));
+            int value = 1024 * 1024 - k - 33 - "/first".length(); // a record is 33 bytes and its key and value
+            List<WriteAheadLog.Entry> written = new ArrayList<>();
+            written.add(put(1, "/first", "f".repeat(value)));
+            for (int i = 2; i <= 50; i++) {
+                written.add(put(i, "/k/" + i, "v" + i));
+            }
+            try (WriteAheadLog wal = WriteAheadLog.open(d, e -> { })) {
+                wal.append(written);
+            }
+            List<WriteAheadLog.Entry> read = new ArrayList<>();
+            WriteAheadLog.open(d, read::add).close();
+            assertEquals(50, read.size(), "k = " + k);
+            assertEquals(value, read.get(0).value().length);
+            for (int i = 1; i < 50; i++) {
+                assertEquals("/k/" + (i + 1), read.get(i).key(), "k = " + k);
+                assertArrayEquals(written.get(i).value(), read.get(i).value(), "k = " + k);
+            }
+        }
+    }
+
+    @Test
+    void aDamagedLargeRecordIsCutOffInTheNewestSegmentAndRefusedInAnOlderOne() throws IOException {
+        String big = "B".repeat(2 * 1024 * 1024);
+        for (boolean newest : new boolean[] {true, false}) {
+            Path d = Files.createDirectory(dir.resolve("newest-" + newest));
+            try (WriteAheadLog wal = WriteAheadLog.open(d, e -> { })) {
+                wal.append(List.of(put(1, "/a", "1"), put(2, "/big", big), put(3, "/c", "3")));
+            }
+            Path written;
+            try (Stream<Path> files = Files.list(d)) {
+                written = files.sorted().reduce((a, b) -> b).orElseThrow();
+            }
+            if (!newest) {
+                // a record in a newer segment: the damaged one is no longer in the newest
+                try (WriteAheadLog wal = WriteAheadLog.open(d, e -> { })) {
+                    wal.append(List.of(put(4, "/d", "4")));
+                }
+            }
+            byte[] bytes = Files.readAllBytes(written);
+            bytes[bytes.length / 2] ^= 1; // inside the large record's value
+            Files.write(written, bytes);
+            List<WriteAheadLog.Entry> read = new ArrayList<>();
+            if (newest) {
+                WriteAheadLog.open(d, read::add).close();
+                assertEquals(1, read.size(), "the damaged record and what follows it are cut off");
+            } else {
+                assertThrows(WriteAheadLog.CorruptLogException.class, () -> WriteAheadLog.open(d, read::add).close());
+            }
+        }
+    }
+
+    @Test
     void aTornTailBeforeAnEmptyNewerSegmentIsStillATornTail() throws IOException {
         try (WriteAheadLog wal = WriteAheadLog.open(dir, e -> { })) {
             wal.append(List.of(put(1, "/a", "1"), put(2, "/b", "2")));
@@ -264,5 +321,26 @@ class WriteAheadLogTest {
                 StandardCopyOption.REPLACE_EXISTING);
         StorageException e = assertThrows(StorageException.class, () -> EmbeddedStorage.open(one));
         assertTrue(e.getMessage().contains("disagree at revision 1"), e.getMessage());
+    }
+
+    @Test
+    void aStoreFileThatAgreesAtFirstAndDisagreesLaterIsRefused() throws IOException {
+        // the file's log map is read forward alongside the write-ahead log: a disagreement after agreements is found too
+        Path one = dir.resolve("one");
+        Path other = dir.resolve("other");
+        try (EmbeddedStorage s = EmbeddedStorage.open(one)) {
+            s.create("/registry/x/a", v("a"));
+            s.create("/registry/x/b", v("b"));
+            s.create("/registry/x/c", v("c"));
+        }
+        try (EmbeddedStorage s = EmbeddedStorage.open(other)) {
+            s.create("/registry/x/a", v("a"));
+            s.create("/registry/x/b", v("b"));
+            s.create("/registry/x/other", v("o"));
+        }
+        Files.copy(other.resolve(EmbeddedStorage.FILE_NAME), one.resolve(EmbeddedStorage.FILE_NAME),
+                StandardCopyOption.REPLACE_EXISTING);
+        StorageException e = assertThrows(StorageException.class, () -> EmbeddedStorage.open(one));
+        assertTrue(e.getMessage().contains("disagree at revision 3"), e.getMessage());
     }
 }
