@@ -36,9 +36,10 @@ final class EtcdMembers implements AutoCloseable {
         this.peerPorts = new int[size];
         this.members = new Process[size];
         StringBuilder initial = new StringBuilder();
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
         for (int i = 0; i < size; i++) {
-            clientPorts[i] = KapiContainer.freePort();
-            peerPorts[i] = KapiContainer.freePort();
+            clientPorts[i] = listenPort(taken);
+            peerPorts[i] = listenPort(taken);
             initial.append(i == 0 ? "" : ",").append("m").append(i).append("=http://127.0.0.1:").append(peerPorts[i]);
         }
         this.initialCluster = initial.toString();
@@ -208,5 +209,26 @@ final class EtcdMembers implements AutoCloseable {
                 p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * A free loopback port, not in {@code taken}, below Linux's ephemeral range (32768 on): the members start one after
+     * the other and the first connect out to their peers at once, from ephemeral ports, which could take a port chosen
+     * for a member not started yet.
+     */
+    private static int listenPort(java.util.Set<Integer> taken) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20000 + random.nextInt(12000);
+            if (!taken.contains(port)) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    taken.add(port);
+                    return port;
+                } catch (IOException inUse) {
+                    // another one
+                }
+            }
+        }
+        throw new IllegalStateException("no free port below the ephemeral range");
     }
 }

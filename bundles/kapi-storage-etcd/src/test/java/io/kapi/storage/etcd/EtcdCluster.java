@@ -38,9 +38,10 @@ final class EtcdCluster implements AutoCloseable {
         Path dir = Files.createTempDirectory("kapi-etcd-cluster");
         EtcdCluster c = new EtcdCluster(dir);
         try {
+            java.util.Set<Integer> taken = new java.util.HashSet<>();
             for (int i = 0; i < SIZE; i++) {
-                c.clientPorts[i] = freePort();
-                c.peerPorts[i] = freePort();
+                c.clientPorts[i] = listenPort(taken);
+                c.peerPorts[i] = listenPort(taken);
             }
             StringBuilder initial = new StringBuilder();
             for (int i = 0; i < SIZE; i++) {
@@ -181,10 +182,26 @@ final class EtcdCluster implements AutoCloseable {
         EtcdProcess.deleteTree(dir);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * A free loopback port, not in {@code taken}, below Linux's ephemeral range (32768 on): the members are started one
+     * after the other and the first ones connect out to their peers at once, from ephemeral ports, which could take a
+     * port chosen for a member not started yet (seen: a member exiting at start, its address in use).
+     */
+    private static int listenPort(java.util.Set<Integer> taken) throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20000 + random.nextInt(12000);
+            if (taken.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                taken.add(port);
+                return s.getLocalPort();
+            } catch (IOException inUse) {
+                // another one
+            }
         }
+        throw new IOException("no free port below the ephemeral range");
     }
 
     static List<Integer> others(int i) {
