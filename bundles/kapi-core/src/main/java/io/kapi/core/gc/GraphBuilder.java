@@ -10,6 +10,7 @@ import io.kapi.core.json.Json;
 import io.kapi.machinery.validation.ObjectMetaValidation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +27,8 @@ import java.util.logging.Logger;
  */
 final class GraphBuilder {
     private static final Logger LOG = Logger.getLogger(GraphBuilder.class.getName());
-    private static final byte[] OWNER_REFERENCES = "\"ownerReferences\"".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] DELETION_TIMESTAMP = "\"deletionTimestamp\"".getBytes(StandardCharsets.UTF_8);
+    private static final Needle OWNER_REFERENCES = new Needle("\"ownerReferences\"");
+    private static final Needle DELETION_TIMESTAMP = new Needle("\"deletionTimestamp\"");
 
     /** The work the graph asks for. */
     interface Work {
@@ -85,7 +86,7 @@ final class GraphBuilder {
         }
         boolean listing = listedUids != null;
         boolean known = index.get(key) != null;
-        if (!listing && !known && !contains(value, OWNER_REFERENCES) && !contains(value, DELETION_TIMESTAMP)) {
+        if (!listing && !known && !OWNER_REFERENCES.in(value) && !DELETION_TIMESTAMP.in(value)) {
             return false;
         }
         JsonNode m = metadata(key, value);
@@ -251,16 +252,37 @@ final class GraphBuilder {
         }
     }
 
-    static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0, last = hay.length - needle.length; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
+    /**
+     * A byte string searched for with Horspool's skips: every stored object is searched at each change (for the
+     * second needle too when the first is absent), and a window whose last byte is not in the needle moves on by
+     * up to the needle's length instead of one byte. How far it moves depends on the bytes: text with many of the
+     * needle's letters moves by a few bytes at a time.
+     */
+    static final class Needle {
+        private final byte[] bytes;
+        private final int[] skip = new int[256];
+
+        Needle(String text) {
+            this.bytes = text.getBytes(StandardCharsets.UTF_8);
+            int m = bytes.length;
+            Arrays.fill(skip, m);
+            for (int i = 0; i < m - 1; i++) {
+                skip[bytes[i] & 0xff] = m - 1 - i;
+            }
+        }
+
+        boolean in(byte[] hay) {
+            int m = bytes.length;
+            for (int at = 0, last = hay.length - m; at <= last; at += skip[hay[at + m - 1] & 0xff]) {
+                int j = m - 1;
+                while (j >= 0 && hay[at + j] == bytes[j]) {
+                    j--;
+                }
+                if (j < 0) {
+                    return true;
                 }
             }
-            return true;
+            return false;
         }
-        return false;
     }
 }

@@ -51,4 +51,34 @@ class GraphBuilderTest {
         // objects are stored with their metadata first: the rest of a large object costs nothing
         assertEquals("u", metadata("{\"apiVersion\":\"v1\",\"metadata\":{\"uid\":\"u\"},\"data\":{\"a\":").path("uid").asText());
     }
+
+    @Test
+    void theByteSearchFindsANeedleWhereverAPlainSearchDoes() {
+        GraphBuilder.Needle needle = new GraphBuilder.Needle("\"ownerReferences\"");
+        String n = "\"ownerReferences\"";
+        for (String hay : new String[] {n, "{" + n + ":[]}", "x" + n, n + "x", "\"ownerReferences", "ownerReferences\"", "",
+                "\"", "\"\"ownerReferences\"\"", "\"f:ownerReferences\":{}", "\"ownerReferencesX\"", "\"ownerReferences\"\"ownerReferences\"",
+                "\u00e9\u00ff" + n, "\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff"}) {
+            assertEquals(hay.contains(n), needle.in(hay.getBytes(StandardCharsets.ISO_8859_1)), hay);
+        }
+        // random text from the needle's own bytes and a few others (bytes above 127 among them, negative as Java
+        // bytes), so that partial matches and skips of every length occur
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "\"ownerRfcsx:{}\u00e9\u00ff";
+        int found = 0;
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder b = new StringBuilder();
+            int length = random.nextInt(60);
+            for (int i = 0; i < length; i++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextInt(4) == 0) {
+                b.insert(random.nextInt(b.length() + 1), n);
+            }
+            String hay = b.toString();
+            assertEquals(hay.contains(n), needle.in(hay.getBytes(StandardCharsets.ISO_8859_1)), hay);
+            found += hay.contains(n) ? 1 : 0;
+        }
+        assertTrue(found > 4000, "the rounds hold the needle often enough to mean something: " + found);
+    }
 }
