@@ -554,6 +554,15 @@ public class KubectlE2EIT {
             denied = dist.kubectl("auth", "can-i", "list", "configmaps", "-n", "rbac-e2e", "--as=alice").out().trim();
         }
         assertEquals("no", denied);
+        // a binding to a role that is not there: kube's 403 says so after its message
+        ok("create", "rolebinding", "alice-missing", "-n", "rbac-e2e", "--clusterrole=missing", "--user=alice");
+        String reason = "";
+        for (int i = 0; i < 50 && !reason.contains("RBAC:"); i++) {
+            Thread.sleep(100);
+            reason = dist.kubectl("get", "configmaps", "-n", "rbac-e2e", "--as=alice").out();
+        }
+        assertTrue(reason, reason.contains("configmaps is forbidden: User \"alice\" cannot list resource \"configmaps\" in API group \"\" "
+                + "in the namespace \"rbac-e2e\": RBAC: clusterrole.rbac.authorization.k8s.io \"missing\" not found"));
         ok("delete", "namespace", "rbac-e2e", "--wait=false");
     }
 

@@ -4,5 +4,5 @@
  * and the runtime description ({@link io.kapi.api.server.KapiRuntime}) that tests and the shell read.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.kapi.api.server;

@@ -105,6 +105,9 @@ public final class AccessReviews {
         if (r.decision() == Authorizer.Decision.DENY) {
             status.put("denied", true);
         }
+        if (!r.reason().isEmpty()) {
+            status.put("reason", r.reason());
+        }
         if (!r.evaluationError().isEmpty()) {
             status.put("evaluationError", r.evaluationError());
         }

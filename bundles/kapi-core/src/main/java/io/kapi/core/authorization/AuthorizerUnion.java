@@ -24,37 +24,43 @@ public final class AuthorizerUnion {
      * A decision of the chain.
      *
      * @param decision ALLOW or DENY of the first authorizer to have an opinion; NO_OPINION when none has one
+     * @param reason the reason of the authorizer that decided; for NO_OPINION, every authorizer's reason, one a
+     *     line, as kube's union joins them ("" for none)
      * @param evaluationError for NO_OPINION, the errors of the authorizers that failed, as kube aggregates
      *     them ("" for none)
      * @param failure the first of those failures, or null
      */
-    public record Result(Authorizer.Decision decision, String evaluationError, RuntimeException failure) {
+    public record Result(Authorizer.Decision decision, String reason, String evaluationError, RuntimeException failure) {
         public boolean allowed() {
             return decision == Authorizer.Decision.ALLOW;
         }
     }
 
     /**
-     * kube's {@code unionAuthzHandler.Authorize}: the first ALLOW or DENY decides; an authorizer that fails
-     * is skipped (as kube skips one that answers NoOpinion with an error) and its error kept.
+     * kube's {@code unionAuthzHandler.Authorize}: the first ALLOW or DENY decides, with its reason; an authorizer
+     * that fails is skipped (as kube skips one that answers NoOpinion with an error) and its error kept.
      */
     public static Result authorize(List<Authorizer> authorizers, UserInfo user, RequestInfo request) {
         List<String> errors = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         RuntimeException first = null;
         for (Authorizer a : authorizers) {
-            Authorizer.Decision d;
+            Authorizer.Verdict v;
             try {
-                d = a.authorize(user, request);
+                v = a.decide(user, request);
             } catch (RuntimeException e) {
                 errors.add(message(e));
                 first = first == null ? e : first;
                 continue;
             }
-            if (d == Authorizer.Decision.ALLOW || d == Authorizer.Decision.DENY) {
-                return new Result(d, "", null);
+            if (v.decision() == Authorizer.Decision.ALLOW || v.decision() == Authorizer.Decision.DENY) {
+                return new Result(v.decision(), v.reason(), "", null);
+            }
+            if (!v.reason().isEmpty()) {
+                reasons.add(v.reason());
             }
         }
-        return new Result(Authorizer.Decision.NO_OPINION, aggregate(errors), first);
+        return new Result(Authorizer.Decision.NO_OPINION, String.join("\n", reasons), aggregate(errors), first);
     }
 
     /**

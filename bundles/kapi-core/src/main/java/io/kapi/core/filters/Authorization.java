@@ -1,5 +1,6 @@
 package io.kapi.core.filters;
 
+import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.StatusException;
 import io.kapi.api.rest.UserInfo;
 import io.kapi.api.server.ApiRequest;
@@ -40,21 +41,32 @@ public final class Authorization implements HandlerFilter {
             // kube's WithAuthorization: an authorizer's error, when no other allowed the request, is a 500
             throw decision.failure();
         }
-        throw forbidden(user, info);
+        throw forbidden(user, info, decision.reason());
     }
 
-    /** kube's {@code responsewriters.Forbidden}: NewForbidden(resource[.group], name, reason) for resource requests. */
-    static StatusException forbidden(UserInfo user, RequestInfo info) {
-        String username = "User \"" + user.name() + "\"";
+    /**
+     * kube's {@code responsewriters.Forbidden}: NewForbidden(resource[.group], name, message) for resource requests,
+     * the message's {@code &}, {@code <} and {@code >} escaped as HTML (kube's sanitizer: an error must not read as
+     * HTML), then the authorizers' {@code reason} after it when there is one.
+     */
+    static StatusException forbidden(UserInfo user, RequestInfo info, String authorizerReason) {
+        String username = "User " + FieldCause.goQuote(user.name());
+        String because = authorizerReason.isEmpty() ? "" : ": " + authorizerReason;
         if (!info.resourceRequest()) {
-            return StatusException.forbidden("forbidden: " + username + " cannot " + info.verb() + " path \"" + info.path() + "\"");
+            return StatusException.forbidden("forbidden: " + sanitized(username + " cannot " + info.verb() + " path "
+                    + FieldCause.goQuote(info.path())) + because);
         }
         String resource = info.resource() + (info.subresource().isEmpty() ? "" : "/" + info.subresource());
-        String where = info.namespace().isEmpty() ? " at the cluster scope" : " in the namespace \"" + info.namespace() + "\"";
-        String reason = username + " cannot " + info.verb() + " resource \"" + resource + "\" in API group \"" + info.apiGroup() + "\"" + where;
+        String where = info.namespace().isEmpty() ? " at the cluster scope" : " in the namespace " + FieldCause.goQuote(info.namespace());
+        String message = sanitized(username + " cannot " + info.verb() + " resource " + FieldCause.goQuote(resource) + " in API group "
+                + FieldCause.goQuote(info.apiGroup()) + where) + because;
         String qualified = info.apiGroup().isEmpty() ? info.resource() : info.resource() + "." + info.apiGroup();
-        String subject = info.name().isEmpty() ? qualified : qualified + " \"" + info.name() + "\"";
-        return new StatusException(403, "Forbidden", subject + " is forbidden: " + reason, info.apiGroup(), info.resource(),
+        String subject = info.name().isEmpty() ? qualified : qualified + " " + FieldCause.goQuote(info.name());
+        return new StatusException(403, "Forbidden", subject + " is forbidden: " + message, info.apiGroup(), info.resource(),
                 info.name(), null, 0);
+    }
+
+    private static String sanitized(String message) {
+        return message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -96,7 +96,7 @@ public final class Impersonation implements HandlerFilter {
                     w.resource(), w.subresource(), w.name(), List.of());
             AuthorizerUnion.Result decision = AuthorizerUnion.authorize(authorizers, requestor, actingAs);
             if (!decision.allowed()) {
-                throw Authorization.forbidden(requestor, actingAs);
+                throw Authorization.forbidden(requestor, actingAs, decision.reason());
             }
         }
         if (!wantedUser.equals(UserInfo.ANONYMOUS.name())) {

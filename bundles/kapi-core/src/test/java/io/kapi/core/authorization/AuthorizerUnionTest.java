@@ -63,6 +63,50 @@ class AuthorizerUnionTest {
         assertEquals(true, passed[0]);
     }
 
+    static Authorizer saying(Authorizer.Decision decision, String reason) {
+        return new Authorizer() {
+            @Override
+            public Decision authorize(UserInfo user, RequestInfo request) {
+                return decision;
+            }
+
+            @Override
+            public Verdict decide(UserInfo user, RequestInfo request) {
+                return new Verdict(decision, reason);
+            }
+        };
+    }
+
+    @Test
+    void theDecidingAuthorizersReasonOrEveryReasonWithoutAnOpinion() {
+        Authorizer missingRole = saying(Authorizer.Decision.NO_OPINION, "RBAC: clusterrole.rbac.authorization.k8s.io \"x\" not found");
+        Authorizer webhook = saying(Authorizer.Decision.NO_OPINION, "webhook: no rule");
+        AuthorizerUnion.Result allowed = AuthorizerUnion.authorize(List.of(missingRole,
+                saying(Authorizer.Decision.ALLOW, "RBAC: allowed by ClusterRoleBinding \"b\""), webhook), JANE, GET_PODS);
+        assertEquals("RBAC: allowed by ClusterRoleBinding \"b\"", allowed.reason(), "kube's union returns the deciding authorizer's reason alone");
+        assertEquals("", AuthorizerUnion.authorize(List.of(missingRole, ALLOW), JANE, GET_PODS).reason(),
+                "an authorizer without reasons keeps the default: none");
+        AuthorizerUnion.Result none = AuthorizerUnion.authorize(List.of(missingRole, NO_OPINION, webhook), JANE, GET_PODS);
+        assertEquals(Authorizer.Decision.NO_OPINION, none.decision());
+        assertEquals("RBAC: clusterrole.rbac.authorization.k8s.io \"x\" not found\nwebhook: no rule", none.reason(), "one a line, as kube joins them");
+
+        // the 403 carries the reason after kube's message
+        io.kapi.api.server.ApiRequest request = new io.kapi.api.server.ApiRequest(null, GET_PODS, JANE);
+        io.kapi.api.rest.StatusException forbidden = assertThrows(io.kapi.api.rest.StatusException.class,
+                () -> new Authorization(List.of(missingRole)).filter(request, null, (r, s) -> { }));
+        assertEquals("pods is forbidden: User \"jane\" cannot get resource \"pods\" in API group \"\" in the namespace \"ns\": "
+                + "RBAC: clusterrole.rbac.authorization.k8s.io \"x\" not found", forbidden.getMessage());
+    }
+
+    @Test
+    void theForbiddenMessageQuotesAsGoAndEscapesWhatCouldReadAsHtml() {
+        UserInfo odd = new UserInfo("<b>\"bob\" & co</b>", "", List.of());
+        RequestInfo nonResource = new RequestInfo(false, "/metrics<x>", "get", "", "", "", "", "", "", "", List.of());
+        io.kapi.api.rest.StatusException e = assertThrows(io.kapi.api.rest.StatusException.class,
+                () -> new Authorization(List.of(NO_OPINION)).filter(new io.kapi.api.server.ApiRequest(null, nonResource, odd), null, (r, s) -> { }));
+        assertEquals("forbidden: User \"&lt;b&gt;\\\"bob\\\" &amp; co&lt;/b&gt;\" cannot get path \"/metrics&lt;x&gt;\"", e.getMessage());
+    }
+
     @Test
     void rulesAreConcatenatedAndIncompleteWhenAnAuthorizerCannotListThem() {
         RuleResolver.Rules readPods = new RuleResolver.Rules(List.of(new RuleResolver.ResourceRule(List.of("get"), List.of(""), List.of("pods"),

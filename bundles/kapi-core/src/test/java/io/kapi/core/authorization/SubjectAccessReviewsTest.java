@@ -48,6 +48,29 @@ class SubjectAccessReviewsTest {
     }
 
     @Test
+    void theStatusCarriesTheAuthorizersReason() throws Exception {
+        Authorizer rbac = new Authorizer() {
+            @Override
+            public Decision authorize(UserInfo user, RequestInfo request) {
+                return decide(user, request).decision();
+            }
+
+            @Override
+            public Verdict decide(UserInfo user, RequestInfo request) {
+                return user.name().equals("jane") ? new Verdict(Decision.ALLOW, "RBAC: allowed by RoleBinding \"r/ns1\" of Role \"x\" to User \"jane\"")
+                        : new Verdict(Decision.NO_OPINION, "RBAC: role.rbac.authorization.k8s.io \"gone\" not found");
+            }
+        };
+        SubjectAccessReviews sar = new SubjectAccessReviews(() -> List.of(rbac), false);
+        String review = "{'apiVersion':'authorization.k8s.io/v1','kind':'SubjectAccessReview','spec':{'user':'%s',"
+                + "'resourceAttributes':{'namespace':'ns1','verb':'get','resource':'pods'}}}";
+        assertEquals("{'allowed':true,'reason':'RBAC: allowed by RoleBinding \\'r/ns1\\' of Role \\'x\\' to User \\'jane\\''}".replace('\'', '"'),
+                sar.create(ctx("", ADMIN), json(String.format(review, "jane"))).get("status").toString());
+        assertEquals("{'allowed':false,'reason':'RBAC: role.rbac.authorization.k8s.io \\'gone\\' not found'}".replace('\'', '"'),
+                sar.create(ctx("", ADMIN), json(String.format(review, "bob"))).get("status").toString());
+    }
+
+    @Test
     void aSubjectAccessReviewAsksAboutItsSubjectNotTheCaller() throws Exception {
         SubjectAccessReviews sar = new SubjectAccessReviews(() -> List.of(authorizer), false);
         ObjectNode out = sar.create(ctx("", ADMIN), json("{'apiVersion':'authorization.k8s.io/v1','kind':'SubjectAccessReview',"

@@ -91,7 +91,7 @@ final class PolicyBasedRest extends ForwardingRestStore {
         String name = Json.name(written);
         RbacPolicy p = policy.get();
         List<String> errors = new ArrayList<>();
-        List<JsonNode> held = p == null || user == null ? List.of() : p.ruleNodes(user, namespace, errors);
+        List<JsonNode> held = p == null || user == null ? List.of() : p.ruleNodes(user, namespace, errors, RbacPolicy.RoleSource.REGISTRY);
         if (kind.binding) {
             JsonNode roleRef = written.path("roleRef");
             String roleResource = roleRef.path("kind").asText("").equals("Role") ? "roles" : "clusterroles";
@@ -100,7 +100,7 @@ final class PolicyBasedRest extends ForwardingRestStore {
             }
             JsonNode rules = p == null ? null : p.roleRules(roleRef, namespace);
             if (rules == null) {
-                throw forbidden(name, RbacPolicy.notFound(roleRef));
+                throw forbidden(name, RbacPolicy.RoleSource.REGISTRY.notFound(roleRef));
             }
             refuseIfNotHeld(user, held, list(rules), errors, name);
             return;

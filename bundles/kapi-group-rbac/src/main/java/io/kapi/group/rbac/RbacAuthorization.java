@@ -58,8 +58,14 @@ public final class RbacAuthorization implements Authorizer, RuleResolver, PostSt
 
     @Override
     public Decision authorize(UserInfo user, RequestInfo request) {
+        return decide(user, request).decision();
+    }
+
+    /** With kube's reasons: the binding that allowed the request, or the roles that bindings of the user name and are missing. */
+    @Override
+    public Verdict decide(UserInfo user, RequestInfo request) {
         RbacPolicy p = policy;
-        return p != null && user != null && p.allows(user, request) ? Decision.ALLOW : Decision.NO_OPINION;
+        return p != null && user != null ? p.decide(user, request) : new Verdict(Decision.NO_OPINION, "");
     }
 
     @Override

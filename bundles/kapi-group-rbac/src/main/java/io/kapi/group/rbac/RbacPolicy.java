@@ -3,13 +3,17 @@ package io.kapi.group.rbac;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.json.Json;
+import io.kapi.api.rest.FieldCause;
 import io.kapi.api.rest.UserInfo;
+import io.kapi.api.server.Authorizer;
 import io.kapi.api.server.RequestInfo;
 import io.kapi.api.server.RuleResolver;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * kube's RBAC authorizer over one state of the roles and bindings ({@code rbac.RBACAuthorizer} with its
@@ -40,27 +44,84 @@ final class RbacPolicy {
                 ns -> new ArrayList<>()).add(b));
     }
 
+    /**
+     * How a role that a binding names and that is not there is reported. The authorizer (and so a rules review) reads
+     * roles from its informers, whose listers name the resource in the singular ({@code clusterrole.rbac…}); the
+     * escalation checks of writes to roles and bindings read them from the registry, which names it in the plural
+     * ({@code clusterroles.rbac…}), as kube's two rule resolvers do.
+     */
+    enum RoleSource {
+        LISTER("role", "clusterrole"), REGISTRY("roles", "clusterroles");
+
+        private final String role;
+        private final String clusterRole;
+
+        RoleSource(String role, String clusterRole) {
+            this.role = role;
+            this.clusterRole = clusterRole;
+        }
+
+        /** kube's NotFound for the role {@code roleRef} names. */
+        String notFound(JsonNode roleRef) {
+            return (roleRef.path("kind").asText("").equals("Role") ? role : clusterRole) + "." + Rbac.GROUP + " \""
+                    + roleRef.path("name").asText("") + "\" not found";
+        }
+    }
+
+    /** One binding that applies to the user: the subject that matched, and its role's rules or (rules null) the error. */
+    private interface Visitor {
+        /** False stops the walk. */
+        boolean visit(JsonNode binding, JsonNode subject, String bindingNamespace, JsonNode rules, String error);
+    }
+
     /** Whether a rule granted to {@code user} where the request is allows it. */
     boolean allows(UserInfo user, RequestInfo request) {
-        for (JsonNode rules : rulesOf(user, request.namespace(), null)) {
-            for (JsonNode rule : rules) {
-                if (allows(rule, request)) {
-                    return true;
+        return decide(user, request).decision() == Authorizer.Decision.ALLOW;
+    }
+
+    /**
+     * kube's {@code RBACAuthorizer.Authorize}: allowed by the first rule that matches, with the binding that granted
+     * it as the reason ({@code RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "u"}); else no
+     * opinion, with the roles that bindings of the user name and that are not there as the reason
+     * ({@code RBAC: clusterrole.rbac.authorization.k8s.io "r" not found}), "" when none.
+     */
+    Authorizer.Verdict decide(UserInfo user, RequestInfo request) {
+        String[] allowedBy = new String[1];
+        List<String> errors = new ArrayList<>();
+        visit(user, request.namespace(), RoleSource.LISTER, (binding, subject, bindingNamespace, rules, error) -> {
+            if (rules != null) {
+                for (JsonNode rule : rules) {
+                    if (allows(rule, request)) {
+                        allowedBy[0] = describe(binding, subject, bindingNamespace);
+                        return false;
+                    }
                 }
             }
+            if (error != null) {
+                errors.add(error);
+            }
+            return true;
+        });
+        if (allowedBy[0] != null) {
+            return new Authorizer.Verdict(Authorizer.Decision.ALLOW, "RBAC: allowed by " + allowedBy[0]);
         }
-        return false;
+        return new Authorizer.Verdict(Authorizer.Decision.NO_OPINION, errors.isEmpty() ? "" : "RBAC: " + aggregate(errors));
     }
 
     /**
      * Every rule granted to {@code user} in {@code namespace} ("": cluster-wide only), as kube's rule resolver's
-     * {@code RulesFor}; a role a binding names that is not there goes to {@code errors}.
+     * {@code RulesFor}; a role a binding names that is not there goes to {@code errors}, named as {@code source} does.
      */
-    List<JsonNode> ruleNodes(UserInfo user, String namespace, List<String> errors) {
+    List<JsonNode> ruleNodes(UserInfo user, String namespace, List<String> errors, RoleSource source) {
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode rules : rulesOf(user, namespace, errors)) {
-            rules.forEach(out::add);
-        }
+        visit(user, namespace, source, (binding, subject, bindingNamespace, rules, error) -> {
+            if (rules != null) {
+                rules.forEach(out::add);
+            } else if (errors != null) {
+                errors.add(error);
+            }
+            return true;
+        });
         return out;
     }
 
@@ -70,12 +131,15 @@ final class RbacPolicy {
         return roleRef.path("kind").asText("").equals("Role") ? roles.get(namespace + "/" + name) : clusterRoles.get(name);
     }
 
-    /** Every rule granted to {@code user} in {@code namespace} ("": cluster-wide only), as a SelfSubjectRulesReview lists them. */
+    /**
+     * Every rule granted to {@code user} in {@code namespace} ("": cluster-wide only), as a SelfSubjectRulesReview lists
+     * them; the roles that are not there make the answer incomplete, their errors aggregated as Go's are.
+     */
     RuleResolver.Rules rules(UserInfo user, String namespace) {
         List<String> errors = new ArrayList<>();
         List<RuleResolver.ResourceRule> resourceRules = new ArrayList<>();
         List<RuleResolver.NonResourceRule> nonResourceRules = new ArrayList<>();
-        for (JsonNode rule : ruleNodes(user, namespace, errors)) {
+        for (JsonNode rule : ruleNodes(user, namespace, errors, RoleSource.LISTER)) {
             if (rule.path("nonResourceURLs").size() > 0) {
                 nonResourceRules.add(new RuleResolver.NonResourceRule(PolicyRules.strings(rule, "verbs"),
                         PolicyRules.strings(rule, "nonResourceURLs")));
@@ -84,61 +148,96 @@ final class RbacPolicy {
                         PolicyRules.strings(rule, "resources"), PolicyRules.strings(rule, "resourceNames")));
             }
         }
-        return new RuleResolver.Rules(resourceRules, nonResourceRules, !errors.isEmpty(), String.join(", ", errors));
+        return new RuleResolver.Rules(resourceRules, nonResourceRules, !errors.isEmpty(), aggregate(errors));
     }
 
-    /** The rules of each binding that applies to {@code user}; a role a binding names that is not there goes to {@code errors}. */
-    private List<JsonNode> rulesOf(UserInfo user, String namespace, List<String> errors) {
-        List<JsonNode> granted = new ArrayList<>();
+    /**
+     * kube's {@code VisitRulesFor}: the cluster role bindings that apply to {@code user}, then, in a namespace, that
+     * namespace's role bindings, each with its role's rules (a {@code Role} of the binding's namespace or a
+     * {@code ClusterRole}) or the error of a role that is not there; until the visitor returns false.
+     */
+    private void visit(UserInfo user, String namespace, RoleSource source, Visitor visitor) {
         for (JsonNode binding : clusterRoleBindings) {
-            if (appliesTo(user, binding, "")) {
-                add(granted, errors, clusterRoles.get(binding.path("roleRef").path("name").asText("")), binding);
+            JsonNode subject = subjectFor(user, binding, "");
+            if (subject != null && !visitBinding(binding, subject, "", source, visitor)) {
+                return;
             }
         }
         if (namespace != null && !namespace.isEmpty()) {
             for (JsonNode binding : roleBindings.getOrDefault(namespace, List.of())) {
-                if (appliesTo(user, binding, namespace)) {
-                    String role = binding.path("roleRef").path("name").asText("");
-                    add(granted, errors, binding.path("roleRef").path("kind").asText("").equals("Role")
-                            ? roles.get(namespace + "/" + role) : clusterRoles.get(role), binding);
+                JsonNode subject = subjectFor(user, binding, namespace);
+                if (subject != null && !visitBinding(binding, subject, namespace, source, visitor)) {
+                    return;
                 }
             }
         }
-        return granted;
     }
 
-    private static void add(List<JsonNode> granted, List<String> errors, JsonNode rules, JsonNode binding) {
-        if (rules != null) {
-            granted.add(rules);
-        } else if (errors != null) {
-            errors.add(notFound(binding.path("roleRef")));
+    /** kube's {@code GetRoleReferenceRules}. */
+    private boolean visitBinding(JsonNode binding, JsonNode subject, String bindingNamespace, RoleSource source, Visitor visitor) {
+        JsonNode roleRef = binding.path("roleRef");
+        String kind = roleRef.path("kind").asText("");
+        String name = roleRef.path("name").asText("");
+        JsonNode rules = switch (kind) {
+            case "Role" -> roles.get(bindingNamespace + "/" + name);
+            case "ClusterRole" -> clusterRoles.get(name);
+            default -> null;
+        };
+        String error = rules != null ? null
+                : kind.equals("Role") || kind.equals("ClusterRole") ? source.notFound(roleRef)
+                : "unsupported role reference kind: " + FieldCause.goQuote(kind);
+        return visitor.visit(binding, subject, bindingNamespace, rules, error);
+    }
+
+    /**
+     * kube's source describers: {@code ClusterRoleBinding "b" of ClusterRole "r" to User "u"}, {@code RoleBinding
+     * "b/ns" of Role "r" to ServiceAccount "sa/ns"} (a service account subject with its namespace, the binding's when
+     * it names none).
+     */
+    private static String describe(JsonNode binding, JsonNode subject, String bindingNamespace) {
+        JsonNode roleRef = binding.path("roleRef");
+        String name = binding.path("metadata").path("name").asText("");
+        String what = bindingNamespace.isEmpty()
+                ? "ClusterRoleBinding " + FieldCause.goQuote(name)
+                : "RoleBinding " + FieldCause.goQuote(name + "/" + bindingNamespace);
+        String kind = subject.path("kind").asText("");
+        String subjectName = subject.path("name").asText("");
+        if (kind.equals("ServiceAccount")) {
+            String ns = subject.path("namespace").asText("");
+            subjectName = subjectName + "/" + (ns.isEmpty() ? bindingNamespace : ns);
         }
+        return what + " of " + roleRef.path("kind").asText("") + " " + FieldCause.goQuote(roleRef.path("name").asText(""))
+                + " to " + kind + " " + FieldCause.goQuote(subjectName);
     }
 
-    /** kube's error for a role reference to a role that is not there. */
-    static String notFound(JsonNode roleRef) {
-        return (roleRef.path("kind").asText("").equals("Role") ? "roles" : "clusterroles") + "." + Rbac.GROUP + " \""
-                + roleRef.path("name").asText("") + "\" not found";
+    /** Go's {@code utilerrors.NewAggregate(errs).Error()}: one message as is, several distinct ones as {@code [a, b]}. */
+    private static String aggregate(List<String> messages) {
+        Set<String> distinct = new LinkedHashSet<>(messages);
+        if (distinct.size() <= 1) {
+            return distinct.isEmpty() ? "" : distinct.iterator().next();
+        }
+        return "[" + String.join(", ", distinct) + "]";
     }
 
-    private static boolean appliesTo(UserInfo user, JsonNode binding, String namespace) {
+    /** kube's {@code appliesTo}: the first of the binding's subjects that takes in {@code user}, or null. */
+    private static JsonNode subjectFor(UserInfo user, JsonNode binding, String namespace) {
         for (JsonNode subject : binding.path("subjects")) {
             String name = subject.path("name").asText("");
             switch (subject.path("kind").asText("")) {
                 case "User" -> {
                     if (name.equals(user.name())) {
-                        return true;
+                        return subject;
                     }
                 }
                 case "Group" -> {
                     if (user.groups() != null && user.groups().contains(name)) {
-                        return true;
+                        return subject;
                     }
                 }
                 case "ServiceAccount" -> {
                     String saNamespace = subject.path("namespace").asText("").isEmpty() ? namespace : subject.path("namespace").asText();
                     if (!saNamespace.isEmpty() && user.name().equals(SERVICE_ACCOUNT_PREFIX + saNamespace + ":" + name)) {
-                        return true;
+                        return subject;
                     }
                 }
                 default -> {
@@ -146,7 +245,7 @@ final class RbacPolicy {
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /** kube's {@code RuleAllows}. */

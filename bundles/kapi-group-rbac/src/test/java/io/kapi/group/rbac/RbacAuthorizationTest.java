@@ -84,7 +84,7 @@ class RbacAuthorizationTest {
         stores.get("rolebindings").endWatches();
         stores.get("roles").delete(team, "reader", null);
         await(() -> rbac.authorize(JANE, LIST_TEAM_PODS) == Decision.NO_OPINION, "its role gone, the binding grants nothing");
-        assertEquals("roles.rbac.authorization.k8s.io \"reader\" not found", rbac.rulesFor(JANE, "team").evaluationError());
+        assertEquals("role.rbac.authorization.k8s.io \"reader\" not found", rbac.rulesFor(JANE, "team").evaluationError());
         stores.get("rolebindings").delete(team, "jane-reads", null);
         await(() -> !rbac.rulesFor(JANE, "team").incomplete(), "the binding's removal is seen on the watch listed again");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kapi.api.rest.UserInfo;
+import io.kapi.api.server.Authorizer;
 import io.kapi.api.server.RequestInfo;
 import io.kapi.api.server.RuleResolver;
 import java.util.ArrayList;
@@ -96,7 +97,8 @@ class RbacPolicyTest {
     void theRulesOfAUserAreListedWithTheRolesThatAreMissing() {
         RuleResolver.Rules bob = policy.rules(BOB, "team");
         assertTrue(bob.incomplete());
-        assertEquals("clusterroles.rbac.authorization.k8s.io \"gone\" not found", bob.evaluationError());
+        // the authorizer's rule resolver reads roles through its informers' listers, which name the resource in the singular
+        assertEquals("clusterrole.rbac.authorization.k8s.io \"gone\" not found", bob.evaluationError());
         assertEquals(List.of(new RuleResolver.NonResourceRule(List.of("get"), List.of("/healthz", "/metrics/*"))), bob.nonResourceRules());
         assertEquals(List.of(new RuleResolver.ResourceRule(List.of("get"), List.of(""), List.of("configmaps"), List.of("settings"))),
                 bob.resourceRules());
@@ -105,5 +107,39 @@ class RbacPolicyTest {
         assertEquals(List.of("pods,pods/log"), janes, "cluster-wide: her cluster role only");
         assertFalse(policy.rules(JANE, "team").incomplete());
         assertEquals(2, policy.rules(JANE, "team").resourceRules().size());
+    }
+
+    @Test
+    void aDecisionGivesKubesReasonTheBindingThatAllowedOrTheRolesThatAreMissing() {
+        assertEquals(new Authorizer.Verdict(Authorizer.Decision.ALLOW,
+                "RBAC: allowed by ClusterRoleBinding \"devs-read-pods\" of ClusterRole \"pod-reader\" to Group \"devs\""),
+                policy.decide(JANE, resource("list", "", "anywhere", "pods", "", "")));
+        assertEquals(new Authorizer.Verdict(Authorizer.Decision.ALLOW,
+                "RBAC: allowed by RoleBinding \"jane-edits/team\" of Role \"editor\" to User \"jane\""),
+                policy.decide(JANE, resource("delete", "apps", "team", "deployments", "", "d")));
+        assertEquals(new Authorizer.Verdict(Authorizer.Decision.ALLOW,
+                "RBAC: allowed by RoleBinding \"robot-scales/team\" of ClusterRole \"scaler\" to ServiceAccount \"robot/team\""),
+                policy.decide(ROBOT, resource("update", "apps", "team", "deployments", "scale", "d")), "the binding's namespace for the subject's");
+        assertEquals(new Authorizer.Verdict(Authorizer.Decision.NO_OPINION, ""), policy.decide(JANE, resource("delete", "", "x", "pods", "", "p")),
+                "nothing missing, no reason");
+        assertEquals(new Authorizer.Verdict(Authorizer.Decision.NO_OPINION, "RBAC: clusterrole.rbac.authorization.k8s.io \"gone\" not found"),
+                policy.decide(BOB, resource("delete", "", "team", "pods", "", "p")));
+        assertEquals(Authorizer.Decision.ALLOW, policy.decide(BOB, path("get", "/healthz")).decision(),
+                "a missing role does not stand in the way of one that allows");
+
+        RbacPolicy broken = new RbacPolicy(List.of(), List.of(),
+                List.of(binding("", "a", "ClusterRole", "gone", "[{'kind':'User','name':'bob'}]"),
+                        binding("", "b", "ClusterRole", "gone", "[{'kind':'Group','name':'system:authenticated'}]")),
+                List.of(binding("team", "c", "Role", "nope", "[{'kind':'User','name':'bob'}]")));
+        assertEquals("RBAC: [clusterrole.rbac.authorization.k8s.io \"gone\" not found, role.rbac.authorization.k8s.io \"nope\" not found]",
+                broken.decide(BOB, resource("get", "", "team", "pods", "", "p")).reason(), "Go's aggregate: distinct errors, bracketed");
+        assertEquals("RBAC: clusterrole.rbac.authorization.k8s.io \"gone\" not found", broken.decide(BOB, resource("get", "", "", "nodes", "", "n")).reason(),
+                "cluster-wide, only the cluster role bindings are looked at");
+        assertEquals("[clusterrole.rbac.authorization.k8s.io \"gone\" not found, role.rbac.authorization.k8s.io \"nope\" not found]",
+                broken.rules(BOB, "team").evaluationError());
+        List<String> registry = new ArrayList<>();
+        broken.ruleNodes(BOB, "team", registry, RbacPolicy.RoleSource.REGISTRY);
+        assertEquals(List.of("clusterroles.rbac.authorization.k8s.io \"gone\" not found", "clusterroles.rbac.authorization.k8s.io \"gone\" not found",
+                "roles.rbac.authorization.k8s.io \"nope\" not found"), registry, "the registry names the resource in the plural");
     }
 }
