@@ -22,8 +22,12 @@ public interface Authorizer {
 
     Decision authorize(UserInfo user, RequestInfo request);
 
-    /** The decision with its reason; authorizers that give none keep this default, {@link #authorize} without a reason. */
+    /**
+     * The decision with its reason; authorizers that give none keep this default, {@link #authorize} without a
+     * reason (a null decision is no opinion, as the server took it before there were reasons).
+     */
     default Verdict decide(UserInfo user, RequestInfo request) {
-        return new Verdict(authorize(user, request), "");
+        Decision d = authorize(user, request);
+        return new Verdict(d == null ? Decision.NO_OPINION : d, "");
     }
 }

@@ -105,6 +105,13 @@ class AuthorizerUnionTest {
         io.kapi.api.rest.StatusException e = assertThrows(io.kapi.api.rest.StatusException.class,
                 () -> new Authorization(List.of(NO_OPINION)).filter(new io.kapi.api.server.ApiRequest(null, nonResource, odd), null, (r, s) -> { }));
         assertEquals("forbidden: User \"&lt;b&gt;\\\"bob\\\" &amp; co&lt;/b&gt;\" cannot get path \"/metrics&lt;x&gt;\"", e.getMessage());
+        // kube escapes its own message, not the authorizers' reason after it, nor the resource and name before it
+        RequestInfo odds = new RequestInfo(true, "", "get", "", "x<y", "v1", "n<s", "p<s", "", "a<b", List.of());
+        io.kapi.api.rest.StatusException r = assertThrows(io.kapi.api.rest.StatusException.class,
+                () -> new Authorization(List.of(saying(Authorizer.Decision.NO_OPINION, "RBAC: role.rbac.authorization.k8s.io \"<r>\" not found")))
+                        .filter(new io.kapi.api.server.ApiRequest(null, odds, odd), null, (q, s) -> { }));
+        assertEquals("p<s.x<y \"a<b\" is forbidden: User \"&lt;b&gt;\\\"bob\\\" &amp; co&lt;/b&gt;\" cannot get resource \"p&lt;s\" in API group "
+                + "\"x&lt;y\" in the namespace \"n&lt;s\": RBAC: role.rbac.authorization.k8s.io \"<r>\" not found", r.getMessage());
     }
 
     @Test

@@ -111,6 +111,27 @@ class ImpersonationTest {
     }
 
     @Test
+    void theAuthorizersReasonFollowsTheRefusal() {
+        Authorizer reasoned = new Authorizer() {
+            @Override
+            public Decision authorize(UserInfo user, RequestInfo request) {
+                return Decision.NO_OPINION;
+            }
+
+            @Override
+            public Verdict decide(UserInfo user, RequestInfo request) {
+                return new Verdict(Decision.NO_OPINION, "RBAC: clusterrole.rbac.authorization.k8s.io \"impersonator\" not found");
+            }
+        };
+        ApiRequest request = new ApiRequest(http(headers("Impersonate-User", "carol")),
+                new RequestInfo(true, "/api/v1/namespaces/default/pods", "list", "api", "", "v1", "default", "pods", "", "", List.of()), BOB);
+        StatusException e = assertThrows(StatusException.class,
+                () -> new Impersonation(List.of(reasoned)).filter(request, FiltersTest.response(), (r, s) -> { }));
+        assertEquals("users \"carol\" is forbidden: User \"bob\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope: "
+                + "RBAC: clusterrole.rbac.authorization.k8s.io \"impersonator\" not found", e.getMessage());
+    }
+
+    @Test
     void groupsUidAndExtraAreTakenAsGiven() throws Exception {
         UserInfo u = run(ADMIN, headers("Impersonate-User", "alice", "Impersonate-Group", "wheel", "Impersonate-Group", "ops",
                 "Impersonate-Uid", "u-1", "Impersonate-Extra-Scopes", "view", "Impersonate-Extra-scopes", "edit",

@@ -50,7 +50,8 @@ final class Escalation {
         compact(missing).forEach(r -> descriptions.add(compactString(r)));
         String message = "user " + FieldCause.goQuote(user.name()) + " (groups=" + quoted(user.groups())
                 + ") is attempting to grant RBAC permissions not currently held:\n" + String.join("\n", descriptions);
-        return errors.isEmpty() ? message : message + "; resolution errors: [" + String.join(" ", errors) + "]";
+        // kube's %v of a []error holding the rule resolver's aggregate: [x], or [[a, b]] for several distinct errors
+        return errors.isEmpty() ? message : message + "; resolution errors: [" + RbacPolicy.aggregate(errors) + "]";
     }
 
     /** kube's {@code CompactRules}: rules of one API group and one resource (at most one name, nothing else) merged across verbs. */

@@ -125,15 +125,20 @@ final class RbacPolicy {
         return out;
     }
 
-    /** The rules of the role a role reference names ({@code Role} in {@code namespace}, else a ClusterRole), or null. */
+    /** The rules of the role a role reference names (a {@code Role} of {@code namespace} or a {@code ClusterRole}), or null. */
     JsonNode roleRules(JsonNode roleRef, String namespace) {
         String name = roleRef.path("name").asText("");
-        return roleRef.path("kind").asText("").equals("Role") ? roles.get(namespace + "/" + name) : clusterRoles.get(name);
+        return switch (roleRef.path("kind").asText("")) {
+            case "Role" -> roles.get(namespace + "/" + name);
+            case "ClusterRole" -> clusterRoles.get(name);
+            default -> null;
+        };
     }
 
     /**
      * Every rule granted to {@code user} in {@code namespace} ("": cluster-wide only), as a SelfSubjectRulesReview lists
-     * them; the roles that are not there make the answer incomplete, their errors aggregated as Go's are.
+     * them, with the errors of the roles that are not there aggregated as Go's are. As kube's {@code RBACAuthorizer.RulesFor},
+     * such errors do not make the answer incomplete: it lists every rule that is there.
      */
     RuleResolver.Rules rules(UserInfo user, String namespace) {
         List<String> errors = new ArrayList<>();
@@ -148,7 +153,7 @@ final class RbacPolicy {
                         PolicyRules.strings(rule, "resources"), PolicyRules.strings(rule, "resourceNames")));
             }
         }
-        return new RuleResolver.Rules(resourceRules, nonResourceRules, !errors.isEmpty(), aggregate(errors));
+        return new RuleResolver.Rules(resourceRules, nonResourceRules, false, aggregate(errors));
     }
 
     /**
@@ -177,12 +182,7 @@ final class RbacPolicy {
     private boolean visitBinding(JsonNode binding, JsonNode subject, String bindingNamespace, RoleSource source, Visitor visitor) {
         JsonNode roleRef = binding.path("roleRef");
         String kind = roleRef.path("kind").asText("");
-        String name = roleRef.path("name").asText("");
-        JsonNode rules = switch (kind) {
-            case "Role" -> roles.get(bindingNamespace + "/" + name);
-            case "ClusterRole" -> clusterRoles.get(name);
-            default -> null;
-        };
+        JsonNode rules = roleRules(roleRef, bindingNamespace);
         String error = rules != null ? null
                 : kind.equals("Role") || kind.equals("ClusterRole") ? source.notFound(roleRef)
                 : "unsupported role reference kind: " + FieldCause.goQuote(kind);
@@ -211,7 +211,7 @@ final class RbacPolicy {
     }
 
     /** Go's {@code utilerrors.NewAggregate(errs).Error()}: one message as is, several distinct ones as {@code [a, b]}. */
-    private static String aggregate(List<String> messages) {
+    static String aggregate(List<String> messages) {
         Set<String> distinct = new LinkedHashSet<>(messages);
         if (distinct.size() <= 1) {
             return distinct.isEmpty() ? "" : distinct.iterator().next();

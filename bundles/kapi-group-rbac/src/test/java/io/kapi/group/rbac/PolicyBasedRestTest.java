@@ -2,6 +2,7 @@ package io.kapi.group.rbac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,6 +99,17 @@ class PolicyBasedRestTest {
         StatusException missing = assertThrows(StatusException.class, () -> bindings.create(JANE_IN_TEAM, binding("to-nothing", "Role", "nope")));
         assertEquals("rolebindings.rbac.authorization.k8s.io \"to-nothing\" is forbidden: roles.rbac.authorization.k8s.io \"nope\" not found",
                 missing.getMessage());
+    }
+
+    @Test
+    void theRuleResolutionErrorsFollowTheRefusalAsKubePrintsThem() {
+        List<ObjectNode> granted = List.of(json("{'verbs':['get'],'apiGroups':[''],'resources':['pods']}"));
+        String one = Escalation.notHeld(JANE, List.of(), granted, List.of("roles.rbac.authorization.k8s.io \"a\" not found"));
+        assertTrue(one.endsWith("not currently held:\n{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"get\"]}; "
+                + "resolution errors: [roles.rbac.authorization.k8s.io \"a\" not found]"), one);
+        // kube prints a []error holding one aggregate: distinct messages, bracketed inside the slice's brackets
+        String several = Escalation.notHeld(JANE, List.of(), granted, List.of("x", "y", "x"));
+        assertTrue(several.endsWith("; resolution errors: [[x, y]]"), several);
     }
 
     @Test
