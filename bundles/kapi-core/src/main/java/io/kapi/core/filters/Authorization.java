@@ -53,8 +53,9 @@ public final class Authorization implements HandlerFilter {
         String username = "User " + FieldCause.goQuote(user.name());
         String because = authorizerReason.isEmpty() ? "" : ": " + authorizerReason;
         if (!info.resourceRequest()) {
-            return StatusException.forbidden("forbidden: " + sanitized(username + " cannot " + info.verb() + " path "
-                    + FieldCause.goQuote(info.path())) + because);
+            // kube's NewForbidden with no resource still has details, all empty: "details":{}
+            return new StatusException(403, "Forbidden", "forbidden: " + sanitized(username + " cannot " + info.verb() + " path "
+                    + FieldCause.goQuote(info.path())) + because, "", "", "", null, 0);
         }
         String resource = info.resource() + (info.subresource().isEmpty() ? "" : "/" + info.subresource());
         String where = info.namespace().isEmpty() ? " at the cluster scope" : " in the namespace " + FieldCause.goQuote(info.namespace());

@@ -105,6 +105,7 @@ class AuthorizerUnionTest {
         io.kapi.api.rest.StatusException e = assertThrows(io.kapi.api.rest.StatusException.class,
                 () -> new Authorization(List.of(NO_OPINION)).filter(new io.kapi.api.server.ApiRequest(null, nonResource, odd), null, (r, s) -> { }));
         assertEquals("forbidden: User \"&lt;b&gt;\\\"bob\\\" &amp; co&lt;/b&gt;\" cannot get path \"/metrics&lt;x&gt;\"", e.getMessage());
+        assertEquals("{}", io.kapi.core.endpoints.Responses.status(e).get("details").toString(), "kube's empty details, not none");
         // kube escapes its own message, not the authorizers' reason after it, nor the resource and name before it
         RequestInfo odds = new RequestInfo(true, "", "get", "", "x<y", "v1", "n<s", "p<s", "", "a<b", List.of());
         io.kapi.api.rest.StatusException r = assertThrows(io.kapi.api.rest.StatusException.class,
