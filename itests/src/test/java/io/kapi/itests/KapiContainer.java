@@ -19,18 +19,44 @@ final class KapiContainer {
     }
 
     private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The lowest port tried: above the registered services most machines run. */
+    private static final int LOWEST = 15000;
 
-    /** A free loopback port never handed out before in this JVM (the kernel may offer a just-closed port again). */
+    /**
+     * A free port never handed out before in this JVM, below the kernel's ephemeral range. A port is handed out
+     * seconds before the server binds it (Karaf starts first), and a port of the ephemeral range can be taken
+     * meanwhile by any outgoing connection on the machine (ssh to Karaf's console, an earlier test's clients): the
+     * server's bind then fails with "Address already in use" and the port answers "connection refused". Ports
+     * below the range are never given to outgoing connections.
+     */
     static int freePort() {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                int port = s.getLocalPort();
-                if (HANDED_OUT.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+        int below = ephemeralLow();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 10_000; tries++) {
+            int port = below > LOWEST + 1000 ? random.nextInt(LOWEST, below) : 0;
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(port)); // every address: free on loopback and the rest
+                port = s.getLocalPort();
+            } catch (IOException taken) {
+                continue;
             }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port below " + below);
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux's default 32768 where it cannot be read). */
+    static int ephemeralLow() {
+        // in one read: a sysctl file answers end of file to a read at any offset but 0 (Files.readString reads
+        // a file that reports size 0 one byte first, and got "3" of "32768")
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException unreadable) {
+            return 32768;
         }
     }
 

@@ -3,6 +3,7 @@ package io.kapi.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,36 @@ public class StockKarafE2EIT {
         assertTrue(command + " did not finish", p.waitFor(5, TimeUnit.MINUTES));
         assertEquals(command + ": " + out, 0, p.exitValue());
         return out;
+    }
+
+    /**
+     * What a failure needs to be understood once the Karaf folder is gone (CI prints only the assertion): Karaf's
+     * warnings and errors, Jetty's connectors starting and stopping, the Pax Web configuration's changes, and
+     * Kapi's port and Pax Web's settings as the files hold them.
+     */
+    private static String diagnosis() {
+        StringBuilder b = new StringBuilder("\n--- Karaf's log (warnings, errors, connectors, configuration) ---\n");
+        try {
+            Path log = home.resolve("data/log/karaf.log");
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            List<String> kept = lines.stream()
+                    .filter(l -> l.contains("| WARN ") || l.contains("| ERROR ") || l.contains("Exception")
+                            || l.matches(".*(Started|Stopped|Stopping|connector|Configuring server|configuration has change|"
+                                    + "Pax Web configured|Pax Web's configuration|kubeconfig|Kapi ).*"))
+                    .map(l -> l.length() > 400 ? l.substring(0, 400) + "…" : l)
+                    .toList();
+            kept.subList(Math.max(0, kept.size() - 60), kept.size()).forEach(l -> b.append(l).append('\n'));
+            Path paxWeb = home.resolve("etc/org.ops4j.pax.web.cfg");
+            b.append("--- etc/org.ops4j.pax.web.cfg (ports, enabled) ---\n");
+            if (Files.exists(paxWeb)) {
+                Files.readAllLines(paxWeb).stream().filter(l -> l.matches("\\s*org\\.osgi\\.service\\.http\\..*"))
+                        .forEach(l -> b.append(l).append('\n'));
+            }
+            b.append("Kapi's port: ").append(securePort).append('\n');
+        } catch (IOException | RuntimeException e) {
+            b.append("(could not read: ").append(e).append(")\n");
+        }
+        return b.toString();
     }
 
     @BeforeClass
@@ -112,7 +143,7 @@ public class StockKarafE2EIT {
             }
             Thread.sleep(250);
         }
-        assertEquals(r.out(), 0, r.code());
+        assertEquals(r.out() + diagnosis(), 0, r.code());
         assertEquals("namespace/kube-system", r.out().trim());
         assertTrue(Files.readString(kubeconfig).contains("https://127.0.0.1:" + securePort));
         // and Kapi's settings are what Pax Web keeps (its feature writes its defaults into the same file, HTTP on 8181)
@@ -140,7 +171,7 @@ public class StockKarafE2EIT {
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             code = p.waitFor();
         } while (code != 0 && System.nanoTime() < again);
-        assertEquals(out, 0, code);
+        assertEquals(out + diagnosis(), 0, code);
         assertEquals("namespace/default", out.trim());
     }
 }
