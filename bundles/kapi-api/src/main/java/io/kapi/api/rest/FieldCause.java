@@ -58,8 +58,10 @@ public record FieldCause(String type, String message, String field) {
     }
 
     /**
-     * Go's {@code %q} of a string, which kube's field errors use for string values: double quotes,
-     * with backslash escapes for quotes, backslashes and non-printable characters.
+     * Go's {@code %q} of a string ({@code strconv.Quote}), which kube's field errors use for string values: double
+     * quotes; a backslash before quotes and backslashes; every character Go's {@code unicode.IsPrint} accepts as it
+     * is, every other one escaped: Go's single-letter escapes (newline, tab, …), then two hex digits after
+     * backslash-x for the rest of ASCII, four after backslash-u in the basic plane and eight after backslash-U above.
      */
     public static String goQuote(String s) {
         StringBuilder b = new StringBuilder("\"");
@@ -77,17 +79,41 @@ public record FieldCause(String type, String message, String field) {
                 case '\f' -> b.append("\\f");
                 case 11 -> b.append("\\v");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\x%02x", c));
-                    } else if (Character.isISOControl(c) || !Character.isDefined(c)) {
-                        b.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
-                    } else {
+                    if (goIsPrint(c)) {
                         b.appendCodePoint(c);
+                    } else if (Character.getType(c) == Character.SURROGATE) {
+                        b.append('\ufffd'); // a lone surrogate: Go's JSON decoder makes it U+FFFD, which prints as it is
+                    } else if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\x%02x", c));
+                    } else if (c > 0xffff) {
+                        b.append(String.format("\\U%08x", c));
+                    } else {
+                        b.append(String.format("\\u%04x", c));
                     }
                 }
             }
         }
         return b.append('"').toString();
+    }
+
+    /**
+     * Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation and symbols, and the ASCII space; not the
+     * other spaces (U+00A0, U+2028), format characters (U+200B, U+FEFF), controls, private use or unassigned code
+     * points. By the JDK's Unicode tables, which may lag Go's by a version for characters assigned since.
+     */
+    static boolean goIsPrint(int c) {
+        if (c < 0x7f) {
+            return c >= 0x20;
+        }
+        return switch (Character.getType(c)) {
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER, Character.MODIFIER_LETTER,
+                    Character.OTHER_LETTER, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK,
+                    Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION,
+                    Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
+                    Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION,
+                    Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
+            default -> false;
+        };
     }
 
     /** The text kube puts in the aggregated message: {@code field: message}. */

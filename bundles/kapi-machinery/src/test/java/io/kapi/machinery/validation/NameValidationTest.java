@@ -102,4 +102,18 @@ class NameValidationTest {
         assertEquals("\"a\\\"b\\\\c\\n\\x01\"", NameValidation.goQuote("a\"b\\c\n\u0001"));
         assertEquals("\"rā\"", NameValidation.goQuote("rā"));
     }
+
+    /** What Go's strconv.Quote prints for characters unicode.IsPrint rejects and for those it accepts beyond ASCII. */
+    @Test
+    void goQuoteEscapesWhatGoCannotPrint() {
+        // spaces other than ASCII's, line and paragraph separators, format characters, C1 controls, private use
+        assertEquals("\"a\\u00a0b\\u2028c\\u2029d\\u200be\\ufefff\\u0085g\\ue000\"",
+                NameValidation.goQuote("a\u00a0b\u2028c\u2029d\u200be\ufefff\u0085g\ue000"));
+        // beyond the basic plane: a tag character (format) and an unassigned one with \U, an emoji as it is
+        assertEquals("\"\\U000e0001\\U0003fffe\ud83d\ude00\"", NameValidation.goQuote("\udb40\udc01\ud8bf\udffe\ud83d\ude00"));
+        // DEL as \x7f, letters, marks, symbols and punctuation of other scripts as they are
+        assertEquals("\"\\x7fé\u0301€«»中\"", NameValidation.goQuote("\u007fé\u0301€«»中"));
+        // a lone surrogate, which Go's decoder would have made U+FFFD
+        assertEquals("\"x\ufffdy\"", NameValidation.goQuote("x\ud800y"));
+    }
 }
