@@ -274,6 +274,63 @@ public class ConnectionReliabilityIT {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
+    /** A thread that notes, in {@code at[0]}, when the port first takes a TCP connection (ms after {@code since}). */
+    private static Thread listeningProbe(long since, long[] at) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", dist.securePort), 1_000);
+                    at[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+                    return;
+                } catch (IOException notYet) {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }, "listening-probe");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Kapi's start milestones from karaf.log after {@code since}, each as ms after it (the log's clock is the same machine's). */
+    private static String logMilestones(java.time.Instant since) {
+        Map<String, String> milestones = new java.util.LinkedHashMap<>();
+        milestones.put("Jetty started", "Started @");
+        milestones.put("framework started", "Kapi serves");
+        milestones.put("connector accepts", "connector secureDefault accepts");
+        milestones.put("watch cache listed", "the watch cache listed");
+        List<String> out = new ArrayList<>();
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(dist.home.resolve("data/log/karaf.log"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "karaf.log unreadable: " + e;
+        }
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss,SSS");
+        for (Map.Entry<String, String> m : milestones.entrySet()) {
+            for (String line : lines) {
+                if (line.length() < 23 || !line.contains(m.getValue())) {
+                    continue;
+                }
+                java.time.Instant at;
+                try {
+                    at = java.time.LocalDateTime.parse(line.substring(0, 23), f).atZone(java.time.ZoneId.systemDefault()).toInstant();
+                } catch (java.time.format.DateTimeParseException notStamped) {
+                    continue;
+                }
+                if (at.isAfter(since)) {
+                    out.add(m.getKey() + " " + java.time.Duration.between(since, at).toMillis());
+                    break;
+                }
+            }
+        }
+        return String.join(", ", out);
+    }
+
     @Test
     public void b_watchersSurviveARestartByResumingAndMissNoEvent() throws Exception {
         HttpClient http = Distribution.insecureClient();
@@ -309,12 +366,23 @@ public class ConnectionReliabilityIT {
                     + " ms, max " + lastEvent.get(lastEvent.size() - 1) + " ms");
 
             long restart = System.nanoTime();
+            java.time.Instant restartAt = java.time.Instant.now();
             phase = "stopping";
             dist.stop();
+            long stopped = System.nanoTime();
             phase = "starting";
             dist.start();
+            long[] listening = {-1};
+            Thread probe = listeningProbe(restart, listening);
             long ready = dist.awaitReady(restart);
+            probe.interrupt();
+            probe.join(5_000);
             phase = "ready";
+            // where the restart's time went: the stop, the port bound again (Jetty started; connections queue
+            // until Kapi's servlet comes), then Kapi's own milestones as its log stamps them
+            System.out.println("[reliability] restart phases (ms after the stop began): process gone "
+                    + TimeUnit.NANOSECONDS.toMillis(stopped - restart) + ", port listening " + listening[0] + ", /readyz " + ready
+                    + "; " + logMilestones(restartAt));
             for (int i = WRITES; i < 2 * WRITES; i++) {
                 expected.add("cm-" + i);
                 create(http, "cm-" + i);
