@@ -94,4 +94,17 @@ public interface Strategy {
     default TableConvertor table() {
         return null;
     }
+
+    /**
+     * How long an object of this kind lives after its last write, in seconds; 0, the default, for ever. kube's
+     * {@code TTLFunc}, which attaches an etcd lease to every write: core/v1 events live for kube-apiserver's
+     * {@code --event-ttl}, an hour by default. The server deletes an object whose last write is that old straight
+     * from storage, as etcd ends a lease: no finalizer or deletion timestamp holds it, and watchers see it
+     * {@code DELETED}.
+     *
+     * @since 2.7
+     */
+    default long timeToLiveSeconds() {
+        return 0;
+    }
 }

@@ -5,5 +5,5 @@
  * form (kube's "unstructured"). Errors are {@link io.kapi.api.rest.StatusException}s.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.6.0")
+@org.osgi.annotation.versioning.Version("2.7.0")
 package io.kapi.api.rest;

@@ -17,8 +17,8 @@ import java.util.logging.Logger;
  * watches cleanly; if the cache cannot start (the backend is down), the backend serves directly and the failure
  * is reported, and the next rebuild tries again.
  *
- * <p>The namespace controller and the garbage collector read and watch what requests do, and are restarted when
- * that changes. Used from the server's rebuild thread only (and its shutdown).
+ * <p>The namespace controller, the garbage collector and the expiry of objects with a time to live read and watch
+ * what requests do, and are restarted when that changes. Used from the server's rebuild thread only (and its shutdown).
  */
 final class ServingStorage {
     private static final Logger LOG = Logger.getLogger(KapiServer.class.getName());
@@ -33,6 +33,7 @@ final class ServingStorage {
     private Storage controlledStorage;
     private NamespaceController namespaceController;
     private GarbageCollector garbageCollector;
+    private ObjectExpiry objectExpiry;
     private volatile long namespaceDeleteTimeoutSeconds = 30;
 
     /** {@code served}: the resources the current snapshot serves, which the controllers go through. */
@@ -82,6 +83,8 @@ final class ServingStorage {
             namespaceController.start();
             garbageCollector = new GarbageCollector(storage, served);
             garbageCollector.start();
+            objectExpiry = new ObjectExpiry(storage, served, ObjectExpiry.monotonicWallClock());
+            objectExpiry.start();
         }
     }
 
@@ -108,6 +111,10 @@ final class ServingStorage {
         if (garbageCollector != null) {
             garbageCollector.close();
             garbageCollector = null;
+        }
+        if (objectExpiry != null) {
+            objectExpiry.close();
+            objectExpiry = null;
         }
     }
 

@@ -21,7 +21,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * core/v1 (kube's legacy group, under /api): a strategy and a schema per resource. Configured by
  * {@code etc/io.kapi.group.core.cfg}: {@code serviceClusterIPRange} (an IPv4 CIDR, default
- * {@code 10.96.0.0/12}, kubeadm's) and {@code serviceNodePortRange} (default {@code 30000-32767}). The
+ * {@code 10.96.0.0/12}, kubeadm's), {@code serviceNodePortRange} (default {@code 30000-32767}) and {@code eventTTL}
+ * (kube-apiserver's {@code --event-ttl}, default {@code 1h}). The
  * {@code serviceaccounts/token} subresource signs with the server's service account issuer when one is
  * registered (the security bundle's), and answers 503 while none is.
  */
@@ -51,8 +52,7 @@ public final class CoreGroupProvider implements APIGroupProvider {
                     Json.resource(CoreGroupProvider.class, "ConfigMap.json"), new ConfigMapStrategy(), null),
             new ResourceDefinition("v1", "secrets", "secret", "Secret", true, List.of(), List.of(),
                     Json.resource(CoreGroupProvider.class, "Secret.json"), new SecretStrategy(), null),
-            new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
-                    Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(), null),
+            events(EventStrategy.DEFAULT_TTL_SECONDS),
             ResourceDefinition.builder("v1", "pods", "Pod").namespaced(true).shortNames("po").categories("all")
                     .openApi(OPENAPI, "io.k8s.api.core.v1.Pod").strategy(new PodStrategy()).status(new PodStatusStrategy())
                     .subresource(new Subresource("binding", "", "v1", "Binding", (ObjectNode) OPENAPI.get("io.k8s.api.core.v1.Binding"),
@@ -157,7 +157,31 @@ public final class CoreGroupProvider implements APIGroupProvider {
                         binding -> new ProxyRest(ProxyRest.Kind.SERVICE, binding.genericStore(services), binding.storage())))
                 .storage(binding -> new ServiceRest(binding.genericStore(services), services, binding.storage(), cidr, base, max))
                 .build());
+        long eventTtl = eventTtlSeconds(config);
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).plural().equals("events")) {
+                all.set(i, events(eventTtl));
+            }
+        }
         this.resources = List.copyOf(all);
+    }
+
+    private static ResourceDefinition events(long ttlSeconds) {
+        return new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
+                Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(ttlSeconds), null);
+    }
+
+    /**
+     * {@code eventTTL}: how long an event lives after its last write, a Go duration as kube-apiserver's
+     * {@code --event-ttl} takes it (default {@code 1h}); below a second, as {@code 0}, events never expire (kube
+     * attaches no lease then).
+     */
+    static long eventTtlSeconds(Map<String, Object> config) {
+        Object v = config.get("eventTTL");
+        if (v == null) {
+            return EventStrategy.DEFAULT_TTL_SECONDS;
+        }
+        return GoDuration.parse(String.valueOf(v).trim(), "eventTTL").getSeconds();
     }
 
     static ServiceCidr serviceRange(Map<String, Object> config) {

@@ -12,8 +12,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** kube's core/v1 event strategy: involvedObject required, kube's selectable fields and columns. */
+/**
+ * kube's core/v1 event strategy: involvedObject required, kube's selectable fields and columns, and a time to live
+ * after each write (kube-apiserver's {@code --event-ttl}, {@code eventTTL} here).
+ */
 final class EventStrategy implements Strategy {
+    /** kube-apiserver's default {@code --event-ttl}: an hour. */
+    static final long DEFAULT_TTL_SECONDS = 3600;
+
+    private final long ttlSeconds;
+
+    EventStrategy() {
+        this(DEFAULT_TTL_SECONDS);
+    }
+
+    EventStrategy(long ttlSeconds) {
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    @Override
+    public long timeToLiveSeconds() {
+        return ttlSeconds;
+    }
+
     @Override
     public List<FieldCause> validate(ObjectNode object) {
         List<FieldCause> causes = new ArrayList<>();
