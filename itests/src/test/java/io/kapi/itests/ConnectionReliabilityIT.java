@@ -380,7 +380,7 @@ public class ConnectionReliabilityIT {
             phase = "ready";
             // where the restart's time went: the stop, the port bound again (Jetty started; connections queue
             // until Kapi's servlet comes), then Kapi's own milestones as its log stamps them
-            System.out.println("[reliability] restart phases (ms after the stop began): process gone "
+            System.out.println("[reliability] restart phases (ms after the stop began at " + restartAt + "): process gone "
                     + TimeUnit.NANOSECONDS.toMillis(stopped - restart) + ", port listening " + listening[0] + ", /readyz " + ready
                     + "; " + logMilestones(restartAt));
             for (int i = WRITES; i < 2 * WRITES; i++) {
