@@ -160,7 +160,7 @@ public final class TlsWarmUp implements Container.Listener {
     }
 
     /** The in-memory client's trust: the server is this process itself. */
-    private static final class TrustingClient implements X509TrustManager {
+    static final class TrustingClient implements X509TrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }
