@@ -78,11 +78,13 @@ public final class TlsWarmUp implements Container.Listener {
         }
         long start = System.nanoTime();
         try {
-            int done = handshakes(tls, handshakes, connector::isAccepting);
+            // stops once the connector accepts, or when Pax Web stopped it meanwhile (a configuration change)
+            int done = handshakes(tls, handshakes, () -> connector.isAccepting() || !connector.isRunning());
             LOG.info("TLS of connector " + connector.getName() + " warmed up by " + done + " handshakes in memory in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
         } catch (SSLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "TLS warm-up of connector " + connector.getName() + " stopped", e);
+            // a connector stopped under it ends the warm-up quietly; anything else is said
+            LOG.log(connector.isRunning() ? Level.WARNING : Level.FINE, "TLS warm-up of connector " + connector.getName() + " stopped", e);
         }
     }
 
