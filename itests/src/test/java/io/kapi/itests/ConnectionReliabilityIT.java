@@ -374,9 +374,13 @@ public class ConnectionReliabilityIT {
             dist.start();
             long[] listening = {-1};
             Thread probe = listeningProbe(restart, listening);
-            long ready = dist.awaitReady(restart);
-            probe.interrupt();
-            probe.join(5_000);
+            long ready;
+            try {
+                ready = dist.awaitReady(restart);
+            } finally {
+                probe.interrupt();
+                probe.join(5_000);
+            }
             phase = "ready";
             // where the restart's time went: the stop, the port bound again (Jetty started; connections queue
             // until Kapi's servlet comes), then Kapi's own milestones as its log stamps them

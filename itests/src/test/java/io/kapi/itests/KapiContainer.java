@@ -30,7 +30,8 @@ final class KapiContainer {
      * below the range are never given to outgoing connections.
      */
     static int freePort() {
-        int below = ephemeralLow();
+        // and below Kubernetes' node ports (30000-32767): on a machine that is also a node, kube-proxy redirects them
+        int below = Math.min(ephemeralLow(), 30000);
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int tries = 0; tries < 10_000; tries++) {
             int port = below > LOWEST + 1000 ? random.nextInt(LOWEST, below) : 0;

@@ -104,6 +104,9 @@ public final class TlsWarmUp implements Container.Listener {
         while (done < count && !stop.getAsBoolean()) {
             SSLEngine server = tls.newSSLEngine();
             server.setUseClientMode(false);
+            if (server.getNeedClientAuth()) {
+                server.setWantClientAuth(true); // the in-memory client has no certificate to present
+            }
             SSLEngine peer = client.createSSLEngine(); // no host and port: no session kept to resume, every handshake in full
             peer.setUseClientMode(true);
             handshake(peer, server);

@@ -65,8 +65,21 @@ class TlsWarmUpTest {
         }
     }
 
+    /** A connector that requires client certificates: the warm-up's client has none, and is only asked for one. */
     @Test
-    void stopsOnceTheConnectorAccepts() throws Exception {
+    void aConnectorThatNeedsClientCertificatesIsWarmedUpToo() throws Exception {
+        SslContextFactory.Server tls = tls();
+        tls.setNeedClientAuth(true);
+        tls.start();
+        try {
+            assertEquals(2, TlsWarmUp.handshakes(tls, 2, () -> false));
+        } finally {
+            tls.stop();
+        }
+    }
+
+    @Test
+    void stopsWhenToldTo() throws Exception {
         SslContextFactory.Server tls = tls();
         tls.start();
         try {
@@ -77,19 +90,70 @@ class TlsWarmUpTest {
         }
     }
 
-    /** On a real server: a TLS connector paused until Kapi's servlet comes is warmed up, then still serves. */
-    @Test
-    void aPausedTlsConnectorIsWarmedUpWhileItWaits() throws Exception {
+    /** Starts a server with one TLS connector paused until Kapi's servlet comes, and a warm-up of {@code handshakes}. */
+    private ServerConnector startPaused(int handshakes) throws Exception {
         server = new Server();
         server.addEventListener(new AcceptOnceKapiServes(60));
-        AtomicInteger warmed = new AtomicInteger();
+        server.addEventListener(new TlsWarmUp(handshakes));
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls(), "http/1.1"), new HttpConnectionFactory());
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.start();
+        return connector;
+    }
+
+    /** The warm-up's log line, once it has ended (null if it did not within 30 s). */
+    private static String awaitWarmedUp(java.util.List<String> logged) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (String m : logged) {
+                if (m.contains("warmed up by")) {
+                    return m;
+                }
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
+    /** The warm-up ends as soon as the connector accepts, and the connector serves TLS clients from then on. */
+    @Test
+    void endsOnceTheConnectorAcceptsWhichThenServes() throws Exception {
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Logger log = java.util.logging.Logger.getLogger(TlsWarmUp.class.getName());
-        java.util.logging.Handler counter = new java.util.logging.Handler() {
+        java.util.logging.Handler recorder = recorder(logged);
+        log.addHandler(recorder);
+        try {
+            ServerConnector connector = startPaused(100_000);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!connector.isStarted() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300); // some handshakes under way
+            AcceptOnceKapiServes.accept(server);
+            String line = awaitWarmedUp(logged);
+            assertTrue(line != null, "no end of the warm-up: " + logged);
+            int done = Integer.parseInt(line.replaceAll(".*warmed up by (\\d+) handshakes.*", "$1"));
+            assertTrue(done < 100_000, line);
+            javax.net.ssl.SSLContext client = javax.net.ssl.SSLContext.getInstance("TLS");
+            client.init(null, new javax.net.ssl.TrustManager[] {new TlsWarmUp.TrustingClient()}, null);
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket("127.0.0.1",
+                    connector.getLocalPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 404 "), answer); // no handler: Jetty's own 404, over TLS
+            }
+        } finally {
+            log.removeHandler(recorder);
+        }
+    }
+
+    private static java.util.logging.Handler recorder(java.util.List<String> logged) {
+        return new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord r) {
-                if (r.getMessage().contains("warmed up by 3 handshakes")) {
-                    warmed.incrementAndGet();
-                }
+                logged.add(r.getLevel() + " " + r.getMessage());
             }
 
             @Override
@@ -100,21 +164,22 @@ class TlsWarmUpTest {
             public void close() {
             }
         };
-        log.addHandler(counter);
+    }
+
+    /** On a real server: a TLS connector paused until Kapi's servlet comes is warmed up while it waits. */
+    @Test
+    void aPausedTlsConnectorIsWarmedUpWhileItWaits() throws Exception {
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(TlsWarmUp.class.getName());
+        java.util.logging.Handler recorder = recorder(logged);
+        log.addHandler(recorder);
         try {
-            server.addEventListener(new TlsWarmUp(3));
-            ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls(), "http/1.1"), new HttpConnectionFactory());
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            server.start();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (warmed.get() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(1, warmed.get());
+            ServerConnector connector = startPaused(3);
+            String line = awaitWarmedUp(logged);
+            assertTrue(line != null && line.startsWith("INFO ") && line.contains("warmed up by 3 handshakes"), "logged: " + logged);
             assertTrue(!connector.isAccepting(), "still waiting for Kapi's servlet");
         } finally {
-            log.removeHandler(counter);
+            log.removeHandler(recorder);
         }
     }
 }
