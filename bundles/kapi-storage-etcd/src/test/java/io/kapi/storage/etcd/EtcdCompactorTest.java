@@ -372,12 +372,34 @@ class EtcdCompactorTest {
         assertTrue(compactor.isRunning(), "failed rounds do not stop the compactor");
 
         own.restart();
-        KeyValue kv = store.create("/registry/back/a", bytes("1"));
+        // the first call can still fail fast: gRPC's channel, woken from its reconnect back-off, may answer it with
+        // the last connect failure before its new connection is up (kube's etcd client waits for the connection)
+        KeyValue kv = createOnceReachable(store, "/registry/back/a", bytes("1"));
         // a later round sees kv's revision, the one after it compacts past it
         await("compaction past " + kv.modRevision() + " after etcd came back", Duration.ofSeconds(30),
                 () -> store.compactedRevisionCached() >= kv.modRevision());
         assertEquals(StorageException.Code.COMPACTED,
                 codeOf(() -> store.list("/registry/back/", kv.modRevision(), null, 0)));
+    }
+
+    /** Creates {@code key}, trying again for up to 10 s while etcd is still unreachable. */
+    private static KeyValue createOnceReachable(EtcdStorage store, String key, byte[] value) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean retried = false;
+        while (true) {
+            try {
+                return store.create(key, value);
+            } catch (StorageException e) {
+                if (retried && e.code() == StorageException.Code.EXISTS) {
+                    return store.get(key); // an earlier try was applied after all
+                }
+                if (e.code() != StorageException.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                retried = true;
+                Thread.sleep(100);
+            }
+        }
     }
 
     // ------------------------------------------------------------ lifecycle
