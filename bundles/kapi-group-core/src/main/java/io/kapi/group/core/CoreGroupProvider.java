@@ -36,6 +36,7 @@ public final class CoreGroupProvider implements APIGroupProvider {
     private static final String PODS = "/registry/pods/";
     private static final NamespaceStrategy NAMESPACES = new NamespaceStrategy();
     private static final ObjectNode NAMESPACE_SCHEMA = Json.resource(CoreGroupProvider.class, "Namespace.json");
+    private static final ObjectNode EVENT_SCHEMA = Json.resource(CoreGroupProvider.class, "Event.json");
     /** Records the writes through {@code namespaces/finalize}; holds only the schema. */
     private static final FieldManager FINALIZE_FIELDS = fieldManager("io.k8s.api.core.v1.Namespace");
     /** Records the writes through {@code pods/ephemeralcontainers}; holds only the schema. */
@@ -168,7 +169,7 @@ public final class CoreGroupProvider implements APIGroupProvider {
 
     private static ResourceDefinition events(long ttlSeconds) {
         return new ResourceDefinition("v1", "events", "event", "Event", true, List.of("ev"), List.of(),
-                Json.resource(CoreGroupProvider.class, "Event.json"), new EventStrategy(ttlSeconds), null);
+                EVENT_SCHEMA, new EventStrategy(ttlSeconds), null);
     }
 
     /**

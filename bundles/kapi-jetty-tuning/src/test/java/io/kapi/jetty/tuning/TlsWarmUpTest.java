@@ -21,9 +21,18 @@ class TlsWarmUpTest {
     Path dir;
 
     private Server server;
+    /** What the warm-up logged, level first. */
+    private final java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.logging.Handler recorder = recorder(logged);
+
+    @org.junit.jupiter.api.BeforeEach
+    void record() {
+        java.util.logging.Logger.getLogger(TlsWarmUp.class.getName()).addHandler(recorder);
+    }
 
     @AfterEach
     void stop() throws Exception {
+        java.util.logging.Logger.getLogger(TlsWarmUp.class.getName()).removeHandler(recorder);
         if (server != null) {
             server.stop();
         }
@@ -103,7 +112,7 @@ class TlsWarmUpTest {
     }
 
     /** The warm-up's log line, once it has ended (null if it did not within 30 s). */
-    private static String awaitWarmedUp(java.util.List<String> logged) throws InterruptedException {
+    private String awaitWarmedUp() throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             for (String m : logged) {
@@ -119,33 +128,25 @@ class TlsWarmUpTest {
     /** The warm-up ends as soon as the connector accepts, and the connector serves TLS clients from then on. */
     @Test
     void endsOnceTheConnectorAcceptsWhichThenServes() throws Exception {
-        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(TlsWarmUp.class.getName());
-        java.util.logging.Handler recorder = recorder(logged);
-        log.addHandler(recorder);
-        try {
-            ServerConnector connector = startPaused(100_000);
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (!connector.isStarted() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(300); // some handshakes under way
-            AcceptOnceKapiServes.accept(server);
-            String line = awaitWarmedUp(logged);
-            assertTrue(line != null, "no end of the warm-up: " + logged);
-            int done = Integer.parseInt(line.replaceAll(".*warmed up by (\\d+) handshakes.*", "$1"));
-            assertTrue(done < 100_000, line);
-            javax.net.ssl.SSLContext client = javax.net.ssl.SSLContext.getInstance("TLS");
-            client.init(null, new javax.net.ssl.TrustManager[] {new TlsWarmUp.TrustingClient()}, null);
-            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket("127.0.0.1",
-                    connector.getLocalPort())) {
-                s.setSoTimeout(10_000);
-                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-                assertTrue(answer.startsWith("HTTP/1.1 404 "), answer); // no handler: Jetty's own 404, over TLS
-            }
-        } finally {
-            log.removeHandler(recorder);
+        ServerConnector connector = startPaused(100_000);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!connector.isStarted() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // some handshakes under way
+        AcceptOnceKapiServes.accept(server);
+        String line = awaitWarmedUp();
+        assertTrue(line != null, "no end of the warm-up: " + logged);
+        int done = Integer.parseInt(line.replaceAll(".*warmed up by (\\d+) handshakes.*", "$1"));
+        assertTrue(done < 100_000, line);
+        javax.net.ssl.SSLContext client = javax.net.ssl.SSLContext.getInstance("TLS");
+        client.init(null, new javax.net.ssl.TrustManager[] {new TlsWarmUp.TrustingClient()}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket("127.0.0.1",
+                connector.getLocalPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 404 "), answer); // no handler: Jetty's own 404, over TLS
         }
     }
 
@@ -169,17 +170,9 @@ class TlsWarmUpTest {
     /** On a real server: a TLS connector paused until Kapi's servlet comes is warmed up while it waits. */
     @Test
     void aPausedTlsConnectorIsWarmedUpWhileItWaits() throws Exception {
-        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(TlsWarmUp.class.getName());
-        java.util.logging.Handler recorder = recorder(logged);
-        log.addHandler(recorder);
-        try {
-            ServerConnector connector = startPaused(3);
-            String line = awaitWarmedUp(logged);
-            assertTrue(line != null && line.startsWith("INFO ") && line.contains("warmed up by 3 handshakes"), "logged: " + logged);
-            assertTrue(!connector.isAccepting(), "still waiting for Kapi's servlet");
-        } finally {
-            log.removeHandler(recorder);
-        }
+        ServerConnector connector = startPaused(3);
+        String line = awaitWarmedUp();
+        assertTrue(line != null && line.startsWith("INFO ") && line.contains("warmed up by 3 handshakes"), "logged: " + logged);
+        assertTrue(!connector.isAccepting(), "still waiting for Kapi's servlet");
     }
 }
